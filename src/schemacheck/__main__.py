@@ -1,0 +1,5 @@
+"""``python -m schemacheck``."""
+
+from .cli import main
+
+raise SystemExit(main())

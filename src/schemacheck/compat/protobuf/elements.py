@@ -1,0 +1,358 @@
+"""Read-only views over linked ``FileDescriptorProto``s that rules compare in pairs.
+
+Maintainers: parsers produce plain descriptors; this module wraps them with what rules need
+and descriptors lack: the repository path, the full name, the source-info path of each
+element (to find its span) and its parent. Nothing here knows about rules or git.
+Descriptor field numbers used as source-info path components are named in ``SourcePath``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from google.protobuf import descriptor_pb2 as pb
+
+from ...model import Location
+
+__all__ = [
+    "SourcePath",
+    "ProtoFile",
+    "Message",
+    "Field",
+    "Oneof",
+    "Enum",
+    "EnumValue",
+    "Service",
+    "Method",
+    "Extension",
+]
+
+
+class SourcePath:
+    """Field numbers of descriptor.proto, as used in ``SourceCodeInfo.Location.path``."""
+
+    FILE_PACKAGE = 2
+    FILE_DEPENDENCY = 3
+    FILE_MESSAGE = 4
+    FILE_ENUM = 5
+    FILE_SERVICE = 6
+    FILE_EXTENSION = 7
+    FILE_OPTIONS = 8
+    FILE_SYNTAX = 12
+    FILE_EDITION = 14
+    MESSAGE_NAME = 1
+    MESSAGE_FIELD = 2
+    MESSAGE_NESTED = 3
+    MESSAGE_ENUM = 4
+    MESSAGE_EXTENSION_RANGE = 5
+    MESSAGE_EXTENSION = 6
+    MESSAGE_OPTIONS = 7
+    MESSAGE_ONEOF = 8
+    MESSAGE_RESERVED_RANGE = 9
+    MESSAGE_RESERVED_NAME = 10
+    FIELD_NAME = 1
+    FIELD_EXTENDEE = 2
+    FIELD_NUMBER = 3
+    FIELD_LABEL = 4
+    FIELD_TYPE = 5
+    FIELD_TYPE_NAME = 6
+    FIELD_DEFAULT = 7
+    FIELD_OPTIONS = 8
+    FIELD_ONEOF_INDEX = 9
+    FIELD_JSON_NAME = 10
+    FIELD_PROTO3_OPTIONAL = 17
+    ONEOF_NAME = 1
+    ENUM_NAME = 1
+    ENUM_VALUE = 2
+    ENUM_OPTIONS = 3
+    ENUM_RESERVED_RANGE = 4
+    ENUM_RESERVED_NAME = 5
+    ENUM_VALUE_NAME = 1
+    ENUM_VALUE_NUMBER = 2
+    SERVICE_NAME = 1
+    SERVICE_METHOD = 2
+    SERVICE_OPTIONS = 3
+    METHOD_NAME = 1
+    METHOD_INPUT = 2
+    METHOD_OUTPUT = 3
+    METHOD_OPTIONS = 4
+    METHOD_CLIENT_STREAMING = 5
+    METHOD_SERVER_STREAMING = 6
+
+
+def _span_to_location(path: str, span: tuple[int, ...]) -> Location:
+    # SourceCodeInfo spans are 0-based [line, col, end_line?, end_col], end column exclusive.
+    if len(span) == 3:
+        line, col, end_col = span
+        end_line = line
+    else:
+        line, col, end_line, end_col = span
+    return Location(path, line + 1, col + 1, end_line + 1, end_col + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ProtoFile:
+    """One linked file and where it lives.
+
+    Attributes:
+        path: Repository-relative path (what findings report).
+        name: Import name (``FileDescriptorProto.name``, relative to its import root).
+        proto: The linked descriptor, with ``source_code_info``.
+    """
+
+    path: str
+    name: str
+    proto: pb.FileDescriptorProto = field(compare=False, repr=False)
+    _spans: Mapping[tuple[int, ...], Location] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_descriptor(cls, path: str, proto: pb.FileDescriptorProto) -> ProtoFile:
+        spans: dict[tuple[int, ...], Location] = {}
+        for loc in proto.source_code_info.location:
+            key = tuple(loc.path)
+            if key not in spans:  # the first location of a path is the whole element
+                spans[key] = _span_to_location(path, tuple(loc.span))
+        return cls(path=path, name=proto.name, proto=proto, _spans=spans)
+
+    @property
+    def package(self) -> str:
+        return self.proto.package
+
+    @property
+    def syntax(self) -> str:
+        """``proto2``, ``proto3`` or ``editions``."""
+        return self.proto.syntax or "proto2"
+
+    def span(self, source_path: tuple[int, ...]) -> Location:
+        """The span of ``source_path``, or of its nearest ancestor that has one."""
+        key = tuple(source_path)
+        while key:
+            found = self._spans.get(key)
+            if found is not None:
+                return found
+            key = key[:-1]
+        return self._spans.get((), Location(self.path, 1, 1, 1, 1))
+
+    def has_span(self, source_path: tuple[int, ...]) -> bool:
+        return tuple(source_path) in self._spans
+
+    def location(self) -> Location:
+        """Where buf reports file-level findings: the syntax (or edition) statement, else line 1."""
+        for key in ((SourcePath.FILE_SYNTAX,), (SourcePath.FILE_EDITION,)):
+            if key in self._spans:
+                return self._spans[key]
+        return self._spans.get((), Location(self.path, 1, 1, 1, 1))
+
+    def messages(self) -> Iterator[Message]:
+        """Every message in the file, nested ones included, depth first."""
+        for i, msg in enumerate(self.proto.message_type):
+            yield from Message(self, msg, (SourcePath.FILE_MESSAGE, i), self.proto.package, None).walk()
+
+    def enums(self) -> Iterator[Enum]:
+        """Every enum in the file, nested ones included."""
+        for i, en in enumerate(self.proto.enum_type):
+            yield Enum(self, en, (SourcePath.FILE_ENUM, i), _join(self.package, en.name), None)
+        for msg in self.messages():
+            yield from msg.enums()
+
+    def services(self) -> Iterator[Service]:
+        for i, svc in enumerate(self.proto.service):
+            yield Service(self, svc, (SourcePath.FILE_SERVICE, i), _join(self.package, svc.name))
+
+    def extensions(self) -> Iterator[Extension]:
+        """Every extension declared in the file, top level and nested in messages."""
+        for i, ext in enumerate(self.proto.extension):
+            yield Extension(self, ext, (SourcePath.FILE_EXTENSION, i), None)
+        for msg in self.messages():
+            for i, ext in enumerate(msg.proto.extension):
+                yield Extension(self, ext, msg.source_path + (SourcePath.MESSAGE_EXTENSION, i), msg)
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+@dataclass(frozen=True, slots=True)
+class _Element:
+    file: ProtoFile = field(compare=False, repr=False)
+    proto: object = field(compare=False, repr=False)
+    source_path: tuple[int, ...] = field(compare=False)
+
+    def span(self, *sub: int) -> Location:
+        """The span of this element, or of one of its parts (``SourcePath.FIELD_TYPE`` …)."""
+        return self.file.span(self.source_path + tuple(sub))
+
+    @property
+    def location(self) -> Location:
+        return self.file.span(self.source_path)
+
+    @property
+    def name(self) -> str:
+        return self.proto.name  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Message(_Element):
+    full_name: str = ""
+    parent: Message | None = field(default=None, compare=False, repr=False)
+
+    def __init__(self, file: ProtoFile, proto: pb.DescriptorProto, source_path: tuple[int, ...],
+                 scope: str, parent: Message | None) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "full_name", _join(scope, proto.name))
+        object.__setattr__(self, "parent", parent)
+
+    def walk(self) -> Iterator[Message]:
+        yield self
+        for i, nested in enumerate(self.proto.nested_type):
+            yield from Message(self.file, nested, self.source_path + (SourcePath.MESSAGE_NESTED, i),
+                               self.full_name, self).walk()
+
+    def fields(self) -> Iterator[Field]:
+        for i, fld in enumerate(self.proto.field):
+            yield Field(self.file, fld, self.source_path + (SourcePath.MESSAGE_FIELD, i), self)
+
+    def oneofs(self) -> Iterator[Oneof]:
+        for i, oneof in enumerate(self.proto.oneof_decl):
+            yield Oneof(self.file, oneof, self.source_path + (SourcePath.MESSAGE_ONEOF, i), self, i)
+
+    def enums(self) -> Iterator[Enum]:
+        for i, en in enumerate(self.proto.enum_type):
+            yield Enum(self.file, en, self.source_path + (SourcePath.MESSAGE_ENUM, i),
+                       _join(self.full_name, en.name), self)
+
+    @property
+    def is_map_entry(self) -> bool:
+        return self.proto.options.map_entry
+
+
+@dataclass(frozen=True, slots=True)
+class Field(_Element):
+    message: Message | None = field(default=None, compare=False, repr=False)
+
+    def __init__(self, file: ProtoFile, proto: pb.FieldDescriptorProto, source_path: tuple[int, ...],
+                 message: Message | None) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "message", message)
+
+    @property
+    def number(self) -> int:
+        return self.proto.number
+
+    @property
+    def full_name(self) -> str:
+        scope = self.message.full_name if self.message is not None else self.file.package
+        return _join(scope, self.proto.name)
+
+    @property
+    def oneof(self) -> str | None:
+        """Name of the real (non-synthetic) oneof holding this field, if any."""
+        if self.message is None or not self.proto.HasField("oneof_index") or self.proto.proto3_optional:
+            return None
+        return self.message.proto.oneof_decl[self.proto.oneof_index].name
+
+
+@dataclass(frozen=True, slots=True)
+class Extension(Field):
+    """An extension field; ``message`` is the message it is declared in (``None``: top level)."""
+
+    def __init__(self, file: ProtoFile, proto: pb.FieldDescriptorProto, source_path: tuple[int, ...],
+                 message: Message | None) -> None:
+        Field.__init__(self, file, proto, source_path, message)
+
+    @property
+    def extendee(self) -> str:
+        return self.proto.extendee.lstrip(".")
+
+
+@dataclass(frozen=True, slots=True)
+class Oneof(_Element):
+    message: Message | None = field(default=None, compare=False, repr=False)
+    index: int = 0
+
+    def __init__(self, file: ProtoFile, proto: pb.OneofDescriptorProto, source_path: tuple[int, ...],
+                 message: Message, index: int) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "index", index)
+
+    @property
+    def is_synthetic(self) -> bool:
+        """proto3 ``optional`` fields get a synthetic oneof of their own."""
+        assert self.message is not None
+        members = [f for f in self.message.proto.field if f.HasField("oneof_index") and f.oneof_index == self.index]
+        return len(members) == 1 and members[0].proto3_optional
+
+
+@dataclass(frozen=True, slots=True)
+class Enum(_Element):
+    full_name: str = ""
+    parent: Message | None = field(default=None, compare=False, repr=False)
+
+    def __init__(self, file: ProtoFile, proto: pb.EnumDescriptorProto, source_path: tuple[int, ...],
+                 full_name: str, parent: Message | None) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "full_name", full_name)
+        object.__setattr__(self, "parent", parent)
+
+    def values(self) -> Iterator[EnumValue]:
+        for i, val in enumerate(self.proto.value):
+            yield EnumValue(self.file, val, self.source_path + (SourcePath.ENUM_VALUE, i), self)
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValue(_Element):
+    enum: Enum | None = field(default=None, compare=False, repr=False)
+
+    def __init__(self, file: ProtoFile, proto: pb.EnumValueDescriptorProto, source_path: tuple[int, ...],
+                 enum: Enum) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "enum", enum)
+
+    @property
+    def number(self) -> int:
+        return self.proto.number
+
+
+@dataclass(frozen=True, slots=True)
+class Service(_Element):
+    full_name: str = ""
+
+    def __init__(self, file: ProtoFile, proto: pb.ServiceDescriptorProto, source_path: tuple[int, ...],
+                 full_name: str) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "full_name", full_name)
+
+    def methods(self) -> Iterator[Method]:
+        for i, method in enumerate(self.proto.method):
+            yield Method(self.file, method, self.source_path + (SourcePath.SERVICE_METHOD, i), self)
+
+
+@dataclass(frozen=True, slots=True)
+class Method(_Element):
+    service: Service | None = field(default=None, compare=False, repr=False)
+
+    def __init__(self, file: ProtoFile, proto: pb.MethodDescriptorProto, source_path: tuple[int, ...],
+                 service: Service) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "proto", proto)
+        object.__setattr__(self, "source_path", source_path)
+        object.__setattr__(self, "service", service)
+
+    @property
+    def full_name(self) -> str:
+        assert self.service is not None
+        return f"{self.service.full_name}.{self.proto.name}"

@@ -1,0 +1,127 @@
+"""Configuration: ``[tool.schemacheck]`` in pyproject.toml or a ``schemacheck.toml``.
+
+Maintainers: the models are pydantic with ``extra="forbid"`` so an unknown key is an error
+naming the key and the file; keys are kebab-case in files (``fail-on``) and snake_case in
+Python. :func:`load_settings` finds and validates the file; command-line flags are applied
+on top with :meth:`Settings.model_copy`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ConfigError
+from .model import Severity
+
+__all__ = [
+    "Settings",
+    "ProtobufSettings",
+    "JsonSchemaSettings",
+    "PathOverride",
+    "load_settings",
+    "settings_from_mapping",
+    "CONFIG_FILES",
+]
+
+CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
+
+
+class ProtobufSettings(_Model):
+    """``[tool.schemacheck.protobuf]``."""
+
+    roots: tuple[str, ...] = Field(default=(), description="Import roots, repository-relative. Default: buf.yaml module roots, else '.'.")
+    use_buf_yaml: bool = Field(default=True, description="Honour buf.yaml `breaking:` and module roots when present.")
+
+
+class PathOverride(_Model):
+    """Per-glob compatibility settings for JSON-shaped formats."""
+
+    paths: tuple[str, ...]
+    mode: Literal["backward", "forward", "full"] | None = None
+    policy: Literal["strict", "lenient"] | None = None
+
+
+class JsonSchemaSettings(_Model):
+    """``[tool.schemacheck.jsonschema]``."""
+
+    include: tuple[str, ...] = Field(default=(), description="Extra globs of JSON Schema files beyond detection.")
+    mode: Literal["backward", "forward", "full"] = "backward"
+    policy: Literal["strict", "lenient"] = "strict"
+    overrides: tuple[PathOverride, ...] = ()
+
+
+class Settings(_Model):
+    """``[tool.schemacheck]``: the whole configuration."""
+
+    include: tuple[str, ...] = Field(default=(), description="Globs of files to check (default: every schema found).")
+    exclude: tuple[str, ...] = Field(default=(), description="Globs of files never checked.")
+    select: tuple[str, ...] = Field(default=(), description="Rule IDs or categories to run (default: each format's defaults).")
+    ignore: tuple[str, ...] = Field(default=(), description="Rule IDs or categories not to run.")
+    fail_on: Literal["error", "warning", "info"] = "error"
+    severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
+    protobuf: ProtobufSettings = ProtobufSettings()
+    jsonschema: JsonSchemaSettings = JsonSchemaSettings()
+
+    source: str = Field(default="", exclude=True, description="The file these settings came from ('' for defaults).")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _format_validation_error(exc: ValidationError, source: str, table: str) -> ConfigError:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "extra_forbidden":
+        return ConfigError(f"{source}: unknown key {table}.{key}",
+                           tip="See the README's Configuration section for the valid keys.")
+    return ConfigError(f"{source}: bad value for {table}.{key}: {first['msg']}")
+
+
+def settings_from_mapping(data: dict[str, Any], source: str, table: str = "tool.schemacheck") -> Settings:
+    """Validate a mapping (a TOML table) into :class:`Settings`, naming ``source`` on error."""
+    try:
+        return Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise _format_validation_error(exc, source, table) from None
+
+
+def load_settings(root: Path, explicit: Path | None = None) -> Settings:
+    """Find and validate the configuration for a repository rooted at ``root``.
+
+    ``explicit`` (``--config``) wins; otherwise ``schemacheck.toml`` then the
+    ``[tool.schemacheck]`` table of ``pyproject.toml``; otherwise defaults.
+    """
+    candidates = [explicit] if explicit is not None else [root / name for name in CONFIG_FILES]
+    for path in candidates:
+        if path is None or not path.is_file():
+            if explicit is not None:
+                raise ConfigError(f"configuration file {explicit} does not exist")
+            continue
+        data = _read_toml(path)
+        if path.name == "pyproject.toml":
+            table = data.get("tool", {}).get("schemacheck")
+            if table is None:
+                continue
+            return settings_from_mapping(table, str(path), "tool.schemacheck")
+        return settings_from_mapping(data, str(path), "")
+    return Settings()

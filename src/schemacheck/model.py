@@ -1,0 +1,109 @@
+"""The frozen data that flows between layers: locations, findings, diagnostics, results.
+
+Maintainers: everything here is immutable (``frozen=True, slots=True``, tuples not lists) so
+that rules, filters and reporters can share values without defensive copies. Reporters read
+these objects; nothing here knows how it will be printed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = ["Severity", "Location", "Finding", "Diagnostic", "CheckResult"]
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is; ``--fail-on`` compares against this order."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A span in one file, 1-based lines and columns, end inclusive of the last character's line.
+
+    ``end_column`` is exclusive (one past the last character), as in buf's annotations and
+    SARIF's ``endColumn``. A whole-file location has line 0.
+    """
+
+    path: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One breaking (or suspicious) change.
+
+    Attributes:
+        rule_id: The stable rule ID, e.g. ``FIELD_SAME_NAME``.
+        severity: Effective severity after configuration.
+        message: One past-tense sentence: what broke and for whom.
+        location: Where it is in the new (head) version; ``None`` when nothing survives there
+            (a deleted file).
+        base_location: Where the element was in the old (base) version, when it existed.
+        hint: How to change this safely.
+        format: ``protobuf``, ``jsonschema``, ...
+        subject: A stable name of the element (``pkg.Order.total_amount``), used for
+            fingerprints and suppressions.
+    """
+
+    rule_id: str
+    severity: Severity
+    message: str
+    location: Location | None
+    base_location: Location | None = None
+    hint: str = ""
+    format: str = ""
+    subject: str = ""
+
+    @property
+    def path(self) -> str:
+        """The path the finding is reported against (head if it exists, else base)."""
+        if self.location is not None:
+            return self.location.path
+        if self.base_location is not None:
+            return self.base_location.path
+        return ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location or self.base_location
+        return (self.path, loc.line if loc else 0, loc.column if loc else 0, self.rule_id, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem with the input rather than a breaking change (unparseable file, unresolved ref).
+
+    Diagnostics of severity error make the run exit 2; warnings are printed and do not.
+    """
+
+    message: str
+    location: Location | None = None
+    severity: Severity = Severity.ERROR
+    tip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Everything one run produced, ready for a reporter."""
+
+    findings: tuple[Finding, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    files_checked: int = 0
+    base_label: str = ""
+    head_label: str = ""
+    rules_run: tuple[str, ...] = field(default=())
