@@ -1,0 +1,1 @@
+"""Protobuf compatibility: pair linked descriptors of two revisions and run buf-style rules."""

@@ -1,0 +1,237 @@
+"""An index over the linked files of one revision, and the pairing of two such indexes.
+
+Maintainers: the engine pairs elements exactly as buf does — files by import name, types by
+full name, fields and enum values by number, oneofs and methods by name — so that every rule
+receives ready-made pairs and never iterates files itself. Only *target* files (those whose
+content changed, plus what the runner adds) produce pairs; other loaded files are there for
+name resolution and lookups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .elements import Enum, EnumValue, Extension, Field, Message, Method, Oneof, ProtoFile, Service
+
+__all__ = ["Image", "Pair", "EnumValueGroup", "CheckContext", "pairs_for"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair(Generic[T]):
+    """The same element in the old (base) and new (head) revision."""
+
+    old: T
+    new: T
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValueGroup:
+    """All values of one enum sharing one number (aliases), as buf compares them."""
+
+    enum: Enum
+    number: int
+    values: tuple[EnumValue, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.values)
+
+
+class Image:
+    """The linked files of one revision with lookups by full name.
+
+    Args:
+        files: Loaded files by import name (targets and their imports).
+        targets: Import names whose elements are checked.
+        all_names: Import names of every protobuf file in the revision, loaded or not
+            (deletion rules need to know a file exists even if it failed to compile).
+        packages: Package of every file in ``all_names`` when known (cheap scan), for
+            package-scope rules; falls back to loaded files.
+    """
+
+    def __init__(self, files: Mapping[str, ProtoFile], targets: Iterable[str],
+                 all_names: Iterable[str] | None = None, packages: Mapping[str, str] | None = None) -> None:
+        self.files = dict(files)
+        self.targets = frozenset(t for t in targets if t in self.files)
+        self.all_names = frozenset(all_names) if all_names is not None else frozenset(self.files)
+        self._packages = dict(packages or {})
+        self._messages: dict[str, Message] | None = None
+        self._enums: dict[str, Enum] | None = None
+        self._services: dict[str, Service] | None = None
+        self._extensions: dict[tuple[str, int], Extension] | None = None
+
+    def target_files(self) -> Iterator[ProtoFile]:
+        for name in sorted(self.targets):
+            yield self.files[name]
+
+    def _index(self) -> None:
+        self._messages, self._enums, self._services, self._extensions = {}, {}, {}, {}
+        for file in self.files.values():
+            for msg in file.messages():
+                self._messages.setdefault(msg.full_name, msg)
+            for en in file.enums():
+                self._enums.setdefault(en.full_name, en)
+            for svc in file.services():
+                self._services.setdefault(svc.full_name, svc)
+            for ext in file.extensions():
+                self._extensions.setdefault((ext.extendee, ext.number), ext)
+
+    @property
+    def messages(self) -> dict[str, Message]:
+        if self._messages is None:
+            self._index()
+        assert self._messages is not None
+        return self._messages
+
+    @property
+    def enums(self) -> dict[str, Enum]:
+        if self._enums is None:
+            self._index()
+        assert self._enums is not None
+        return self._enums
+
+    @property
+    def services(self) -> dict[str, Service]:
+        if self._services is None:
+            self._index()
+        assert self._services is not None
+        return self._services
+
+    @property
+    def extensions(self) -> dict[tuple[str, int], Extension]:
+        if self._extensions is None:
+            self._index()
+        assert self._extensions is not None
+        return self._extensions
+
+    def package_of(self, name: str) -> str | None:
+        """Package of the file with import name ``name`` (loaded or scanned)."""
+        if name in self.files:
+            return self.files[name].package
+        return self._packages.get(name)
+
+    def packages(self) -> set[str]:
+        """Every package of the revision (scanned or loaded)."""
+        found = {f.package for f in self.files.values() if f.name in self.all_names}
+        found.update(pkg for name, pkg in self._packages.items() if name in self.all_names)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What a rule may consult beyond its pair: both images (for lookups by name)."""
+
+    old: Image
+    new: Image
+
+
+def _file_pairs(ctx: CheckContext) -> Iterator[Pair[ProtoFile]]:
+    for file in ctx.old.target_files():
+        new = ctx.new.files.get(file.name)
+        if new is not None and file.name in ctx.new.targets:
+            yield Pair(file, new)
+
+
+def _message_pairs(ctx: CheckContext) -> Iterator[Pair[Message]]:
+    for file in ctx.old.target_files():
+        for msg in file.messages():
+            new = ctx.new.messages.get(msg.full_name)
+            if new is not None:
+                yield Pair(msg, new)
+
+
+def _field_pairs(ctx: CheckContext) -> Iterator[Pair[Field]]:
+    for pair in _message_pairs(ctx):
+        new_by_number = {f.number: f for f in pair.new.fields()}
+        for fld in pair.old.fields():
+            new = new_by_number.get(fld.number)
+            if new is not None:
+                yield Pair(fld, new)
+    yield from _extension_pairs(ctx)
+
+
+def _extension_pairs(ctx: CheckContext) -> Iterator[Pair[Extension]]:
+    for file in ctx.old.target_files():
+        for ext in file.extensions():
+            new = ctx.new.extensions.get((ext.extendee, ext.number))
+            if new is not None:
+                yield Pair(ext, new)
+
+
+def _oneof_pairs(ctx: CheckContext) -> Iterator[Pair[Oneof]]:
+    for pair in _message_pairs(ctx):
+        new_by_name = {o.name: o for o in pair.new.oneofs()}
+        for oneof in pair.old.oneofs():
+            new = new_by_name.get(oneof.name)
+            if new is not None:
+                yield Pair(oneof, new)
+
+
+def _enum_pairs(ctx: CheckContext) -> Iterator[Pair[Enum]]:
+    for file in ctx.old.target_files():
+        for en in file.enums():
+            new = ctx.new.enums.get(en.full_name)
+            if new is not None:
+                yield Pair(en, new)
+
+
+def _groups(enum: Enum) -> dict[int, EnumValueGroup]:
+    by_number: dict[int, list[EnumValue]] = {}
+    for value in enum.values():
+        by_number.setdefault(value.number, []).append(value)
+    return {n: EnumValueGroup(enum, n, tuple(vals)) for n, vals in by_number.items()}
+
+
+def _enum_value_pairs(ctx: CheckContext) -> Iterator[Pair[EnumValueGroup]]:
+    for pair in _enum_pairs(ctx):
+        new_groups = _groups(pair.new)
+        for number, group in _groups(pair.old).items():
+            if number in new_groups:
+                yield Pair(group, new_groups[number])
+
+
+def _service_pairs(ctx: CheckContext) -> Iterator[Pair[Service]]:
+    for file in ctx.old.target_files():
+        for svc in file.services():
+            new = ctx.new.services.get(svc.full_name)
+            if new is not None:
+                yield Pair(svc, new)
+
+
+def _method_pairs(ctx: CheckContext) -> Iterator[Pair[Method]]:
+    for pair in _service_pairs(ctx):
+        new_by_name = {m.name: m for m in pair.new.methods()}
+        for method in pair.old.methods():
+            new = new_by_name.get(method.name)
+            if new is not None:
+                yield Pair(method, new)
+
+
+def _image_pairs(ctx: CheckContext) -> Iterator[Pair[Image]]:
+    yield Pair(ctx.old, ctx.new)
+
+
+_PAIRERS = {
+    "image": _image_pairs,
+    "file": _file_pairs,
+    "message": _message_pairs,
+    "field": _field_pairs,
+    "extension": _extension_pairs,
+    "oneof": _oneof_pairs,
+    "enum": _enum_pairs,
+    "enum_value": _enum_value_pairs,
+    "service": _service_pairs,
+    "method": _method_pairs,
+}
+
+#: The subjects a protobuf rule may declare.
+SUBJECTS = tuple(_PAIRERS)
+
+
+def pairs_for(subject: str, ctx: CheckContext) -> Iterator[Pair]:
+    """All pairs of one subject kind (``field``, ``message``, …)."""
+    return _PAIRERS[subject](ctx)

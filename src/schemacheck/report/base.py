@@ -1,0 +1,214 @@
+"""What every reporter shares: the Reporter base, the ReportContext, counting and sorting.
+
+Maintainers: reporters only format. They receive a :class:`~schemacheck.model.CheckResult`
+and a :class:`ReportContext` (colour, tool version, how to fetch a head source line, how to
+look a rule up) and return one string; the CLI writes it. Nothing here reads files or git:
+the CLI hands over ``source_line`` (usually backed by the head snapshot). Heavy imports
+(rich, pydantic) belong inside ``render`` of the reporter that needs them.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from ..model import CheckResult, Diagnostic, Finding, Location, Severity
+
+if TYPE_CHECKING:
+    from ..registry import RuleSpec
+
+__all__ = [
+    "PROJECT_URL",
+    "RULE_DOCS_URL",
+    "TOOL_NAME",
+    "ReportContext",
+    "Reporter",
+    "Counts",
+    "count",
+    "sorted_findings",
+    "sorted_diagnostics",
+    "rule_doc_url",
+    "lines_from_texts",
+    "plural",
+]
+
+#: The tool's name as shown in every machine-readable format.
+TOOL_NAME = "schemacheck"
+#: Home of the project; SARIF ``informationUri``.
+PROJECT_URL = "https://github.com/schemacheck/schemacheck"
+#: Base URL of the generated rule pages (``rules/<ID>.md`` in the repository).
+RULE_DOCS_URL = f"{PROJECT_URL}/blob/main/rules/"
+
+SourceLine = Callable[[str, int], "str | None"]
+RuleLookup = Callable[[str], "RuleSpec | None"]
+
+
+def _registry_lookup(rule_id: str) -> RuleSpec | None:
+    from ..registry import REGISTRY
+
+    return REGISTRY.get(rule_id)
+
+
+def _no_source(path: str, line: int) -> str | None:
+    return None
+
+
+def _default_version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """Everything a reporter may need besides the result itself.
+
+    Attributes:
+        color: Emit ANSI colour (text format only); decide it with :func:`use_color`.
+        source_line: ``(path, line) -> text`` of a 1-based line of the head file, without the
+            line ending, or ``None`` when unknown. Used to show the offending line and to
+            compute stable SARIF fingerprints.
+        rules: ``rule_id -> RuleSpec | None``; defaults to the global registry.
+        tool_version: Version written into JSON and SARIF.
+        repo_root: Absolute path of the repository root (SARIF ``originalUriBaseIds``).
+        base_label: Overrides ``result.base_label`` in headings (e.g. ``origin/main``).
+        head_label: Overrides ``result.head_label`` (e.g. ``work tree``).
+        fail_on: Lowest severity that makes the run fail; the summaries say which findings
+            count.
+        width: Width of the text report (rule lines); ``None`` means 100.
+        sarif_category: SARIF ``automationDetails.id`` (``category/`` style); empty: omitted.
+        annotation_limit: GitHub annotations shown per level and step (GitHub's cap is 10).
+        more_hint: Where the ``github`` format sends readers for findings beyond the cap.
+    """
+
+    color: bool = False
+    source_line: SourceLine = _no_source
+    rules: RuleLookup = _registry_lookup
+    tool_version: str = field(default_factory=_default_version)
+    repo_root: str | None = None
+    base_label: str = ""
+    head_label: str = ""
+    fail_on: Severity = Severity.ERROR
+    width: int | None = None
+    sarif_category: str = ""
+    annotation_limit: int = 10
+    more_hint: str = "See the job summary or run schemacheck with --format text for the full list."
+
+    def labels(self, result: CheckResult) -> tuple[str, str]:
+        """The (base, head) labels to print, context first, then the result's."""
+        return (self.base_label or result.base_label, self.head_label or result.head_label)
+
+    def line_text(self, loc: Location | None) -> str | None:
+        """The head source line under ``loc``, or ``None`` (no location, line 0, unknown)."""
+        if loc is None or loc.line < 1:
+            return None
+        try:
+            return self.source_line(loc.path, loc.line)
+        except (OSError, LookupError, ValueError):
+            return None
+
+    def failing(self, finding: Finding) -> bool:
+        """Whether ``finding`` is at or above ``fail_on``."""
+        return finding.severity.rank >= self.fail_on.rank
+
+
+class Reporter(abc.ABC):
+    """Turns a :class:`CheckResult` into the text of one output format.
+
+    Subclasses set :attr:`name` and implement :meth:`render`; they never print.
+    """
+
+    name: ClassVar[str] = ""
+
+    @abc.abstractmethod
+    def render(self, result: CheckResult, ctx: ReportContext) -> str:
+        """Return the whole report, ending with a newline when not empty.
+
+        Args:
+            result: Findings and diagnostics of one run.
+            ctx: Presentation settings and lookups.
+        """
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Tallies every summary needs.
+
+    Attributes:
+        findings: Number of findings.
+        by_severity: Findings per severity (every severity present, possibly 0).
+        files: Distinct paths with at least one finding.
+        failing: Findings at or above ``fail_on``.
+        diagnostic_errors: Input errors (these make the run exit 2).
+        diagnostic_warnings: Input warnings and infos.
+    """
+
+    findings: int
+    by_severity: Mapping[Severity, int]
+    files: int
+    failing: int
+    diagnostic_errors: int
+    diagnostic_warnings: int
+
+
+def count(result: CheckResult, fail_on: Severity = Severity.ERROR) -> Counts:
+    """Tally findings and diagnostics of ``result``."""
+    by_sev = {sev: 0 for sev in Severity}
+    for f in result.findings:
+        by_sev[f.severity] += 1
+    diag_errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
+    return Counts(
+        findings=len(result.findings),
+        by_severity=by_sev,
+        files=len({f.path for f in result.findings}),
+        failing=sum(1 for f in result.findings if f.severity.rank >= fail_on.rank),
+        diagnostic_errors=diag_errors,
+        diagnostic_warnings=len(result.diagnostics) - diag_errors,
+    )
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in report order: by path, line, column, rule ID, message."""
+    return sorted(findings, key=Finding.sort_key)
+
+
+def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics errors first, then by location."""
+    return sorted(
+        diagnostics,
+        key=lambda d: (-d.severity.rank, d.location.path if d.location else "", d.location.line if d.location else 0, d.message),
+    )
+
+
+def rule_doc_url(rule_id: str) -> str:
+    """The URL of a rule's generated documentation page."""
+    return f"{RULE_DOCS_URL}{rule_id}.md"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``"1 file"``, ``"2 files"``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def lines_from_texts(texts: Mapping[str, str]) -> SourceLine:
+    """Build a ``source_line`` callable from ``{path: file text}``.
+
+    Args:
+        texts: Head file contents by repository-relative path.
+
+    Returns:
+        A function giving the 1-based line of a path without its line ending, or ``None``.
+    """
+    cache: dict[str, list[str]] = {}
+
+    def source_line(path: str, line: int) -> str | None:
+        if path not in texts or line < 1:
+            return None
+        lines = cache.get(path)
+        if lines is None:
+            lines = cache[path] = [ln.removesuffix("\r") for ln in texts[path].split("\n")]
+        return lines[line - 1] if line <= len(lines) else None
+
+    return source_line
