@@ -1,0 +1,336 @@
+"""``$ref`` resolution inside one revision of a repository: local, cross-file, ``$id``, ``$anchor``.
+
+Maintainers: every document gets a synthetic retrieval URI under :data:`REPO_BASE`
+(``file:///@repo/<path>``) so that relative references resolve with ``urljoin`` like any
+other URI; a result that leaves that prefix is outside the repository and is never read.
+Embedded ``$id``s (``id`` in draft 4) change the base URI below them; ``$anchor``,
+``$dynamicAnchor`` and draft 6/7 ``"$id": "#name"`` define anchors. An ``http(s)`` URI is
+never fetched: it resolves only if it is the ``$id`` of a repository file we can find (a
+loaded document, or the sibling path the root ``$id`` implies); otherwise it is
+:class:`Unresolved`. The resolver follows one hop; :meth:`RefResolver.resolve_chain` follows
+``$ref``-only chains and stops on cycles. Recursion through properties is the engine's to guard
+(use :attr:`ResolvedRef.key`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin
+
+from ...errors import SchemacheckError
+from ...model import Location
+from .document import JsonDocument, pointer_join, pointer_parts
+
+__all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle"]
+
+#: The synthetic base URI of the repository root.
+REPO_BASE = "file:///@repo/"
+
+_MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+                           "dependencies"})
+_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default", "required", "type", "$comment",
+                            "description", "title", "format", "pattern", "$schema", "$vocabulary"})
+_REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedRef:
+    """A ``$ref`` that resolved to a node.
+
+    Attributes:
+        document: The document holding the target (possibly the referring one).
+        pointer: JSON pointer of the target inside ``document``.
+        value: The target node (``document.get(pointer)``).
+        uri: Canonical absolute URI of the target (``file:///@repo/a.json#/$defs/x``).
+    """
+
+    document: JsonDocument
+    pointer: str
+    value: Any
+    uri: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """``(path, pointer)``: identifies the target, for recursion guards."""
+        return (self.document.path, self.pointer)
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A ``$ref`` that could not be followed; the engine treats the referring node as unknown.
+
+    Attributes:
+        ref: The reference as written.
+        kind: ``remote`` (http(s), never fetched), ``outside`` (leaves the repository),
+            ``missing`` (no such file, pointer or anchor), ``unreadable`` (the target file does
+            not parse), ``cycle`` (a chain of ``$ref``s that never reaches a schema),
+            ``unsupported`` (a URI scheme we cannot map to a file).
+        reason: One sentence for the user.
+        location: Where the ``$ref`` is (the member ``"$ref": ...``).
+    """
+
+    ref: str
+    kind: str
+    reason: str
+    location: Location | None = None
+
+    @property
+    def message(self) -> str:
+        return f"$ref {self.ref!r} was not followed: {self.reason}"
+
+
+@dataclass(slots=True)
+class _Index:
+    """``$id``/anchor tables of one document."""
+
+    base: str  # the document's root base URI (root $id or retrieval URI)
+    ids: dict[str, str] = field(default_factory=dict)  # absolute URI -> pointer
+    id_pointers: dict[str, str] = field(default_factory=dict)  # pointer -> absolute base URI
+    anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (base URI, name) -> pointer
+
+
+def retrieval_uri(path: str) -> str:
+    """The synthetic URI of a repository file."""
+    return REPO_BASE + path
+
+
+def _id_keyword(doc: JsonDocument) -> str:
+    return "id" if doc.dialect == "draft4" else "$id"
+
+
+def _build_index(doc: JsonDocument) -> _Index:
+    """Walk the document once (iteratively: depth is unbounded here) collecting ids and anchors."""
+    id_kw = _id_keyword(doc)
+    legacy = doc.dialect in ("draft4", "draft6", "draft7")
+    index = _Index(base=retrieval_uri(doc.path))
+    index.ids[index.base] = ""
+    stack: list[tuple[Any, str, str, bool]] = [(doc.data, "", index.base, True)]
+    while stack:
+        node, pointer, base, is_schema = stack.pop()
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                stack.append((item, pointer_join(pointer, i), base, is_schema))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if not is_schema:  # a name -> schema map
+            for key, value in node.items():
+                stack.append((value, pointer_join(pointer, key), base, True))
+            continue
+        ref_here = legacy and isinstance(node.get("$ref"), str)
+        ident = node.get(id_kw)
+        if isinstance(ident, str) and not ref_here:
+            if ident.startswith("#") and legacy:
+                index.anchors[(base, ident[1:])] = pointer
+            else:
+                new_base, frag = urldefrag(urljoin(base, ident))
+                base = new_base
+                index.ids[base] = pointer
+                index.id_pointers[pointer] = base
+                if pointer == "":
+                    index.base = base
+                if frag and legacy:
+                    index.anchors[(base, frag)] = pointer
+        for kw in ("$anchor", "$dynamicAnchor"):
+            name = node.get(kw)
+            if isinstance(name, str):
+                index.anchors[(base, name)] = pointer
+        for key, value in node.items():
+            if key in _DATA_KEYWORDS or not isinstance(value, (dict, list)):
+                continue
+            stack.append((value, pointer_join(pointer, key), base, key not in _MAP_KEYWORDS))
+    return index
+
+
+class RefResolver:
+    """Resolves ``$ref`` values against the documents of one revision.
+
+    Args:
+        load: Returns the :class:`JsonDocument` of a repository path at this revision; raises
+            ``FileNotFoundError`` when absent, or a :class:`~schemacheck.errors.SchemacheckError`
+            (e.g. ``ParseError``) when it cannot be loaded.
+        documents: Documents already loaded (they are registered up front).
+
+    Attributes:
+        unresolved: Every distinct unresolved reference met so far, keyed by
+            ``(referring path, target URI)``, so that each is reported once.
+    """
+
+    def __init__(self, load: Callable[[str], JsonDocument], documents: tuple[JsonDocument, ...] = ()) -> None:
+        self._load = load
+        self._docs: dict[str, JsonDocument | SchemacheckError | None] = {}
+        self._indexes: dict[str, _Index] = {}
+        self._by_uri: dict[str, tuple[str, str]] = {}  # absolute URI -> (path, pointer)
+        self.unresolved: dict[tuple[str, str], Unresolved] = {}
+        for doc in documents:
+            self.add(doc)
+
+    # -- documents -----------------------------------------------------------------------
+    def add(self, doc: JsonDocument) -> None:
+        """Register a loaded document (its ``$id``s become resolvable)."""
+        self._docs[doc.path] = doc
+        self._index(doc)
+
+    def _index(self, doc: JsonDocument) -> _Index:
+        index = self._indexes.get(doc.path)
+        if index is None:
+            self._docs.setdefault(doc.path, doc)
+            index = self._indexes[doc.path] = _build_index(doc)
+            for uri, pointer in index.ids.items():
+                self._by_uri.setdefault(uri, (doc.path, pointer))
+        return index
+
+    def document(self, path: str) -> JsonDocument | SchemacheckError | None:
+        """The document at ``path`` (``None`` if absent, the error if it does not load)."""
+        if path not in self._docs:
+            try:
+                doc: JsonDocument | SchemacheckError | None = self._load(path)
+            except FileNotFoundError:
+                doc = None
+            except SchemacheckError as exc:
+                doc = exc
+            self._docs[path] = doc
+            if isinstance(doc, JsonDocument):
+                self._index(doc)
+        return self._docs[path]
+
+    def base_uri(self, doc: JsonDocument, pointer: str) -> str:
+        """The base URI in effect at ``pointer`` (the innermost enclosing ``$id``)."""
+        index = self._index(doc)
+        current = pointer
+        while True:
+            if current in index.id_pointers:
+                return index.id_pointers[current]
+            if not current:
+                return index.base
+            current = current[: current.rfind("/")]
+
+    # -- resolution ----------------------------------------------------------------------
+    def resolve(self, doc: JsonDocument, ref: str, base_pointer: str) -> ResolvedRef | Unresolved:
+        """Resolve ``ref`` written in the schema object at ``base_pointer`` of ``doc``.
+
+        Args:
+            doc: The referring document.
+            ref: The ``$ref`` value as written.
+            base_pointer: Pointer of the schema object that holds the ``$ref``.
+
+        Returns:
+            The target, or an :class:`Unresolved` (also recorded in :attr:`unresolved`).
+        """
+        base = self.base_uri(doc, base_pointer)
+        target = urljoin(base, ref.strip())
+        uri, fragment = urldefrag(target)
+        fragment = unquote(fragment)
+        found = self._find_resource(doc, base, uri)
+        if isinstance(found, Unresolved):
+            return self._fail(doc, ref, base_pointer, target, found.kind, found.reason)
+        tdoc, resource_pointer = found
+        index = self._index(tdoc)
+        if fragment.startswith("/") or fragment == "":
+            pointer = resource_pointer + fragment
+            try:
+                pointer_parts(pointer)
+            except ValueError:
+                return self._fail(doc, ref, base_pointer, target, "missing", "the fragment is not a JSON pointer")
+            if not tdoc.has(pointer):
+                return self._fail(doc, ref, base_pointer, target, "missing",
+                                  f"{tdoc.path} has nothing at #{fragment}")
+        else:
+            resource_base = self.base_uri(tdoc, resource_pointer)
+            pointer = index.anchors.get((resource_base, fragment), None)
+            if pointer is None:
+                return self._fail(doc, ref, base_pointer, target, "missing",
+                                  f"{tdoc.path} has no anchor named {fragment!r}")
+        return ResolvedRef(tdoc, pointer, tdoc.get(pointer), retrieval_uri(tdoc.path) + "#" + pointer)
+
+    def _find_resource(self, doc: JsonDocument, base: str, uri: str) -> tuple[JsonDocument, str] | Unresolved:
+        if uri in self._by_uri:
+            path, pointer = self._by_uri[uri]
+            loaded = self.document(path)
+            if isinstance(loaded, JsonDocument):
+                return loaded, pointer
+        if uri.startswith(REPO_BASE):
+            return self._load_repo_path(unquote(uri[len(REPO_BASE):]))
+        if uri.startswith("file:"):
+            return Unresolved("", "outside", "it points outside the repository, which is never read")
+        if uri.startswith(("http://", "https://")):
+            mapped = self._map_remote(doc, uri)
+            if mapped is not None:
+                return mapped
+            return Unresolved("", "remote", "remote references are never fetched; the referring schema is "
+                                            "treated as unknown")
+        return Unresolved("", "unsupported", "no repository file has this $id")
+
+    def _load_repo_path(self, path: str) -> tuple[JsonDocument, str] | Unresolved:
+        norm = posixpath.normpath(path) if path else path
+        if not norm or norm.startswith("../") or norm == ".." or norm.startswith("/"):
+            return Unresolved("", "outside", "it points outside the repository, which is never read")
+        loaded = self.document(norm)
+        if loaded is None:
+            return Unresolved("", "missing", f"{norm} does not exist at this revision")
+        if isinstance(loaded, SchemacheckError):
+            return Unresolved("", "unreadable", f"{norm} cannot be loaded ({loaded.message})")
+        return loaded, ""
+
+    def _map_remote(self, doc: JsonDocument, uri: str) -> tuple[JsonDocument, str] | None:
+        """Map ``https://host/dir/x.json`` to a sibling file when the referrer's root ``$id`` is in ``dir``."""
+        root_id = self._index(doc).base
+        if root_id.startswith(REPO_BASE):
+            return None
+        root_dir = root_id.rsplit("/", 1)[0] + "/"
+        if not uri.startswith(root_dir):
+            return None
+        rel = unquote(uri[len(root_dir):])
+        candidate = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), rel))
+        if candidate.startswith("../") or candidate == "..":
+            return None
+        loaded = self.document(candidate)
+        if not isinstance(loaded, JsonDocument):
+            return None
+        cand_base = self._index(loaded).base
+        if cand_base not in (uri, retrieval_uri(candidate)):
+            return None
+        return loaded, ""
+
+    def _fail(self, doc: JsonDocument, ref: str, base_pointer: str, target: str, kind: str,
+              reason: str) -> Unresolved:
+        key = (doc.path, target)
+        known = self.unresolved.get(key)
+        if known is not None:
+            return known
+        ref_pointer = pointer_join(base_pointer, "$ref")
+        location = None
+        if doc.positions is not None:
+            location = doc.nearest_location(ref_pointer)
+        result = Unresolved(ref, kind, reason, location)
+        self.unresolved[key] = result
+        return result
+
+    def resolve_chain(self, doc: JsonDocument, ref: str, base_pointer: str,
+                      max_hops: int = 64) -> ResolvedRef | Unresolved:
+        """Follow ``$ref`` through nodes that are only a ``$ref`` until a real schema; stop on cycles."""
+        seen: set[tuple[str, str]] = set()
+        current_doc, current_ref, current_ptr = doc, ref, base_pointer
+        for _ in range(max_hops):
+            result = self.resolve(current_doc, current_ref, current_ptr)
+            if isinstance(result, Unresolved):
+                return result
+            if result.key in seen:
+                return self._fail(doc, ref, base_pointer, result.uri, "cycle",
+                                  "it is part of a cycle of $refs that never reaches a schema")
+            seen.add(result.key)
+            value = result.value
+            if not (isinstance(value, dict) and set(value) <= {"$ref", "$comment", "description", "title"}
+                    and isinstance(value.get("$ref"), str)):
+                return result
+            current_doc, current_ref, current_ptr = result.document, value["$ref"], result.pointer
+        return self._fail(doc, ref, base_pointer, ref, "cycle", f"it goes through more than {max_hops} $refs")
+
+
+def is_ref_cycle(resolver: RefResolver, doc: JsonDocument, ref: str, base_pointer: str) -> bool:
+    """Whether ``ref`` starts a ``$ref``-only chain that never reaches a schema."""
+    result = resolver.resolve_chain(doc, ref, base_pointer)
+    return isinstance(result, Unresolved) and result.kind == "cycle"
