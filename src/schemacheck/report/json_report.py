@@ -1,0 +1,90 @@
+"""``--format json``: the versioned machine-readable report, shaped by ``json_models``.
+
+Maintainers: this module only maps model objects to the pydantic models; the shape itself,
+its version and its JSON Schema live in :mod:`schemacheck.report.json_models`, imported
+lazily because pydantic is slow to import.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import CheckResult, Diagnostic, Finding, Location, Severity
+from .base import TOOL_NAME, ReportContext, Reporter, count, rule_doc_url, sorted_diagnostics, sorted_findings
+
+if TYPE_CHECKING:
+    from .json_models import JsonDiagnostic, JsonFinding, JsonLocation, JsonReport
+
+__all__ = ["JsonReporter", "build_report"]
+
+
+def _location(loc: Location | None) -> JsonLocation | None:
+    from .json_models import JsonLocation
+
+    if loc is None:
+        return None
+    return JsonLocation(path=loc.path, line=loc.line, column=loc.column, end_line=loc.end_line, end_column=loc.end_column)
+
+
+def _finding(f: Finding) -> JsonFinding:
+    from .json_models import JsonFinding
+
+    return JsonFinding(
+        rule_id=f.rule_id,
+        severity=f.severity.value,
+        message=f.message,
+        hint=f.hint,
+        location=_location(f.location),
+        base_location=_location(f.base_location),
+        format=f.format,
+        subject=f.subject,
+        help_uri=rule_doc_url(f.rule_id),
+    )
+
+
+def _diagnostic(d: Diagnostic) -> JsonDiagnostic:
+    from .json_models import JsonDiagnostic
+
+    return JsonDiagnostic(severity=d.severity.value, message=d.message, location=_location(d.location), tip=d.tip)
+
+
+def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
+    """Map ``result`` to the version-1 report model.
+
+    Args:
+        result: Findings and diagnostics of one run.
+        ctx: Supplies the tool version, labels and ``fail_on``.
+    """
+    from .json_models import JSON_OUTPUT_VERSION, JsonReport, JsonSummary, JsonTool
+
+    counts = count(result, ctx.fail_on)
+    base, head = ctx.labels(result)
+    return JsonReport(
+        version=JSON_OUTPUT_VERSION,
+        tool=JsonTool(name=TOOL_NAME, version=ctx.tool_version),
+        base=base,
+        head=head,
+        findings=[_finding(f) for f in sorted_findings(result.findings)],
+        diagnostics=[_diagnostic(d) for d in sorted_diagnostics(result.diagnostics)],
+        summary=JsonSummary(
+            findings=counts.findings,
+            errors=counts.by_severity[Severity.ERROR],
+            warnings=counts.by_severity[Severity.WARNING],
+            info=counts.by_severity[Severity.INFO],
+            files_with_findings=counts.files,
+            files_checked=result.files_checked,
+            fail_on=ctx.fail_on.value,
+            failing=counts.failing,
+            diagnostic_errors=counts.diagnostic_errors,
+            diagnostic_warnings=counts.diagnostic_warnings,
+        ),
+    )
+
+
+class JsonReporter(Reporter):
+    """Versioned JSON document; see ``docs/json-output.md``."""
+
+    name = "json"
+
+    def render(self, result: CheckResult, ctx: ReportContext) -> str:
+        return build_report(result, ctx).model_dump_json(indent=2) + "\n"

@@ -1,0 +1,179 @@
+"""``--format sarif``: one SARIF 2.1.0 run for GitHub code scanning and other SARIF viewers.
+
+Maintainers, the choices GitHub forces (see the SARIF section of the reference notes):
+
+* URIs are repository-relative, percent-encoded POSIX paths with ``uriBaseId: "%SRCROOT%"``;
+  ``originalUriBaseIds`` maps ``%SRCROOT%`` to ``repo_root`` when the CLI knows it.
+* Regions are 1-based with ``startColumn >= 1`` (0 makes an upload fail). A whole-file
+  location (line 0) becomes ``startLine: 1``.
+* A finding with no head location (its file was deleted in head) is reported at its **base**
+  path and region, since that is the only place it has; ``properties.baseOnly`` marks it.
+  GitHub stores such an alert but cannot show it inline (the file is gone), so the
+  ``github``/``markdown`` formats are the way to surface those on a pull request.
+* ``partialFingerprints.primaryLocationLineHash`` is ours: a hash of rule ID, subject and the
+  whitespace-free text of the head line (never the line number), plus ``:n`` for the n-th
+  identical key, so an alert survives unrelated edits above it.
+* Diagnostics (input errors) go to ``invocations[0].toolExecutionNotifications``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..model import CheckResult, Diagnostic, Finding, Location
+from .base import PROJECT_URL, TOOL_NAME, ReportContext, Reporter, sorted_diagnostics, sorted_findings
+from .sarif_rules import SARIF_LEVEL, rule_descriptor
+
+__all__ = ["SarifReporter", "SARIF_SCHEMA_URI", "SRCROOT", "build_sarif", "fingerprint_key"]
+
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_SEMVER = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
+#: The uriBaseId every artifact location is relative to: the repository root.
+SRCROOT = "%SRCROOT%"
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace("\\", "/").lstrip("/"), safe="/")
+
+
+def _region(loc: Location) -> dict[str, int]:
+    if loc.line < 1:
+        return {"startLine": 1}
+    start_col = max(loc.column, 1)
+    region = {"startLine": loc.line, "startColumn": start_col}
+    end_line = max(loc.end_line, loc.line)
+    if loc.end_line >= loc.line and loc.end_column >= 1:
+        if end_line > loc.line or loc.end_column > start_col:
+            region["endLine"] = end_line
+            region["endColumn"] = loc.end_column
+    return region
+
+
+def _physical(loc: Location) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
+            "region": _region(loc),
+        }
+    }
+
+
+def fingerprint_key(finding: Finding, line_text: str | None) -> str:
+    """The line-number-free text hashed into ``primaryLocationLineHash``.
+
+    Args:
+        finding: The finding.
+        line_text: Its head source line, if known; whitespace is dropped so re-indenting
+            does not change the fingerprint. Without it the message stands in.
+    """
+    anchor = "".join(line_text.split()) if line_text is not None else finding.message
+    return "\x00".join((finding.rule_id, finding.subject or finding.path, anchor))
+
+
+def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str) -> dict[str, Any]:
+    text = finding.message.strip() or finding.rule_id
+    if finding.hint:
+        text += f"\n\nHow to fix: {finding.hint.strip()}"
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": SARIF_LEVEL[finding.severity],
+        "message": {"text": text},
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+    }
+    primary = finding.location or finding.base_location
+    if primary is not None:
+        result["locations"] = [_physical(primary)]
+    if finding.base_location is not None:
+        label = f" ({base_label})" if base_label else ""
+        related = _physical(finding.base_location)
+        related["id"] = 1
+        related["message"] = {"text": f"Base revision{label}: {finding.base_location}"}
+        result["relatedLocations"] = [related]
+    props: dict[str, Any] = {}
+    if finding.subject:
+        props["subject"] = finding.subject
+    if finding.format:
+        props["format"] = finding.format
+    if finding.location is None:
+        props["baseOnly"] = True
+    if props:
+        result["properties"] = props
+    return result
+
+
+def _notification(diagnostic: Diagnostic) -> dict[str, Any]:
+    text = diagnostic.message.strip() or "Input problem."
+    if diagnostic.tip:
+        text += f"\n\nTip: {diagnostic.tip.strip()}"
+    note: dict[str, Any] = {"level": SARIF_LEVEL[diagnostic.severity], "message": {"text": text}}
+    if diagnostic.location is not None and diagnostic.location.path:
+        note["locations"] = [_physical(diagnostic.location)]
+    return note
+
+
+def _root_uri(repo_root: str) -> str:
+    uri = Path(repo_root).resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict (one run).
+
+    Args:
+        result: Findings and diagnostics of one run.
+        ctx: Tool version, head source lines (for fingerprints), rule lookup, repo root,
+            base label and optional ``sarif_category``.
+    """
+    findings = sorted_findings(result.findings)
+    rule_ids = sorted({f.rule_id for f in findings})
+    index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
+    base_label, _ = ctx.labels(result)
+    seen: dict[str, int] = {}
+    results = []
+    for finding in findings:
+        digest = hashlib.sha256(fingerprint_key(finding, ctx.line_text(finding.location)).encode()).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1
+        results.append(_result(finding, index[finding.rule_id], f"{digest}:{seen[digest]}", base_label))
+    diagnostics = sorted_diagnostics(result.diagnostics)
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not any(d.severity.rank >= 3 for d in diagnostics),
+        "toolExecutionNotifications": [_notification(d) for d in diagnostics],
+    }
+    srcroot: dict[str, Any] = {"description": {"text": "The root of the git repository."}}
+    if ctx.repo_root:
+        srcroot["uri"] = _root_uri(ctx.repo_root)
+        invocation["workingDirectory"] = {"uri": srcroot["uri"]}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": ctx.tool_version,
+                "informationUri": PROJECT_URL,
+                "rules": [rule_descriptor(rule_id, ctx.rules(rule_id)) for rule_id in rule_ids],
+            }
+        },
+        "invocations": [invocation],
+        "originalUriBaseIds": {SRCROOT: srcroot},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    if _SEMVER.fullmatch(ctx.tool_version):
+        run["tool"]["driver"]["semanticVersion"] = ctx.tool_version
+    if ctx.sarif_category:
+        run["automationDetails"] = {"id": ctx.sarif_category}
+    return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0 for ``github/codeql-action/upload-sarif`` and IDE viewers."""
+
+    name = "sarif"
+
+    def render(self, result: CheckResult, ctx: ReportContext) -> str:
+        return json.dumps(build_sarif(result, ctx), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,189 @@
+"""The human report (``--format text``, the default): grouped by file, source line, caret, fix.
+
+Maintainers: rich is imported inside :meth:`TextReporter.render` only, so runs that print
+JSON or nothing never pay for it. The console is built with an empty environment and
+``soft_wrap=True`` so that the plain output is byte-for-byte deterministic (fixture snapshots
+compare it); colour is exactly ``ctx.color``. Untrusted text (messages, source lines) goes
+through ``rich.text.Text``, never markup, so ``[brackets]`` print as they are and control
+characters are stripped.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from ..model import CheckResult, Diagnostic, Finding, Location, Severity
+from .base import ReportContext, Reporter, count, plural, sorted_diagnostics, sorted_findings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["TextReporter", "caret_line", "summary_line"]
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+_INDENT = "    "
+
+
+def _display_width(text: str) -> int:
+    """Terminal cells taken by ``text`` (wide East Asian characters count twice)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def caret_line(text: str, loc: Location) -> str:
+    """The marker line drawn under ``text`` for the span ``loc``.
+
+    Tabs in the prefix are kept so the carets line up under any tab width; wide characters
+    get two cells. A multi-line span is underlined to the end of its first line.
+
+    Args:
+        text: The source line ``loc.line``.
+        loc: The span; ``column`` and ``end_column`` are 1-based, ``end_column`` exclusive.
+
+    Returns:
+        Whitespace followed by at least one ``^``.
+    """
+    start = min(max(loc.column, 1) - 1, len(text))
+    if loc.end_line == loc.line and loc.end_column > loc.column:
+        end = min(loc.end_column - 1, len(text))
+    elif loc.end_line > loc.line:
+        end = len(text)
+    else:
+        end = start + 1
+    prefix = "".join(ch if ch == "\t" else " " * _display_width(ch) for ch in text[:start])
+    return prefix + "^" * max(_display_width(text[start:end]), 1)
+
+
+def summary_line(result: CheckResult, ctx: ReportContext) -> str:
+    """The closing sentence: how many breaking changes in how many files, and input errors."""
+    counts = count(result, ctx.fail_on)
+    if counts.findings == 0:
+        text = "No breaking changes."
+    else:
+        parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
+        text = f"Found {plural(counts.findings, 'breaking change')} in {plural(counts.files, 'file')} ({', '.join(parts)})."
+        below = counts.findings - counts.failing
+        if below:
+            text += f" {below} below --fail-on {ctx.fail_on.value} do{'es' if below == 1 else ''} not fail the check."
+    if counts.diagnostic_errors or counts.diagnostic_warnings:
+        problems = []
+        if counts.diagnostic_errors:
+            problems.append(plural(counts.diagnostic_errors, "input error"))
+        if counts.diagnostic_warnings:
+            problems.append(plural(counts.diagnostic_warnings, "input warning"))
+        text += f" {' and '.join(problems).capitalize()}"
+        text += "; results may be incomplete." if counts.diagnostic_errors else "."
+    return text
+
+
+class TextReporter(Reporter):
+    """Readable report for terminals and pre-commit."""
+
+    name = "text"
+
+    def render(self, result: CheckResult, ctx: ReportContext) -> str:
+        from rich.console import Console
+
+        out = io.StringIO()
+        console = Console(
+            file=out,
+            force_terminal=ctx.color,
+            no_color=not ctx.color,
+            color_system="standard" if ctx.color else None,
+            width=ctx.width or 100,
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+            emoji=False,
+            legacy_windows=False,
+            force_jupyter=False,
+            force_interactive=False,
+            _environ={},
+        )
+        base_label, head_label = ctx.labels(result)
+        for path, group in groupby(sorted_findings(result.findings), key=lambda f: f.path):
+            findings = list(group)
+            self._file_header(console, path, len(findings))
+            for finding in findings:
+                self._finding(console, finding, ctx, base_label)
+        diagnostics = sorted_diagnostics(result.diagnostics)
+        for diagnostic in diagnostics:
+            self._diagnostic(console, diagnostic)
+        if diagnostics:
+            console.print()
+        self._summary(console, result, ctx)
+        return out.getvalue()
+
+    @staticmethod
+    def _file_header(console: Console, path: str, n: int) -> None:
+        from rich.text import Text
+
+        console.print(Text.assemble((path, "bold underline"), f" ({plural(n, 'finding')})"))
+
+    @staticmethod
+    def _finding(console: Console, finding: Finding, ctx: ReportContext, base_label: str) -> None:
+        from rich.text import Text
+
+        loc = finding.location
+        where = str(loc) if loc is not None else f"{finding.path} (not in head)"
+        console.print(
+            Text.assemble(
+                "  ",
+                (where, "bold"),
+                "  ",
+                (finding.rule_id, "bold magenta"),
+                "  ",
+                (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
+            )
+        )
+        console.print(Text(_indented(finding.message, _INDENT)))
+        line = ctx.line_text(loc)
+        if loc is not None and line is not None:
+            gutter = str(loc.line)
+            console.print(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), line))
+            console.print(
+                Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(line, loc), "bold red"))
+            )
+        if finding.base_location is not None:
+            label = f" ({base_label})" if base_label else ""
+            console.print(Text(f"{_INDENT}was at base {finding.base_location}{label}", style="dim"))
+        if finding.hint:
+            console.print(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
+        console.print()
+
+    @staticmethod
+    def _diagnostic(console: Console, diagnostic: Diagnostic) -> None:
+        from rich.text import Text
+
+        where = f"{diagnostic.location}: " if diagnostic.location is not None else ""
+        console.print(
+            Text.assemble(
+                (f"{diagnostic.severity.value}: ", _SEVERITY_STYLE[diagnostic.severity]),
+                where,
+                _indented(diagnostic.message, "  ", first=False),
+            )
+        )
+        if diagnostic.tip:
+            console.print(Text.assemble("  ", ("tip: ", "bold green"), _indented(diagnostic.tip, "       ", first=False)))
+
+    @staticmethod
+    def _summary(console: Console, result: CheckResult, ctx: ReportContext) -> None:
+        from rich.text import Text
+
+        counts = count(result, ctx.fail_on)
+        style = "bold red" if counts.failing or counts.diagnostic_errors else ("bold yellow" if counts.findings else "bold green")
+        console.print(Text(summary_line(result, ctx), style=style))
+
+
+def _indented(text: str, indent: str, *, first: bool = True) -> str:
+    """Indent every line of ``text`` (the first one too unless ``first`` is false)."""
+    lines = text.splitlines() or [""]
+    head = (indent if first else "") + lines[0]
+    return "\n".join([head, *(indent + ln for ln in lines[1:])])
