@@ -1,0 +1,219 @@
+"""Bytes → :class:`~.document.JsonDocument` for JSON and YAML, or a ``ParseError`` with a position.
+
+Maintainers: every failure names the file, line and column and is bounded in time and memory:
+
+- size: JSON above :data:`MAX_JSON_BYTES`, YAML above :data:`MAX_YAML_BYTES` is refused
+  before parsing (YAML is parsed in Python and is ~50x slower per byte);
+- encoding: UTF-8 only (a UTF-8 BOM is tolerated), the first bad byte is located;
+- nesting deeper than :data:`MAX_DEPTH` is refused (no ``RecursionError`` reaches the user,
+  and the shape engine can recurse safely);
+- duplicate keys are errors (JSON silently keeps the last one, which hides mistakes);
+- ``NaN``/``Infinity`` are not JSON;
+- YAML is composed with the *safe* resolver only; unknown tags (``!!python/...``, ``!Ref``)
+  are errors; aliases are allowed but the expanded document may hold at most
+  ``ALIAS_BUDGET + len(raw)`` values, which stops "billion laughs" at once; recursive aliases
+  are errors; timestamps and other non-JSON scalars stay strings; keys are their source text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ...errors import ParseError
+from .document import DEFAULT_DIALECT, JsonDocument, dialect_of
+from .positions import JsonPositions, LineMap, YamlPositions
+
+__all__ = ["load_document", "MAX_JSON_BYTES", "MAX_YAML_BYTES", "MAX_DEPTH", "ALIAS_BUDGET", "is_yaml_path"]
+
+#: Largest JSON schema file accepted (bytes).
+MAX_JSON_BYTES = 16 * 1024 * 1024
+#: Largest YAML schema file accepted (bytes).
+MAX_YAML_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of arrays/objects accepted.
+MAX_DEPTH = 200
+#: Values a YAML document may expand to through aliases, beyond one per input byte.
+ALIAS_BUDGET = 100_000
+
+
+def is_yaml_path(path: str) -> bool:
+    """Whether ``path`` is read as YAML (by extension)."""
+    return path.lower().endswith((".yaml", ".yml"))
+
+
+def load_document(path: str, raw: bytes) -> JsonDocument:
+    """Parse one schema file.
+
+    Args:
+        path: Repository-relative path (names the file in errors; picks JSON or YAML).
+        raw: The file content.
+
+    Raises:
+        ParseError: With line and column when the content is not acceptable.
+    """
+    yaml_syntax = is_yaml_path(path)
+    limit = MAX_YAML_BYTES if yaml_syntax else MAX_JSON_BYTES
+    if len(raw) > limit:
+        raise ParseError(path, 0, 0, f"file is {_mb(len(raw))}, larger than the {_mb(limit)} limit for "
+                                     f"{'YAML' if yaml_syntax else 'JSON'} schema files; it was not parsed",
+                         tip="Split the schema into several files referenced with $ref.")
+    text = decode_utf8(path, raw)
+    if yaml_syntax:
+        data, positions = _load_yaml(path, text, len(raw))
+    else:
+        data, positions = _load_json(path, text)
+    if not isinstance(data, (dict, bool)):
+        span = positions.span("")
+        line, col = (span.line, span.column) if span else (1, 1)
+        raise ParseError(path, line, col, f"a JSON Schema must be an object or a boolean, not {_kind(data)}")
+    schema_uri = data.get("$schema", "") if isinstance(data, dict) else ""
+    schema_uri = schema_uri if isinstance(schema_uri, str) else ""
+    dialect = dialect_of(schema_uri) or DEFAULT_DIALECT
+    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", type(None): "null"}.get(type(value), "a number")
+
+
+def decode_utf8(path: str, raw: bytes) -> str:
+    """Decode strictly as UTF-8 (BOM tolerated); a bad byte is a ParseError at its position."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError(path, 1, 1, "file is UTF-16; schema files must be UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8-sig", "replace")) + 1
+        raise ParseError(path, line, column, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                                             "schema files must be UTF-8") from None
+
+
+# -- JSON --------------------------------------------------------------------------------
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _load_json(path: str, text: str) -> tuple[Any, JsonPositions]:
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise ParseError(path, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}") from None
+    except _DuplicateKey:
+        offset, key = _find_duplicate(text)
+        line, col = LineMap(text).line_col(offset)
+        raise ParseError(path, line, col, f"duplicate key {key!r} in an object") from None
+    except RecursionError:
+        offset = _deep_offset(text)
+        line, col = LineMap(text).line_col(offset)
+        raise ParseError(path, line, col, f"nesting deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # NaN / Infinity
+        offset = _constant_offset(text, str(exc))
+        line, col = LineMap(text).line_col(offset)
+        raise ParseError(path, line, col, f"invalid JSON: {exc} is not a JSON value") from None
+    positions = JsonPositions(text)
+    if _too_deep(data):
+        line, col = LineMap(text).line_col(_deep_offset(text))
+        raise ParseError(path, line, col, f"nesting deeper than {MAX_DEPTH} levels")
+    return data, positions
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
+
+
+def _find_duplicate(text: str) -> tuple[int, str]:
+    """Offset and name of the first duplicated key (only called once one is known to exist)."""
+    stack: list[set[str] | None] = []
+    previous, previous_start = "", 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "{":
+            stack.append(set())
+        elif token == "[":
+            stack.append(None)
+        elif token in "]}":
+            stack.pop()
+        elif token == ":" and previous.startswith('"') and stack and stack[-1] is not None:
+            key = json.loads(previous)
+            if key in stack[-1]:
+                return previous_start, key
+            stack[-1].add(key)
+        if token != ":":
+            previous, previous_start = token, match.start()
+    return 0, "?"
+
+
+def _deep_offset(text: str) -> int:
+    """Offset of the first bracket opening level ``MAX_DEPTH + 1``."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return 0
+
+
+def _constant_offset(text: str, name: str) -> int:
+    for match in re.finditer(re.escape(name), text):
+        if not _inside_string(text, match.start()):
+            return match.start()
+    return 0
+
+
+def _inside_string(text: str, offset: int) -> bool:
+    inside = False
+    for match in re.finditer(r'\\.|"', text[:offset]):
+        if match.group() == '"':
+            inside = not inside
+    return inside
+
+
+def _too_deep(data: Any) -> bool:
+    """Iteratively check the nesting depth of parsed data."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+    return False
+
+
+# -- YAML --------------------------------------------------------------------------------
+
+def _load_yaml(path: str, text: str, size: int) -> tuple[Any, YamlPositions]:
+    from .yaml_build import YamlBuildError, build_data, compose_yaml
+
+    try:
+        root = compose_yaml(text, MAX_DEPTH)
+        if root is None:
+            raise ParseError(path, 1, 1, "empty YAML document; a JSON Schema must be an object or a boolean")
+        data = build_data(root, ALIAS_BUDGET + size)
+    except YamlBuildError as exc:
+        raise ParseError(path, exc.line, exc.column, exc.detail) from None
+    return data, YamlPositions(root, text)

@@ -1,0 +1,176 @@
+"""Safe YAML → node tree → plain JSON data, with depth, alias and tag limits.
+
+Maintainers: we compose (``yaml.compose``-style, safe resolver, libyaml's parser when
+available) with a composer that refuses nesting deeper than a limit, then build the data
+ourselves, iteratively, so that we control what aliases may do: an aliased node is expanded
+(JSON has no sharing) but every expanded value counts against a budget, and an alias to one of
+its own ancestors is refused. Only the JSON-compatible core tags are accepted; timestamps,
+``!!binary`` and the like stay the strings they were written as. Mapping keys are the key's
+source text (``on:`` stays ``"on"``), and duplicates are errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+
+__all__ = ["YamlBuildError", "compose_yaml", "build_data"]
+
+_TAG = "tag:yaml.org,2002:"
+_AS_TEXT = {_TAG + "str", _TAG + "timestamp", _TAG + "binary"}
+
+
+class YamlBuildError(Exception):
+    """A YAML problem at a 1-based position."""
+
+    def __init__(self, line: int, column: int, detail: str) -> None:
+        super().__init__(detail)
+        self.line, self.column, self.detail = line, column, detail
+
+
+class _DepthComposer(Composer):
+    max_depth = 200
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401 - yaml API
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > self.max_depth:
+            mark = self.peek_event().start_mark
+            raise YamlBuildError(mark.line + 1, mark.column + 1, f"nesting deeper than {self.max_depth} levels")
+        self._depth = depth
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth - 1
+
+
+def _make_loader() -> type:
+    if getattr(yaml, "__with_libyaml__", False):
+        from yaml.cyaml import CParser as base
+
+        class _CLoader(_DepthComposer, base, Resolver):  # type: ignore[misc, valid-type]
+            def __init__(self, stream: str) -> None:
+                base.__init__(self, stream)
+                _DepthComposer.__init__(self)
+                Resolver.__init__(self)
+
+        return _CLoader
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _PyLoader(Reader, Scanner, Parser, _DepthComposer, Resolver):
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            _DepthComposer.__init__(self)
+            Resolver.__init__(self)
+
+    return _PyLoader
+
+
+_LOADER: type | None = None
+
+
+def compose_yaml(text: str, max_depth: int) -> Any:
+    """Compose one YAML document into nodes (``None`` when empty)."""
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _make_loader()
+    loader = _LOADER(text)
+    loader.max_depth = max_depth
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlBuildError(line, col, f"invalid YAML: {detail}") from None
+    except yaml.YAMLError as exc:
+        raise YamlBuildError(1, 1, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlBuildError(1, 1, f"nesting deeper than {max_depth} levels") from None
+    finally:
+        loader.dispose()
+
+
+_SCALARS = SafeConstructor()
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag in _AS_TEXT:
+        return node.value
+    if tag == _TAG + "int":
+        return _SCALARS.construct_yaml_int(node)
+    if tag == _TAG + "float":
+        value = _SCALARS.construct_yaml_float(node)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _error(node, f"{node.value!r} is not a JSON number")
+        return value
+    if tag == _TAG + "bool":
+        return _SCALARS.construct_yaml_bool(node)
+    if tag == _TAG + "null":
+        return None
+    raise _error(node, f"unsupported YAML tag {tag!r}; only JSON-compatible values are allowed")
+
+
+def _error(node: Any, detail: str) -> YamlBuildError:
+    return YamlBuildError(node.start_mark.line + 1, node.start_mark.column + 1, detail)
+
+
+def _check_tag(node: Any, expected: str) -> None:
+    if node.tag != _TAG + expected:
+        raise _error(node, f"unsupported YAML tag {node.tag!r}; only JSON-compatible values are allowed")
+
+
+def build_data(root: Any, budget: int) -> Any:
+    """Turn composed nodes into plain JSON data, expanding aliases within ``budget`` values."""
+    count = 0
+    result: list[Any] = [None]
+    # Work items: (node, container, key/index, ancestors as a frozenset of node ids)
+    stack: list[tuple[Any, Any, Any, frozenset[int]]] = [(root, result, 0, frozenset())]
+    while stack:
+        node, container, slot, ancestors = stack.pop()
+        count += 1
+        if count > budget:
+            raise _error(node, f"the document expands to more than {budget} values through YAML aliases "
+                               "(an alias bomb?); refusing to load it")
+        if isinstance(node, yaml.ScalarNode):
+            container[slot] = _scalar(node)
+            continue
+        if id(node) in ancestors:
+            raise _error(node, "recursive YAML alias: a node contains itself")
+        inner = ancestors | {id(node)}
+        if isinstance(node, yaml.SequenceNode):
+            _check_tag(node, "seq")
+            items: list[Any] = [None] * len(node.value)
+            container[slot] = items
+            stack.extend((child, items, i, inner) for i, child in enumerate(node.value))
+            continue
+        _check_tag(node, "map")
+        mapping: dict[str, Any] = {}
+        container[slot] = mapping
+        merges: list[Any] = []
+        for key, value in node.value:
+            if key.tag == _TAG + "merge":
+                merges.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+                continue
+            if not isinstance(key, yaml.ScalarNode):
+                raise _error(key, "a mapping key must be a plain string, not a collection")
+            if key.value in mapping:
+                raise _error(key, f"duplicate key {key.value!r} in a mapping")
+            mapping[key.value] = None
+            stack.append((value, mapping, key.value, inner))
+        for source in merges:
+            if not isinstance(source, yaml.MappingNode):
+                raise _error(source, "a merge key (<<) must refer to a mapping")
+            for key, value in source.value:
+                if isinstance(key, yaml.ScalarNode) and key.value not in mapping:
+                    mapping[key.value] = None
+                    stack.append((value, mapping, key.value, inner))
+    return result[0]
