@@ -1,0 +1,60 @@
+"""buf as a live oracle: every protobuf fixture gives the same findings in buf and in schemacheck.
+
+For each ``fixtures/protobuf/<ID>/`` pair, real ``buf breaking`` runs with a temporary
+``buf.yaml`` selecting only ``ID``, and schemacheck runs with ``select=(ID,)``; both are reduced
+to a set of (rule, file, start line, start column). Intended differences are listed, each with
+its reason, in ``tests/buf_differences.toml``; anything else fails with a readable diff. New
+fixtures are picked up automatically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bufrun import Key, format_diff, key_of, load_differences, run_buf
+from fixture_harness import fixture_dirs, run_fixture
+from tools import buf_path, require
+
+CASES = fixture_dirs("protobuf")
+DIFFERENCES = load_differences()
+
+
+@pytest.fixture(scope="module")
+def buf() -> str:
+    return require(buf_path(), "buf")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fixture_agrees_with_buf(case: Path, buf: str) -> None:
+    theirs = run_buf(buf, case / "before", case / "after", [case.name])
+    assert not theirs.compile_errors, f"buf cannot compile {case.name}: {theirs.compile_errors}"
+    result = run_fixture(case, "protobuf")
+    errors = [d for d in result.diagnostics if d.severity.value == "error"]
+    assert not errors, f"schemacheck cannot compile {case.name}: {errors}"
+    ours = {key_of(f) for f in result.findings}
+    our_messages = {key_of(f): f.message for f in result.findings}
+    only_ours, only_buf, used = DIFFERENCES.apply(ours, theirs.keys, case.name)
+    assert not (only_ours or only_buf), format_diff(
+        f"{case.name}: schemacheck and buf disagree", only_ours, only_buf, theirs.messages, our_messages)
+    stale = [e for e in DIFFERENCES.for_case(case.name) if e not in used]
+    assert not stale, f"{case.name}: entries in buf_differences.toml no longer needed: {stale}"
+
+
+def test_differences_file_is_valid() -> None:
+    """Every entry names a rule we know and says why (load_differences validates the shape)."""
+    from schemacheck.registry import load_rules
+
+    registry = load_rules()
+    for entry in DIFFERENCES.entries:
+        assert registry.get(entry.rule) or entry.rule in registry.deprecated or entry.rule.isupper(), entry
+        assert len(entry.reason) > 20, f"{entry}: give a real reason"
+
+
+def test_key_of_deleted_file_has_no_path() -> None:
+    """buf reports FILE_NO_DELETE without a path; our key for location=None must match that shape."""
+    from schemacheck.model import Finding, Location, Severity
+
+    finding = Finding("FILE_NO_DELETE", Severity.ERROR, "gone", None, Location("a.proto", 1, 1))
+    assert key_of(finding) == Key("FILE_NO_DELETE", "", 0, 0)
