@@ -72,6 +72,7 @@ class FormatChecker(Protocol):
 #: Format name -> "module:attribute" of its checker; imported lazily so unused formats cost nothing.
 CHECKER_BY_FORMAT: dict[str, str] = {
     "protobuf": "schemacheck.compat.protobuf.checker:CHECKER",
+    "jsonschema": "schemacheck.compat.jsonschema.checker:CHECKER",
 }
 
 

@@ -1,0 +1,192 @@
+"""The JSON Schema FormatChecker: load both revisions of each changed schema, compare, report.
+
+Maintainers: the work is proportional to the change: only changed files are loaded, plus the
+files their ``$ref``s reach (loaded lazily by each revision's :class:`RefResolver`, from that
+same revision). Pairing inside a file and every rule belong to the shape engine
+(``compat.shape.jsonschema_pair.compare_documents``); this module only wires files, settings
+and diagnostics:
+
+- a head file that does not load, or is not valid against its metaschema, is an error
+  diagnostic (exit 2) and is not compared; a broken base file is a warning and is skipped;
+- each unresolved ``$ref`` of a compared head file (remote, outside the repository, missing,
+  a ``$ref``-only cycle) is one warning diagnostic; the engine treats that node as unknown;
+- a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding when that rule
+  is registered and selected;
+- mode and policy come from ``[tool.schemacheck.jsonschema]``; the *last* matching entry of
+  ``overrides`` wins for a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from ...checkers import FormatJob, FormatOutcome
+from ...errors import ParseError, SchemacheckError
+from ...globs import matches_any
+from ...model import Diagnostic, Finding, Location, Severity
+from ...snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from ...config import JsonSchemaSettings, Settings
+    from ...formats.jsonschema.document import JsonDocument
+    from ...formats.jsonschema.refs import RefResolver
+
+__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
+
+#: Rule reported for a deleted schema file (declared by the JSON Schema rules, if at all).
+DELETE_RULE = "SCHEMA_FILE_NO_DELETE"
+
+
+def snapshot_loader(snapshot: Snapshot) -> Callable[[str], JsonDocument]:
+    """A loader for :class:`RefResolver` that reads and parses files of ``snapshot``."""
+    from ...formats.jsonschema.loader import load_document
+
+    def load(path: str) -> JsonDocument:
+        if not snapshot.exists(path):
+            raise FileNotFoundError(path)
+        try:
+            raw = snapshot.read(path)
+        except SchemacheckError:
+            raise
+        except OSError as exc:
+            raise ParseError(path, 0, 0, f"cannot be read: {exc}") from None
+        return load_document(path, raw)
+
+    return load
+
+
+def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
+    """The compatibility mode and policy for ``path``: the defaults, then matching overrides in order."""
+    mode, policy = settings.mode, settings.policy
+    for override in settings.overrides:
+        if matches_any(path, override.paths):
+            mode = override.mode or mode
+            policy = override.policy or policy
+    return mode, policy
+
+
+class JsonSchemaChecker:
+    """Checks JSON Schema files (drafts 4, 6, 7, 2019-09, 2020-12; JSON or YAML)."""
+
+    name = "jsonschema"
+
+    def claims(self, path: str, head: Snapshot | None, settings: Settings | None = None) -> bool:
+        """Whether ``path`` is a JSON Schema: ``include`` globs, ``*.schema.json`` names, or a sniffed ``$schema``."""
+        from ...formats.jsonschema.detect import is_json_schema
+
+        include = settings.jsonschema.include if settings is not None else ()
+        return is_json_schema(path, head, include)
+
+    def check(self, job: FormatJob) -> FormatOutcome:
+        from ...config import Settings
+        from ...formats.jsonschema.refs import RefResolver
+
+        settings = job.settings or Settings()
+        old_refs = RefResolver(snapshot_loader(job.base))
+        new_refs = RefResolver(snapshot_loader(job.head))
+        findings: list[Finding] = []
+        diagnostics: list[Diagnostic] = []
+        old_of = {new: old for old, new in job.renames.items()}
+        base_set, head_set = set(job.base_paths), set(job.head_paths)
+        checked = 0
+        for path in sorted(p for p in job.changed if p in head_set):
+            checked += 1
+            new_doc = self._head_document(path, new_refs, diagnostics)
+            old_path = old_of.get(path, path)
+            if new_doc is None or old_path not in base_set:
+                continue
+            old_doc = self._base_document(old_path, old_refs, diagnostics)
+            if old_doc is None:
+                continue
+            mode, policy = mode_and_policy(path, settings.jsonschema)
+            findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics))
+        renamed_from = set(job.renames)
+        for path in sorted(p for p in job.changed if p in base_set and p not in head_set and p not in renamed_from):
+            checked += 1
+            finding = _deleted_file_finding(path, job.selected, settings)
+            if finding is not None:
+                findings.append(finding)
+        diagnostics.extend(_unresolved_diagnostics(new_refs))
+        return FormatOutcome(tuple(findings), tuple(diagnostics), checked)
+
+    @staticmethod
+    def _head_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:
+        from ...formats.jsonschema.metaschema import check_metaschema
+
+        doc = refs.document(path)
+        if isinstance(doc, SchemacheckError):
+            diagnostics.append(_error_diagnostic(doc, path, Severity.ERROR))
+            return None
+        if doc is None:
+            return None
+        problem = check_metaschema(doc)
+        if problem is not None:
+            diagnostics.append(Diagnostic(problem.message, problem.location, Severity.ERROR,
+                                          "Fix the schema so that it validates against its $schema dialect."))
+            return None
+        return doc
+
+    @staticmethod
+    def _base_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:
+        doc = refs.document(path)
+        if isinstance(doc, SchemacheckError):
+            diag = _error_diagnostic(doc, path, Severity.WARNING)
+            diagnostics.append(Diagnostic(f"base version: {diag.message} (not compared)", diag.location,
+                                          Severity.WARNING))
+            return None
+        return doc
+
+    @staticmethod
+    def _compare(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: RefResolver, new_refs: RefResolver,
+                 mode: str, policy: str, job: FormatJob, diagnostics: list[Diagnostic]) -> list[Finding]:
+        from ..shape.jsonschema_pair import compare_documents
+
+        try:
+            return list(compare_documents(old_doc, new_doc, old_refs, new_refs, mode=mode, policy=policy,
+                                          selected=job.selected))
+        except RecursionError:
+            diagnostics.append(Diagnostic("schema is nested or recursive beyond what can be compared; "
+                                          "it was not checked", Location(new_doc.path, 1, 1, 1, 1)))
+            return []
+
+
+def _error_diagnostic(error: SchemacheckError, path: str, severity: Severity) -> Diagnostic:
+    if isinstance(error, ParseError):
+        location = Location(error.path, error.line, error.column, error.line, error.column) if error.line else \
+            Location(error.path)
+        return Diagnostic(error.message, location, severity, error.tip or "")
+    return Diagnostic(error.message, Location(path), severity, error.tip or "")
+
+
+def _deleted_file_finding(path: str, selected: frozenset[str], settings: Settings) -> Finding | None:
+    from ...registry import REGISTRY, load_rules
+
+    load_rules()
+    spec = REGISTRY.rules.get(DELETE_RULE)
+    if spec is None or DELETE_RULE not in selected:
+        return None
+    severity = settings.severity.get(DELETE_RULE, spec.severity)
+    return Finding(
+        rule_id=DELETE_RULE,
+        severity=Severity(severity),
+        message=f'Schema file "{path}" was deleted.',
+        location=None,
+        base_location=Location(path, 1, 1, 1, 1),
+        hint="Keep the file (mark it deprecated) until no reader or writer uses it.",
+        format="jsonschema",
+        subject=path,
+    )
+
+
+def _unresolved_diagnostics(refs: RefResolver) -> list[Diagnostic]:
+    out = []
+    for (path, _target), unresolved in sorted(refs.unresolved.items()):
+        location = unresolved.location or Location(path)
+        out.append(Diagnostic(unresolved.message, location, Severity.WARNING,
+                              "The referring schema was compared as 'anything'; vendor the remote schema "
+                              "into the repository to check it." if unresolved.kind == "remote" else ""))
+    return out
+
+
+CHECKER = JsonSchemaChecker()
