@@ -3,44 +3,89 @@
 Maintainers: this is the only module that prints for the user, catches
 :class:`~schemacheck.errors.SchemacheckError` and decides the exit status
 (0 clean, 1 breaking changes at or above ``--fail-on``, 2 usage or input error).
+Everything heavy (gitpython, pydantic, protobuf, rich) is imported inside the command that
+needs it, so ``schemacheck --version`` costs little more than starting Python.
+The ``check`` command is the default: ``schemacheck --base main`` means
+``schemacheck check --base main``. Small subcommands live in ``cli_tools.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import SchemacheckError, UsageError
 
-__all__ = ["main", "build_parser"]
+if TYPE_CHECKING:
+    from .config import Settings
+    from .model import CheckResult
+    from .snapshot import Snapshot
+
+__all__ = ["main", "build_parser", "EXIT_CLEAN", "EXIT_BREAKING", "EXIT_ERROR"]
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
-SUBCOMMANDS = ("check", "rules", "explain")
+FORMATS = ("text", "json", "sarif", "github", "markdown")
+SUBCOMMANDS = ("check", "rules", "explain", "descriptor", "demo", "version")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's default exit code is 2 already; keep one-line style
+    def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, tip=f"`{self.prog} --help` shows the options.")
 
 
+def _add_check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="limit the check to these files or directories; with --against: the new version")
+    where = check.add_argument_group("what to compare (default: the work tree against HEAD)")
+    where.add_argument("--base", metavar="REF", help="old side: the merge-base of REF and HEAD (or of --head)")
+    where.add_argument("--head", metavar="REF", help="new side: the commit REF (default old side: its first parent)")
+    where.add_argument("--staged", action="store_true", help="new side: the index, i.e. what will be committed")
+    where.add_argument("--against", metavar="OLD", help="old side: a directory or file outside git; PATH is the new one")
+    out = check.add_argument_group("output")
+    out.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
+    out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text report (auto honours NO_COLOR, FORCE_COLOR and the terminal)")
+    rules = check.add_argument_group("rules")
+    rules.add_argument("--select", action="append", default=[], metavar="IDS",
+                       help="rule IDs or categories to run, comma-separated or repeated (replaces the configuration's)")
+    rules.add_argument("--ignore", action="append", default=[], metavar="IDS",
+                       help="rule IDs or categories to skip, comma-separated or repeated (replaces the configuration's)")
+    rules.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                       help="lowest severity that makes the exit status 1 (default: error)")
+    rules.add_argument("--config", metavar="FILE", help="configuration file (default: schemacheck.toml or "
+                       "[tool.schemacheck] in pyproject.toml at the repository root of the new side)")
+    check.add_argument("--traceback", action="store_true", help="show the Python traceback of an internal error")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="schemacheck", description="Find breaking changes in schema files.")
+    """The argument parser of every subcommand (``check`` is inserted when none is named)."""
+    parser = _Parser(prog="schemacheck", description="Find breaking changes in schema files.",
+                     epilog="Exit status: 0 no breaking change, 1 breaking changes, 2 usage or input error.")
     parser.add_argument("--version", action="version", version=f"schemacheck {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    check = sub.add_parser("check", help="compare schemas (the default command)")
-    check.add_argument("paths", nargs="*", help="new version: a directory or file (default: the repository)")
-    check.add_argument("--against", help="old version: a directory or file to compare with")
-    check.add_argument("--format", default="text", help="output format")
-    check.add_argument("--select", action="append", default=[], help="rule IDs or categories to run")
-    check.add_argument("--ignore", action="append", default=[], help="rule IDs or categories to skip")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
-    check.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
-    sub.add_parser("rules", help="list the rules")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
     explain = sub.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("rule_id")
+    explain.add_argument("rule_id", metavar="ID")
+    descriptor = sub.add_parser("descriptor", help="write a FileDescriptorSet (with source info) of .proto files")
+    descriptor.add_argument("files", nargs="+", metavar="PATH")
+    descriptor.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the binary set")
+    descriptor.add_argument("--root", action="append", default=[], metavar="DIR",
+                            help="import root, repeatable (default: the current directory)")
+    demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
+    demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
+    demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
+    sub.add_parser("version", help="print the version")
+    for action in sub.choices.values():
+        if "--traceback" not in action._option_string_actions:
+            action.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -48,65 +93,162 @@ def _split(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
 
 
+def _apply_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    update: dict[str, Any] = {}
+    if args.select:
+        update["select"] = _split(args.select)
+    if args.ignore:
+        update["ignore"] = _split(args.ignore)
+    if args.fail_on:
+        update["fail_on"] = args.fail_on
+    if (args.select or args.ignore) and settings.source:
+        update["source"] = f"the command line (config: {settings.source})"
+    return settings.model_copy(update=update) if update else settings
+
+
+def _plain_side(raw: str, cwd: Path) -> Path:
+    path = cwd / raw
+    if not path.exists():
+        raise UsageError(f"{raw}: no such file or directory")
+    return path
+
+
+def _against_request(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
+    from .snapshot import DirectorySnapshot, SingleFileSnapshot
+
+    if args.base or args.head or args.staged:
+        raise UsageError("--against compares two paths; it cannot be combined with --base, --head or --staged")
+    if len(args.paths) > 1:
+        raise UsageError("with --against, pass one new PATH (a directory or a file)")
+    old, new = _plain_side(args.against, cwd), _plain_side(args.paths[0] if args.paths else ".", cwd)
+    if old.is_dir() and new.is_dir():
+        return DirectorySnapshot(old, args.against), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
+    if old.is_file() and new.is_file():
+        return (SingleFileSnapshot(old, new.name, args.against),
+                SingleFileSnapshot(new, new.name, str(args.paths[0])), {}, new.parent)
+    raise UsageError("--against and PATH must both be directories or both be files")
+
+
+def _git_request(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
+    from .revisions import GitRepository, compare, repo_paths
+
+    repo = GitRepository(cwd)
+    limit_to = repo_paths(repo, args.paths, cwd)
+    comparison = compare(repo, base=args.base, head=args.head, staged=args.staged)
+    extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to}
+    return comparison.base, comparison.head, extra, repo.root
+
+
+def _load_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:
+    from .config import load_settings, load_settings_from
+
+    if args.config:
+        return load_settings(root, Path(args.config))
+    if not in_git:
+        return load_settings(Path.cwd())
+
+    def read(name: str) -> bytes | None:
+        return head.read(name) if head.exists(name) else None
+
+    where = str(root) if head.label == "work tree" else f"{head.label}:"
+    return load_settings_from(read, where)
+
+
+def _source_lines(head: Snapshot):
+    cache: dict[str, list[str]] = {}
+
+    def source_line(path: str, line: int) -> str | None:
+        if path not in cache:
+            try:
+                cache[path] = head.read(path).decode("utf-8", "replace").splitlines()
+            except (OSError, LookupError):
+                cache[path] = []
+        lines = cache[path]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+    return source_line
+
+
+def _write_report(args: argparse.Namespace, result: CheckResult, settings: Settings,
+                  head: Snapshot, root: Path) -> None:
+    from .model import Severity
+    from .report import ReportContext, get_reporter, use_color
+
+    stream = sys.stdout
+    color = {"always": True, "never": False}.get(args.color)
+    if color is None:
+        color = use_color(None if args.output else stream, os.environ)
+    ctx = ReportContext(color=color, source_line=_source_lines(head), repo_root=str(root.resolve()),
+                        fail_on=Severity(settings.fail_on))
+    text = get_reporter(args.format).render(result, ctx)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{args.output}: cannot write the report: {exc.strerror or exc}") from None
+    else:
+        stream.write(text)
+        stream.flush()
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .config import Settings
     from .model import Severity
     from .runner import CheckRequest, run_check
-    from .snapshot import DirectorySnapshot
 
-    if not args.against:
-        raise UsageError("nothing to compare against", tip="Pass --against OLD_DIR.")
-    new = Path(args.paths[0]) if args.paths else Path(".")
-    settings = Settings(select=_split(args.select), ignore=_split(args.ignore),
-                        fail_on=args.fail_on or "error")
-    result = run_check(CheckRequest(DirectorySnapshot(args.against), DirectorySnapshot(new), settings))
-    for diag in result.diagnostics:
-        print(f"{diag.location}: {diag.severity.value}: {diag.message}")
-    for finding in result.findings:
-        print(f"{finding.location or finding.base_location}: {finding.rule_id}: {finding.message}")
+    cwd = Path.cwd()
+    in_git = args.against is None
+    base, head, extra, root = _git_request(args, cwd) if in_git else _against_request(args, cwd)
+    settings = _apply_overrides(_load_settings(args, head, root, in_git), args)
+    result = run_check(CheckRequest(base, head, settings, **extra))
+    _write_report(args, result, settings, head, root)
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR
     threshold = Severity(settings.fail_on).rank
     return EXIT_BREAKING if any(f.severity.rank >= threshold for f in result.findings) else EXIT_CLEAN
 
 
-def _cmd_rules(args: argparse.Namespace) -> int:
-    from .registry import load_rules
+def _handler(command: str):
+    if command == "check":
+        return _cmd_check
+    from . import cli_tools
 
-    registry = load_rules()
-    for spec in sorted(registry.rules.values(), key=lambda r: (r.format, r.id)):
-        print(f"{spec.id:<48} {spec.format:<11} {','.join(spec.categories):<32} {spec.summary}")
-    return EXIT_CLEAN
+    return getattr(cli_tools, f"cmd_{command}")
 
 
-def _cmd_explain(args: argparse.Namespace) -> int:
-    from .registry import load_rules
+def _print_error(kind: str, message: str, tip: str | None) -> None:
+    from .report.color import use_color
 
-    registry = load_rules()
-    spec = registry.get(args.rule_id)
-    if spec is None:
-        registry.expand([args.rule_id])  # raises with the nearest names
-        raise UsageError(f"{args.rule_id} is a category or deprecated ID, not a rule")
-    print(f"{spec.id} ({spec.format}; categories: {', '.join(spec.categories) or '-'}; severity: {spec.severity.value})\n")
-    print(spec.doc)
-    return EXIT_CLEAN
+    red, yellow, reset = ("\x1b[31m", "\x1b[33m", "\x1b[0m") if use_color(sys.stderr, os.environ) else ("", "", "")
+    print(f"{red}schemacheck: {kind}:{reset} {message}", file=sys.stderr)
+    if tip:
+        print(f"{yellow}schemacheck: tip:{reset} {tip}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
-    traceback = "--traceback" in argv
+    show_traceback = "--traceback" in argv
     try:
         args = build_parser().parse_args(argv)
-        handler = {"check": _cmd_check, "rules": _cmd_rules, "explain": _cmd_explain}[args.command]
-        return handler(args)
+        if args.command is None:
+            args = build_parser().parse_args(["check"])
+        return _handler(args.command)(args)
     except SchemacheckError as exc:
-        if traceback:
+        if show_traceback:
             raise
-        print(f"schemacheck: error: {exc.message}", file=sys.stderr)
-        if exc.tip:
-            print(f"schemacheck: tip: {exc.tip}", file=sys.stderr)
+        _print_error("error", exc.message, exc.tip)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`| head`): not an error worth a message
+        return EXIT_CLEAN
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no traceback
+        if show_traceback:
+            raise
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        _print_error("internal error", f"{type(exc).__name__}: {detail}".rstrip(": "),
+                     "This is a bug in schemacheck; rerun with --traceback and report the output.")
+        return EXIT_ERROR

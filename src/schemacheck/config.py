@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -23,6 +24,7 @@ __all__ = [
     "JsonSchemaSettings",
     "PathOverride",
     "load_settings",
+    "load_settings_from",
     "settings_from_mapping",
     "CONFIG_FILES",
 ]
@@ -77,15 +79,24 @@ class Settings(_Model):
     source: str = Field(default="", exclude=True, description="The file these settings came from ('' for defaults).")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _parse_toml(data: bytes, source: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{source}: not UTF-8 (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return _parse_toml(path.read_bytes(), str(path))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def _format_validation_error(exc: ValidationError, source: str, table: str) -> ConfigError:
@@ -105,23 +116,44 @@ def settings_from_mapping(data: dict[str, Any], source: str, table: str = "tool.
         raise _format_validation_error(exc, source, table) from None
 
 
+def _from_data(data: dict[str, Any], name: str, source: str) -> Settings | None:
+    if name == "pyproject.toml":
+        table = data.get("tool", {}).get("schemacheck")
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: [tool.schemacheck] must be a table")
+        return settings_from_mapping(table, source, "tool.schemacheck")
+    return settings_from_mapping(data, source, "")
+
+
 def load_settings(root: Path, explicit: Path | None = None) -> Settings:
     """Find and validate the configuration for a repository rooted at ``root``.
 
     ``explicit`` (``--config``) wins; otherwise ``schemacheck.toml`` then the
     ``[tool.schemacheck]`` table of ``pyproject.toml``; otherwise defaults.
     """
-    candidates = [explicit] if explicit is not None else [root / name for name in CONFIG_FILES]
-    for path in candidates:
-        if path is None or not path.is_file():
-            if explicit is not None:
-                raise ConfigError(f"configuration file {explicit} does not exist")
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"configuration file {explicit} does not exist")
+        return _from_data(_read_toml(explicit), explicit.name, str(explicit)) or Settings(source=str(explicit))
+    return load_settings_from(lambda name: (root / name).read_bytes() if (root / name).is_file() else None,
+                              str(root))
+
+
+def load_settings_from(read: Callable[[str], bytes | None], where: str = "") -> Settings:
+    """Find the configuration through ``read`` (a revision's file reader), as :func:`load_settings` does.
+
+    Args:
+        read: ``name -> bytes``, or ``None`` when the revision has no such file at its root.
+        where: Prefix for the source named in errors (``/repo`` or ``index:``).
+    """
+    for name in CONFIG_FILES:
+        data = read(name)
+        if data is None:
             continue
-        data = _read_toml(path)
-        if path.name == "pyproject.toml":
-            table = data.get("tool", {}).get("schemacheck")
-            if table is None:
-                continue
-            return settings_from_mapping(table, str(path), "tool.schemacheck")
-        return settings_from_mapping(data, str(path), "")
+        source = f"{where.rstrip('/')}/{name}" if where and not where.endswith(":") else f"{where}{name}"
+        settings = _from_data(_parse_toml(data, source), name, source)
+        if settings is not None:
+            return settings
     return Settings()

@@ -1,0 +1,113 @@
+"""The small subcommands: ``rules``, ``explain``, ``descriptor``, ``demo``, ``version``.
+
+Maintainers: each ``cmd_<name>(args) -> int`` receives the parsed arguments from
+``cli.build_parser`` and returns the exit status; errors are raised as
+:class:`~schemacheck.errors.SchemacheckError` and printed by ``cli.main``. Kept apart from
+``cli.py`` so the default ``check`` path imports none of this.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import UsageError
+
+__all__ = ["cmd_rules", "cmd_explain", "cmd_descriptor", "cmd_demo", "cmd_version"]
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """``schemacheck rules [--format json]``: every rule, one per line or as a JSON array."""
+    from .registry import load_rules
+
+    specs = sorted(load_rules().rules.values(), key=lambda r: (r.format, r.id))
+    if args.format == "json":
+        rows = [{"id": s.id, "format": s.format, "categories": list(s.categories), "severity": s.severity.value,
+                 "default": s.default, "aliases": list(s.aliases), "summary": s.summary} for s in specs]
+        print(json.dumps(rows, indent=2))
+        return 0
+    for spec in specs:
+        print(f"{spec.id:<48} {spec.format:<11} {','.join(spec.categories):<32} {spec.summary}")
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """``schemacheck explain ID``: the rule's documentation (its docstring)."""
+    from .registry import load_rules
+
+    registry = load_rules()
+    spec = registry.get(args.rule_id)
+    if spec is None:
+        registry.expand([args.rule_id])  # raises with the nearest names when unknown
+        raise UsageError(f"{args.rule_id} is a category or deprecated ID, not a rule",
+                         tip="`schemacheck rules` lists the rule IDs.")
+    categories = ", ".join(spec.categories) or "-"
+    print(f"{spec.id} ({spec.format}; categories: {categories}; severity: {spec.severity.value})\n")
+    print(spec.doc)
+    return 0
+
+
+def _in_cwd(raw: str, cwd: Path, what: str) -> str:
+    full = (cwd / raw).resolve()
+    if full != cwd and cwd not in full.parents:
+        raise UsageError(f"{raw}: {what} must be inside the current directory {cwd}")
+    rel = full.relative_to(cwd).as_posix()
+    return "" if rel == "." else rel
+
+
+def cmd_descriptor(args: argparse.Namespace) -> int:
+    """``schemacheck descriptor PATH... -o out.binpb``: a FileDescriptorSet with source info.
+
+    The set holds the given files and everything they import (well-known types included),
+    dependencies before dependants, like ``protoc --include_imports --include_source_info``.
+    """
+    from google.protobuf import descriptor_pb2
+
+    from .formats.protobuf import compile_protos
+    from .snapshot import DirectorySnapshot
+
+    cwd = Path.cwd().resolve()
+    files = [_in_cwd(f, cwd, "a file") for f in args.files]
+    for raw, rel in zip(args.files, files):
+        if not (cwd / rel).is_file():
+            raise UsageError(f"{raw}: no such file")
+    roots = tuple(_in_cwd(r, cwd, "an import root") for r in args.root) or ("",)
+    result = compile_protos(DirectorySnapshot(cwd), files, roots)
+    if result.errors:
+        raise result.errors[0]
+    ordered: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:  # dependencies first; `seen` keeps a (forbidden) cycle finite
+        if name in seen or name not in result.files:
+            return
+        seen.add(name)
+        for dep in result.files[name].descriptor.dependency:
+            visit(dep)
+        ordered.append(name)
+
+    for name in sorted(result.files):
+        visit(name)
+    fds = descriptor_pb2.FileDescriptorSet(file=[result.files[n].descriptor for n in ordered])
+    try:
+        Path(args.output).write_bytes(fds.SerializeToString())
+    except OSError as exc:
+        raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {len(ordered)} file descriptor(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """``schemacheck demo``: see :mod:`schemacheck.demo`."""
+    from .demo import run_demo
+
+    return run_demo(strict=args.strict, keep=args.keep)
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    """``schemacheck version``."""
+    print(f"schemacheck {__version__}")
+    return 0
