@@ -57,11 +57,24 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     from ...formats.protobuf import compile_protos, import_name
 
     targets = list(targets)
+    precompiled = getattr(snapshot, "descriptors", None)
+    if precompiled is not None:  # an image file given as --against: already linked
+        return _image_from_descriptors(snapshot, precompiled, targets, all_paths, roots), ()
     result = compile_protos(snapshot, targets, roots)
     files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor) for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
     all_names = [import_name(p, roots) for p in all_paths]
     return Image(files, target_names, all_names), result.errors
+
+
+def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list[str], all_paths: Iterable[str],
+                            roots: tuple[str, ...]) -> Image:
+    from ...formats.protobuf import BUILTIN_PREFIX, import_name
+
+    by_name = {import_name(p, roots): p for p in snapshot.paths()}
+    files = {name: ProtoFile.from_descriptor(by_name.get(name, BUILTIN_PREFIX + name), fd)
+             for name, fd in descriptors.items()}
+    return Image(files, [import_name(p, roots) for p in targets], [import_name(p, roots) for p in all_paths])
 
 
 def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None) -> list[Finding]:
