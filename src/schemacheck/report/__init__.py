@@ -10,7 +10,7 @@ the exit code.
 from __future__ import annotations
 
 from ..errors import UsageError
-from .base import PROJECT_URL, RULE_DOCS_URL, ReportContext, Reporter, lines_from_texts, rule_doc_url
+from .base import PROJECT_URL, RULE_DOCS_URL, ReportContext, Reporter, lines_from_reader, lines_from_texts, rule_doc_url
 from .color import use_color
 from .github import GithubReporter
 from .json_report import JsonReporter
@@ -30,6 +30,7 @@ __all__ = [
     "SarifReporter",
     "TextReporter",
     "get_reporter",
+    "lines_from_reader",
     "lines_from_texts",
     "rule_doc_url",
     "use_color",

@@ -31,6 +31,7 @@ __all__ = [
     "sorted_diagnostics",
     "rule_doc_url",
     "lines_from_texts",
+    "lines_from_reader",
     "plural",
 ]
 
@@ -210,5 +211,32 @@ def lines_from_texts(texts: Mapping[str, str]) -> SourceLine:
         if lines is None:
             lines = cache[path] = [ln.removesuffix("\r") for ln in texts[path].split("\n")]
         return lines[line - 1] if line <= len(lines) else None
+
+    return source_line
+
+
+def lines_from_reader(read: Callable[[str], bytes]) -> SourceLine:
+    """Build a ``source_line`` callable from a byte reader such as ``Snapshot.read``.
+
+    Each file is read and decoded (UTF-8, undecodable bytes replaced) once, on first use;
+    a file that cannot be read yields ``None`` rather than an error.
+
+    Args:
+        read: ``path -> bytes`` of the head revision; may raise ``OSError``/``KeyError``.
+    """
+    cache: dict[str, list[str] | None] = {}
+
+    def source_line(path: str, line: int) -> str | None:
+        if path not in cache:
+            try:
+                text = read(path).decode("utf-8", errors="replace").removeprefix("\ufeff")
+            except (OSError, LookupError, ValueError):
+                cache[path] = None
+            else:
+                cache[path] = [ln.removesuffix("\r") for ln in text.split("\n")]
+        lines = cache[path]
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        return lines[line - 1]
 
     return source_line

@@ -2,7 +2,7 @@
 
 Maintainers: a heading with the verdict, one table row per finding (severity, rule linked to
 its page, location, message, fix), then input problems. Cell text is escaped for tables
-(``|``, newlines) and for inline HTML (``<``, ``>``, ``&``), and backticks inside code spans
+(``|``, newlines, ``$`` which starts GitHub math) and for inline HTML (``<``, ``>``, ``&``), and backticks inside code spans
 are avoided. GitHub rejects a step summary above 1024 KiB, so rows stop at ``MAX_BYTES`` with a
 line saying how many were left out.
 """
@@ -24,7 +24,7 @@ _ICON = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
 def escape_cell(text: str) -> str:
     """Make ``text`` safe inside one Markdown table cell."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("$", "\\$")
     return "<br>".join(line.strip() for line in text.strip().splitlines())
 
 

@@ -54,13 +54,17 @@ def _region(loc: Location) -> dict[str, int]:
     return region
 
 
-def _physical(loc: Location) -> dict[str, Any]:
-    return {
-        "physicalLocation": {
-            "artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
-            "region": _region(loc),
-        }
+def _physical(loc: Location, line_text: str | None = None) -> dict[str, Any]:
+    region: dict[str, Any] = _region(loc)
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
+        "region": region,
     }
+    if line_text is not None and loc.line >= 1:
+        if "endColumn" in region and region.get("endLine") == loc.line:
+            region["snippet"] = {"text": line_text[region["startColumn"] - 1 : region["endColumn"] - 1]}
+        physical["contextRegion"] = {"startLine": loc.line, "snippet": {"text": line_text}}
+    return {"physicalLocation": physical}
 
 
 def fingerprint_key(finding: Finding, line_text: str | None) -> str:
@@ -75,7 +79,7 @@ def fingerprint_key(finding: Finding, line_text: str | None) -> str:
     return "\x00".join((finding.rule_id, finding.subject or finding.path, anchor))
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str, line_text: str | None) -> dict[str, Any]:
     text = finding.message.strip() or finding.rule_id
     if finding.hint:
         text += f"\n\nHow to fix: {finding.hint.strip()}"
@@ -86,9 +90,10 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str
         "message": {"text": text},
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }
-    primary = finding.location or finding.base_location
-    if primary is not None:
-        result["locations"] = [_physical(primary)]
+    if finding.location is not None:
+        result["locations"] = [_physical(finding.location, line_text)]
+    elif finding.base_location is not None:
+        result["locations"] = [_physical(finding.base_location)]
     if finding.base_location is not None:
         label = f" ({base_label})" if base_label else ""
         related = _physical(finding.base_location)
@@ -137,9 +142,10 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
     seen: dict[str, int] = {}
     results = []
     for finding in findings:
-        digest = hashlib.sha256(fingerprint_key(finding, ctx.line_text(finding.location)).encode()).hexdigest()[:32]
+        line_text = ctx.line_text(finding.location)
+        digest = hashlib.sha256(fingerprint_key(finding, line_text).encode()).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
-        results.append(_result(finding, index[finding.rule_id], f"{digest}:{seen[digest]}", base_label))
+        results.append(_result(finding, index[finding.rule_id], f"{digest}:{seen[digest]}", base_label, line_text))
     diagnostics = sorted_diagnostics(result.diagnostics)
     invocation: dict[str, Any] = {
         "executionSuccessful": not any(d.severity.rank >= 3 for d in diagnostics),

@@ -21,10 +21,20 @@ from .base import ReportContext, Reporter, count, plural, sorted_diagnostics, so
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["TextReporter", "caret_line", "summary_line"]
+__all__ = ["TextReporter", "caret_line", "clean", "summary_line"]
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 _INDENT = "    "
+
+
+#: C0/C1 control characters (but tab and newline) shown as visible escapes, so that text from
+#: a schema can never drive the terminal.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if c not in (0x09, 0x0A)}
+
+
+def clean(text: str) -> str:
+    """``text`` with control characters (ESC, CR, BEL, ...) replaced by ``\\xNN``."""
+    return text.translate(_CONTROLS)
 
 
 def _display_width(text: str) -> int:
@@ -125,26 +135,27 @@ class TextReporter(Reporter):
     def _file_header(console: Console, path: str, n: int) -> None:
         from rich.text import Text
 
-        console.print(Text.assemble((path, "bold underline"), f" ({plural(n, 'finding')})"))
+        console.print(Text.assemble((clean(path), "bold underline"), f" ({plural(n, 'finding')})"))
 
     @staticmethod
     def _finding(console: Console, finding: Finding, ctx: ReportContext, base_label: str) -> None:
         from rich.text import Text
 
         loc = finding.location
-        where = str(loc) if loc is not None else f"{finding.path} (not in head)"
+        where = clean(str(loc) if loc is not None else f"{finding.path} (not in head)")
         console.print(
             Text.assemble(
                 "  ",
                 (where, "bold"),
                 "  ",
-                (finding.rule_id, "bold magenta"),
+                (clean(finding.rule_id), "bold magenta"),
                 "  ",
                 (finding.severity.value, _SEVERITY_STYLE[finding.severity]),
             )
         )
         console.print(Text(_indented(finding.message, _INDENT)))
         line = ctx.line_text(loc)
+        line = clean(line) if line is not None else None
         if loc is not None and line is not None:
             gutter = str(loc.line)
             console.print(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), line))
@@ -153,7 +164,7 @@ class TextReporter(Reporter):
             )
         if finding.base_location is not None:
             label = f" ({base_label})" if base_label else ""
-            console.print(Text(f"{_INDENT}was at base {finding.base_location}{label}", style="dim"))
+            console.print(Text(clean(f"{_INDENT}was at base {finding.base_location}{label}"), style="dim"))
         if finding.hint:
             console.print(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
         console.print()
@@ -162,7 +173,7 @@ class TextReporter(Reporter):
     def _diagnostic(console: Console, diagnostic: Diagnostic) -> None:
         from rich.text import Text
 
-        where = f"{diagnostic.location}: " if diagnostic.location is not None else ""
+        where = clean(f"{diagnostic.location}: ") if diagnostic.location is not None else ""
         console.print(
             Text.assemble(
                 (f"{diagnostic.severity.value}: ", _SEVERITY_STYLE[diagnostic.severity]),
@@ -184,6 +195,6 @@ class TextReporter(Reporter):
 
 def _indented(text: str, indent: str, *, first: bool = True) -> str:
     """Indent every line of ``text`` (the first one too unless ``first`` is false)."""
-    lines = text.splitlines() or [""]
+    lines = clean(text.replace("\r\n", "\n")).split("\n") or [""]
     head = (indent if first else "") + lines[0]
     return "\n".join([head, *(indent + ln for ln in lines[1:])])
