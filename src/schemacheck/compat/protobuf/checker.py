@@ -17,6 +17,7 @@ from ...registry import REGISTRY, load_rules
 from ...snapshot import Snapshot
 from .elements import ProtoFile
 from .image import CheckContext, Image, pairs_for
+from .package_scan import PackageScan
 
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
 
@@ -42,7 +43,7 @@ class ProtobufChecker:
         for err in new_errors:
             diagnostics.append(Diagnostic(err.message, Location(err.path, err.line, err.column), Severity.ERROR,
                                           err.tip or ""))
-        findings = run_rules(CheckContext(old_image, new_image), job.selected, job.settings.severity if job.settings else {})
+        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), job.selected, job.settings.severity if job.settings else {})
         return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(new_targets)))
 
 
@@ -63,8 +64,11 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     result = compile_protos(snapshot, targets, roots)
     files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor) for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
+    all_paths = list(all_paths)
     all_names = [import_name(p, roots) for p in all_paths]
-    return Image(files, target_names, all_names), result.errors
+    unloaded = [(p, n) for p, n in zip(all_paths, all_names) if n not in files]
+    packages = PackageScan(snapshot, [p for p, _ in unloaded], [n for _, n in unloaded])  # lazy, for PACKAGE_* rules
+    return Image(files, target_names, all_names, packages), result.errors
 
 
 def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list[str], all_paths: Iterable[str],

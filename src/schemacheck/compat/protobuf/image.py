@@ -10,7 +10,7 @@ name resolution and lookups.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from .elements import Enum, EnumValue, Extension, Field, Message, Method, Oneof, ProtoFile, Service
@@ -50,7 +50,8 @@ class Image:
         all_names: Import names of every protobuf file in the revision, loaded or not
             (deletion rules need to know a file exists even if it failed to compile).
         packages: Package of every file in ``all_names`` when known (cheap scan), for
-            package-scope rules; falls back to loaded files.
+            package-scope rules; falls back to loaded files. May be a lazy mapping: it is
+            only read when a rule asks for :meth:`packages`.
     """
 
     def __init__(self, files: Mapping[str, ProtoFile], targets: Iterable[str],
@@ -58,7 +59,7 @@ class Image:
         self.files = dict(files)
         self.targets = frozenset(t for t in targets if t in self.files)
         self.all_names = frozenset(all_names) if all_names is not None else frozenset(self.files)
-        self._packages = dict(packages or {})
+        self._packages: Mapping[str, str] = packages if packages is not None else {}
         self._messages: dict[str, Message] | None = None
         self._enums: dict[str, Enum] | None = None
         self._services: dict[str, Service] | None = None
@@ -123,10 +124,15 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
-    """What a rule may consult beyond its pair: both images (for lookups by name)."""
+    """What a rule may consult beyond its pair: both images (for lookups by name).
+
+    ``renames`` maps base path -> head path of files git saw as renamed (for messages only:
+    pairing stays by path, as in buf).
+    """
 
     old: Image
     new: Image
+    renames: Mapping[str, str] = field(default_factory=dict)
 
 
 def _file_pairs(ctx: CheckContext) -> Iterator[Pair[ProtoFile]]:
