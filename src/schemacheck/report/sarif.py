@@ -60,10 +60,15 @@ def _physical(loc: Location, line_text: str | None = None) -> dict[str, Any]:
         "artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
         "region": region,
     }
-    if line_text is not None and loc.line >= 1:
-        if "endColumn" in region and region.get("endLine") == loc.line:
-            region["snippet"] = {"text": line_text[region["startColumn"] - 1 : region["endColumn"] - 1]}
-        physical["contextRegion"] = {"startLine": loc.line, "snippet": {"text": line_text}}
+    if line_text is not None and loc.line >= 1 and region.get("endLine", loc.line) == loc.line:
+        # Single-line span: the snippet is the span, the context is the whole line, which the
+        # validator requires to be a proper superset of the region.
+        start = region["startColumn"] - 1
+        end = region.get("endColumn", len(line_text) + 1) - 1
+        if "endColumn" in region:
+            region["snippet"] = {"text": line_text[start:end]}
+        if start > 0 or end < len(line_text):
+            physical["contextRegion"] = {"startLine": loc.line, "snippet": {"text": line_text}}
     return {"physicalLocation": physical}
 
 
