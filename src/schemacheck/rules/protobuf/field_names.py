@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ...compat.protobuf.elements import Field, SourcePath
 from ...compat.protobuf.image import CheckContext, Pair
+from ...model import Location
 from ...registry import Violation, rule
 from ._common import PROTOBUF, field_label, owner_label, sentence, violation
 
@@ -16,7 +17,8 @@ def field_same_name(pair: Pair[Field], ctx: CheckContext) -> Iterator[Violation]
 
     ## What it does
     Pairs fields by number within the same message (or extensions by extendee and number) and
-    reports when the field's name differs.
+    reports when the field's name differs. Extensions are compared by full name, so moving
+    one into (or out of) a message's scope counts as a rename.
 
     ## Why is this breaking?
     The binary encoding uses only the number, but everything else uses the name: generated
@@ -44,12 +46,15 @@ def field_same_name(pair: Pair[Field], ctx: CheckContext) -> Iterator[Violation]
     - buf breaking rule `FIELD_SAME_NAME`.
     """
     old, new = pair.old, pair.new
-    if old.name == new.name:
+    if _identity(old) == _identity(new):
         return
-    readers = "source consumers" if _json_name(old) == _json_name(new) else "JSON and source consumers"
+    was, now = _identity(old), _identity(new)
+    same_json = _json_name(old) == _json_name(new) and not new.proto.extendee
+    readers = "source consumers" if same_json else "JSON and source consumers"
+    what = f'Extension {old.number} "{was}" of' if new.proto.extendee else f'Field {old.number} "{was}" on'
     yield violation(
-        f'Field {old.number} "{old.name}" on {owner_label(new)} was renamed to "{new.name}": '
-        f'{readers} still read "{old.name}".',
+        f'{what} {owner_label(new).removeprefix("extension of ")} was renamed to "{now}": '
+        f'{readers} still read "{was}".',
         new.span(SourcePath.FIELD_NAME),
         old.span(SourcePath.FIELD_NAME),
         hint=f'Keep "{old.name}" and add "{new.name}" as a new field with a new number; deprecate, then reserve, the old one.',
@@ -57,8 +62,20 @@ def field_same_name(pair: Pair[Field], ctx: CheckContext) -> Iterator[Violation]
     )
 
 
+def _identity(field: Field) -> str:
+    """Extensions are known by their full name (moving one into a message renames it)."""
+    return field.full_name if field.proto.extendee else field.name
+
+
 def _json_name(field: Field) -> str:
     return field.proto.json_name or field.name
+
+
+def _json_name_location(field: Field) -> Location:
+    """The explicit ``json_name`` option if spelled out, else the whole field (as buf reports)."""
+    if field.file.has_span(field.source_path + (SourcePath.FIELD_JSON_NAME,)):
+        return field.span(SourcePath.FIELD_JSON_NAME)
+    return field.location
 
 
 @rule("FIELD_SAME_JSON_NAME", format=PROTOBUF, subject="field", categories=("FILE", "PACKAGE", "WIRE_JSON", "CSR"))
@@ -100,8 +117,8 @@ def field_same_json_name(pair: Pair[Field], ctx: CheckContext) -> Iterator[Viola
     yield violation(
         f'{sentence(field_label(new))} changed its JSON name from "{_json_name(old)}" to "{_json_name(new)}": '
         f'JSON readers on the old schema no longer find it.',
-        new.location,
-        old.location,
+        _json_name_location(new),
+        _json_name_location(old),
         hint=f'Pin the old JSON name with [json_name = "{_json_name(old)}"], or add a new field instead of renaming.',
         subject=new.full_name,
     )

@@ -1,0 +1,296 @@
+"""Resolved editions features of protobuf elements, for proto2, proto3 and editions files alike.
+
+Maintainers: since editions, behaviour that used to follow from the syntax (presence, open or
+closed enums, packed encoding, UTF-8 checks, JSON support, groups) is a *feature* resolved along
+file -> message -> oneof -> field (and file/message -> enum). proto2 and proto3 files behave as
+the legacy editions ``EDITION_PROTO2`` / ``EDITION_PROTO3`` plus their legacy syntax (``required``,
+groups, ``[packed]``, proto3 ``optional``, ``ctype``, ``java_string_check_utf8``), which
+:func:`field_features` folds in so that rules compare one value whatever the syntax.
+
+The defaults table mirrors the ``edition_defaults`` of ``google/protobuf/descriptor.proto``
+(``tests/test_proto_features.py`` checks it against the installed runtime) and of
+``cpp_features.proto`` / ``java_features.proto``. Those two language features are extensions
+1000 (``pb.cpp``) and 1001 (``pb.java``) of ``FeatureSet``; the Python runtime does not ship
+their generated modules, so they are read from the serialized bytes. Nothing here knows about
+rules; ``*_PATH`` constants give the source-info paths where each feature is spelled, so rules
+can point at the option the way buf does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from google.protobuf import descriptor_pb2 as pb
+
+from .elements import Enum, Field, Message, Oneof, ProtoFile
+
+__all__ = [
+    "Features",
+    "EDITION_PROTO2",
+    "EDITION_PROTO3",
+    "EDITION_2023",
+    "EDITION_2024",
+    "edition_of",
+    "edition_label",
+    "defaults_for",
+    "file_features",
+    "message_features",
+    "oneof_features",
+    "enum_features",
+    "field_features",
+    "feature_name",
+    "CPP_STRING_TYPE_NAMES",
+    "JAVA_UTF8_NAMES",
+    "has_presence",
+    "is_map",
+    "cardinality",
+    "kind",
+    "kind_label",
+    "Cardinality",
+]
+
+EDITION_PROTO2 = pb.EDITION_PROTO2
+EDITION_PROTO3 = pb.EDITION_PROTO3
+EDITION_2023 = pb.EDITION_2023
+EDITION_2024 = pb.EDITION_2024
+
+FS = pb.FeatureSet
+#: ``pb.CppFeatures.StringType`` and ``pb.JavaFeatures.Utf8Validation`` values (not in the runtime).
+CPP_STRING_TYPE_NAMES = {0: "STRING_TYPE_UNKNOWN", 1: "VIEW", 2: "CORD", 3: "STRING"}
+CPP_VIEW, CPP_CORD, CPP_STRING = 1, 2, 3
+JAVA_UTF8_NAMES = {0: "UTF8_VALIDATION_UNKNOWN", 1: "DEFAULT", 2: "VERIFY"}
+JAVA_DEFAULT, JAVA_VERIFY = 1, 2
+CPP_EXTENSION, JAVA_EXTENSION = 1000, 1001
+CPP_STRING_TYPE_FIELD, JAVA_UTF8_FIELD = 2, 2
+
+_ENUMS = {
+    "field_presence": FS.FieldPresence,
+    "enum_type": FS.EnumType,
+    "repeated_field_encoding": FS.RepeatedFieldEncoding,
+    "utf8_validation": FS.Utf8Validation,
+    "message_encoding": FS.MessageEncoding,
+    "json_format": FS.JsonFormat,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """The resolved value of every feature the breaking rules consult (enum numbers)."""
+
+    field_presence: int
+    enum_type: int
+    repeated_field_encoding: int
+    utf8_validation: int
+    message_encoding: int
+    json_format: int
+    cpp_string_type: int
+    java_utf8_validation: int
+
+    def merged(self, features: pb.FeatureSet) -> Features:
+        """These features overridden by the fields explicitly set in ``features``."""
+        changes = {name: getattr(features, name) for name in _ENUMS if features.HasField(name)}
+        cpp, java = _language_features(features)
+        if CPP_STRING_TYPE_FIELD in cpp:
+            changes["cpp_string_type"] = cpp[CPP_STRING_TYPE_FIELD]
+        if JAVA_UTF8_FIELD in java:
+            changes["java_utf8_validation"] = java[JAVA_UTF8_FIELD]
+        return replace(self, **changes) if changes else self
+
+
+def feature_name(feature: str, value: int) -> str:
+    """The enum value name of a resolved feature (``EXPLICIT``, ``VERIFY``, ``CORD`` …)."""
+    if feature == "cpp_string_type":
+        return CPP_STRING_TYPE_NAMES.get(value, str(value))
+    if feature == "java_utf8_validation":
+        return JAVA_UTF8_NAMES.get(value, str(value))
+    return _ENUMS[feature].Name(value)
+
+
+_LEGACY = Features(FS.EXPLICIT, FS.CLOSED, FS.EXPANDED, FS.NONE, FS.LENGTH_PREFIXED, FS.LEGACY_BEST_EFFORT,
+                   CPP_STRING, JAVA_DEFAULT)
+_PROTO3 = Features(FS.IMPLICIT, FS.OPEN, FS.PACKED, FS.VERIFY, FS.LENGTH_PREFIXED, FS.ALLOW, CPP_STRING, JAVA_DEFAULT)
+_2023 = replace(_PROTO3, field_presence=FS.EXPLICIT)
+_2024 = replace(_2023, cpp_string_type=CPP_VIEW)
+#: Edition -> defaults, oldest first; an edition uses the last entry not newer than itself.
+DEFAULTS: tuple[tuple[int, Features], ...] = (
+    (pb.EDITION_LEGACY, _LEGACY), (EDITION_PROTO3, _PROTO3), (EDITION_2023, _2023), (EDITION_2024, _2024))
+
+
+def defaults_for(edition: int) -> Features:
+    """Feature defaults of an edition (``EDITION_PROTO2`` and older get the legacy ones)."""
+    found = DEFAULTS[0][1]
+    for since, features in DEFAULTS:
+        if edition >= since:
+            found = features
+    return found
+
+
+def edition_of(file: ProtoFile) -> int:
+    """``EDITION_PROTO2``, ``EDITION_PROTO3`` or the file's edition."""
+    if file.proto.syntax == "editions":
+        return file.proto.edition
+    return EDITION_PROTO3 if file.proto.syntax == "proto3" else EDITION_PROTO2
+
+
+def edition_label(file: ProtoFile) -> str:
+    """``proto2``, ``proto3`` or ``edition 2023`` for messages."""
+    edition = edition_of(file)
+    if edition in (EDITION_PROTO2, EDITION_PROTO3):
+        return "proto2" if edition == EDITION_PROTO2 else "proto3"
+    return "edition " + pb.Edition.Name(edition).removeprefix("EDITION_")
+
+
+def file_features(file: ProtoFile) -> Features:
+    return defaults_for(edition_of(file)).merged(file.proto.options.features)
+
+
+def message_features(message: Message) -> Features:
+    parent = message_features(message.parent) if message.parent is not None else file_features(message.file)
+    return parent.merged(message.proto.options.features)
+
+
+def oneof_features(oneof: Oneof) -> Features:
+    assert oneof.message is not None
+    return message_features(oneof.message).merged(oneof.proto.options.features)
+
+
+def enum_features(enum: Enum) -> Features:
+    parent = message_features(enum.parent) if enum.parent is not None else file_features(enum.file)
+    return parent.merged(enum.proto.options.features)
+
+
+def field_features(field: Field) -> Features:
+    """Resolved features of a field or extension, legacy proto2/proto3 syntax folded in."""
+    proto = field.proto
+    if field.message is None:
+        parent = file_features(field.file)
+    elif proto.HasField("oneof_index") and not proto.extendee:
+        parent = oneof_features(list(field.message.oneofs())[proto.oneof_index])
+    else:
+        parent = message_features(field.message)
+    resolved = parent.merged(proto.options.features)
+    changes: dict[str, int] = {}
+    if proto.options.HasField("ctype"):  # allowed up to edition 2023
+        changes["cpp_string_type"] = CPP_CORD if proto.options.ctype == pb.FieldOptions.CORD else CPP_STRING
+    if field.file.proto.syntax == "editions":
+        return replace(resolved, **changes) if changes else resolved
+    if proto.label == pb.FieldDescriptorProto.LABEL_REQUIRED:
+        changes["field_presence"] = FS.LEGACY_REQUIRED
+    elif proto.proto3_optional:
+        changes["field_presence"] = FS.EXPLICIT
+    if proto.type == pb.FieldDescriptorProto.TYPE_GROUP:
+        changes["message_encoding"] = FS.DELIMITED
+    if proto.options.HasField("packed"):
+        changes["repeated_field_encoding"] = FS.PACKED if proto.options.packed else FS.EXPANDED
+    if field.file.proto.options.java_string_check_utf8:
+        changes["java_utf8_validation"] = JAVA_VERIFY
+    return replace(resolved, **changes) if changes else resolved
+
+
+def _language_features(features: pb.FeatureSet) -> tuple[dict[int, int], dict[int, int]]:
+    """The varint fields of the ``pb.cpp`` and ``pb.java`` extensions of a FeatureSet, by number."""
+    data = features.SerializePartialToString()
+    cpp: dict[int, int] = {}
+    java: dict[int, int] = {}
+    for number, wire_type, value in _fields(data):
+        if wire_type == 2 and number in (CPP_EXTENSION, JAVA_EXTENSION):
+            target = cpp if number == CPP_EXTENSION else java
+            target.update((n, v) for n, w, v in _fields(value) if w == 0)
+    return cpp, java
+
+
+def _fields(data: bytes):  # -> Iterator[tuple[int, int, int | bytes]]
+    """Walk the top-level fields of a serialized message: (number, wire type, value)."""
+    pos = 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire_type = key >> 3, key & 7
+        if wire_type == 0:
+            value, pos = _varint(data, pos)
+            yield number, wire_type, value
+        elif wire_type == 2:
+            size, pos = _varint(data, pos)
+            yield number, wire_type, data[pos:pos + size]
+            pos += size
+        elif wire_type in (1, 5):
+            pos += 8 if wire_type == 1 else 4
+        else:  # groups never occur in FeatureSet; stop rather than misread
+            return
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, pos
+        shift += 7
+
+
+class Cardinality:
+    """buf's five cardinalities of a field (what ``FIELD_*_CARDINALITY`` compare)."""
+
+    EXPLICIT = "optional with explicit presence"
+    IMPLICIT = "optional with implicit presence"
+    REQUIRED = "required"
+    REPEATED = "repeated"
+    MAP = "map"
+
+
+def is_map(field: Field) -> bool:
+    """A ``map<K, V>`` field: repeated, typed by a map-entry message nested in the same message."""
+    proto = field.proto
+    if proto.label != pb.FieldDescriptorProto.LABEL_REPEATED or proto.type != pb.FieldDescriptorProto.TYPE_MESSAGE:
+        return False
+    if field.message is None:
+        return False
+    for nested in field.message.proto.nested_type:
+        if proto.type_name.lstrip(".") == f"{field.message.full_name}.{nested.name}":
+            return nested.options.map_entry
+    return False
+
+
+def has_presence(field: Field, features: Features | None = None) -> bool:
+    """Whether "not set" is distinguishable from the default (``has_x()`` exists)."""
+    proto = field.proto
+    if proto.label == pb.FieldDescriptorProto.LABEL_REPEATED:
+        return False
+    if proto.type in (pb.FieldDescriptorProto.TYPE_MESSAGE, pb.FieldDescriptorProto.TYPE_GROUP):
+        return True
+    if proto.extendee or proto.HasField("oneof_index"):
+        return True
+    resolved = features if features is not None else field_features(field)
+    return resolved.field_presence != FS.IMPLICIT
+
+
+def cardinality(field: Field) -> str:
+    """One of :class:`Cardinality`'s values, from the label and the resolved presence."""
+    proto = field.proto
+    if proto.label == pb.FieldDescriptorProto.LABEL_REPEATED:
+        return Cardinality.MAP if is_map(field) else Cardinality.REPEATED
+    features = field_features(field)
+    if features.field_presence == FS.LEGACY_REQUIRED:
+        return Cardinality.REQUIRED
+    return Cardinality.EXPLICIT if has_presence(field, features) else Cardinality.IMPLICIT
+
+
+def kind(field: Field) -> str:
+    """The wire kind: the scalar type name, ``enum``, ``message`` or ``group`` (delimited message)."""
+    proto = field.proto
+    if proto.type == pb.FieldDescriptorProto.TYPE_GROUP:
+        return "group"
+    if proto.type == pb.FieldDescriptorProto.TYPE_MESSAGE:
+        if not is_map(field) and field_features(field).message_encoding == FS.DELIMITED:
+            return "group"
+        return "message"
+    return pb.FieldDescriptorProto.Type.Name(proto.type).removeprefix("TYPE_").lower()
+
+
+def kind_label(field: Field) -> str:
+    """:func:`kind` as people say it: a delimited message outside proto2 is not called a group."""
+    found = kind(field)
+    if found == "group" and edition_of(field.file) != EDITION_PROTO2:
+        return "message (delimited encoding)"
+    return found
