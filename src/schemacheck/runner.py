@@ -89,8 +89,10 @@ def run_check(request: CheckRequest) -> CheckResult:
     rules_run: list[str] = []
     for fmt in request.formats or tuple(CHECKER_BY_FORMAT):
         checker = get_checker(fmt)
-        base_paths = tuple(p for p in base_all if checker.claims(p, request.base))
-        head_paths = tuple(p for p in head_all if checker.claims(p, request.head))
+        # A checker whose claims depend on configuration (JSON Schema include globs) says so.
+        extra = {"settings": settings} if getattr(checker, "claims_uses_settings", False) else {}
+        base_paths = tuple(p for p in base_all if checker.claims(p, request.base, **extra))
+        head_paths = tuple(p for p in head_all if checker.claims(p, request.head, **extra))
         if not base_paths and not head_paths:
             continue
         if request.changed is not None:

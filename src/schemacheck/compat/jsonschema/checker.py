@@ -70,6 +70,8 @@ class JsonSchemaChecker:
     """Checks JSON Schema files (drafts 4, 6, 7, 2019-09, 2020-12; JSON or YAML)."""
 
     name = "jsonschema"
+    #: The runner passes ``settings=`` to :meth:`claims` (for ``jsonschema.include``).
+    claims_uses_settings = True
 
     def claims(self, path: str, head: Snapshot | None, settings: Settings | None = None) -> bool:
         """Whether ``path`` is a JSON Schema: ``include`` globs, ``*.schema.json`` names, or a sniffed ``$schema``."""

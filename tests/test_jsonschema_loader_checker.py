@@ -1,0 +1,62 @@
+"""The JSON Schema checker's wiring: which files it claims, mode/policy per path, deleted files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from schemacheck.compat.jsonschema.checker import CHECKER, mode_and_policy
+from schemacheck.config import JsonSchemaSettings, PathOverride, Settings
+from schemacheck.model import Severity
+from schemacheck.runner import CheckRequest, run_check
+from schemacheck.snapshot import DirectorySnapshot
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _run(tmp_path: Path, old: dict[str, str], new: dict[str, str], settings: Settings):
+    _write(tmp_path / "old", old)
+    _write(tmp_path / "new", new)
+    return run_check(CheckRequest(DirectorySnapshot(tmp_path / "old"), DirectorySnapshot(tmp_path / "new"),
+                                  settings, formats=("jsonschema",)))
+
+
+def test_include_globs_claim_files_without_schema_keyword(tmp_path: Path) -> None:
+    old = {"conf/x.json": '{"type": "object"}', "other/y.json": '{"type": "object"}'}
+    new = {"conf/x.json": '{"type": "object",}', "other/y.json": '{"type": "object",}'}
+    claimed = _run(tmp_path / "a", old, new, Settings(jsonschema=JsonSchemaSettings(include=("conf/*.json",))))
+    assert [(d.location.path, d.severity) for d in claimed.diagnostics] == [("conf/x.json", Severity.ERROR)]
+    unclaimed = _run(tmp_path / "b", old, new, Settings())
+    assert unclaimed.diagnostics == ()
+
+
+def test_claims_by_name_and_content(tmp_path: Path) -> None:
+    _write(tmp_path, {"a.schema.yml": "type: string\n", "b.json": '{"$schema": "http://json-schema.org/draft-04/schema#"}',
+                      "c.json": "{}", "d.proto": "syntax = 'proto3';"})
+    snap = DirectorySnapshot(tmp_path)
+    assert [p for p in snap.paths() if CHECKER.claims(p, snap)] == ["a.schema.yml", "b.json"]
+    assert CHECKER.claims("c.json", snap, Settings(jsonschema=JsonSchemaSettings(include=("*.json",))))
+
+
+def test_mode_and_policy_last_matching_override_wins() -> None:
+    settings = JsonSchemaSettings(mode="backward", policy="strict", overrides=(
+        PathOverride(paths=("events/**",), mode="full"),
+        PathOverride(paths=("events/legacy/*.json",), policy="lenient"),
+        PathOverride(paths=("events/legacy/old.json",), mode="forward"),
+    ))
+    assert mode_and_policy("api/a.json", settings) == ("backward", "strict")
+    assert mode_and_policy("events/a.json", settings) == ("full", "strict")
+    assert mode_and_policy("events/legacy/b.json", settings) == ("full", "lenient")
+    assert mode_and_policy("events/legacy/old.json", settings) == ("forward", "lenient")
+
+
+def test_added_file_is_loaded_but_not_compared(tmp_path: Path) -> None:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
+    result = _run(tmp_path, {}, {"n.schema.json": json.dumps(schema)}, Settings())
+    assert result.findings == () and result.diagnostics == () and result.files_checked == 1
+    bad = _run(tmp_path / "bad", {}, {"n.schema.json": '{"type": 5}'}, Settings())
+    assert len(bad.diagnostics) == 1 and "not a valid draft 2020-12 JSON Schema at #/type" in bad.diagnostics[0].message
