@@ -2,22 +2,29 @@
 
 Maintainers: this is the only place that knows every layer. It lists the schema files of
 both revisions, works out which changed (by content id, so unchanged files cost nothing),
-selects the rules, hands each format its :class:`~schemacheck.checkers.FormatJob`, then
-applies the filters (severity overrides, suppressions) and sorts. It never prints and never
-decides the exit code (that is ``cli.py``).
+selects the rules (``[tool.schemacheck]`` select/ignore, else the head's buf.yaml ``breaking:``
+for protobuf, else each format's defaults), feeds buf module roots to the protobuf import
+roots, hands each format its :class:`~schemacheck.checkers.FormatJob`, then runs the filter
+stage (``filters.py``: buf.yaml ignores, unstable packages, inline suppressions, severity
+overrides) and sorts. It never prints and never decides the exit code (that is ``cli.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .checkers import CHECKER_BY_FORMAT, FormatJob, get_checker
 from .config import Settings
+from .filters import FilterContext, apply_filters
 from .globs import matches_any
-from .model import CheckResult, Diagnostic, Finding
+from .model import CheckResult, Diagnostic, Finding, Severity
 from .registry import REGISTRY, load_rules
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .bufconfig import BufConfig
 
 __all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
 
@@ -58,6 +65,35 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
+def _explicit_selection(settings: Settings) -> bool:
+    return bool(settings.select or settings.ignore)
+
+
+def _buf_config(request: CheckRequest) -> BufConfig | None:
+    """The head side's buf.yaml / buf.work.yaml, unless the configuration turns it off."""
+    if not request.settings.protobuf.use_buf_yaml:
+        return None
+    if request.formats and "protobuf" not in request.formats:
+        return None
+    from .bufconfig import load_buf_config
+
+    return load_buf_config(request.head)
+
+
+def _format_settings(settings: Settings, fmt: str, buf: BufConfig | None) -> Settings:
+    """buf module roots feed the protobuf import roots unless ``protobuf.roots`` is set."""
+    if fmt != "protobuf" or buf is None or settings.protobuf.roots:
+        return settings
+    protobuf = settings.protobuf.model_copy(update={"roots": buf.roots()})
+    return settings.model_copy(update={"protobuf": protobuf})
+
+
+def _format_rules(settings: Settings, fmt: str, buf: BufConfig | None) -> frozenset[str]:
+    if fmt == "protobuf" and buf is not None and not _explicit_selection(settings):
+        return buf.all_rules()
+    return select_rules(settings, fmt)
+
+
 def _in_scope(path: str, settings: Settings, limit_to: tuple[str, ...]) -> bool:
     if settings.include and not matches_any(path, settings.include):
         return False
@@ -79,20 +115,29 @@ def changed_paths(base: Snapshot, head: Snapshot, base_paths: Iterable[str], hea
 
 
 def run_check(request: CheckRequest) -> CheckResult:
-    """Run every format's checker on the request and gather the result."""
+    """Run every format's checker on the request, then the filters, and gather the result.
+
+    Raises:
+        ConfigError: A bad selection, or a bad buf.yaml in the head revision.
+    """
     settings = request.settings
+    buf = _buf_config(request)
     base_all = [p for p in request.base.paths() if _in_scope(p, settings, request.limit_to)]
     head_all = [p for p in request.head.paths() if _in_scope(p, settings, request.limit_to)]
     findings: list[Finding] = []
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = [Diagnostic(w, None, Severity.WARNING) for w in (buf.warnings if buf else ())]
     files_checked = 0
     rules_run: list[str] = []
+    changed_by_path: dict[str, str] = {}
     for fmt in request.formats or tuple(CHECKER_BY_FORMAT):
         checker = get_checker(fmt)
         # A checker whose claims depend on configuration (JSON Schema include globs) says so.
         extra = {"settings": settings} if getattr(checker, "claims_uses_settings", False) else {}
         base_paths = tuple(p for p in base_all if checker.claims(p, request.base, **extra))
         head_paths = tuple(p for p in head_all if checker.claims(p, request.head, **extra))
+        if fmt == "protobuf" and buf is not None:  # buf checks only files of its modules
+            base_paths = tuple(p for p in base_paths if buf.module_for(p) is not None)
+            head_paths = tuple(p for p in head_paths if buf.module_for(p) is not None)
         if not base_paths and not head_paths:
             continue
         if request.changed is not None:
@@ -101,13 +146,20 @@ def run_check(request: CheckRequest) -> CheckResult:
             changed = changed_paths(request.base, request.head, base_paths, head_paths)
         if not changed:
             continue
-        selected = select_rules(settings, fmt)
+        selected = _format_rules(settings, fmt, buf)
         rules_run.extend(sorted(selected))
+        changed_by_path.update((p, fmt) for p in changed if p in head_paths)
+        fmt_settings = _format_settings(settings, fmt, buf)
         outcome = checker.check(FormatJob(request.base, request.head, base_paths, head_paths, changed,
-                                          request.renames, settings, selected))
+                                          request.renames, fmt_settings, selected))
         findings.extend(outcome.findings)
         diagnostics.extend(outcome.diagnostics)
         files_checked += outcome.files_checked
-    findings.sort(key=Finding.sort_key)
-    return CheckResult(tuple(findings), tuple(diagnostics), files_checked,
+    filtered = apply_filters(findings, FilterContext(
+        base=request.base, head=request.head, buf=buf, buf_selects=buf is not None and not _explicit_selection(settings),
+        changed=changed_by_path, rules_run=frozenset(rules_run), severity=settings.severity,
+        meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
+    ))
+    kept = sorted(filtered.findings, key=Finding.sort_key)
+    return CheckResult(tuple(kept), tuple(diagnostics), files_checked,
                        request.base.label, request.head.label, tuple(rules_run))
