@@ -99,13 +99,54 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+_PLAIN_MESSAGES = {
+    "tuple_type": "expected an array, e.g. [\"a\", \"b\"]",
+    "list_type": "expected an array, e.g. [\"a\", \"b\"]",
+    "model_type": "expected a table",
+    "dict_type": "expected a table",
+    "string_type": "expected a string",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+}
+
+
+def _key_path(loc: tuple[Any, ...], table: str) -> str:
+    text = table
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = {(f.alias or n): f for n, f in model.model_fields.items()}
+        field = fields.get(str(part))
+        annotation = getattr(field, "annotation", None)
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return []
+        model = inner
+    return [f.alias or n for n, f in model.model_fields.items() if n != "source"]
+
+
 def _format_validation_error(exc: ValidationError, source: str, table: str) -> ConfigError:
     first = exc.errors()[0]
-    key = ".".join(str(part) for part in first["loc"])
+    loc = tuple(first["loc"])
+    key = _key_path(loc, table)
     if first["type"] == "extra_forbidden":
-        return ConfigError(f"{source}: unknown key {table}.{key}",
-                           tip="See the README's Configuration section for the valid keys.")
-    return ConfigError(f"{source}: bad value for {table}.{key}: {first['msg']}")
+        import difflib
+
+        near = difflib.get_close_matches(str(loc[-1]).replace("_", "-"), _known_keys(loc), n=1)
+        tip = f"Did you mean {near[0]!r}? " if near else ""
+        return ConfigError(f"{source}: unknown key {key}",
+                           tip=tip + "The valid keys are listed in docs/usage.md (Configuration).")
+    if first["type"] == "missing":
+        return ConfigError(f"{source}: missing required key {key}")
+    message = _PLAIN_MESSAGES.get(first["type"], first["msg"])
+    return ConfigError(f"{source}: bad value for {key}: {message}")
 
 
 def settings_from_mapping(data: dict[str, Any], source: str, table: str = "tool.schemacheck") -> Settings:
