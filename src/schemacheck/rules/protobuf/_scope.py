@@ -10,7 +10,7 @@ filters (``ignore`` globs, unstable packages) can look at where the element *was
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ...compat.protobuf.elements import Enum, Extension, Message, ProtoFile, Service
 from ...compat.protobuf.image import Image
@@ -62,12 +62,13 @@ def file_location(file: ProtoFile) -> Location:
     return Location(file.path, 1, 1, 1, 1)
 
 
-def deleted_at(new_file: ProtoFile, nested: str) -> Location:
+def deleted_at(new_file: ProtoFile, nested: str, messages: Mapping[str, Message] | None = None) -> Location:
     """Where buf reports the deletion of ``nested`` from ``new_file``.
 
-    The nearest enclosing message that still exists in the file, else the whole file.
+    The nearest enclosing message that still exists (in ``messages`` when given: buf looks
+    parents of deleted messages up package-wide; else in the file), else the file's start.
     """
-    messages = nested_messages(new_file)
+    messages = nested_messages(new_file) if messages is None else messages
     parts = nested.split(".")
     for end in range(len(parts) - 1, 0, -1):
         parent = messages.get(".".join(parts[:end]))
