@@ -1,0 +1,174 @@
+"""Linker: register a parsed file's definitions, then resolve its type references.
+
+Maintainers: files are linked in import order, so every dependency's symbols are already in
+the shared :class:`SymbolTable`. Resolution sets fully-qualified ``.pkg.Type`` names and
+``TYPE_MESSAGE``/``TYPE_ENUM``, fills ``json_name`` and normalises default values the way
+protoc's ``FieldDescriptor::CopyTo`` prints them. Errors raise :class:`LinkError` at the
+type token.
+"""
+
+from __future__ import annotations
+
+from google.protobuf import descriptor_pb2 as d
+
+from ...errors import LinkError
+from .parser import ParsedFile
+from .strings import simple_dtoa, simple_ftoa
+from .symbols import (ENUM, EXTENSION, FIELD, MESSAGE, METHOD, ONEOF, PACKAGE, SERVICE, VALUE, Symbol,
+                      SymbolTable)
+
+__all__ = ["register", "resolve", "json_name"]
+
+F = d.FieldDescriptorProto
+
+
+def json_name(name: str) -> str:
+    """protoc's ToJsonName: drop underscores, upper-case the letter after each."""
+    if "_" not in name:
+        return name
+    out = []
+    upper = False
+    for ch in name:
+        if ch == "_":
+            upper = True
+        elif upper:
+            out.append(ch.upper())
+            upper = False
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _fields_json(fields) -> None:
+    for fld in fields:
+        if not fld.HasField("json_name"):
+            fld.json_name = json_name(fld.name)
+
+
+def _first_line(pf: ParsedFile, path: tuple[int, ...]) -> tuple[int, int]:
+    for loc in pf.locs:
+        if loc[0] == path:
+            return loc[1][0] + 1, loc[1][1] + 1
+    return 0, 0
+
+
+def register(pf: ParsedFile, table: SymbolTable) -> None:
+    """Add every definition of ``pf`` to ``table``.
+
+    Raises:
+        LinkError: A name is defined twice.
+    """
+    fd = pf.fd
+    name = fd.name
+
+    def add(kind: str, full: str, proto: object, path: tuple[int, ...]) -> None:
+        old = table.add(Symbol(kind, name, proto, full))
+        if old is not None:
+            line, col = _first_line(pf, path + (1,)) if path else (0, 0)
+            where = "" if old.file == name else f" in \"{old.file}\""
+            raise LinkError(pf.path, line, col, f"\"{full}\" is already defined{where}")
+
+    if fd.package:
+        parts = fd.package.split(".")
+        for i in range(1, len(parts) + 1):
+            add(PACKAGE, ".".join(parts[:i]), None, ())
+    prefix = fd.package + "." if fd.package else ""
+
+    def enum(en: d.EnumDescriptorProto, scope: str, path: tuple[int, ...]) -> None:
+        add(ENUM, scope + en.name, en, path)
+        for i, value in enumerate(en.value):
+            add(VALUE, scope + value.name, value, path + (2, i))
+
+    def message(msg: d.DescriptorProto, scope: str, path: tuple[int, ...]) -> None:
+        full = scope + msg.name
+        add(MESSAGE, full, msg, path)
+        inner = full + "."
+        for i, fld in enumerate(msg.field):
+            add(FIELD, inner + fld.name, fld, path + (2, i))
+        for i, ext in enumerate(msg.extension):
+            add(EXTENSION, inner + ext.name, ext, path + (6, i))
+        for i, oneof in enumerate(msg.oneof_decl):
+            add(ONEOF, inner + oneof.name, oneof, path + (8, i))
+        for i, nested in enumerate(msg.nested_type):
+            message(nested, inner, path + (3, i))
+        for i, en in enumerate(msg.enum_type):
+            enum(en, inner, path + (4, i))
+
+    for i, msg in enumerate(fd.message_type):
+        message(msg, prefix, (4, i))
+    for i, en in enumerate(fd.enum_type):
+        enum(en, prefix, (5, i))
+    for i, ext in enumerate(fd.extension):
+        add(EXTENSION, prefix + ext.name, ext, (7, i))
+    for i, svc in enumerate(fd.service):
+        full = prefix + svc.name
+        add(SERVICE, full, svc, (6, i))
+        for j, method in enumerate(svc.method):
+            add(METHOD, full + "." + method.name, method, (6, i, 2, j))
+
+
+def _not_found(pf: ParsedFile, ref_name: str, line: int, col: int, hidden: list[Symbol]) -> LinkError:
+    tip = None
+    for sym in hidden:
+        if sym.kind != PACKAGE and sym.file != pf.fd.name:
+            tip = f"\"{sym.full}\" is defined in \"{sym.file}\", which is not imported; add the import"
+            break
+    return LinkError(pf.path, line, col, f"unknown type \"{ref_name}\"", tip)
+
+
+def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None:
+    """Resolve type names, fill json_name and normalise defaults of ``pf`` in place.
+
+    Raises:
+        LinkError: Unknown type, a non-type used as a type, or a bad default value.
+    """
+    for ref in pf.refs:
+        written = getattr(ref.proto, ref.attr)
+        hidden: list[Symbol] = []
+        sym = table.lookup(written, ref.scope, visible, True, hidden)
+        if sym is None:
+            raise _not_found(pf, written, ref.line, ref.col, hidden)
+        if ref.attr == "type_name":
+            fld = ref.proto
+            if sym.kind == MESSAGE:
+                if not fld.HasField("type"):
+                    fld.type = F.TYPE_MESSAGE
+            elif sym.kind == ENUM:
+                if fld.HasField("type") and fld.type == F.TYPE_GROUP:
+                    raise LinkError(pf.path, ref.line, ref.col, f"\"{written}\" is not a message type")
+                fld.type = F.TYPE_ENUM
+            else:
+                raise LinkError(pf.path, ref.line, ref.col, f"\"{written}\" is not a type")
+        elif sym.kind != MESSAGE:
+            raise LinkError(pf.path, ref.line, ref.col, f"\"{written}\" is not a message type")
+        setattr(ref.proto, ref.attr, "." + sym.full)
+    fd = pf.fd
+    _fields_json(fd.extension)
+    _defaults(pf, fd.extension, table)
+    stack = list(fd.message_type)
+    while stack:
+        msg = stack.pop()
+        _fields_json(msg.field)
+        _fields_json(msg.extension)
+        _defaults(pf, msg.field, table)
+        _defaults(pf, msg.extension, table)
+        stack.extend(msg.nested_type)
+
+
+def _defaults(pf: ParsedFile, fields, table: SymbolTable) -> None:
+    for fld in fields:
+        if not fld.HasField("default_value"):
+            continue
+        typ = fld.type
+        if typ == F.TYPE_FLOAT:
+            fld.default_value = simple_ftoa(float(fld.default_value))
+        elif typ == F.TYPE_DOUBLE:
+            fld.default_value = simple_dtoa(float(fld.default_value))
+        elif typ == F.TYPE_ENUM:
+            sym = table.symbols.get(fld.type_name[1:])
+            names = {v.name for v in sym.proto.value} if sym is not None else set()
+            if fld.default_value not in names:
+                raise LinkError(pf.path, 0, 0, f"enum type \"{fld.type_name[1:]}\" has no value named "
+                                f"\"{fld.default_value}\" (default of field \"{fld.name}\")")
+        elif typ in (F.TYPE_MESSAGE, F.TYPE_GROUP):
+            raise LinkError(pf.path, 0, 0, f"messages can't have default values (field \"{fld.name}\")")

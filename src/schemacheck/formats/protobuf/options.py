@@ -1,0 +1,250 @@
+"""Option interpretation: ``name = value`` statements -> fields of the ``*Options`` messages.
+
+Maintainers: protoc resolves each option name (``deprecated``, ``(my.ext)``, ``(ext).sub``,
+``features.x``), converts the value to the field's type, sets it on an options message that
+knows the custom extensions, then serialises it; custom options end up as unknown fields of
+``descriptor_pb2`` messages, in field-number order, packed when the extension is packed.
+We do the same with the ``google.protobuf`` runtime: built-in options on the generated
+classes, custom ones on dynamic classes from a pool holding the defining files. We also
+record protoc's ``interpreted_paths`` (source path of each statement -> path of the field it
+set) and strip ``retention = RETENTION_SOURCE`` options as protoc does when writing output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from google.protobuf import descriptor_pb2 as d
+from google.protobuf import text_format
+from google.protobuf.descriptor import FieldDescriptor as FD
+
+from ...errors import LinkError
+from .parser import ParsedFile, PendingOption, PendingOptions
+from .symbols import EXTENSION, Symbol, SymbolTable
+
+__all__ = ["interpret_options"]
+
+_INT_RANGES = {
+    FD.TYPE_INT32: (-(2**31), 2**31 - 1), FD.TYPE_SINT32: (-(2**31), 2**31 - 1),
+    FD.TYPE_SFIXED32: (-(2**31), 2**31 - 1), FD.TYPE_INT64: (-(2**63), 2**63 - 1),
+    FD.TYPE_SINT64: (-(2**63), 2**63 - 1), FD.TYPE_SFIXED64: (-(2**63), 2**63 - 1),
+    FD.TYPE_UINT32: (0, 2**32 - 1), FD.TYPE_FIXED32: (0, 2**32 - 1),
+    FD.TYPE_UINT64: (0, 2**64 - 1), FD.TYPE_FIXED64: (0, 2**64 - 1),
+}
+_SOURCE = d.FieldOptions.RETENTION_SOURCE
+
+
+def _option_name(item: PendingOption) -> str:
+    return ".".join(f"({n})" if ext else n for n, ext in item.name)
+
+
+class _Interpreter:
+    def __init__(self, pf: ParsedFile, table: SymbolTable, visible: frozenset[str],
+                 pool_for: Callable[[], object]) -> None:
+        self.pf = pf
+        self.table = table
+        self.visible = visible
+        self.pool_for = pool_for
+        self.paths: dict[tuple[int, ...], tuple[int, ...]] = {}
+        self.stripped: list[tuple[int, ...]] = []
+
+    def error(self, item: PendingOption, msg: str) -> LinkError:
+        return LinkError(self.pf.path, item.line + 1, item.col + 1, msg)
+
+    def run(self) -> None:
+        custom = []
+        for pending in self.pf.options:
+            if any(ext for item in pending.items for _, ext in item.name):
+                custom.append(pending)
+            else:
+                self.one(pending, None)
+        if custom:
+            pool = self.pool_for()
+            for pending in custom:
+                self.one(pending, pool)
+
+    def one(self, pending: PendingOptions, pool) -> None:
+        owner = pending.owner
+        current = owner.options
+        needs_pool = any(ext for item in pending.items for _, ext in item.name)
+        if needs_pool:
+            cls = _message_class(pool, "google.protobuf." + pending.options_type)
+            msg = cls.FromString(current.SerializeToString())
+        else:
+            msg = current
+        counts: dict[tuple[int, ...], int] = {}
+        for index, item in enumerate(pending.items):
+            dest = self.set_one(msg, item, pending, pool)
+            if dest is None:
+                continue
+            full = pending.path + dest[0]
+            if dest[1]:
+                n = counts.get(full, 0)
+                counts[full] = n + 1
+                full = full + (n,)
+            self.paths[pending.path + (999, index)] = full
+        stripped = _strip_source(msg, pending.path)
+        if needs_pool:
+            current.Clear()
+            current.MergeFromString(msg.SerializeToString(deterministic=True))
+        if stripped:
+            if current.ByteSize() == 0:
+                owner.ClearField("options")
+                self.stripped.append(pending.path)
+            else:
+                self.stripped.extend(stripped)
+
+    def resolve_ext(self, item: PendingOption, name: str, pending: PendingOptions, pool):
+        hidden: list[Symbol] = []
+        sym = self.table.lookup(name, pending.scope, self.visible, False, hidden)
+        if sym is None or sym.kind != EXTENSION:
+            raise self.error(item, f"option \"({name})\" is unknown; import the file that defines it")
+        return pool.FindExtensionByName(sym.full)
+
+    def set_one(self, msg, item: PendingOption, pending: PendingOptions, pool):
+        desc = msg.DESCRIPTOR
+        numbers: list[int] = []
+        target = msg
+        last = len(item.name) - 1
+        field = None
+        for i, (name, is_ext) in enumerate(item.name):
+            if is_ext:
+                field = self.resolve_ext(item, name, pending, pool)
+                if field.containing_type.full_name != desc.full_name:
+                    raise self.error(item, f"\"({name})\" extends \"{field.containing_type.full_name}\", "
+                                           f"not \"{desc.full_name}\"")
+            else:
+                field = desc.fields_by_name.get(name)
+                if field is None:
+                    raise self.error(item, f"option \"{name}\" is unknown for {desc.full_name}")
+            numbers.append(field.number)
+            if i < last:
+                if field.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP):
+                    raise self.error(item, f"option \"{_option_name(item)}\": \"{name}\" is not a message")
+                if _repeated(field):
+                    raise self.error(item, f"option \"{name}\" is a repeated message; set it with an "
+                                           "aggregate value {...}")
+                target = target.Extensions[field] if field.is_extension else getattr(target, field.name)
+                desc = field.message_type
+        repeated = _repeated(field)
+        self.assign(target, field, item, repeated, pool)
+        return tuple(numbers), repeated
+
+    def assign(self, target, field, item: PendingOption, repeated: bool, pool) -> None:
+        ext = field.is_extension
+        if field.type in (FD.TYPE_MESSAGE, FD.TYPE_GROUP):
+            if item.kind != "aggregate":
+                raise self.error(item, f"option \"{_option_name(item)}\" is a message; "
+                                       "use an aggregate value {...}")
+            if repeated:
+                sub = (target.Extensions[field] if ext else getattr(target, field.name)).add()
+            else:
+                sub = target.Extensions[field] if ext else getattr(target, field.name)
+            try:
+                text_format.Merge(item.value, sub, descriptor_pool=pool)
+            except text_format.ParseError as exc:
+                raise self.error(item, f"error in aggregate value of option \"{_option_name(item)}\": {exc}") \
+                    from None
+            return
+        value = self.convert(field, item)
+        if repeated:
+            (target.Extensions[field] if ext else getattr(target, field.name)).append(value)
+        elif ext:
+            target.Extensions[field] = value
+        else:
+            setattr(target, field.name, value)
+
+    def convert(self, field, item: PendingOption):
+        name = _option_name(item)
+        kind, value = item.kind, item.value
+        typ = field.type
+        if typ in _INT_RANGES:
+            lo, hi = _INT_RANGES[typ]
+            if kind not in ("pos", "neg") or not lo <= value <= hi:
+                raise self.error(item, f"value of option \"{name}\" must be an integer in [{lo}, {hi}]")
+            return value
+        if typ in (FD.TYPE_FLOAT, FD.TYPE_DOUBLE):
+            if kind in ("pos", "neg", "double"):
+                return float(value)
+            if kind == "ident" and value in ("inf", "nan"):
+                return math.inf if value == "inf" else math.nan
+            raise self.error(item, f"value of option \"{name}\" must be a number")
+        if typ == FD.TYPE_BOOL:
+            if kind == "ident" and value in ("true", "false"):
+                return value == "true"
+            raise self.error(item, f"value of option \"{name}\" must be \"true\" or \"false\"")
+        if typ == FD.TYPE_STRING:
+            if kind != "string":
+                raise self.error(item, f"value of option \"{name}\" must be a string")
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise self.error(item, f"value of option \"{name}\" is not valid UTF-8") from None
+        if typ == FD.TYPE_BYTES:
+            if kind != "string":
+                raise self.error(item, f"value of option \"{name}\" must be a string")
+            return value
+        if typ == FD.TYPE_ENUM:
+            if kind != "ident":
+                raise self.error(item, f"value of option \"{name}\" must be an identifier of enum "
+                                       f"\"{field.enum_type.full_name}\"")
+            ev = field.enum_type.values_by_name.get(value)
+            if ev is None:
+                raise self.error(item, f"enum \"{field.enum_type.full_name}\" has no value named "
+                                       f"\"{value}\" for option \"{name}\"")
+            return ev.number
+        raise self.error(item, f"option \"{name}\" has an unsupported type")
+
+
+def _repeated(field) -> bool:
+    return field.is_repeated
+
+
+def _message_class(pool, full_name: str):
+    from google.protobuf import message_factory
+
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName(full_name))
+
+
+def _strip_source(msg, path: tuple[int, ...]) -> list[tuple[int, ...]]:
+    stripped: list[tuple[int, ...]] = []
+    for field, value in msg.ListFields():
+        opts = field.GetOptions()
+        if opts.HasField("retention") and opts.retention == _SOURCE:
+            if field.is_extension:
+                msg.ClearExtension(field)
+            else:
+                msg.ClearField(field.name)
+            stripped.append(path + (field.number,))
+        elif field.type in (FD.TYPE_MESSAGE, FD.TYPE_GROUP):
+            if _repeated(field):
+                if field.message_type.GetOptions().map_entry:
+                    continue
+                for i, sub in enumerate(value):
+                    stripped += _strip_source(sub, path + (field.number, i))
+            else:
+                stripped += _strip_source(value, path + (field.number,))
+    return stripped
+
+
+def interpret_options(pf: ParsedFile, table: SymbolTable, visible: frozenset[str],
+                      pool_for: Callable[[], object]) -> tuple[dict, list]:
+    """Interpret every option of ``pf`` in place.
+
+    Args:
+        pf: The parsed, resolved file.
+        table: Symbols of the compile.
+        visible: Files whose symbols ``pf`` may use.
+        pool_for: Returns a ``DescriptorPool`` holding ``pf``'s dependencies (and ``pf``
+            itself) for custom options; only called when a custom option is used.
+
+    Returns:
+        (interpreted paths: source path -> option field path, stripped option paths).
+
+    Raises:
+        LinkError: Unknown option, wrong value type, bad aggregate value.
+    """
+    interp = _Interpreter(pf, table, visible, pool_for)
+    interp.run()
+    return interp.paths, interp.stripped
