@@ -25,6 +25,7 @@ __all__ = [
     "JsonTool",
     "JsonReport",
     "json_output_schema",
+    "schema_text",
 ]
 
 #: Bumped on every incompatible change of the output shape.
