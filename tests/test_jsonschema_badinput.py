@@ -277,3 +277,31 @@ def test_bad_base_file_is_a_warning_and_bad_head_an_error(tmp_path: Path) -> Non
     assert by_path["a.schema.json"].message.startswith("base version: a.schema.json:1:2")
     assert by_path["b.schema.json"].severity is Severity.ERROR
     assert (by_path["b.schema.json"].location.line, by_path["b.schema.json"].location.column) == (1, 19)
+
+
+def test_metaschema_validation_of_changes_only() -> None:
+    base = {"$defs": {"legacy": {"type": "strin"},  # invalid already in base: not this change's fault
+                      "money": {"type": "object", "properties": {"amount": {"type": "integer"}}}}}
+    good = json.loads(json.dumps(base))
+    good["$defs"]["money"]["properties"]["currency"] = {"type": "string", "minLength": 3}
+    bad = json.loads(json.dumps(good))
+    bad["$defs"]["money"]["properties"]["currency"]["minLength"] = -3
+    load = lambda data: load_document("m.json", json.dumps(data, indent=1).encode())  # noqa: E731
+    assert check_metaschema(load(good), load(base)) is None
+    problem = check_metaschema(load(bad), load(base))
+    assert problem is not None and problem.pointer == "/$defs/money/properties/currency/minLength"
+    assert check_metaschema(load(bad)) is not None  # without a base, the whole file is validated
+
+
+def test_metaschema_check_of_one_change_in_a_large_bundle_is_fast() -> None:
+    defs = {f"D{i}": {"type": "object", "properties": {f"p{j}": {"type": "string", "maxLength": j + 1}
+                                                       for j in range(10)}} for i in range(3000)}
+    base = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
+    head = json.loads(json.dumps(base))
+    head["$defs"]["D1500"]["properties"]["p3"]["maxLength"] = "long"
+    old = load_document("b.json", json.dumps(base).encode())
+    new = load_document("b.json", json.dumps(head).encode())
+    start = time.perf_counter()
+    problem = check_metaschema(new, old)
+    assert time.perf_counter() - start < 2.0
+    assert problem is not None and problem.pointer == "/$defs/D1500/properties/p3/maxLength"

@@ -96,9 +96,9 @@ class JsonSchemaChecker:
             checked += 1
             new_doc = self._head_document(path, new_refs, diagnostics)
             old_path = old_of.get(path, path)
-            if new_doc is None or old_path not in base_set:
+            old_doc = self._base_document(old_path, old_refs, diagnostics) if old_path in base_set else None
+            if new_doc is None or not self._valid(new_doc, old_doc, diagnostics):
                 continue
-            old_doc = self._base_document(old_path, old_refs, diagnostics)
             if old_doc is None:
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
@@ -114,20 +114,27 @@ class JsonSchemaChecker:
 
     @staticmethod
     def _head_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:
-        from ...formats.jsonschema.metaschema import check_metaschema
-
         doc = refs.document(path)
         if isinstance(doc, SchemacheckError):
             diagnostics.append(_error_diagnostic(doc, path, Severity.ERROR))
             return None
-        if doc is None:
-            return None
-        problem = check_metaschema(doc)
+        return doc
+
+    @staticmethod
+    def _valid(doc: JsonDocument, base: JsonDocument | None, diagnostics: list[Diagnostic]) -> bool:
+        """Metaschema validation of what changed (of the whole file when it is new)."""
+        from ...formats.jsonschema.metaschema import FULL_VALIDATION_BYTES, check_metaschema
+
+        problem = check_metaschema(doc, base, doc.size)
         if problem is not None:
             diagnostics.append(Diagnostic(problem.message, problem.location, Severity.ERROR,
                                           "Fix the schema so that it validates against its $schema dialect."))
-            return None
-        return doc
+            return False
+        if base is None and doc.size > FULL_VALIDATION_BYTES:
+            diagnostics.append(Diagnostic(f"{doc.path} is new and larger than {FULL_VALIDATION_BYTES >> 20} MB: "
+                                          "it was not validated against its metaschema",
+                                          Location(doc.path), Severity.INFO))
+        return True
 
     @staticmethod
     def _base_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:

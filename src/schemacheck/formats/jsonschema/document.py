@@ -130,6 +130,7 @@ class JsonDocument:
         syntax: ``json`` or ``yaml``.
         positions: Where each pointer is in the text (computed lazily).
         schema_uri: The raw root ``$schema`` value (``""`` when absent).
+        size: Size of the file in bytes.
     """
 
     path: str
@@ -138,6 +139,7 @@ class JsonDocument:
     syntax: str = "json"
     positions: PositionIndex | None = field(default=None, compare=False, repr=False)
     schema_uri: str = ""
+    size: int = 0
 
     def get(self, pointer: str, default: Any = None) -> Any:
         """The value at ``pointer`` (``default`` when it does not exist)."""

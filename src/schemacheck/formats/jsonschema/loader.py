@@ -70,7 +70,7 @@ def load_document(path: str, raw: bytes) -> JsonDocument:
     schema_uri = data.get("$schema", "") if isinstance(data, dict) else ""
     schema_uri = schema_uri if isinstance(schema_uri, str) else ""
     dialect = dialect_of(schema_uri) or DEFAULT_DIALECT
-    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri)
+    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri, len(raw))
 
 
 def _mb(size: int) -> str:
