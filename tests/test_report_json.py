@@ -113,3 +113,12 @@ def test_docs_mention_every_top_level_and_finding_field() -> None:
     schema = json_output_schema()
     for name in [*schema["properties"], *schema["$defs"]["JsonFinding"]["properties"], *schema["$defs"]["JsonSummary"]["properties"]]:
         assert f"`{name}`" in doc, f"docs/json-output.md does not document `{name}`"
+
+
+def test_negative_positions_from_a_buggy_parser_still_validate() -> None:
+    from schemacheck.model import Finding, Location
+
+    bad = Finding("X", Severity.ERROR, "m.", Location("a.proto", -1, -1, -1, -1))
+    doc = render(CheckResult(findings=(bad,)))
+    validate(doc)
+    assert doc["findings"][0]["location"]["line"] == 0

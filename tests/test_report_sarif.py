@@ -253,3 +253,14 @@ def test_unicode_is_written_as_is() -> None:
     text = SarifReporter().render(sample_result(), sample_context())
     assert "備考" in text
     json.loads(text)
+
+
+def test_results_beyond_githubs_limit_keep_the_most_severe(monkeypatch: pytest.MonkeyPatch) -> None:
+    from schemacheck.report import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 5)
+    run = render(many_findings(3, 4, 6))["runs"][0]
+    assert sorted(r["level"] for r in run["results"]) == ["error", "error", "error", "warning", "warning"]
+    note = run["invocations"][0]["toolExecutionNotifications"][-1]
+    assert note["level"] == "warning" and note["message"]["text"].startswith("8 less severe findings were left out")
+    assert schema_errors({"$schema": sarif.SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}) == []

@@ -23,7 +23,9 @@ def _location(loc: Location | None) -> JsonLocation | None:
 
     if loc is None:
         return None
-    return JsonLocation(path=loc.path, line=loc.line, column=loc.column, end_line=loc.end_line, end_column=loc.end_column)
+    # Clamp so that a parser's off-by-one can never make the report itself fail validation.
+    return JsonLocation(path=loc.path, line=max(loc.line, 0), column=max(loc.column, 0),
+                        end_line=max(loc.end_line, 0), end_column=max(loc.end_column, 0))
 
 
 def _finding(f: Finding) -> JsonFinding:

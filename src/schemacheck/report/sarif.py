@@ -14,6 +14,8 @@ Maintainers, the choices GitHub forces (see the SARIF section of the reference n
   whitespace-free text of the head line (never the line number), plus ``:n`` for the n-th
   identical key, so an alert survives unrelated edits above it.
 * Diagnostics (input errors) go to ``invocations[0].toolExecutionNotifications``.
+* Above ``MAX_RESULTS`` (GitHub's per-run limit, which otherwise rejects the whole file) the
+  most severe findings are kept and a warning notification says how many were left out.
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ from ..model import CheckResult, Diagnostic, Finding, Location
 from .base import PROJECT_URL, TOOL_NAME, ReportContext, Reporter, sorted_diagnostics, sorted_findings
 from .sarif_rules import SARIF_LEVEL, rule_descriptor
 
-__all__ = ["SarifReporter", "SARIF_SCHEMA_URI", "SRCROOT", "build_sarif", "fingerprint_key"]
+__all__ = ["SarifReporter", "SARIF_SCHEMA_URI", "SRCROOT", "MAX_RESULTS", "build_sarif", "fingerprint_key"]
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _SEMVER = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
 #: The uriBaseId every artifact location is relative to: the repository root.
 SRCROOT = "%SRCROOT%"
+#: GitHub rejects a whole upload with more results than this in one run.
+MAX_RESULTS = 25_000
 
 
 def _uri(path: str) -> str:
@@ -141,6 +145,10 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
             base label and optional ``sarif_category``.
     """
     findings = sorted_findings(result.findings)
+    omitted = max(len(findings) - MAX_RESULTS, 0)
+    if omitted:
+        keep = set(map(id, sorted(findings, key=lambda f: -f.severity.rank)[:MAX_RESULTS]))
+        findings = [f for f in findings if id(f) in keep]
     rule_ids = sorted({f.rule_id for f in findings})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
     base_label, _ = ctx.labels(result)
@@ -156,6 +164,12 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
         "executionSuccessful": not any(d.severity.rank >= 3 for d in diagnostics),
         "toolExecutionNotifications": [_notification(d) for d in diagnostics],
     }
+    if omitted:
+        invocation["toolExecutionNotifications"].append({
+            "level": "warning",
+            "message": {"text": f"{omitted} less severe findings were left out: GitHub accepts at most "
+                                f"{MAX_RESULTS} results per run. Use --format json for all of them."},
+        })
     srcroot: dict[str, Any] = {"description": {"text": "The root of the git repository."}}
     if ctx.repo_root:
         srcroot["uri"] = _root_uri(ctx.repo_root)
