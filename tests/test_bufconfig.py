@@ -1,0 +1,300 @@
+"""buf.yaml / buf.work.yaml compatibility: parsing, and the same findings as real buf on one repository."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bufrun import format_diff, key_of, load_differences
+from schemacheck.bufconfig import load_buf_config, parse_buf_yaml
+from schemacheck.config import ProtobufSettings, Settings
+from schemacheck.errors import ConfigError
+from schemacheck.registry import load_rules
+from schemacheck.runner import CheckRequest, run_check
+from schemacheck.snapshot import DirectorySnapshot
+from tools import buf_path, require
+
+REGISTRY = load_rules()
+
+
+def _snap(tmp_path: Path, files: dict[str, str]) -> DirectorySnapshot:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return DirectorySnapshot(tmp_path)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def test_v1_paths_are_relative_to_the_module(tmp_path: Path) -> None:
+    snap = _snap(tmp_path, {
+        "buf.work.yaml": "version: v1\ndirectories: [proto, vendor]\n",
+        "proto/buf.yaml": ("version: v1\nbuild:\n  excludes: [tmp]\nbreaking:\n  use: [FIELD_SAME_NAME]\n"
+                           "  ignore: [legacy]\n  ignore_only:\n    FIELD_SAME_NAME: [shop/v1/a.proto]\n"),
+    })
+    config = load_buf_config(snap)
+    assert config is not None and config.source == "buf.work.yaml"
+    proto = config.module_for("proto/shop/v1/a.proto")
+    assert proto is not None and proto.path == "proto"
+    assert proto.breaking.rules == {"FIELD_SAME_NAME"}
+    assert proto.breaking.ignore == ("proto/legacy",)
+    assert proto.breaking.ignore_only == ((frozenset({"FIELD_SAME_NAME"}), ("proto/shop/v1/a.proto",)),)
+    assert config.module_for("proto/tmp/x.proto") is None  # excluded
+    assert config.module_for("other/x.proto") is None
+    vendor = config.module_for("vendor/google/api/http.proto")
+    assert vendor is not None and vendor.breaking.rules == REGISTRY.expand(["FILE"], "protobuf") - {
+        "EXTENSION_NO_DELETE", "PACKAGE_EXTENSION_NO_DELETE", "FIELD_SAME_DEFAULT"}
+    assert config.roots() == ("proto", "vendor")
+
+
+def test_v2_modules_with_overrides_includes_excludes(tmp_path: Path) -> None:
+    snap = _snap(tmp_path, {"buf.yaml": """version: v2
+modules:
+  - path: proto
+    excludes: [proto/internal]
+  - path: api
+    includes: [api/public]
+    breaking:
+      use: [WIRE]
+      ignore_unstable_packages: true
+breaking:
+  use: [WIRE_JSON]
+  except: [FIELD_SAME_JSON_NAME]
+  ignore: [proto/legacy]
+"""})
+    config = load_buf_config(snap)
+    assert config is not None and config.version == "v2"
+    proto = config.module_for("proto/a.proto")
+    assert proto is not None
+    assert proto.breaking.rules == REGISTRY.expand(["WIRE_JSON"], "protobuf") - {"FIELD_SAME_JSON_NAME"}
+    assert proto.breaking.ignore == ("proto/legacy",)  # v2: relative to buf.yaml, not to the module
+    api = config.module_for("api/public/b.proto")
+    assert api is not None and api.breaking.rules == REGISTRY.expand(["WIRE"], "protobuf")
+    assert api.breaking.ignore == () and api.breaking.ignore_unstable_packages
+    assert config.module_for("api/private/c.proto") is None
+    assert config.module_for("proto/internal/d.proto") is None
+    assert set(config.roots()) == {"proto", "api"}
+
+
+def test_v1beta1_roots(tmp_path: Path) -> None:
+    snap = _snap(tmp_path, {"buf.yaml": "version: v1beta1\nbuild:\n  roots: [src, third_party]\nbreaking:\n"
+                                        "  use: [WIRE]\n  ignore: [shop/v1/old.proto]\n"})
+    config = load_buf_config(snap)
+    assert config is not None
+    (module,) = config.modules
+    assert module.roots == ("src", "third_party")
+    assert module.breaking.ignore == ("src/shop/v1/old.proto", "third_party/shop/v1/old.proto")
+    assert "FIELD_WIRE_COMPATIBLE_TYPE" not in module.breaking.rules
+    if "FIELD_SAME_TYPE" in REGISTRY.rules:
+        assert "FIELD_SAME_TYPE" in module.breaking.rules  # v1beta1's WIRE still had it
+
+
+def test_no_buf_yaml(tmp_path: Path) -> None:
+    assert load_buf_config(_snap(tmp_path, {"a.proto": 'syntax = "proto3";'})) is None
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("version: v2\nbreaking:\n  use: [FIELD_SAME_NAMES]\n", "did you mean FIELD_SAME_NAME"),
+    ("version: v2\nbreaking:\n  usee: [FILE]\n", "unknown key breaking.usee"),
+    ("version: v2\nbreaking:\n  use: [FILE\n", "buf.yaml:4:1: invalid YAML"),
+    ("version: v3\n", "unsupported version 'v3'"),
+    ("version: v1\nbreaking:\n  use: [CSR]\n", "only in buf.yaml version v2"),
+    ("version: v2\nbreaking:\n  ignore_only: [FILE]\n", "ignore_only must map"),
+])
+def test_bad_buf_yaml_is_a_one_line_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as exc:
+        parse_buf_yaml(text.encode(), "buf.yaml")
+    assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_unimplemented_buf_rule_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    missing = sorted(set(__import__("schemacheck.bufconfig", fromlist=["x"]).BUF_RULE_IDS)
+                     - set(REGISTRY.rules) - set(REGISTRY.deprecated))
+    if not missing:
+        pytest.skip("every buf rule is implemented")
+    warnings: list[str] = []
+    parse_buf_yaml(f"version: v2\nbreaking:\n  use: [{missing[0]}]\n".encode(), "buf.yaml", "", warnings)
+    assert warnings and missing[0] in warnings[0]
+
+
+# ---------------------------------------------------------------- against real buf
+
+BASE = {
+    "proto/shop/v1/order.proto": """syntax = "proto3";
+package shop.v1;
+
+import "shop/v1/refund.proto";
+
+message Order {
+  string id = 1;
+  int64 total_amount = 2;
+  string note = 3;
+  string coupon = 4;
+  Refund refund = 5;
+}
+""",
+    "proto/shop/v1/refund.proto": """syntax = "proto3";
+package shop.v1;
+
+message Refund {
+  string id = 1;
+  string reason = 2;
+  int32 amount = 3;
+}
+""",
+    "proto/legacy/invoice.proto": """syntax = "proto3";
+package legacy;
+
+message Invoice {
+  string id = 1;
+  string customer = 2;
+}
+""",
+    "proto/legacy/removed.proto": """syntax = "proto3";
+package legacy;
+
+message Receipt { string id = 1; }
+""",
+    "proto/shop/v1alpha1/draft.proto": """syntax = "proto3";
+package shop.v1alpha1;
+
+message Draft {
+  string id = 1;
+  string title = 2;
+}
+""",
+}
+
+HEAD = {
+    "proto/shop/v1/order.proto": """syntax = "proto3";
+package shop.v1;
+
+import "shop/v1/refund.proto";
+
+message Order {
+  string id = 1;
+  int64 total_cents = 2;
+  reserved 3;
+  int64 coupon = 4;
+  Refund refund = 5;
+}
+""",
+    "proto/shop/v1/refund.proto": """syntax = "proto3";
+package shop.v1;
+
+message Refund {
+  string id = 1;
+  int32 amount = 3;
+}
+""",
+    "proto/legacy/invoice.proto": """syntax = "proto3";
+package legacy;
+
+message Invoice {
+  string id = 1;
+  string client = 2;
+}
+""",
+    "proto/shop/v1alpha1/draft.proto": """syntax = "proto3";
+package shop.v1alpha1;
+
+message Draft {
+  string id = 1;
+  string name = 2;
+}
+""",
+}
+
+V2 = ("buf.yaml", """version: v2
+modules:
+  - path: proto
+breaking:
+  use: [WIRE_JSON]
+  except: [FIELD_SAME_JSON_NAME]
+  ignore: [proto/legacy]
+  ignore_only:
+    FIELD_NO_DELETE_UNLESS_NAME_RESERVED: [proto/shop/v1/refund.proto]
+  ignore_unstable_packages: true
+""")
+V1 = ("proto/buf.yaml", """version: v1
+breaking:
+  use: [WIRE_JSON]
+  except: [FIELD_SAME_JSON_NAME]
+  ignore: [legacy]
+  ignore_only:
+    FIELD_NO_DELETE_UNLESS_NAME_RESERVED: [shop/v1/refund.proto]
+  ignore_unstable_packages: true
+""")
+CONFIGS = {
+    "v2": {V2[0]: V2[1]},
+    "v1-workspace": {"buf.work.yaml": "version: v1\ndirectories: [proto]\n", V1[0]: V1[1]},
+}
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _buf_keys(buf: str, base: Path, head: Path, implemented: set[str]) -> set:
+    import json
+
+    from bufrun import Key
+
+    proc = subprocess.run([buf, "breaking", ".", "--against", str(base), "--error-format", "json"],
+                          cwd=head, capture_output=True, text=True, timeout=120)
+    assert proc.returncode in (0, 100), proc.stderr
+    items = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    assert not [i for i in items if i["type"] == "COMPILE"], items
+    return {Key(i["type"], i.get("path", ""), i.get("start_line", 0), i.get("start_column", 0))
+            for i in items if i["type"] in implemented}
+
+
+@pytest.mark.parametrize("layout", sorted(CONFIGS))
+def test_buf_yaml_changes_findings_exactly_as_buf(tmp_path: Path, layout: str) -> None:
+    buf = require(buf_path(), "buf")
+    config = CONFIGS[layout]
+    base = _tree(tmp_path / "base", {**BASE, **config})
+    head = _tree(tmp_path / "head", {**HEAD, **config})
+    implemented = set(REGISTRY.rules)
+    theirs = _buf_keys(buf, base, head, implemented)
+    result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head), Settings(), formats=("protobuf",)))
+    assert not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics
+    ours = {key_of(f) for f in result.findings}
+    only_ours, only_buf, _ = load_differences().apply(ours, theirs)
+    assert not (only_ours or only_buf), format_diff(f"{layout}: buf.yaml honoured differently", only_ours, only_buf)
+    # The configuration really did something: without it the ignored and excepted findings come back.
+    plain_result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head),
+                                          Settings(select=("WIRE_JSON",),
+                                                   protobuf=ProtobufSettings(roots=("proto",), use_buf_yaml=False)),
+                                          formats=("protobuf",)))
+    plain = {key_of(f) for f in plain_result.findings}
+    assert ours < plain
+    assert {k.rule for k in plain - ours} >= {"FIELD_SAME_JSON_NAME", "FIELD_SAME_NAME"}
+
+
+def test_tool_schemacheck_select_overrides_buf_use_but_keeps_ignores(tmp_path: Path) -> None:
+    base = _tree(tmp_path / "base", {**BASE, V2[0]: V2[1]})
+    head = _tree(tmp_path / "head", {**HEAD, V2[0]: V2[1]})
+    result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head),
+                                    Settings(select=("FIELD_SAME_JSON_NAME",)), formats=("protobuf",)))
+    got = {(f.rule_id, f.path) for f in result.findings}
+    assert got == {("FIELD_SAME_JSON_NAME", "proto/shop/v1/order.proto")}  # legacy/ and v1alpha1 still ignored
+
+
+def test_use_buf_yaml_false_ignores_it(tmp_path: Path) -> None:
+    base = _tree(tmp_path / "base", {**BASE, V2[0]: "version: v2\nbreaking:\n  use: [NOT_A_RULE]\n"})
+    head = _tree(tmp_path / "head", {**HEAD, V2[0]: "version: v2\nbreaking:\n  use: [NOT_A_RULE]\n"})
+    with pytest.raises(ConfigError, match="NOT_A_RULE"):
+        run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head), Settings(), formats=("protobuf",)))
+    settings = Settings(select=("FIELD_SAME_NAME",), protobuf=ProtobufSettings(use_buf_yaml=False, roots=("proto",)))
+    result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head), settings, formats=("protobuf",)))
+    assert {(f.rule_id, f.path) for f in result.findings} == {
+        ("FIELD_SAME_NAME", "proto/shop/v1/order.proto"), ("FIELD_SAME_NAME", "proto/legacy/invoice.proto"),
+        ("FIELD_SAME_NAME", "proto/shop/v1alpha1/draft.proto")}
