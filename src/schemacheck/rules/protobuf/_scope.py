@@ -102,6 +102,9 @@ def reserved_number_line(number: int) -> str:
     return f"reserved {number};"
 
 
-def reserved_name_line(names: Iterable[str]) -> str:
-    """The exact statement that reserves names: ``reserved "NOTE";`` or ``reserved "A", "B";``."""
-    return f"reserved {quoted(names)};"
+def reserved_name_line(names: Iterable[str], identifiers: bool = False) -> str:
+    """The exact statement that reserves names: ``reserved "NOTE";``, ``reserved "A", "B";``.
+
+    Editions files write reserved names as identifiers (``reserved NOTE;``): pass ``identifiers``.
+    """
+    return f"reserved {', '.join(names)};" if identifiers else f"reserved {quoted(names)};"
