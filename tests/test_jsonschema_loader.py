@@ -300,3 +300,43 @@ def test_unreadable_target_file_is_unresolved_with_its_error() -> None:
     doc = _load("s.json", "{}")
     result = resolver.resolve(doc, "bad.json", "")
     assert isinstance(result, Unresolved) and result.kind == "unreadable" and "bad.json:1:2" in result.reason
+
+
+# -- property: every pointer's span is exactly its value's text ---------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6)
+_JSON = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+    st.text(max_size=4), inner, max_size=4), max_leaves=25)
+
+
+def _all_pointers(value, pointer=""):
+    yield pointer, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _all_pointers(item, pointer_join(pointer, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _all_pointers(item, pointer_join(pointer, i))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.dictionaries(st.text(max_size=4), _JSON, max_size=4), indent=st.sampled_from([None, 0, 2]),
+       order=st.randoms(use_true_random=False))
+def test_json_spans_cover_exactly_the_value(data, indent, order) -> None:
+    text = json.dumps(data, indent=indent, ensure_ascii=bool(indent))
+    doc = _load("p.json", text)
+    pointers = list(_all_pointers(data))
+    order.shuffle(pointers)  # lookups in any order must agree (the scanner resumes lazily)
+    lines = text.split("\n")
+    for pointer, value in pointers:
+        loc = doc.value_location(pointer)
+        if loc.line == loc.end_line:
+            fragment = lines[loc.line - 1][loc.column - 1:loc.end_column - 1]
+        else:
+            fragment = "\n".join([lines[loc.line - 1][loc.column - 1:], *lines[loc.line:loc.end_line - 1],
+                                  lines[loc.end_line - 1][:loc.end_column - 1]])
+        assert json.loads(fragment) == value

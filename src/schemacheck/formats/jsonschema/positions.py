@@ -43,14 +43,21 @@ class LineMap:
 
 
 class JsonPositions:
-    """Lazy pointer → span index over JSON text that is known to be valid."""
+    """Lazy pointer → span index over JSON text that is known to be valid.
+
+    A container is scanned only as far as the wanted child: earlier siblings are skipped with
+    the C decoder, and the scan resumes there for the next lookup. A node's end is computed
+    only when its span is asked for.
+    """
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._lines: LineMap | None = None
-        # pointer -> (member start, value start, value end)
-        self._nodes: dict[str, tuple[int, int, int]] = {}
-        self._scanned: set[str] = set()
+        # pointer -> [member start, value start, value end (-1: not computed yet)]
+        self._nodes: dict[str, list[int]] = {}
+        # container pointer -> (resume after this child pointer | offset to resume at, next index);
+        # absent: not started; None: fully scanned
+        self._progress: dict[str, tuple[str | int, int] | None] = {}
 
     @property
     def lines(self) -> LineMap:
@@ -58,58 +65,71 @@ class JsonPositions:
             self._lines = LineMap(self._text)
         return self._lines
 
-    def _value_end(self, start: int) -> int:
-        return _DECODER.raw_decode(self._text, start)[1]
+    def _end(self, pointer: str) -> int:
+        node = self._nodes[pointer]
+        if node[2] < 0:
+            node[2] = _DECODER.raw_decode(self._text, node[1])[1]
+        return node[2]
 
-    def _root(self) -> tuple[int, int, int]:
+    def _root(self) -> None:
         if "" not in self._nodes:
             start = _WS.match(self._text, 0).end()
-            self._nodes[""] = (start, start, self._value_end(start))
-        return self._nodes[""]
+            self._nodes[""] = [start, start, -1]
 
-    def _scan(self, pointer: str) -> None:
-        """Record the offsets of every child of the container at ``pointer``."""
-        self._scanned.add(pointer)
+    def _scan_for(self, pointer: str, want: str) -> None:
+        """Scan the container at ``pointer`` forward until child ``want`` is recorded or the end."""
         text = self._text
-        _, start, _end = self._nodes[pointer]
-        opener = text[start]
-        if opener not in "{[":
+        if pointer not in self._progress:
+            start = self._nodes[pointer][1]
+            if text[start] not in "{[":
+                self._progress[pointer] = None
+                return
+            self._progress[pointer] = (_WS.match(text, start + 1).end(), 0)
+        state = self._progress[pointer]
+        if state is None:
             return
-        closer = "}" if opener == "{" else "]"
-        i = _WS.match(text, start + 1).end()
-        index = 0
+        resume, index = state
+        i = resume if isinstance(resume, int) else self._after(self._end(resume))
+        is_object = text[self._nodes[pointer][1]] == "{"
+        closer = "}" if is_object else "]"
         while text[i] != closer:
             member = i
-            if opener == "{":
-                key, i = json.decoder.scanstring(text, i + 1)
-                i = _WS.match(text, i).end() + 1  # the colon
-                i = _WS.match(text, i).end()
-                token: str = key
+            if is_object:
+                token, i = json.decoder.scanstring(text, i + 1)
+                i = _WS.match(text, _WS.match(text, i).end() + 1).end()  # past the colon
             else:
                 token = str(index)
-                index += 1
-            end = self._value_end(i)
-            self._nodes[pointer_join(pointer, token)] = (member, i, end)
-            i = _WS.match(text, end).end()
-            if text[i] == ",":
-                i = _WS.match(text, i + 1).end()
+            index += 1
+            child = pointer_join(pointer, token)
+            self._nodes[child] = [member, i, -1]
+            if token == want:
+                self._progress[pointer] = (child, index)
+                return
+            i = self._after(self._end(child))
+        self._progress[pointer] = None
+
+    def _after(self, end: int) -> int:
+        """The offset of the next member after a value ending at ``end`` (past any comma)."""
+        text = self._text
+        i = _WS.match(text, end).end()
+        if text[i] == ",":
+            i = _WS.match(text, i + 1).end()
+        return i
 
     def offsets(self, pointer: str) -> tuple[int, int, int] | None:
         """``(member start, value start, value end)`` of ``pointer``, or ``None``."""
         self._root()
-        if pointer in self._nodes:
-            return self._nodes[pointer]
-        current = ""
-        for token in pointer_parts(pointer):
-            child = pointer_join(current, token)
-            if child not in self._nodes:
-                if current in self._scanned:
-                    return None
-                self._scan(current)
+        if pointer not in self._nodes:
+            current = ""
+            for token in pointer_parts(pointer):
+                child = pointer_join(current, token)
                 if child not in self._nodes:
-                    return None
-            current = child
-        return self._nodes[current]
+                    self._scan_for(current, token)
+                    if child not in self._nodes:
+                        return None
+                current = child
+        member, start, _ = self._nodes[pointer]
+        return member, start, self._end(pointer)
 
     def span(self, pointer: str) -> Span | None:
         found = self.offsets(pointer)
