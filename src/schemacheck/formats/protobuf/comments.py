@@ -43,6 +43,7 @@ class _Collector:
                 self.detached.insert(0, self.trailing)
                 self.trailing = ""
             self.can_attach = False
+            self.flush()
 
 
 def next_with_comments(items: list[tuple], start: bool, prev_line: int, next_line: int,
@@ -74,13 +75,13 @@ def next_with_comments(items: list[tuple], start: bool, prev_line: int, next_lin
             i = 1
         elif tag == "b":
             trailing_end_line = first[3]
+            col.buf = first[1]
+            col.is_line = False
             if n > 1 and items[1][0] == "n":
-                col.buf = first[1]
-                col.is_line = False
                 col.flush()
                 i = 2
             else:
-                return "", [], ""
+                i = 1
         else:
             i = 1
     while i < n:

@@ -74,10 +74,15 @@ class _Interpreter:
         else:
             msg = current
         counts: dict[tuple[int, ...], int] = {}
+        seen: set[tuple[int, ...]] = set()
         for index, item in enumerate(pending.items):
             dest = self.set_one(msg, item, pending, pool)
-            if dest is None:
-                continue
+            if not dest[1]:
+                numbers = dest[0]
+                if any(numbers[:k] in seen for k in range(1, len(numbers) + 1)) or \
+                        any(s[:len(numbers)] == numbers for s in seen):
+                    raise self.error(item, f"option \"{_option_name(item)}\" was already set")
+                seen.add(numbers)
             full = pending.path + dest[0]
             if dest[1]:
                 n = counts.get(full, 0)
@@ -87,7 +92,7 @@ class _Interpreter:
         stripped = _strip_source(msg, pending.path)
         if needs_pool:
             current.Clear()
-            current.MergeFromString(msg.SerializeToString(deterministic=True))
+            current.MergeFromString(sort_fields(msg.SerializeToString(deterministic=True)))
         if stripped:
             if current.ByteSize() == 0:
                 owner.ClearField("options")
@@ -195,6 +200,51 @@ class _Interpreter:
                                        f"\"{value}\" for option \"{name}\"")
             return ev.number
         raise self.error(item, f"option \"{name}\" has an unsupported type")
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+
+
+def _skip(data: bytes, pos: int, wire: int) -> int:
+    if wire == 0:
+        return _varint(data, pos)[1]
+    if wire == 1:
+        return pos + 8
+    if wire == 5:
+        return pos + 4
+    if wire == 2:
+        size, pos = _varint(data, pos)
+        return pos + size
+    if wire == 3:
+        while True:
+            tag, pos = _varint(data, pos)
+            if tag & 7 == 4:
+                return pos
+            pos = _skip(data, pos, tag & 7)
+    raise ValueError(f"bad wire type {wire}")
+
+
+def sort_fields(data: bytes) -> bytes:
+    """Re-order the top-level records of a serialized message by field number (stable),
+    as protoc writes them (upb emits extensions in reverse order)."""
+    records = []
+    pos = 0
+    size = len(data)
+    while pos < size:
+        start = pos
+        tag, pos = _varint(data, pos)
+        pos = _skip(data, pos, tag & 7)
+        records.append((tag >> 3, data[start:pos]))
+    records.sort(key=lambda r: r[0])
+    return b"".join(r[1] for r in records)
 
 
 def _repeated(field) -> bool:

@@ -352,9 +352,12 @@ class _Parser:
 
     def synthetic_oneofs(self, msg: d.DescriptorProto) -> None:
         names = {o.name for o in msg.oneof_decl}
+        names.update(f.name for f in msg.field)
+        names.update(m.name for m in msg.nested_type)
+        names.update(e.name for e in msg.enum_type)
         for fld in msg.field:
             if fld.proto3_optional:
-                name = "_" + fld.name
+                name = fld.name if fld.name.startswith("_") else "_" + fld.name
                 while name in names:
                     name = "X" + name
                 names.add(name)
@@ -813,13 +816,14 @@ class _Parser:
                     else ("an enum value or number range" if first else "an enum number range")
                 start = self.integer(what) if message else self.signed(what)
                 self._end(sloc)
-                eloc = self._loc(rloc[0] + (2,))
                 if self.try_consume("to"):
+                    eloc = self._loc(rloc[0] + (2,))
                     if self.try_consume("max"):
                         end = -2 if message else INT32_MAX
                     else:
                         end = self.integer("an integer") if message else self.signed("an integer")
                 else:
+                    eloc = self._loc(rloc[0] + (2,))
                     self._start_at(eloc, tok)
                     self._end(eloc, tok)
                     end = start
@@ -970,6 +974,7 @@ class _Parser:
             self._end(tloc)
             self.consume(")")
         if self.at("{"):
+            method.options.SetInParent()
             self.end_decl("{", loc)
             while not self.try_end_decl("}", None):
                 if self.kind[self.i] == END:
