@@ -1,0 +1,181 @@
+"""The direction-aware shape engine: can a reader with schema R read every document of W?
+
+Maintainers: :meth:`Engine.compare` takes an (old, new) node pair and, for its direction
+(BACKWARD: writer = old, reader = new; FORWARD: the reverse), returns the :class:`~.pair.Diff`s
+of every rule that fires. The engine does all the walking and pairing: it dereferences
+``$ref`` nodes, distributes over unions and intersections (:mod:`.matching`), pairs object
+properties, tuple positions and keyword sub-schemas, and calls each rule *family* at the right
+node pair. Rules only judge one pair. Results are memoised per (old node, new node) identity,
+and a pair already being compared higher up the stack (a ``$ref`` cycle) is assumed compatible,
+so recursion through cycles terminates; synthetic nodes are kept alive so ids stay unique.
+"""
+
+from __future__ import annotations
+
+from ...shape.nodes import (
+    AllOfShape,
+    AnyShape,
+    ArrayShape,
+    EnumShape,
+    NeverShape,
+    NotShape,
+    NumberShape,
+    ObjectShape,
+    Origin,
+    Shape,
+    StringShape,
+    UnionShape,
+    UnknownShape,
+)
+from ...shape.values import deref
+from . import matching
+from .objects import catch_all_rest, likely_renames
+from .pair import Diff, Direction, Policy, ShapePair
+from .table import RuleTable, rule_table
+
+__all__ = ["Engine"]
+
+_LEAF_FAMILY: dict[type, str] = {StringShape: "STRING", NumberShape: "NUMBER", ObjectShape: "OBJECT",
+                                 ArrayShape: "ARRAY"}
+
+
+class Engine:
+    """Compares shapes in one direction under one policy.
+
+    Args:
+        direction: BACKWARD (new reads old) or FORWARD (old reads new).
+        policy: STRICT or LENIENT.
+        table: The rules (default: every registered shape rule).
+    """
+
+    def __init__(self, direction: Direction, policy: Policy = Policy.STRICT, table: RuleTable | None = None) -> None:
+        self.direction = direction
+        self.policy = policy
+        self.table = table or rule_table()
+        self._memo: dict[tuple[int, int], tuple[Diff, ...]] = {}
+        self._active: set[tuple[int, int]] = set()
+        self._alive: list[Shape] = []
+
+    # -- public ------------------------------------------------------------------------------
+    def compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
+        """Every breaking difference between ``old`` and ``new`` in this engine's direction."""
+        old, new = deref(old), deref(new)
+        key = (id(old), id(new))
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if key in self._active:
+            return ()  # a $ref cycle: assume compatible (coinduction)
+        self._active.add(key)
+        try:
+            result = self._compare(old, new)
+        finally:
+            self._active.discard(key)
+        self._memo[key] = result
+        self._alive += (old, new)
+        return result
+
+    def reads(self, writer: Shape, reader: Shape) -> bool:
+        """Whether ``reader`` accepts everything ``writer`` accepts."""
+        return not self.compare(*self.old_new(writer, reader))
+
+    def old_new(self, writer: Shape, reader: Shape) -> tuple[Shape, Shape]:
+        """Turn a (writer, reader) pair into (old, new) for this direction."""
+        return (writer, reader) if self.direction is Direction.BACKWARD else (reader, writer)
+
+    def run(self, family: str, old: Shape, new: Shape, **context: object) -> tuple[Diff, ...]:
+        """Call every active rule of ``family`` on the pair."""
+        pair = ShapePair(old, new, self.direction, self.policy, self, **context)  # type: ignore[arg-type]
+        out: list[Diff] = []
+        for rule in self.table.active(family, self.direction, self.policy):
+            out.extend(Diff(rule.spec.id, issue, self.direction) for issue in rule.spec.handler(pair))
+        return tuple(out)
+
+    def placeholder(self, parent: Shape, suffix: str, shape: Shape | None = None) -> Shape:
+        """``shape``, or an :class:`AnyShape` standing for an absent keyword under ``parent``."""
+        if shape is not None:
+            return shape
+        node = AnyShape(origin=Origin(parent.origin.path, parent.pointer + suffix, parent.origin.locator))
+        self._alive.append(node)
+        return node
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def _compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
+        writer, reader = self.old_new(old, new)
+        if isinstance(writer, NeverShape) or isinstance(reader, AnyShape):
+            return ()
+        if isinstance(old, UnknownShape) or isinstance(new, UnknownShape):
+            return () if old == new else self.run("UNDECIDABLE", old, new)
+        if isinstance(writer, EnumShape):
+            return self.run("ENUM", old, new)
+        if isinstance(writer, UnionShape) or isinstance(reader, UnionShape):
+            return matching.sum_pair(self, old, new)
+        if isinstance(writer, AllOfShape) or isinstance(reader, AllOfShape):
+            return matching.product_pair(self, old, new)
+        if isinstance(writer, NotShape) or isinstance(reader, NotShape):
+            return matching.not_pair(self, old, new)
+        if isinstance(reader, EnumShape):
+            return self.run("ENUM", old, new)
+        if type(old) is type(new):
+            return self._same_kind(old, new)
+        return self.run("TYPE", old, new)
+
+    def _same_kind(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
+        family = _LEAF_FAMILY.get(type(old))
+        if family is None:
+            return ()
+        out: list[Diff] = []
+        if isinstance(old, NumberShape) and isinstance(new, NumberShape) and old.integer != new.integer:
+            out += self.run("TYPE", old, new)
+        if isinstance(old, ObjectShape) and isinstance(new, ObjectShape):
+            out += self.run(family, old, new, extra=likely_renames(old, new))
+            out += self._object_children(old, new)
+        elif isinstance(old, ArrayShape) and isinstance(new, ArrayShape):
+            out += self.run(family, old, new)
+            out += self._array_children(old, new)
+        else:
+            out += self.run(family, old, new)
+        return tuple(out)
+
+    # -- children ------------------------------------------------------------------------------
+    def _object_children(self, old: ObjectShape, new: ObjectShape) -> list[Diff]:
+        out: list[Diff] = []
+        for prop in old.properties:
+            other = new.prop(prop.name)
+            if other is not None:
+                out += self.compare(prop.shape, other.shape)
+        old_rest, new_rest = catch_all_rest(old), catch_all_rest(new)
+        if old_rest is not None and new_rest is not None and not _trivial(old_rest) and not _trivial(new_rest):
+            out += self.compare(old_rest, new_rest)
+        new_patterns = dict(new.pattern_properties)
+        for pattern, shape in old.pattern_properties:
+            if pattern in new_patterns:
+                out += self.compare(shape, new_patterns[pattern])
+        if old.property_names is not None or new.property_names is not None:
+            out += self.compare(self._names(old), self._names(new))
+        new_deps = dict(new.dependent_schemas)
+        for name, shape in old.dependent_schemas:
+            if name in new_deps:
+                out += self.compare(shape, new_deps[name])
+        return out
+
+    def _names(self, obj: ObjectShape) -> Shape:
+        if obj.property_names is not None:
+            return obj.property_names
+        node = StringShape(origin=Origin(obj.origin.path, obj.pointer + "/propertyNames", obj.origin.locator))
+        self._alive.append(node)
+        return node
+
+    def _array_children(self, old: ArrayShape, new: ArrayShape) -> list[Diff]:
+        out: list[Diff] = []
+        for old_item, new_item in zip(old.prefix_items, new.prefix_items):
+            out += self.compare(old_item, new_item)
+        if old.items is not None or new.items is not None:
+            out += self.compare(self.placeholder(old, "/items", old.items), self.placeholder(new, "/items", new.items))
+        if old.contains is not None and new.contains is not None:
+            out += self.compare(old.contains, new.contains)
+        return out
+
+
+def _trivial(shape: Shape) -> bool:
+    return isinstance(deref(shape), (AnyShape, NeverShape))

@@ -1,0 +1,162 @@
+"""Unions, intersections and ``not``: which branch of one side stands for which of the other.
+
+Maintainers: the order of distribution is the classic one for subtyping: a writer union needs
+*every* branch read by the reader; a reader union needs *some* branch to read it; a reader
+``allOf`` needs every conjunct to hold; a writer ``allOf`` needs some conjunct to imply the
+reader. Branch order never matters. When no branch matches, the differences of the *closest*
+branch (same JSON type, fewest differences, each reader branch used once) are reported instead
+of a vague "branches changed"; only when no branch of a compatible type exists does a
+``COMBINED`` (or, for ``type: [..]`` lists, a ``TYPE``) rule speak. Adding a ``oneOf`` branch
+that overlaps an existing one is flagged because old documents may now match two branches.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...shape.nodes import AllOfShape, EnumShape, NotShape, NumberShape, ObjectShape, Shape, StringShape, UnionShape
+from ...shape.values import accepts, deref, kinds, lower_bound, upper_bound
+from .pair import Diff, Direction
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = ["sum_pair", "product_pair", "not_pair", "overlaps", "disjoint"]
+
+
+def _branches(shape: Shape, cls: type) -> list[Shape]:
+    shape = deref(shape)
+    return [deref(b) for b in shape.branches] if isinstance(shape, cls) else [shape]  # type: ignore[attr-defined]
+
+
+def _same_type(a: Shape, b: Shape) -> bool:
+    return bool(kinds(a) & kinds(b))
+
+
+def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+    """A union on either side: every writer branch must be read by some reader branch."""
+    writer, reader = engine.old_new(old, new)
+    wbs, rbs = _branches(writer, UnionShape), _branches(reader, UnionShape)
+    explicit = any(isinstance(x, UnionShape) and not x.synthetic for x in (writer, reader))
+    tried: dict[tuple[int, int], tuple[Diff, ...]] = {}
+    matched: set[int] = set()
+    unmatched: list[int] = []
+    for i, wb in enumerate(wbs):
+        for j, rb in enumerate(rbs):
+            if not _same_type(wb, rb):
+                continue
+            tried[i, j] = engine.compare(*engine.old_new(wb, rb))
+            if not tried[i, j]:
+                matched.add(j)
+                break
+        else:
+            unmatched.append(i)
+    out: list[Diff] = []
+    free = [j for j in range(len(rbs)) if j not in matched]
+    type_change = False
+    for i in unmatched:
+        cands = [j for j in (free if explicit else range(len(rbs))) if (i, j) in tried]
+        if cands:
+            best = min(cands, key=lambda j: (len(tried[i, j]), j))
+            out += tried[i, best]
+            if explicit:
+                free.remove(best)
+        elif explicit:
+            out += engine.run("COMBINED", old, new, context="sum", branch=wbs[i])
+        else:
+            type_change = True
+    if type_change:
+        out += engine.run("TYPE", old, new)
+    out += _oneof_overlaps(engine, old, new, writer, reader, rbs, matched)
+    return tuple(out)
+
+
+def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reader: Shape, rbs: list[Shape],
+                    matched: set[int]) -> list[Diff]:
+    if engine.direction is not Direction.BACKWARD:
+        return []
+    if not (isinstance(reader, UnionShape) and reader.one_of and not reader.synthetic):
+        return []
+    was_one_of = isinstance(writer, UnionShape) and writer.one_of
+    out: list[Diff] = []
+    for j, rb in enumerate(rbs):
+        if was_one_of and j in matched:
+            continue  # an existing branch: only added ones can create new overlaps
+        peers = [k for k in range(len(rbs)) if k != j and (k in matched if was_one_of else k < j)]
+        for k in peers:
+            if overlaps(rb, rbs[k]):
+                out += engine.run("COMBINED", old, new, context="overlap", branch=rb, peer=rbs[k])
+                break
+    return out
+
+
+def product_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+    """An ``allOf`` on either side: each reader conjunct must follow from some writer conjunct."""
+    writer, reader = engine.old_new(old, new)
+    wcs, rcs = _branches(writer, AllOfShape), _branches(reader, AllOfShape)
+    out: list[Diff] = []
+    for rc in rcs:
+        best: tuple[Diff, ...] | None = None
+        for wc in wcs:
+            if not _same_type(wc, rc):
+                continue
+            diffs = engine.compare(*engine.old_new(wc, rc))
+            if best is None or len(diffs) < len(best):
+                best = diffs
+            if not diffs:
+                break
+        if best is None:
+            out += engine.run("COMBINED", old, new, context="product", branch=rc)
+        else:
+            out += best
+    return tuple(out)
+
+
+def not_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+    """``not`` on either side: compared contravariantly, or by disjointness."""
+    writer, reader = engine.old_new(old, new)
+    if isinstance(writer, NotShape) and isinstance(reader, NotShape):
+        ok = engine.reads(reader.inner, writer.inner)
+    elif isinstance(reader, NotShape):
+        ok = disjoint(writer, reader.inner)
+    else:
+        ok = False
+    return () if ok else engine.run("COMBINED", old, new, context="not")
+
+
+def disjoint(a: Shape, b: Shape) -> bool:
+    """Whether no value can be accepted by both (``False`` when unsure)."""
+    a, b = deref(a), deref(b)
+    if not kinds(a) & kinds(b):
+        return True
+    for x, y in ((a, b), (b, a)):
+        if isinstance(x, EnumShape) and all(accepts(y, v) is False for v in x.decoded()):
+            return True
+    if isinstance(a, StringShape) and isinstance(b, StringShape):
+        return _ranges_apart(a.min_length, a.max_length, b.min_length, b.max_length)
+    if isinstance(a, NumberShape) and isinstance(b, NumberShape):
+        lo_a, hi_a, lo_b, hi_b = lower_bound(a), upper_bound(a), lower_bound(b), upper_bound(b)
+        return bool((hi_a and lo_b and hi_a[0] < lo_b[0]) or (hi_b and lo_a and hi_b[0] < lo_a[0]))
+    if isinstance(a, ObjectShape) and isinstance(b, ObjectShape):
+        return _discriminated(a, b)
+    return False
+
+
+def _ranges_apart(lo_a: int | None, hi_a: int | None, lo_b: int | None, hi_b: int | None) -> bool:
+    return (hi_a is not None and lo_b is not None and hi_a < lo_b) or (hi_b is not None and lo_a is not None
+                                                                       and hi_b < lo_a)
+
+
+def _discriminated(a: ObjectShape, b: ObjectShape) -> bool:
+    for prop in a.properties:
+        other = b.prop(prop.name)
+        if other is None or not (prop.required and other.required):
+            continue
+        if disjoint(prop.shape, other.shape):
+            return True
+    return False
+
+
+def overlaps(a: Shape, b: Shape) -> bool:
+    """Whether some value may match both branches (conservative: ``True`` when unsure)."""
+    return not disjoint(a, b)

@@ -1,0 +1,88 @@
+"""Object content models: what an object accepts under a name it does not declare.
+
+Maintainers: the definitions follow Confluent's (reference §1.5). *Open*: no
+``patternProperties`` and ``additionalProperties``/``unevaluatedProperties`` absent or
+``true``. *Closed*: the catch-all is ``false``. *Partially open*: a catch-all schema exists
+(a matching ``patternProperties`` entry first, else ``additionalProperties``, else
+``unevaluatedProperties``). Also here: which properties were added or removed, and which
+removed/added pairs are likely renames (same schema, same object, one of each).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...shape.nodes import AnyShape, NeverShape, ObjectShape, Property, Shape
+from ...shape.values import deref
+
+__all__ = ["catch_all", "catch_all_rest", "model_of", "added_properties", "removed_properties", "likely_renames",
+           "OPEN", "CLOSED", "PARTIAL"]
+
+OPEN, CLOSED, PARTIAL = "open", "closed", "partially open"
+_ANY = AnyShape()
+
+
+def catch_all_rest(obj: ObjectShape) -> Shape | None:
+    """The schema of undeclared names no pattern matches (``None`` when nothing says)."""
+    return obj.additional if obj.additional is not None else obj.unevaluated
+
+
+def _search(pattern: str, name: str) -> bool:
+    try:
+        return re.search(pattern, name) is not None
+    except re.error:
+        return False
+
+
+def catch_all(obj: ObjectShape, name: str) -> Shape:
+    """What ``obj`` accepts as the value of an undeclared property ``name``."""
+    for pattern, shape in obj.pattern_properties:
+        if _search(pattern, name):
+            return shape
+    rest = catch_all_rest(obj)
+    return _ANY if rest is None else rest
+
+
+def model_of(shape: Shape) -> str:
+    """``open``, ``closed`` or ``partially open`` for a catch-all returned by :func:`catch_all`."""
+    target = deref(shape)
+    if isinstance(target, AnyShape):
+        return OPEN
+    if isinstance(target, NeverShape):
+        return CLOSED
+    return PARTIAL
+
+
+def likely_renames(old: ObjectShape, new: ObjectShape) -> tuple[tuple[str, str], ...]:
+    """Removed/added property pairs with equal, non-trivial schemas, matched one to one."""
+    new_names = {p.name for p in new.properties}
+    old_names = {p.name for p in old.properties}
+    removed = [p for p in old.properties if p.name not in new_names and not _trivial(p.shape)]
+    added = [p for p in new.properties if p.name not in old_names and not _trivial(p.shape)]
+    pairs: list[tuple[str, str]] = []
+    for gone in removed:
+        cands = [p for p in added if p.shape == gone.shape]
+        if len(cands) != 1:
+            continue
+        back = [p for p in removed if p.shape == cands[0].shape]
+        if len(back) == 1:
+            pairs.append((gone.name, cands[0].name))
+    return tuple(pairs)
+
+
+def _trivial(shape: Shape) -> bool:
+    return isinstance(shape, (AnyShape, NeverShape))
+
+
+def removed_properties(old: ObjectShape, new: ObjectShape, renames: tuple[tuple[str, str], ...] = ()
+                       ) -> list[Property]:
+    """Properties of ``old`` that ``new`` no longer declares (renamed ones excluded)."""
+    renamed = {a for a, _ in renames}
+    return [p for p in old.properties if new.prop(p.name) is None and p.name not in renamed]
+
+
+def added_properties(old: ObjectShape, new: ObjectShape, renames: tuple[tuple[str, str], ...] = ()
+                     ) -> list[Property]:
+    """Properties ``new`` declares that ``old`` did not (renamed ones excluded)."""
+    renamed = {b for _, b in renames}
+    return [p for p in new.properties if old.prop(p.name) is None and p.name not in renamed]

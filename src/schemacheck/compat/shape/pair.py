@@ -1,0 +1,135 @@
+"""What shape rules receive and return: the node pair, the direction, and issues.
+
+Maintainers: rules are written in *edit* terms (old → new): ``MAX_LENGTH_DECREASED`` looks at
+``pair.old`` and ``pair.new``. Which direction an edit breaks is declared in the rule's
+categories (``BACKWARD``: readers on the new schema reject old documents; ``FORWARD``: readers
+still on the old schema reject new documents), and ``STRICT`` marks edits that the lenient
+policy ("readers ignore unknown properties") accepts. The engine only calls a rule in a
+direction its categories name, so most rules never look at :attr:`ShapePair.direction`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ...shape.nodes import Shape
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = ["Direction", "Policy", "Mode", "ShapePair", "Issue", "Diff", "FAMILIES"]
+
+#: Categories that say which engine hook calls a rule (one per rule).
+FAMILIES = ("TYPE", "STRING", "NUMBER", "OBJECT", "ARRAY", "ENUM", "COMBINED", "UNDECIDABLE")
+
+
+class Direction(str, enum.Enum):
+    """Who reads whom. BACKWARD: the new schema reads old data. FORWARD: the old reads new."""
+
+    BACKWARD = "backward"
+    FORWARD = "forward"
+
+    @property
+    def victims(self) -> str:
+        """Who breaks, for messages."""
+        if self is Direction.BACKWARD:
+            return "readers on the new schema reject documents written with the old one"
+        return "readers still on the old schema reject documents written with the new one"
+
+
+class Mode(str, enum.Enum):
+    """Confluent's compatibility levels (non-transitive)."""
+
+    BACKWARD = "backward"
+    FORWARD = "forward"
+    FULL = "full"
+
+    @property
+    def directions(self) -> tuple[Direction, ...]:
+        if self is Mode.FULL:
+            return (Direction.BACKWARD, Direction.FORWARD)
+        return (Direction(self.value),)
+
+
+class Policy(str, enum.Enum):
+    """STRICT: every difference counts. LENIENT: readers ignore unknown object properties."""
+
+    STRICT = "strict"
+    LENIENT = "lenient"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """What a rule yields; the engine adds the rule ID and turns it into a finding later.
+
+    Attributes:
+        message: One past-tense sentence: what changed and who breaks.
+        old: The node in the old schema (or its nearest surviving parent).
+        new: The node in the new schema (or its nearest surviving parent, for removals).
+        subject: The JSON pointer that names the element (``#/properties/a``).
+        hint: Occurrence-specific advice ('' means: use the rule's own).
+    """
+
+    message: str
+    old: Shape
+    new: Shape
+    subject: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    """A rule's issue in one direction."""
+
+    rule_id: str
+    issue: Issue
+    direction: Direction
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rule_id, self.issue.old.pointer, self.issue.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class ShapePair:
+    """An old node and a new node the engine paired, plus context for combinator rules.
+
+    Attributes:
+        old: Node of the old schema.
+        new: Node of the new schema.
+        direction: The reader/writer direction being checked.
+        policy: STRICT or LENIENT.
+        context: For ``COMBINED`` rules: ``sum``, ``product``, ``not`` or ``overlap``.
+        branch: The branch the engine could not match (old branch when BACKWARD, new when
+            FORWARD), or the added overlapping ``oneOf`` branch.
+        peer: For ``overlap``: the existing branch it overlaps.
+        extra: Engine-computed facts (object pairs: likely renames as ``(old, new)`` names).
+    """
+
+    old: Shape
+    new: Shape
+    direction: Direction
+    policy: Policy
+    engine: Engine = field(compare=False, repr=False)
+    context: str = ""
+    branch: Shape | None = None
+    peer: Shape | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def issue(self, message: str, *, old: Shape | None = None, new: Shape | None = None,
+              subject: str | None = None, hint: str = "") -> Issue:
+        """An :class:`Issue` at ``new`` (default: the pair's new node), naming ``subject``."""
+        new_node = new if new is not None else self.new
+        old_node = old if old is not None else self.old
+        return Issue(message, old_node, new_node, subject or new_node.origin.display, hint)
+
+    def reads(self, writer: Shape, reader: Shape) -> bool:
+        """Whether ``reader`` accepts every document ``writer`` accepts (this direction's rules)."""
+        return self.engine.reads(writer, reader)
+
+    @property
+    def where(self) -> str:
+        """The new node for messages: ``#/properties/a``, or ``the root schema``."""
+        return self.new.origin.display if self.new.pointer else "the root schema"

@@ -1,0 +1,185 @@
+"""Object keywords besides properties: the catch-all (``additionalProperties``/``unevaluatedProperties``) and dependencies.
+
+Maintainers: a catch-all change where one side is trivial (absent, ``true`` or ``false``) is
+judged here as a whole (STRICT only, as in Confluent); when both sides are schemas the
+engine recurses into them instead and the nested rules speak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...compat.shape.objects import catch_all_rest
+from ...compat.shape.pair import Issue, ShapePair
+from ...shape.nodes import AnyShape, NeverShape, ObjectShape, Shape
+from ...shape.values import deref, describe
+from ._common import BACK, FWD, quote, shape_rule
+
+_ANY = AnyShape()
+
+
+def _rest(obj: ObjectShape) -> Shape:
+    rest = catch_all_rest(obj)
+    return _ANY if rest is None else rest
+
+
+def _catch_all_changed(pair: ShapePair) -> bool:
+    """One side trivial and this direction's reader rejects some of the writer's extra keys."""
+    old, new = _rest(pair.old), _rest(pair.new)
+    if not any(isinstance(deref(s), (AnyShape, NeverShape)) for s in (old, new)):
+        return False
+    writer, reader = (old, new) if pair.direction.value == "backward" else (new, old)
+    return not pair.reads(writer, reader)
+
+
+def _text(pair: ShapePair) -> str:
+    return (f"The additional properties of {pair.where} changed from {describe(_rest(pair.old))} to "
+            f"{describe(_rest(pair.new))}; {pair.direction.victims} when they carry undeclared keys.")
+
+
+@shape_rule("ADDITIONAL_PROPERTIES_NARROWED", family="OBJECT", breaks=BACK, strict=True,
+            aliases=("ADDITIONAL_PROPERTIES_REMOVED", "UNEVALUATED_PROPERTIES_NARROWED", "UNEVALUATED_PROPERTIES_REMOVED"))
+def additional_properties_narrowed(pair: ShapePair) -> Iterator[Issue]:
+    """The object accepts fewer undeclared properties (`additionalProperties: false` added, or a schema where any was allowed).
+
+    ## What it does
+    Flags `additionalProperties` (or `unevaluatedProperties`) becoming `false` or a schema
+    where undeclared keys used to be free, or becoming `false` where a schema allowed some.
+
+    ## Why is this breaking?
+    Old documents carrying undeclared keys are rejected by readers on the new schema
+    (BACKWARD, STRICT policy; LENIENT assumes no such keys were ever sent).
+
+    ## Example
+    Before: `{"properties": {"id": {}}}`. After: `{"properties": {"id": {}}, "additionalProperties": false}`.
+
+    ## How to change this safely
+    Close content models from the first version; otherwise check that no producer ever sent
+    undeclared keys and use the LENIENT policy.
+    """
+    if _catch_all_changed(pair):
+        yield pair.issue(_text(pair))
+
+
+@shape_rule("ADDITIONAL_PROPERTIES_EXTENDED", family="OBJECT", breaks=FWD, strict=True,
+            aliases=("ADDITIONAL_PROPERTIES_ADDED", "UNEVALUATED_PROPERTIES_EXTENDED", "UNEVALUATED_PROPERTIES_ADDED"))
+def additional_properties_extended(pair: ShapePair) -> Iterator[Issue]:
+    """The object accepts more undeclared properties (`additionalProperties: false` removed or relaxed).
+
+    ## What it does
+    Flags `additionalProperties` (or `unevaluatedProperties`) changing from `false` or a schema
+    to something that accepts more undeclared keys.
+
+    ## Why is this breaking?
+    New documents may carry undeclared keys that readers still on the old schema reject
+    (FORWARD, STRICT policy).
+
+    ## Example
+    Before: `{"additionalProperties": false}`. After: `{"additionalProperties": true}`.
+
+    ## How to change this safely
+    Upgrade readers first; under BACKWARD this change is allowed.
+    """
+    if _catch_all_changed(pair):
+        yield pair.issue(_text(pair))
+
+
+def _deps(obj: ObjectShape) -> dict[str, set[str]]:
+    return {name: set(req) for name, req in obj.dependent_required}
+
+
+@shape_rule("DEPENDENCY_ARRAY_EXTENDED", family="OBJECT", breaks=BACK,
+            aliases=("DEPENDENCY_ARRAY_ADDED", "DEPENDENT_REQUIRED_ADDED"))
+def dependency_array_extended(pair: ShapePair) -> Iterator[Issue]:
+    """`dependentRequired` (or array `dependencies`) requires more properties than before.
+
+    ## What it does
+    Flags a trigger property whose list of co-required properties gained names, including a new trigger.
+
+    ## Why is this breaking?
+    Old documents with the trigger but without the newly co-required names are rejected by
+    readers on the new schema (BACKWARD).
+
+    ## Example
+    Before: `{}`. After: `{"dependentRequired": {"card": ["billing_address"]}}`.
+
+    ## How to change this safely
+    Backfill the dependent properties in stored data first.
+    """
+    old = _deps(pair.old)
+    for name, required in _deps(pair.new).items():
+        more = sorted(required - old.get(name, set()))
+        if more:
+            yield pair.issue(f"Property {quote(name)} of {pair.where} now also requires {', '.join(more)}; "
+                             f"{pair.direction.victims}.")
+
+
+@shape_rule("DEPENDENCY_ARRAY_NARROWED", family="OBJECT", breaks=FWD,
+            aliases=("DEPENDENCY_ARRAY_REMOVED", "DEPENDENT_REQUIRED_REMOVED"))
+def dependency_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
+    """`dependentRequired` (or array `dependencies`) requires fewer properties than before.
+
+    ## What it does
+    Flags a trigger property whose list of co-required properties lost names, including a removed trigger.
+
+    ## Why is this breaking?
+    New documents may omit properties that readers still on the old schema require (FORWARD).
+
+    ## Example
+    Before: `{"dependentRequired": {"card": ["cvv"]}}`. After: `{}`.
+
+    ## How to change this safely
+    Upgrade readers first; under BACKWARD this change is allowed.
+    """
+    new = _deps(pair.new)
+    for name, required in _deps(pair.old).items():
+        fewer = sorted(required - new.get(name, set()))
+        if fewer:
+            yield pair.issue(f"Property {quote(name)} of {pair.where} no longer requires {', '.join(fewer)}; "
+                             f"{pair.direction.victims}.")
+
+
+@shape_rule("DEPENDENCY_SCHEMA_ADDED", family="OBJECT", breaks=BACK, aliases=("DEPENDENT_SCHEMA_ADDED",))
+def dependency_schema_added(pair: ShapePair) -> Iterator[Issue]:
+    """A `dependentSchemas` (or schema `dependencies`) entry was added.
+
+    ## What it does
+    Flags a new trigger property whose presence now imposes a schema on the whole object.
+
+    ## Why is this breaking?
+    Old documents with the trigger need not satisfy the new schema (BACKWARD).
+
+    ## Example
+    Before: `{}`. After: `{"dependentSchemas": {"card": {"required": ["cvv"]}}}`.
+
+    ## How to change this safely
+    Check stored documents against the new dependent schema first.
+    """
+    old = {name for name, _ in pair.old.dependent_schemas}
+    for name, shape in pair.new.dependent_schemas:
+        if name not in old:
+            yield pair.issue(f"A dependent schema for {quote(name)} was added to {pair.where}; "
+                             f"{pair.direction.victims}.", new=shape)
+
+
+@shape_rule("DEPENDENCY_SCHEMA_REMOVED", family="OBJECT", breaks=FWD, aliases=("DEPENDENT_SCHEMA_REMOVED",))
+def dependency_schema_removed(pair: ShapePair) -> Iterator[Issue]:
+    """A `dependentSchemas` (or schema `dependencies`) entry was removed.
+
+    ## What it does
+    Flags a trigger property whose dependent schema no longer applies.
+
+    ## Why is this breaking?
+    New documents may violate the old dependent schema, which old readers still enforce (FORWARD).
+
+    ## Example
+    Before: `{"dependentSchemas": {"card": {"required": ["cvv"]}}}`. After: `{}`.
+
+    ## How to change this safely
+    Upgrade readers first; under BACKWARD this change is allowed.
+    """
+    new = {name for name, _ in pair.new.dependent_schemas}
+    for name, shape in pair.old.dependent_schemas:
+        if name not in new:
+            yield pair.issue(f"The dependent schema for {quote(name)} was removed from {pair.where}; "
+                             f"{pair.direction.victims}.", old=shape)

@@ -1,0 +1,268 @@
+"""Questions about one shape: its JSON types, its numeric bounds, whether it accepts a value.
+
+Maintainers: pure functions over :mod:`.nodes`, used by the engine and by rules. ``accepts``
+is a small validator for the values of ``enum``/``const``/``default``; it answers ``None``
+when it cannot decide (a regex it cannot run, an unknown construct) so callers never guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .nodes import (
+    AllOfShape,
+    AnyShape,
+    ArrayShape,
+    BooleanShape,
+    EnumShape,
+    NeverShape,
+    NotShape,
+    NullShape,
+    NumberShape,
+    ObjectShape,
+    RefShape,
+    Shape,
+    StringShape,
+    UnionShape,
+    UnknownShape,
+)
+
+__all__ = ["ALL_KINDS", "deref", "kinds", "kinds_covered", "json_kind", "accepts", "lower_bound",
+           "upper_bound", "describe", "is_any", "is_never"]
+
+ALL_KINDS = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
+_MAX_HOPS = 64
+
+
+def deref(shape: Shape) -> Shape:
+    """Follow :class:`RefShape` targets (bounded; a ref-only cycle becomes :class:`AnyShape`)."""
+    for _ in range(_MAX_HOPS):
+        if not isinstance(shape, RefShape):
+            return shape
+        shape = shape.target()
+    return AnyShape()
+
+
+def is_any(shape: Shape | None) -> bool:
+    """Absent, ``true`` or ``{}``."""
+    return shape is None or isinstance(deref(shape), AnyShape)
+
+
+def is_never(shape: Shape | None) -> bool:
+    return shape is not None and isinstance(deref(shape), NeverShape)
+
+
+def json_kind(value: Any) -> str:
+    """The JSON Schema type name of a plain JSON value (integers, incl. ``1.0``, are ``integer``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def kinds(shape: Shape, _depth: int = 0) -> frozenset[str]:
+    """The JSON types a shape may accept (an over-approximation for ``not`` and unknowns)."""
+    shape = deref(shape)
+    if _depth > 32:
+        return ALL_KINDS
+    if isinstance(shape, (AnyShape, NotShape, UnknownShape)):
+        return ALL_KINDS
+    if isinstance(shape, NeverShape):
+        return frozenset()
+    if isinstance(shape, NumberShape):
+        return frozenset({"integer"} if shape.integer else {"number", "integer"})
+    if isinstance(shape, EnumShape):
+        return frozenset(json_kind(v) for v in shape.decoded())
+    if isinstance(shape, UnionShape):
+        return frozenset().union(*(kinds(b, _depth + 1) for b in shape.branches))
+    if isinstance(shape, AllOfShape):
+        out = ALL_KINDS
+        for b in shape.branches:
+            out = out & kinds(b, _depth + 1)
+        return out
+    return frozenset({shape.kind})
+
+
+def kinds_covered(writer: frozenset[str], reader: frozenset[str]) -> bool:
+    """Whether every type the writer may produce is a type the reader accepts."""
+    return writer <= reader
+
+
+def type_names(k: frozenset[str]) -> str:
+    """``integer``/``number`` folded: ``"number, string"``."""
+    names = set(k)
+    if "number" in names:
+        names.discard("integer")
+    return ", ".join(sorted(names)) or "nothing"
+
+
+def describe(shape: Shape) -> str:
+    """A short description for messages: ``string``, ``any value``, ``one of 3 values``."""
+    shape = deref(shape)
+    if isinstance(shape, AnyShape):
+        return "any value"
+    if isinstance(shape, NeverShape):
+        return "no value"
+    if isinstance(shape, EnumShape):
+        return f"const {shape.values[0]}" if shape.const and shape.values else f"enum [{', '.join(shape.values)}]"
+    if isinstance(shape, NumberShape):
+        return shape.type_name
+    if isinstance(shape, UnionShape) and shape.synthetic:
+        return type_names(kinds(shape))
+    return shape.kind
+
+
+def lower_bound(shape: NumberShape) -> tuple[Decimal, bool] | None:
+    """``(value, exclusive)`` of the tightest lower bound; integers get inclusive bounds."""
+    return _bound(shape.minimum, shape.exclusive_minimum, shape.integer, lower=True)
+
+
+def upper_bound(shape: NumberShape) -> tuple[Decimal, bool] | None:
+    """``(value, exclusive)`` of the tightest upper bound; integers get inclusive bounds."""
+    return _bound(shape.maximum, shape.exclusive_maximum, shape.integer, lower=False)
+
+
+def _bound(inclusive: Decimal | None, exclusive: Decimal | None, integer: bool, *, lower: bool
+           ) -> tuple[Decimal, bool] | None:
+    cands: list[tuple[Decimal, bool]] = []
+    if inclusive is not None:
+        cands.append((Decimal(inclusive), False))
+    if exclusive is not None:
+        cands.append((Decimal(exclusive), True))
+    if integer:
+        cands = [_int_bound(v, ex, lower) for v, ex in cands]
+    if not cands:
+        return None
+
+    def tight(c: tuple[Decimal, bool]) -> tuple[Decimal, int]:
+        # Lower: larger value is tighter, exclusive beats inclusive at the same value.
+        return (c[0], 1 if c[1] else 0) if lower else (-c[0], 1 if c[1] else 0)
+
+    return max(cands, key=tight)
+
+
+def _int_bound(value: Decimal, exclusive: bool, lower: bool) -> tuple[Decimal, bool]:
+    if lower:
+        whole = value.to_integral_value(rounding="ROUND_FLOOR")
+        return (whole + 1 if exclusive or whole < value else whole, False)
+    whole = value.to_integral_value(rounding="ROUND_CEILING")
+    return (whole - 1 if exclusive or whole > value else whole, False)
+
+
+def _num(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def _number_accepts(shape: NumberShape, value: Any) -> bool:
+    num = _num(value)
+    if num is None or (shape.integer and num != num.to_integral_value()):
+        return False
+    low, high = lower_bound(shape), upper_bound(shape)
+    if low and (num < low[0] or (low[1] and num == low[0])):
+        return False
+    if high and (num > high[0] or (high[1] and num == high[0])):
+        return False
+    return not (shape.multiple_of and num % shape.multiple_of != 0)
+
+
+def _string_accepts(shape: StringShape, value: Any) -> bool | None:
+    if not isinstance(value, str):
+        return False
+    if shape.min_length is not None and len(value) < shape.min_length:
+        return False
+    if shape.max_length is not None and len(value) > shape.max_length:
+        return False
+    if shape.pattern is not None:
+        try:
+            return re.search(shape.pattern, value) is not None
+        except re.error:
+            return None
+    return True
+
+
+def _object_accepts(shape: ObjectShape, value: Any) -> bool | None:
+    if not isinstance(value, dict):
+        return False
+    for prop in shape.properties:
+        if prop.name in value:
+            ok = accepts(prop.shape, value[prop.name])
+            if ok is not True:
+                return ok
+        elif prop.required:
+            return False
+    if any(name not in value for name in shape.extra_required):
+        return False
+    declared = {p.name for p in shape.properties}
+    extra = [k for k in value if k not in declared]
+    if extra and (shape.pattern_properties or shape.unevaluated is not None):
+        return None
+    if extra and shape.additional is not None:
+        return all(accepts(shape.additional, value[k]) for k in extra) or None
+    return True
+
+
+def _array_accepts(shape: ArrayShape, value: Any) -> bool | None:
+    if not isinstance(value, list):
+        return False
+    if (shape.min_items is not None and len(value) < shape.min_items) or (
+            shape.max_items is not None and len(value) > shape.max_items):
+        return False
+    if shape.contains is not None or shape.unique_items:
+        return None
+    results = [accepts(shape.prefix_items[i] if i < len(shape.prefix_items) else (shape.items or AnyShape()), v)
+               for i, v in enumerate(value)]
+    return False if False in results else (None if None in results else True)
+
+
+def accepts(shape: Shape, value: Any, _depth: int = 0) -> bool | None:
+    """Whether ``shape`` accepts the plain JSON ``value``; ``None`` when undecidable here."""
+    shape = deref(shape)
+    if _depth > 32 or isinstance(shape, UnknownShape):
+        return None
+    if isinstance(shape, AnyShape):
+        return True
+    if isinstance(shape, NeverShape):
+        return False
+    if isinstance(shape, NullShape):
+        return value is None
+    if isinstance(shape, BooleanShape):
+        return isinstance(value, bool)
+    if isinstance(shape, NumberShape):
+        return _number_accepts(shape, value)
+    if isinstance(shape, StringShape):
+        return _string_accepts(shape, value)
+    if isinstance(shape, EnumShape):
+        return json.dumps(value, sort_keys=True) in {json.dumps(json.loads(v), sort_keys=True) for v in shape.values}
+    if isinstance(shape, ObjectShape):
+        return _object_accepts(shape, value)
+    if isinstance(shape, ArrayShape):
+        return _array_accepts(shape, value)
+    if isinstance(shape, NotShape):
+        inner = accepts(shape.inner, value, _depth + 1)
+        return None if inner is None else not inner
+    if isinstance(shape, (UnionShape, AllOfShape)):
+        results = [accepts(b, value, _depth + 1) for b in shape.branches]
+        if isinstance(shape, AllOfShape):
+            return False if False in results else (None if None in results else True)
+        hits = results.count(True)
+        if None in results:
+            return None
+        return hits == 1 if shape.one_of else hits >= 1
+    return None
