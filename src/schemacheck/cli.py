@@ -192,14 +192,18 @@ def _write_report(args: argparse.Namespace, result: CheckResult, settings: Setti
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .model import Severity
-    from .runner import CheckRequest, run_check
+    from .model import CheckResult, Severity
 
     cwd = Path.cwd()
     in_git = args.against is None
     base, head, extra, root = _git_request(args, cwd) if in_git else _against_request(args, cwd)
     settings = _apply_overrides(_load_settings(args, head, root, in_git), args)
-    result = run_check(CheckRequest(base, head, settings, **extra))
+    if extra.get("changed") == frozenset():  # git saw no change at all: skip loading every format
+        result = CheckResult(base_label=base.label, head_label=head.label)
+    else:
+        from .runner import CheckRequest, run_check
+
+        result = run_check(CheckRequest(base, head, settings, **extra))
     _write_report(args, result, settings, head, root)
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR
