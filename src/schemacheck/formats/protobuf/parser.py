@@ -721,7 +721,10 @@ class _Parser:
                 if depth == 0:
                     self.i += 1
                     return " ".join(out)
-            out.append(text)
+            if out and out[-1] == "-" and self.kind[self.i - 1] != STRING:
+                out[-1] = "-" + text
+            else:
+                out.append(text)
             self.i += 1
         raise self.error("unexpected end of file while parsing aggregate value")
 
@@ -767,6 +770,7 @@ class _Parser:
             self._end(iloc)
             self.locs = saved
             pend = self.options[-1]
+            pend.path = pend.path[:index] + (old,) + pend.path[index + 1:]
             for i in range(old + 1, len(msg.extension_range)):
                 other = msg.extension_range[i]
                 other.options.SetInParent()
