@@ -9,12 +9,12 @@ in the old one, the rule's default severity and its "How to change this safely" 
 
 from __future__ import annotations
 
-from ...formats.jsonschema.document import JsonDocument
+from ...formats.jsonschema.document import JsonDocument, pointer_join
 from ...formats.jsonschema.refs import RefResolver
 from ...formats.jsonschema.to_shape import ShapeBuilder
-from ...model import Finding
+from ...model import Finding, Location
 from ...registry import REGISTRY
-from ...shape.nodes import Shape
+from ...shape.nodes import Origin, Shape
 from .engine import Engine
 from .pair import Diff, Mode, Policy
 from .table import rule_table
@@ -44,9 +44,21 @@ def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset())
         issue = diff.issue
         hint = issue.hint or " ".join(spec.section("How to change this safely").split())
         out.append(Finding(rule_id=diff.rule_id, severity=spec.severity, message=issue.message,
-                           location=issue.new.origin.location(), base_location=issue.old.origin.location(),
+                           location=_locate(issue.new, issue.keywords),
+                           base_location=_locate(issue.old, issue.keywords),
                            hint=hint, format="jsonschema", subject=issue.subject))
     return sorted(out, key=Finding.sort_key)
+
+
+def _locate(node: Shape, keywords: tuple[str, ...]) -> Location | None:
+    """The node's location, or that of the first of ``keywords`` present under it."""
+    origin = node.origin
+    whole = origin.location()
+    for keyword in keywords:
+        found = Origin(origin.path, pointer_join(origin.pointer, keyword), origin.locator).location()
+        if found is not None and found != whole:
+            return found
+    return whole
 
 
 def compare_documents(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: RefResolver, new_refs: RefResolver, *,

@@ -70,6 +70,8 @@ class Issue:
         new: The node in the new schema (or its nearest surviving parent, for removals).
         subject: The JSON pointer that names the element (``#/properties/a``).
         hint: Occurrence-specific advice ('' means: use the rule's own).
+        keywords: Keywords under ``old``/``new`` to point at when present (``maxLength``),
+            for a position more precise than the whole schema object.
     """
 
     message: str
@@ -77,6 +79,7 @@ class Issue:
     new: Shape
     subject: str
     hint: str = ""
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +122,11 @@ class ShapePair:
     extra: tuple[tuple[str, str], ...] = ()
 
     def issue(self, message: str, *, old: Shape | None = None, new: Shape | None = None,
-              subject: str | None = None, hint: str = "") -> Issue:
+              subject: str | None = None, hint: str = "", keywords: tuple[str, ...] = ()) -> Issue:
         """An :class:`Issue` at ``new`` (default: the pair's new node), naming ``subject``."""
         new_node = new if new is not None else self.new
         old_node = old if old is not None else self.old
-        return Issue(message, old_node, new_node, subject or new_node.origin.display, hint)
+        return Issue(message, old_node, new_node, subject or new_node.origin.display, hint, keywords)
 
     def reads(self, writer: Shape, reader: Shape) -> bool:
         """Whether ``reader`` accepts every document ``writer`` accepts (this direction's rules)."""

@@ -29,7 +29,7 @@ def unique_items_added(pair: ShapePair) -> Iterator[Issue]:
     De-duplicate stored data and producers first.
     """
     if pair.new.unique_items and not pair.old.unique_items:
-        yield pair.issue(f"The uniqueItems constraint was added to {pair.where}; {pair.direction.victims} with duplicate items.")
+        yield pair.issue(f"The uniqueItems constraint was added to {pair.where}; {pair.direction.victims} with duplicate items.", keywords=("uniqueItems",))
 
 
 @shape_rule("UNIQUE_ITEMS_REMOVED", family="ARRAY", breaks=FWD)
@@ -49,7 +49,7 @@ def unique_items_removed(pair: ShapePair) -> Iterator[Issue]:
     Upgrade readers first; under BACKWARD this change is allowed.
     """
     if pair.old.unique_items and not pair.new.unique_items:
-        yield pair.issue(f"The uniqueItems constraint was removed from {pair.where}; {pair.direction.victims} with duplicate items.")
+        yield pair.issue(f"The uniqueItems constraint was removed from {pair.where}; {pair.direction.victims} with duplicate items.", keywords=("uniqueItems",))
 
 
 @shape_rule("CONTAINS_ADDED", family="ARRAY", breaks=BACK)

@@ -81,6 +81,7 @@ def _declare(rule_id: str, *, family: str, kind: str, keyword: str, get: Callabl
                       why=_NARROW_WHY if narrows else _WIDEN_WHY, before=before, after=after,
                       safe=_NARROW_SAFE if narrows else _WIDEN_SAFE)
     tighter = _tighter_upper if upper else _tighter_lower
+    keywords = tuple(keyword.split("/"))
     want = 1 if narrows else -1
 
     def check(pair: ShapePair) -> Iterator[Issue]:
@@ -89,7 +90,7 @@ def _declare(rule_id: str, *, family: str, kind: str, keyword: str, get: Callabl
             return
         change = f"{verb} from {_fmt(old)} to {_fmt(new)}" if old is not None and new is not None else (
             f"was added ({_fmt(new)})" if old is None else f"was removed (was {_fmt(old)})")
-        yield pair.issue(f"The {keyword} of {pair.where} {change}; {pair.direction.victims}.")
+        yield pair.issue(f"The {keyword} of {pair.where} {change}; {pair.direction.victims}.", keywords=keywords)
 
     check.__doc__ = doc
     check.__name__ = check.__qualname__ = rule_id.lower()

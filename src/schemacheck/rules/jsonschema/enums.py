@@ -72,7 +72,7 @@ def enum_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
     """
     lost, gained = _delta(pair)
     if lost and not gained:
-        yield pair.issue(f"The {_label(pair)} of {pair.where} no longer accepts {_names(lost)}; {pair.direction.victims}.")
+        yield pair.issue(f"The {_label(pair)} of {pair.where} no longer accepts {_names(lost)}; {pair.direction.victims}.", keywords=("enum", "const"))
 
 
 @shape_rule("ENUM_ARRAY_EXTENDED", family="ENUM", breaks=FWD, aliases=("ENUM_EXTENDED",))
@@ -95,7 +95,7 @@ def enum_array_extended(pair: ShapePair) -> Iterator[Issue]:
     lost, gained = _delta(pair)
     if gained and not lost:
         yield pair.issue(f"The {_label(pair)} of {pair.where} now also accepts {_names(gained)}; "
-                         f"{pair.direction.victims}.")
+                         f"{pair.direction.victims}.", keywords=("enum", "const"))
 
 
 @shape_rule("ENUM_ARRAY_CHANGED", family="ENUM", breaks=BOTH, aliases=("CONST_CHANGED",))
@@ -117,4 +117,4 @@ def enum_array_changed(pair: ShapePair) -> Iterator[Issue]:
     lost, gained = _delta(pair)
     if lost and gained:
         yield pair.issue(f"The {_label(pair)} of {pair.where} changed: {_names(lost)} no longer accepted, "
-                         f"{_names(gained)} newly accepted; {pair.direction.victims}.")
+                         f"{_names(gained)} newly accepted; {pair.direction.victims}.", keywords=("enum", "const"))

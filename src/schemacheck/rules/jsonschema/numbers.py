@@ -55,7 +55,7 @@ def multiple_of_expanded(pair: ShapePair) -> Iterator[Issue]:
     Keep a `multipleOf` that divides the old one (4 → 2, 0.01 → 0.001 is safe), or migrate data first.
     """
     if _relation(pair.old.multiple_of, pair.new.multiple_of) in ("added", "expanded"):
-        yield pair.issue(f"{_text(pair)}, which no longer accepts every old value; {pair.direction.victims}.")
+        yield pair.issue(f"{_text(pair)}, which no longer accepts every old value; {pair.direction.victims}.", keywords=("multipleOf",))
 
 
 @shape_rule("MULTIPLE_OF_REDUCED", family="NUMBER", breaks=FWD, aliases=("MULTIPLE_OF_REMOVED",))
@@ -75,7 +75,7 @@ def multiple_of_reduced(pair: ShapePair) -> Iterator[Issue]:
     Upgrade readers before producers use the finer step; under BACKWARD this is allowed.
     """
     if _relation(pair.old.multiple_of, pair.new.multiple_of) in ("removed", "reduced"):
-        yield pair.issue(f"{_text(pair)}, which allows values old readers reject; {pair.direction.victims}.")
+        yield pair.issue(f"{_text(pair)}, which allows values old readers reject; {pair.direction.victims}.", keywords=("multipleOf",))
 
 
 @shape_rule("MULTIPLE_OF_CHANGED", family="NUMBER", breaks=BOTH)
@@ -95,4 +95,4 @@ def multiple_of_changed(pair: ShapePair) -> Iterator[Issue]:
     Introduce a new property with the new step and deprecate the old one.
     """
     if _relation(pair.old.multiple_of, pair.new.multiple_of) == "changed":
-        yield pair.issue(f"{_text(pair)}, and neither divides the other; {pair.direction.victims}.")
+        yield pair.issue(f"{_text(pair)}, and neither divides the other; {pair.direction.victims}.", keywords=("multipleOf",))

@@ -58,7 +58,7 @@ def additional_properties_narrowed(pair: ShapePair) -> Iterator[Issue]:
     undeclared keys and use the LENIENT policy.
     """
     if _catch_all_changed(pair):
-        yield pair.issue(_text(pair))
+        yield pair.issue(_text(pair), keywords=("additionalProperties", "unevaluatedProperties"))
 
 
 @shape_rule("ADDITIONAL_PROPERTIES_EXTENDED", family="OBJECT", breaks=FWD, strict=True,
@@ -81,7 +81,7 @@ def additional_properties_extended(pair: ShapePair) -> Iterator[Issue]:
     Upgrade readers first; under BACKWARD this change is allowed.
     """
     if _catch_all_changed(pair):
-        yield pair.issue(_text(pair))
+        yield pair.issue(_text(pair), keywords=("additionalProperties", "unevaluatedProperties"))
 
 
 def _deps(obj: ObjectShape) -> dict[str, set[str]]:

@@ -38,7 +38,8 @@ def property_became_required(pair: ShapePair) -> Iterator[Issue]:
         if new_prop.shape.annotations.has_default or new_prop.name in pair.old.extra_required:
             continue
         yield pair.issue(f"Property {quote(new_prop.name)} of {pair.where} became required; "
-                         f"{pair.direction.victims} when they omit it.", old=old_prop.shape, new=new_prop.shape)
+                         f"{pair.direction.victims} when they omit it.", keywords=("required",),
+                         subject=prop_pointer(pair.new.pointer, new_prop.name))
 
 
 @shape_rule("PROPERTY_BECAME_OPTIONAL", family="OBJECT", breaks=FWD, aliases=("REQUIRED_ATTRIBUTE_REMOVED",))
@@ -62,7 +63,8 @@ def property_became_optional(pair: ShapePair) -> Iterator[Issue]:
         if new_prop is None or not old_prop.required or new_prop.required:
             continue
         yield pair.issue(f"Property {quote(old_prop.name)} of {pair.where} is no longer required; "
-                         f"{pair.direction.victims} when they omit it.", old=old_prop.shape, new=new_prop.shape)
+                         f"{pair.direction.victims} when they omit it.", keywords=("required",),
+                         subject=prop_pointer(pair.new.pointer, old_prop.name))
 
 
 @shape_rule("PROPERTY_RENAMED", family="OBJECT", breaks=BOTH)

@@ -32,7 +32,7 @@ def pattern_added(pair: ShapePair) -> Iterator[Issue]:
     new major version of the schema.
     """
     if pair.old.pattern is None and pair.new.pattern is not None:
-        yield pair.issue(f"A pattern {pair.new.pattern!r} was added to {pair.where}; {pair.direction.victims}.")
+        yield pair.issue(f"A pattern {pair.new.pattern!r} was added to {pair.where}; {pair.direction.victims}.", keywords=("pattern",))
 
 
 @shape_rule("PATTERN_REMOVED", family="STRING", breaks=FWD)
@@ -53,7 +53,7 @@ def pattern_removed(pair: ShapePair) -> Iterator[Issue]:
     Upgrade every reader first; under BACKWARD-only compatibility this change is allowed.
     """
     if pair.old.pattern is not None and pair.new.pattern is None:
-        yield pair.issue(f"The pattern {pair.old.pattern!r} was removed from {pair.where}; {pair.direction.victims}.")
+        yield pair.issue(f"The pattern {pair.old.pattern!r} was removed from {pair.where}; {pair.direction.victims}.", keywords=("pattern",))
 
 
 @shape_rule("PATTERN_CHANGED", family="STRING", breaks=BOTH, severity="warning", aliases=("PATTERN_MODIFIED",))
@@ -78,7 +78,7 @@ def pattern_changed(pair: ShapePair) -> Iterator[Issue]:
     old, new = pair.old.pattern, pair.new.pattern
     if old is not None and new is not None and old != new:
         yield pair.issue(f"The pattern of {pair.where} changed from {old!r} to {new!r} and was not proven to accept the "
-                         f"same strings; {pair.direction.victims} if it does not.")
+                         f"same strings; {pair.direction.victims} if it does not.", keywords=("pattern",))
 
 
 @shape_rule("FORMAT_ADDED", family="STRING", breaks=BACK, severity="warning")
@@ -100,7 +100,7 @@ def format_added(pair: ShapePair) -> Iterator[Issue]:
     """
     if pair.old.format is None and pair.new.format is not None:
         yield pair.issue(f"A format {pair.new.format!r} was added to {pair.where}; {pair.direction.victims} "
-                         "when they assert formats.")
+                         "when they assert formats.", keywords=("format",))
 
 
 @shape_rule("FORMAT_REMOVED", family="STRING", breaks=FWD, severity="warning")
@@ -121,7 +121,7 @@ def format_removed(pair: ShapePair) -> Iterator[Issue]:
     """
     if pair.old.format is not None and pair.new.format is None:
         yield pair.issue(f"The format {pair.old.format!r} was removed from {pair.where}; {pair.direction.victims} "
-                         "when they assert formats.")
+                         "when they assert formats.", keywords=("format",))
 
 
 @shape_rule("FORMAT_CHANGED", family="STRING", breaks=BOTH, severity="warning")
@@ -144,4 +144,4 @@ def format_changed(pair: ShapePair) -> Iterator[Issue]:
     old, new = pair.old.format, pair.new.format
     if old is not None and new is not None and old != new:
         yield pair.issue(f"The format of {pair.where} changed from {old!r} to {new!r}; {pair.direction.victims} "
-                         "when they assert formats.")
+                         "when they assert formats.", keywords=("format",))

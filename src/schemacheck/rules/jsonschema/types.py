@@ -38,7 +38,7 @@ def type_narrowed(pair: ShapePair) -> Iterator[Issue]:
     """
     old, new = kinds(pair.old), kinds(pair.new)
     if not old <= new and new <= old:
-        yield pair.issue(_text(pair, "was narrowed"))
+        yield pair.issue(_text(pair, "was narrowed"), keywords=("type",))
 
 
 @shape_rule("TYPE_EXTENDED", family="TYPE", breaks=FWD)
@@ -60,7 +60,7 @@ def type_extended(pair: ShapePair) -> Iterator[Issue]:
     """
     old, new = kinds(pair.old), kinds(pair.new)
     if not new <= old and old <= new:
-        yield pair.issue(_text(pair, "was extended"))
+        yield pair.issue(_text(pair, "was extended"), keywords=("type",))
 
 
 @shape_rule("TYPE_CHANGED", family="TYPE", breaks=BOTH)
@@ -81,4 +81,4 @@ def type_changed(pair: ShapePair) -> Iterator[Issue]:
     """
     old, new = kinds(pair.old), kinds(pair.new)
     if not old <= new and not new <= old:
-        yield pair.issue(_text(pair, "changed"))
+        yield pair.issue(_text(pair, "changed"), keywords=("type",))
