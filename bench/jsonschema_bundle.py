@@ -76,27 +76,36 @@ def time_cli(repo: Path, runs: int) -> tuple[float, int, str]:
     return statistics.median(times), proc.returncode, (proc.stdout + proc.stderr).strip()
 
 
-def time_phases(repo: Path, path: str) -> dict[str, float]:
+def time_phases(repo: Path, path: str, base_text: str, target: str) -> dict[str, float]:
+    from schemacheck.compat.jsonschema.checker import snapshot_loader
+    from schemacheck.compat.shape.jsonschema_pair import compare_documents
     from schemacheck.formats.jsonschema.loader import load_document
     from schemacheck.formats.jsonschema.metaschema import check_metaschema
+    from schemacheck.formats.jsonschema.refs import RefResolver
+    from schemacheck.snapshot import DirectorySnapshot
 
     raw = (repo / path).read_bytes()
     out: dict[str, float] = {}
     start = time.perf_counter()
     doc = load_document(path, raw)
-    out["load (parse + checks)"] = time.perf_counter() - start
+    out["load head (parse + limits)"] = time.perf_counter() - start
+    base = load_document(path, base_text.encode())
     start = time.perf_counter()
-    doc.location(f"/$defs/Def{len(doc.data['$defs']) // 2}/properties")
+    doc.location(f"/$defs/{target}/properties")
     out["first location lookup"] = time.perf_counter() - start
     start = time.perf_counter()
-    check_metaschema(doc)
-    out["metaschema validation"] = time.perf_counter() - start
+    check_metaschema(doc, base)
+    out["metaschema validation of the change"] = time.perf_counter() - start
+    start = time.perf_counter()
+    refs = RefResolver(snapshot_loader(DirectorySnapshot(repo)))
+    compare_documents(base, doc, refs, refs)
+    out["compare (shape build + engine)"] = time.perf_counter() - start
     return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--defs", type=int, default=6000, help="number of $defs (6000 is about 5 MB)")
+    parser.add_argument("--defs", type=int, default=4200, help="number of $defs (4200 is about 5 MB)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
     args = parser.parse_args()
@@ -112,15 +121,16 @@ def main() -> int:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "bundle")
     size = (repo / path).stat().st_size
-    changed = json.loads((repo / path).read_text())
-    target = changed["$defs"][f"Def{args.defs // 2}"]
+    base_text = (repo / path).read_text()
+    changed = json.loads(base_text)
+    name = f"Def{args.defs - 1}"  # the definition the root refers to
+    target = changed["$defs"][name]
     target["properties"]["added_field"] = {"type": "string"}
     target["required"] = sorted(set(target["required"]) | {"added_field"})
     (repo / path).write_text(json.dumps(changed, indent=2) + "\n")
     median, code, output = time_cli(repo, args.runs)
-    phases = time_phases(repo, path)
-    print(f"bundle: {size / 1e6:.2f} MB, {args.defs} $defs, one change (required property added to "
-          f"Def{args.defs // 2})")
+    phases = time_phases(repo, path, base_text, name)
+    print(f"bundle: {size / 1e6:.2f} MB, {args.defs} $defs, one change (required property added to {name})")
     print(f"schemacheck check --base main: median {median:.2f} s over {args.runs} runs (exit {code})")
     for name, secs in phases.items():
         print(f"  {name}: {secs:.3f} s")

@@ -75,17 +75,21 @@ def _children(node: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
 
 
 def _shallow(node: dict[str, Any]) -> dict[str, Any]:
-    """``node`` with its object subschemas replaced by ``{}`` (they are validated on their own)."""
+    """``node`` without its object subschemas (they are validated on their own).
+
+    A single subschema becomes ``{}``; an array of subschemas keeps its length (``minItems``)
+    with ``{}`` in place of objects; a name → subschema map keeps only its non-object entries
+    (booleans, or invalid values the metaschema must still see), so a map of thousands of
+    definitions costs nothing here.
+    """
     out = dict(node)
-    for tokens, _sub in _children(node):
-        if len(tokens) == 1:
-            out[tokens[0]] = {}
-        else:
-            kw, name = tokens
-            container = out[kw]
-            if container is node[kw]:
-                container = out[kw] = dict(container) if isinstance(container, dict) else list(container)
-            container[int(name) if isinstance(container, list) else name] = {}
+    for kw, value in node.items():
+        if kw in _SINGLE and isinstance(value, dict):
+            out[kw] = {}
+        elif kw in _MAP and isinstance(value, dict):
+            out[kw] = {name: sub for name, sub in value.items() if not isinstance(sub, dict)}
+        elif kw in _ARRAY and isinstance(value, list):
+            out[kw] = [{} if isinstance(sub, dict) else sub for sub in value]
     return out
 
 
