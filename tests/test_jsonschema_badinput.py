@@ -153,6 +153,7 @@ def test_recursive_yaml_alias_is_refused() -> None:
 @pytest.mark.parametrize("path, raw", [
     ("deep.json", b'{"items":' * 10_000 + b"{}" + b"}" * 10_000),
     ("deep.json", b"[" * 10_000 + b"]" * 10_000),
+    ("deep.json", b'{"not":' * 300 + b"{}" + b"}" * 300),  # parses, then refused by the depth check
     ("deep.yaml", b"a: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"),
     ("deep.yaml", b"items:\n  " + b"- " * 10_000 + b"x\n"),  # block style, compact
 ])

@@ -127,7 +127,10 @@ def test_yaml_alias_location_points_at_the_alias_key() -> None:
 def test_exact_numbers_come_from_the_source_text() -> None:
     doc = _load("s.json", ORDER_JSON)
     assert doc.exact_number("/properties/a~1b/multipleOf") == Decimal("0.1")
-    assert str(doc.exact_number("/properties/tags/1/y")) == "1.50"
+    assert doc.exact_number("/properties/tags/1/y") == Decimal("1.5")
+    long = _load("l.json", '{"m": 0.12345678901234567890123, "e": 1.5e-7, "i": 10}')
+    assert long.exact_number("/m") == Decimal("0.12345678901234567890123")  # more digits than a float holds
+    assert long.exact_number("/e") == Decimal("1.5e-7") and long.exact_number("/i") == 10
     assert doc.exact_number("/properties/id/type") is None
     ydoc = _load("s.yaml", ORDER_YAML)
     assert ydoc.exact_number("/properties/on/multipleOf") == Decimal("0.01")

@@ -203,15 +203,20 @@ class JsonDocument:
     def exact_number(self, pointer: str) -> int | Decimal | None:
         """The number at ``pointer`` exactly as written (``Decimal`` for non-integers).
 
-        ``None`` when the node is missing or not a number. Falls back to ``Decimal(repr(x))``
-        when the source text is unavailable (which equals the written value for every
-        number with at most 17 significant digits).
+        ``None`` when the node is missing or not a number. Numbers of up to 15 significant
+        digits come from the float itself (exactly); longer ones from the source text, or
+        ``Decimal(repr(x))`` when no text is available.
         """
         value = self.get(pointer)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None
         if isinstance(value, int):
             return value
+        shortest = repr(value)
+        if len(shortest.split("e")[0].replace("-", "").replace(".", "").lstrip("0")) <= 15:
+            # Any decimal of at most 15 significant digits survives the float round trip, so
+            # the shortest repr equals what was written: no need to look at the text.
+            return Decimal(shortest)
         span = self.span(pointer)
         if span is not None and span.raw:
             try:

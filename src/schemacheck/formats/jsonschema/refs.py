@@ -22,7 +22,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from ...errors import SchemacheckError
 from ...model import Location
-from .document import JsonDocument, pointer_join, pointer_parts
+from .document import JsonDocument, pointer_from_parts, pointer_join, pointer_parts
 
 __all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle"]
 
@@ -220,8 +220,13 @@ class RefResolver:
         Returns:
             The target, or an :class:`Unresolved` (also recorded in :attr:`unresolved`).
         """
+        ref = ref.strip()
+        if ref == "#" or ref.startswith("#/"):
+            local = self._resolve_local(doc, ref, base_pointer)
+            if local is not None:
+                return local
         base = self.base_uri(doc, base_pointer)
-        target = urljoin(base, ref.strip())
+        target = urljoin(base, ref)
         uri, fragment = urldefrag(target)
         fragment = unquote(fragment)
         found = self._find_resource(doc, base, uri)
@@ -245,6 +250,34 @@ class RefResolver:
                 return self._fail(doc, ref, base_pointer, target, "missing",
                                   f"{tdoc.path} has no anchor named {fragment!r}")
         return ResolvedRef(tdoc, pointer, tdoc.get(pointer), retrieval_uri(tdoc.path) + "#" + pointer)
+
+    def _resolve_local(self, doc: JsonDocument, ref: str, base_pointer: str) -> ResolvedRef | None:
+        """Fast path for ``#/pointer``: the resource root is the nearest ancestor with a ``$id``.
+
+        Returns ``None`` (use the general path) when the pointer does not exist, so that the
+        failure is recorded the usual way. No whole-document index is built.
+        """
+        id_kw = _id_keyword(doc)
+        legacy = doc.dialect in ("draft4", "draft6", "draft7")
+        parts = pointer_parts(base_pointer)
+        resource = ""
+        for depth in range(len(parts), 0, -1):
+            candidate = pointer_from_parts(parts[:depth])
+            node = doc.get(candidate)
+            if isinstance(node, dict) and isinstance(node.get(id_kw), str) and not node[id_kw].startswith("#") \
+                    and not (legacy and isinstance(node.get("$ref"), str)):
+                resource = candidate
+                break
+        try:
+            pointer = resource + unquote(ref[1:])
+            pointer_parts(pointer)
+        except ValueError:
+            return None
+        marker = object()
+        value = doc.get(pointer, marker)
+        if value is marker:
+            return None
+        return ResolvedRef(doc, pointer, value, retrieval_uri(doc.path) + "#" + pointer)
 
     def _find_resource(self, doc: JsonDocument, base: str, uri: str) -> tuple[JsonDocument, str] | Unresolved:
         if uri in self._by_uri:
