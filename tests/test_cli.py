@@ -291,3 +291,17 @@ def test_console_script_no_traceback_and_version(repo: GitRepo) -> None:
     assert proc.returncode == 0 and proc.stdout.startswith("schemacheck ")
     proc = subprocess.run([*cmd, "--base", "nope"], capture_output=True, text=True, cwd=repo.root)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and len(proc.stderr.splitlines()) == 2
+
+
+def test_no_change_run_still_validates_rule_ids(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "--staged")[0] == 0  # nothing changed: formats are not even loaded
+    code, _, err = run(capsys, "--staged", "--ignore", "FIELD_SAME_NAM")
+    assert code == 2 and "FIELD_SAME_NAM" in err and "FIELD_SAME_NAME" in err
+
+
+def test_no_change_run_still_reports_a_bad_config(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("pyproject.toml", "[tool.schemacheck]\nfail-on = 'fatal'\n")
+    repo.commit("config")
+    code, _, err = run(capsys, "--staged")
+    assert code == 2 and "pyproject.toml: bad value for tool.schemacheck.fail-on" in err
+    assert err.startswith("schemacheck: error: index:pyproject.toml")  # read from the index with --staged

@@ -202,5 +202,8 @@ def test_unresolved_conflict_in_index_is_an_error(repo: GitRepo) -> None:
     repo.write("api/order.proto", V1.replace("total_amount", "amount"))
     repo.commit("this side")
     repo.run("merge", "other", check=False)
+    cmp = compare(GitRepository(repo.root), staged=True)  # snapshots list their files lazily
+    assert "api/order.proto" in cmp.changed
     with pytest.raises(GitError, match="api/order.proto: unresolved merge conflict"):
-        compare(GitRepository(repo.root), staged=True)
+        list(cmp.head.paths())
+    assert "api/order.proto" in WorkTreeSnapshot(GitRepository(repo.root)).paths()  # with its conflict markers

@@ -146,12 +146,15 @@ def _load_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git:
         return load_settings(root, Path(args.config))
     if not in_git:
         return load_settings(Path.cwd())
+    from .revisions import WorkTreeSnapshot
+
+    if isinstance(head, WorkTreeSnapshot):
+        return load_settings(root)  # straight from disk: no need to list the whole tree
 
     def read(name: str) -> bytes | None:
         return head.read(name) if head.exists(name) else None
 
-    where = str(root) if head.label == "work tree" else f"{head.label}:"
-    return load_settings_from(read, where)
+    return load_settings_from(read, f"{head.label}:")
 
 
 def _source_lines(head: Snapshot):
@@ -169,8 +172,7 @@ def _source_lines(head: Snapshot):
     return source_line
 
 
-def _write_report(args: argparse.Namespace, result: CheckResult, settings: Settings,
-                  head: Snapshot, root: Path) -> None:
+def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, head: Snapshot, root: Path) -> None:
     from .model import Severity
     from .report import ReportContext, get_reporter, use_color
 
@@ -179,7 +181,7 @@ def _write_report(args: argparse.Namespace, result: CheckResult, settings: Setti
     if color is None:
         color = use_color(None if args.output else stream, os.environ)
     ctx = ReportContext(color=color, source_line=_source_lines(head), repo_root=str(root.resolve()),
-                        fail_on=Severity(settings.fail_on))
+                        fail_on=Severity(fail_on))
     text = get_reporter(args.format).render(result, ctx)
     if args.output:
         try:
@@ -191,20 +193,56 @@ def _write_report(args: argparse.Namespace, result: CheckResult, settings: Setti
         stream.flush()
 
 
+def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, root: Path) -> int | None:
+    """Git saw no change and no configuration file exists: report "clean" without loading any format.
+
+    Returns ``None`` when the full path is needed (a configuration file may apply).
+    """
+    from .revisions import WorkTreeSnapshot
+
+    def present(name: str) -> bytes | None:
+        if isinstance(head, WorkTreeSnapshot):
+            path = root / name
+            return path.read_bytes() if path.is_file() else None
+        return head.read(name) if head.exists(name) else None
+
+    if args.config or present("schemacheck.toml") is not None or b"schemacheck" in (present("pyproject.toml") or b""):
+        return None
+    select, ignore = _split(args.select), _split(args.ignore)
+    if select or ignore:  # still reject a misspelt rule ID
+        from .registry import load_rules
+
+        load_rules().expand((*select, *ignore), source="the command line")
+    from .model import CheckResult
+
+    _write_report(args, CheckResult(base_label=base.label, head_label=head.label), args.fail_on or "error", head, root)
+    return EXIT_CLEAN
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .model import CheckResult, Severity
+    from .model import Severity
 
     cwd = Path.cwd()
     in_git = args.against is None
     base, head, extra, root = _git_request(args, cwd) if in_git else _against_request(args, cwd)
+    if extra.get("changed") == frozenset():  # git saw no change at all
+        status = _quick_clean_run(args, base, head, root)
+        if status is not None:
+            return status
     settings = _apply_overrides(_load_settings(args, head, root, in_git), args)
-    if extra.get("changed") == frozenset():  # git saw no change at all: skip loading every format
+    if extra.get("changed") == frozenset():
+        if settings.select or settings.ignore:  # still reject a misspelt rule ID
+            from .registry import load_rules
+
+            load_rules().expand((*settings.select, *settings.ignore), source=settings.source or "the command line")
+        from .model import CheckResult
+
         result = CheckResult(base_label=base.label, head_label=head.label)
     else:
         from .runner import CheckRequest, run_check
 
         result = run_check(CheckRequest(base, head, settings, **extra))
-    _write_report(args, result, settings, head, root)
+    _write_report(args, result, settings.fail_on, head, root)
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR
     threshold = Severity(settings.fail_on).rank

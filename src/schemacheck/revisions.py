@@ -106,12 +106,22 @@ class GitRepository:
 
 
 class _EntriesSnapshot:
-    """A snapshot backed by ``path -> blob sha`` entries read from git."""
+    """A snapshot backed by ``path -> blob sha`` entries, listed from git on first use."""
 
     label: str
 
-    def __init__(self, repo: GitRepository, entries: dict[str, str], label: str) -> None:
-        self.repo, self._entries, self.label = repo, entries, label
+    def __init__(self, repo: GitRepository, label: str) -> None:
+        self.repo, self.label = repo, label
+        self._cache: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    @property
+    def _entries(self) -> dict[str, str]:
+        if self._cache is None:
+            self._cache = self._load()
+        return self._cache
 
     def paths(self) -> Iterable[str]:
         return self._entries.keys()
@@ -132,15 +142,18 @@ class CommitSnapshot(_EntriesSnapshot):
     """The tree of one commit (``git ls-tree -r``; blob ids come free with the listing)."""
 
     def __init__(self, repo: GitRepository, commit: str, label: str | None = None) -> None:
-        _, out, _ = repo.git("ls-tree", "-r", "-z", "--full-tree", commit)
+        super().__init__(repo, label or commit[:12])
+        self.commit = commit
+
+    def _load(self) -> dict[str, str]:
+        _, out, _ = self.repo.git("ls-tree", "-r", "-z", "--full-tree", self.commit)
         entries: dict[str, str] = {}
         for item in _split_z(out):
             meta, path = item.split("\t", 1)
             mode, kind, sha = meta.split()
             if kind == "blob" and mode != _SYMLINK:
                 entries[path] = sha
-        super().__init__(repo, entries, label or commit[:12])
-        self.commit = commit
+        return entries
 
 
 def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str]]:
@@ -162,16 +175,19 @@ class IndexSnapshot(_EntriesSnapshot):
     """The staging area (what ``git commit`` would record), read from index entries.
 
     Raises:
-        GitError: The index has unresolved merge conflicts.
+        GitError: On first use, when the index has unresolved merge conflicts.
     """
 
     def __init__(self, repo: GitRepository, label: str = "index") -> None:
-        entries, conflicted = _index_entries(repo)
+        super().__init__(repo, label)
+
+    def _load(self) -> dict[str, str]:
+        entries, conflicted = _index_entries(self.repo)
         if conflicted:
             first = sorted(conflicted)[0]
             raise GitError(f"{first}: unresolved merge conflict in the index",
                            tip="Resolve the conflict and `git add` the file, then run schemacheck again.")
-        super().__init__(repo, entries, label)
+        return entries
 
 
 class WorkTreeSnapshot:
@@ -183,28 +199,33 @@ class WorkTreeSnapshot:
 
     def __init__(self, repo: GitRepository, label: str = "work tree") -> None:
         self.repo, self.label = repo, label
-        self._index, conflicted = _index_entries(repo)
-        _, dirty, _ = repo.git("diff-files", "--name-only", "-z")
         _, untracked, _ = repo.git("ls-files", "--others", "--exclude-standard", "-z")
-        self._dirty = set(_split_z(dirty)) | conflicted
         self.untracked = tuple(p for p in _split_z(untracked) if self._is_file(p))
-        tracked = [p for p in (*self._index, *sorted(conflicted)) if p not in self._dirty or self._is_file(p)]
-        self._paths = sorted({*tracked, *self.untracked})
-        self._path_set = set(self._paths)
+        self._listing: tuple[dict[str, str], set[str], set[str]] | None = None
         self._ids: dict[str, str] = {}
+
+    def _list(self) -> tuple[dict[str, str], set[str], set[str]]:
+        """(index entries, stat-dirty paths, all paths), listed from git on first use."""
+        if self._listing is None:
+            index, conflicted = _index_entries(self.repo)
+            _, dirty_out, _ = self.repo.git("diff-files", "--name-only", "-z")
+            dirty = set(_split_z(dirty_out)) | conflicted
+            tracked = [p for p in (*index, *conflicted) if p not in dirty or self._is_file(p)]
+            self._listing = (index, dirty, {*tracked, *self.untracked})
+        return self._listing
 
     def _is_file(self, path: str) -> bool:
         full = self.repo.root / path
         return full.is_file() and not full.is_symlink()
 
     def paths(self) -> Iterable[str]:
-        return self._paths
+        return sorted(self._list()[2])
 
     def exists(self, path: str) -> bool:
-        return path in self._path_set
+        return path in self._list()[2]
 
     def read(self, path: str) -> bytes:
-        if path not in self._path_set:
+        if not self.exists(path):
             raise FileNotFoundError(path)
         full = self.repo.root / path
         if full.stat().st_size > MAX_FILE_BYTES:
@@ -212,8 +233,9 @@ class WorkTreeSnapshot:
         return full.read_bytes()
 
     def blob_id(self, path: str) -> str | None:
-        if path in self._index and path not in self._dirty:
-            return self._index[path]
+        index, dirty, _ = self._list()
+        if path in index and path not in dirty:
+            return index[path]
         if path not in self._ids:
             self._ids[path] = _blob_sha(self.read(path))
         return self._ids[path]
