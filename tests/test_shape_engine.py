@@ -297,3 +297,25 @@ def test_wide_union_nesting_stays_fast() -> None:
     start = time.perf_counter()
     found = check(nest(4, S), nest(4, I), "full")
     assert found and time.perf_counter() - start < 10
+
+
+INHERIT_ROWS: list[tuple[str, Any, Any, str, set[str]]] = [
+    ("allOf inheritance flattened is compatible",
+     {"$defs": {"base": obj({"id": S}, ["id"])}, "allOf": [{"$ref": "#/$defs/base"}, obj({"name": S})],
+      "unevaluatedProperties": False},
+     obj({"id": S, "name": S}, ["id"], unevaluatedProperties=False), "full", set()),
+    ("property added to base of closed allOf",
+     {"$defs": {"base": obj({"id": S})}, "allOf": [{"$ref": "#/$defs/base"}, obj({"name": S})],
+      "unevaluatedProperties": False},
+     {"$defs": {"base": obj({"id": S, "extra": I})}, "allOf": [{"$ref": "#/$defs/base"}, obj({"name": S})],
+      "unevaluatedProperties": False}, "forward", {"PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL"}),
+    ("additionalProperties in a conjunct is not merged",
+     {"allOf": [obj({"id": S}), obj({"name": S}, **CLOSED)]},
+     {"allOf": [obj({"id": S}), obj({"name": S}, **CLOSED)]}, "full", set()),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "mode", "expected"), [r[1:] for r in INHERIT_ROWS],
+                         ids=[r[0] for r in INHERIT_ROWS])
+def test_allof_object_conjuncts_are_merged(old: Any, new: Any, mode: str, expected: set[str]) -> None:
+    assert {f.rule_id for f in check(old, new, mode)} == expected

@@ -91,6 +91,10 @@ class Engine:
             out.extend(Diff(rule.spec.id, issue, self.direction) for issue in rule.spec.handler(pair))
         return tuple(out)
 
+    def keep(self, shape: Shape) -> None:
+        """Keep a node built during comparison alive, so memo keys (ids) stay unique."""
+        self._alive.append(shape)
+
     def placeholder(self, parent: Shape, suffix: str, shape: Shape | None = None) -> Shape:
         """``shape``, or an :class:`AnyShape` standing for an absent keyword under ``parent``."""
         if shape is not None:

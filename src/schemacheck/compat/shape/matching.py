@@ -14,14 +14,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...shape.nodes import AllOfShape, EnumShape, NotShape, NumberShape, ObjectShape, Shape, StringShape, UnionShape
+from ...shape.nodes import (
+    AllOfShape,
+    EnumShape,
+    NotShape,
+    NumberShape,
+    ObjectShape,
+    Property,
+    Shape,
+    StringShape,
+    UnionShape,
+)
 from ...shape.values import accepts, deref, kinds, lower_bound, upper_bound
 from .pair import Diff, Direction
 
 if TYPE_CHECKING:
     from .engine import Engine
 
-__all__ = ["sum_pair", "product_pair", "not_pair", "overlaps", "disjoint"]
+__all__ = ["sum_pair", "product_pair", "not_pair", "overlaps", "disjoint", "merge_objects"]
 
 
 def _branches(shape: Shape, cls: type) -> list[Shape]:
@@ -90,10 +100,49 @@ def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reade
     return out
 
 
+def _mergeable(shape: Shape) -> bool:
+    """An object conjunct whose keywords mean the same after merging (no per-conjunct catch-all)."""
+    return (isinstance(shape, ObjectShape) and shape.additional is None and not shape.pattern_properties
+            and shape.property_names is None and shape.min_properties is None and shape.max_properties is None
+            and not shape.dependent_required and not shape.dependent_schemas)
+
+
+def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[Shape]:
+    """Fold object conjuncts of an ``allOf`` into one object (``allOf: [Base, {properties}]``).
+
+    Only conjuncts without ``additionalProperties``/``patternProperties`` (which would apply to
+    their own properties only) and with at most one ``unevaluatedProperties`` are merged, so the
+    merged object accepts exactly what the conjunction did. A property declared twice becomes
+    the ``allOf`` of both schemas.
+    """
+    objects = [c for c in conjuncts if _mergeable(c)]
+    if len(objects) < 2 or sum(o.unevaluated is not None for o in objects) > 1:  # type: ignore[attr-defined]
+        return conjuncts
+    props: dict[str, Property] = {}
+    for obj in objects:
+        for prop in obj.properties:  # type: ignore[attr-defined]
+            seen = props.get(prop.name)
+            if seen is None:
+                props[prop.name] = prop
+            else:
+                both = AllOfShape(branches=(seen.shape, prop.shape), origin=prop.shape.origin)
+                props[prop.name] = Property(name=prop.name, shape=both, required=seen.required or prop.required)
+    required = {r for o in objects for r in o.extra_required} | {  # type: ignore[attr-defined]
+        r for o in objects for p in o.properties if p.required for r in (p.name,)}  # type: ignore[attr-defined]
+    merged = ObjectShape(
+        properties=tuple(Property(name=p.name, shape=p.shape, required=p.name in required) for p in props.values()),
+        extra_required=tuple(sorted(r for r in required if r not in props)),
+        unevaluated=next((o.unevaluated for o in objects if o.unevaluated is not None), None),  # type: ignore[attr-defined]
+        origin=owner.origin, annotations=owner.annotations)
+    engine.keep(merged)
+    return [merged] + [c for c in conjuncts if not _mergeable(c)]
+
+
 def product_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
     """An ``allOf`` on either side: each reader conjunct must follow from some writer conjunct."""
     writer, reader = engine.old_new(old, new)
-    wcs, rcs = _branches(writer, AllOfShape), _branches(reader, AllOfShape)
+    wcs = merge_objects(engine, writer, _branches(writer, AllOfShape))
+    rcs = merge_objects(engine, reader, _branches(reader, AllOfShape))
     out: list[Diff] = []
     for rc in rcs:
         best: tuple[Diff, ...] | None = None
