@@ -26,6 +26,7 @@ from .options import interpret_options
 from .parser import ParsedFile, parse
 from .sourceinfo import source_code_info
 from .symbols import SymbolTable
+from .validate import validate
 
 __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 
@@ -176,6 +177,7 @@ class _Compilation:
         visible = self.visible(fd)
         resolve(pf, self.table, visible)
         paths, stripped = interpret_options(pf, self.table, visible, lambda: self.pool_for(pf))
+        validate(pf)
         fd.source_code_info.CopyFrom(source_code_info(pf.locs, paths, stripped))
         pf.locs = []
         pf.refs = []

@@ -52,6 +52,9 @@ class _Interpreter:
     def error(self, item: PendingOption, msg: str) -> LinkError:
         return LinkError(self.pf.path, item.line + 1, item.col + 1, msg)
 
+    def value_error(self, item: PendingOption, msg: str) -> LinkError:
+        return LinkError(self.pf.path, item.vline + 1, item.vcol + 1, msg)
+
     def run(self) -> None:
         custom = []
         for pending in self.pf.options:
@@ -79,8 +82,7 @@ class _Interpreter:
             dest = self.set_one(msg, item, pending, pool)
             if not dest[1]:
                 numbers = dest[0]
-                if any(numbers[:k] in seen for k in range(1, len(numbers) + 1)) or \
-                        any(s[:len(numbers)] == numbers for s in seen):
+                if any(s[:len(numbers)] == numbers for s in seen):
                     raise self.error(item, f"option \"{_option_name(item)}\" was already set")
                 seen.add(numbers)
             full = pending.path + dest[0]
@@ -140,7 +142,7 @@ class _Interpreter:
         ext = field.is_extension
         if field.type in (FD.TYPE_MESSAGE, FD.TYPE_GROUP):
             if item.kind != "aggregate":
-                raise self.error(item, f"option \"{_option_name(item)}\" is a message; "
+                raise self.value_error(item, f"option \"{_option_name(item)}\" is a message; "
                                        "use an aggregate value {...}")
             if repeated:
                 sub = (target.Extensions[field] if ext else getattr(target, field.name)).add()
@@ -149,7 +151,7 @@ class _Interpreter:
             try:
                 text_format.Merge(item.value, sub, descriptor_pool=pool)
             except text_format.ParseError as exc:
-                raise self.error(item, f"error in aggregate value of option \"{_option_name(item)}\": {exc}") \
+                raise self.value_error(item, f"error in aggregate value of option \"{_option_name(item)}\": {exc}") \
                     from None
             return
         value = self.convert(field, item)
@@ -167,39 +169,39 @@ class _Interpreter:
         if typ in _INT_RANGES:
             lo, hi = _INT_RANGES[typ]
             if kind not in ("pos", "neg") or not lo <= value <= hi:
-                raise self.error(item, f"value of option \"{name}\" must be an integer in [{lo}, {hi}]")
+                raise self.value_error(item, f"value of option \"{name}\" must be an integer in [{lo}, {hi}]")
             return value
         if typ in (FD.TYPE_FLOAT, FD.TYPE_DOUBLE):
             if kind in ("pos", "neg", "double"):
                 return float(value)
             if kind == "ident" and value in ("inf", "nan"):
                 return math.inf if value == "inf" else math.nan
-            raise self.error(item, f"value of option \"{name}\" must be a number")
+            raise self.value_error(item, f"value of option \"{name}\" must be a number")
         if typ == FD.TYPE_BOOL:
             if kind == "ident" and value in ("true", "false"):
                 return value == "true"
-            raise self.error(item, f"value of option \"{name}\" must be \"true\" or \"false\"")
+            raise self.value_error(item, f"value of option \"{name}\" must be \"true\" or \"false\"")
         if typ == FD.TYPE_STRING:
             if kind != "string":
-                raise self.error(item, f"value of option \"{name}\" must be a string")
+                raise self.value_error(item, f"value of option \"{name}\" must be a string")
             try:
                 return value.decode("utf-8")
             except UnicodeDecodeError:
-                raise self.error(item, f"value of option \"{name}\" is not valid UTF-8") from None
+                raise self.value_error(item, f"value of option \"{name}\" is not valid UTF-8") from None
         if typ == FD.TYPE_BYTES:
             if kind != "string":
-                raise self.error(item, f"value of option \"{name}\" must be a string")
+                raise self.value_error(item, f"value of option \"{name}\" must be a string")
             return value
         if typ == FD.TYPE_ENUM:
             if kind != "ident":
-                raise self.error(item, f"value of option \"{name}\" must be an identifier of enum "
+                raise self.value_error(item, f"value of option \"{name}\" must be an identifier of enum "
                                        f"\"{field.enum_type.full_name}\"")
             ev = field.enum_type.values_by_name.get(value)
             if ev is None:
-                raise self.error(item, f"enum \"{field.enum_type.full_name}\" has no value named "
+                raise self.value_error(item, f"enum \"{field.enum_type.full_name}\" has no value named "
                                        f"\"{value}\" for option \"{name}\"")
             return ev.number
-        raise self.error(item, f"option \"{name}\" has an unsupported type")
+        raise self.value_error(item, f"option \"{name}\" has an unsupported type")
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:

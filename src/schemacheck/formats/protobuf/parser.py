@@ -47,6 +47,8 @@ class PendingOption:
     value: object
     line: int
     col: int
+    vline: int = 0
+    vcol: int = 0
 
 
 @dataclass(slots=True)
@@ -323,7 +325,7 @@ class _Parser:
             fd.option_dependency.append(name)
         else:
             fd.dependency.append(name)
-            self.import_pos.append((self.tk.line[tok] + 1, self.tk.col[tok] + 1))
+            self.import_pos.append((self.tk.line[start] + 1, self.tk.col[start] + 1))
         self.end_decl(";", loc, " after the import")
         self._end(loc)
 
@@ -703,6 +705,7 @@ class _Parser:
         else:
             raise self.error(f"expected an option value, found {self.found()}")
         self._end(vloc)
+        item.vline, item.vcol = vloc[1][0], vloc[1][1]
         pending.items.append(item)
         if statement:
             self.end_decl(";", loc, " after the option")

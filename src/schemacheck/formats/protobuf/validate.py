@@ -1,0 +1,111 @@
+"""The semantic checks protoc applies after linking, for the errors people actually make.
+
+Maintainers: not every protoc validation is here; these are the ones a schema edit commonly
+trips (duplicate or out-of-range field numbers, numbers or names that are reserved, proto3
+restrictions, enum zero values and aliases). Each raises :class:`LinkError` at the source
+position protoc reports.
+"""
+
+from __future__ import annotations
+
+from google.protobuf import descriptor_pb2 as d
+
+from ...errors import LinkError
+from .parser import ParsedFile
+
+__all__ = ["validate"]
+
+F = d.FieldDescriptorProto
+MAX_FIELD = 536870911
+
+
+class _Checker:
+    def __init__(self, pf: ParsedFile) -> None:
+        self.pf = pf
+        self.pos: dict[tuple[int, ...], tuple[int, int]] = {}
+        for loc in pf.locs:
+            self.pos.setdefault(loc[0], (loc[1][0] + 1, loc[1][1] + 1))
+
+    def error(self, path: tuple[int, ...], msg: str) -> LinkError:
+        line, col = self.pos.get(path, (0, 0))
+        return LinkError(self.pf.path, line, col, msg)
+
+    def run(self) -> None:
+        fd = self.pf.fd
+        for i, msg in enumerate(fd.message_type):
+            self.message(msg, (4, i))
+        for i, en in enumerate(fd.enum_type):
+            self.enum(en, (5, i))
+        for i, ext in enumerate(fd.extension):
+            self.number(ext, (7, i))
+
+    def number(self, fld: F, path: tuple[int, ...]) -> None:
+        num = fld.number
+        if num <= 0:
+            raise self.error(path + (3,), "field numbers must be positive integers")
+        if num > MAX_FIELD:
+            raise self.error(path + (3,), f"field numbers cannot be greater than {MAX_FIELD}")
+        if 19000 <= num <= 19999:
+            raise self.error(path + (3,), f"field numbers 19000 through 19999 are reserved for the protocol "
+                                          f"buffer library implementation (field \"{fld.name}\" uses {num})")
+
+    def message(self, msg: d.DescriptorProto, path: tuple[int, ...]) -> None:
+        proto3 = self.pf.syntax == "proto3"
+        used: dict[int, str] = {}
+        for i, fld in enumerate(msg.field):
+            fpath = path + (2, i)
+            self.number(fld, fpath)
+            if fld.number in used:
+                raise self.error(fpath + (3,), f"field number {fld.number} has already been used in "
+                                               f"\"{msg.name}\" by field \"{used[fld.number]}\"")
+            used[fld.number] = fld.name
+            for rng in msg.reserved_range:
+                if rng.start <= fld.number < rng.end:
+                    raise self.error(fpath + (3,), f"field \"{fld.name}\" uses reserved number {fld.number}")
+            if fld.name in msg.reserved_name:
+                raise self.error(fpath + (1,), f"field name \"{fld.name}\" is reserved")
+            for rng in msg.extension_range:
+                if rng.start <= fld.number < rng.end:
+                    raise self.error(fpath + (3,), f"field \"{fld.name}\" uses number {fld.number}, which is in "
+                                                   f"an extension range")
+            if proto3:
+                if fld.label == F.LABEL_REQUIRED:
+                    raise self.error(fpath + (4,), "required fields are not allowed in proto3")
+                if fld.HasField("default_value"):
+                    raise self.error(fpath + (7,), "explicit default values are not allowed in proto3")
+        for i, ext in enumerate(msg.extension):
+            self.number(ext, path + (6, i))
+        for i, nested in enumerate(msg.nested_type):
+            self.message(nested, path + (3, i))
+        for i, en in enumerate(msg.enum_type):
+            self.enum(en, path + (4, i))
+
+    def enum(self, en: d.EnumDescriptorProto, path: tuple[int, ...]) -> None:
+        if not len(en.value):
+            raise self.error(path + (1,), f"enum \"{en.name}\" must contain at least one value")
+        if self.pf.syntax == "proto3" and en.value[0].number != 0:
+            raise self.error(path + (2, 0, 2), "the first enum value must be zero in proto3")
+        if not en.options.allow_alias:
+            seen: dict[int, str] = {}
+            for i, value in enumerate(en.value):
+                if value.number in seen:
+                    raise self.error(path + (2, i, 2),
+                                     f"\"{value.name}\" uses the same enum value as \"{seen[value.number]}\"; "
+                                     "set option allow_alias = true to allow this")
+                seen[value.number] = value.name
+        for i, value in enumerate(en.value):
+            for rng in en.reserved_range:
+                if rng.start <= value.number <= rng.end:
+                    raise self.error(path + (2, i, 2), f"enum value \"{value.name}\" uses reserved number "
+                                                       f"{value.number}")
+            if value.name in en.reserved_name:
+                raise self.error(path + (2, i, 1), f"enum value name \"{value.name}\" is reserved")
+
+
+def validate(pf: ParsedFile) -> None:
+    """Check ``pf`` (linked, options interpreted, locations still attached).
+
+    Raises:
+        LinkError: The first problem found.
+    """
+    _Checker(pf).run()
