@@ -69,8 +69,13 @@ def _moved(deleted: _Deleted) -> str:
 def _hint(pair: Pair[Message], deleted: _Deleted) -> str:
     missing = reserved_lines(pair.new, deleted)
     if not missing:
-        return "Keep the field, marked [deprecated = true], until no consumer uses it."
-    return f'Add `{missing}` to message "{pair.new.name}" so the number and name can never be reused.'
+        return ("Its number and name are reserved; if no consumer uses the field any more, run "
+                "FIELD_NO_DELETE_UNLESS_NUMBER_RESERVED instead of FIELD_NO_DELETE.")
+    if not deleted.number_reserved and not deleted.name_reserved:
+        what = "its number and name"
+    else:
+        what = "its name" if deleted.number_reserved else "its number"
+    return f'Add `{missing}` to message "{pair.new.name}" so that {what} can never be reused.'
 
 
 def _finding(pair: Pair[Message], deleted: _Deleted, consequence: str) -> Violation:
