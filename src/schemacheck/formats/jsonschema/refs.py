@@ -9,7 +9,8 @@ never fetched: it resolves only if it is the ``$id`` of a repository file we can
 loaded document, or the sibling path the root ``$id`` implies); otherwise it is
 :class:`Unresolved`. The resolver follows one hop; :meth:`RefResolver.resolve_chain` follows
 ``$ref``-only chains and stops on cycles. Recursion through properties is the engine's to guard
-(use :attr:`ResolvedRef.key`).
+(use :attr:`ResolvedRef.key`). ``#/pointer`` references take a fast path that needs no index;
+the ``$id``/anchor index of a document is built only when some reference needs it.
 """
 
 from __future__ import annotations
@@ -172,7 +173,6 @@ class RefResolver:
     def add(self, doc: JsonDocument) -> None:
         """Register a loaded document (its ``$id``s become resolvable)."""
         self._docs[doc.path] = doc
-        self._index(doc)
 
     def _index(self, doc: JsonDocument) -> _Index:
         index = self._indexes.get(doc.path)
@@ -193,9 +193,13 @@ class RefResolver:
             except SchemacheckError as exc:
                 doc = exc
             self._docs[path] = doc
-            if isinstance(doc, JsonDocument):
-                self._index(doc)
         return self._docs[path]
+
+    def _index_all(self) -> None:
+        """Index every loaded document (done only when a non-local URI must be looked up)."""
+        for doc in list(self._docs.values()):
+            if isinstance(doc, JsonDocument) and doc.path not in self._indexes:
+                self._index(doc)
 
     def base_uri(self, doc: JsonDocument, pointer: str) -> str:
         """The base URI in effect at ``pointer`` (the innermost enclosing ``$id``)."""
@@ -280,6 +284,7 @@ class RefResolver:
         return ResolvedRef(doc, pointer, value, retrieval_uri(doc.path) + "#" + pointer)
 
     def _find_resource(self, doc: JsonDocument, base: str, uri: str) -> tuple[JsonDocument, str] | Unresolved:
+        self._index_all()
         if uri in self._by_uri:
             path, pointer = self._by_uri[uri]
             loaded = self.document(path)
