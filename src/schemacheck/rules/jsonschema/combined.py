@@ -19,7 +19,7 @@ def _branch(pair: ShapePair) -> str:
     return f"{pair.branch.origin.display} ({describe(pair.branch)})"
 
 
-@shape_rule("SUM_TYPE_NARROWED", family="COMBINED", breaks=BACK, aliases=("COMBINED_TYPE_SUBSCHEMAS_CHANGED",))
+@shape_rule("SUM_TYPE_NARROWED", family="COMBINED", breaks=BACK)
 def sum_type_narrowed(pair: ShapePair) -> Iterator[Issue]:
     """An `anyOf`/`oneOf` branch of the old schema has no counterpart in the new one.
 
@@ -40,7 +40,7 @@ def sum_type_narrowed(pair: ShapePair) -> Iterator[Issue]:
                          f"{pair.direction.victims} that matched it.", old=pair.branch)
 
 
-@shape_rule("SUM_TYPE_EXTENDED", family="COMBINED", breaks=FWD, aliases=("COMBINED_TYPE_EXTENDED",))
+@shape_rule("SUM_TYPE_EXTENDED", family="COMBINED", breaks=FWD)
 def sum_type_extended(pair: ShapePair) -> Iterator[Issue]:
     """An `anyOf`/`oneOf` branch was added that the old schema has no counterpart for.
 

@@ -54,7 +54,7 @@ def _label(pair: ShapePair) -> str:
     return "const" if any(isinstance(s, EnumShape) and s.const for s in both) else "enum"
 
 
-@shape_rule("ENUM_ARRAY_NARROWED", family="ENUM", breaks=BACK, aliases=("ENUM_NARROWED",))
+@shape_rule("ENUM_ARRAY_NARROWED", family="ENUM", breaks=BACK)
 def enum_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
     """Values were removed from an `enum` (or an `enum` now restricts a plain type).
 
@@ -75,7 +75,7 @@ def enum_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
         yield pair.issue(f"The {_label(pair)} of {pair.where} no longer accepts {_names(lost)}; {pair.direction.victims}.", keywords=("enum", "const"))
 
 
-@shape_rule("ENUM_ARRAY_EXTENDED", family="ENUM", breaks=FWD, aliases=("ENUM_EXTENDED",))
+@shape_rule("ENUM_ARRAY_EXTENDED", family="ENUM", breaks=FWD)
 def enum_array_extended(pair: ShapePair) -> Iterator[Issue]:
     """Values were added to an `enum` (or the `enum` restriction was lifted).
 
@@ -98,7 +98,7 @@ def enum_array_extended(pair: ShapePair) -> Iterator[Issue]:
                          f"{pair.direction.victims}.", keywords=("enum", "const"))
 
 
-@shape_rule("ENUM_ARRAY_CHANGED", family="ENUM", breaks=BOTH, aliases=("CONST_CHANGED",))
+@shape_rule("ENUM_ARRAY_CHANGED", family="ENUM", breaks=BOTH)
 def enum_array_changed(pair: ShapePair) -> Iterator[Issue]:
     """An `enum` or `const` both lost and gained values.
 

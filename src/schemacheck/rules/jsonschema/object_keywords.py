@@ -89,7 +89,7 @@ def _deps(obj: ObjectShape) -> dict[str, set[str]]:
 
 
 @shape_rule("DEPENDENCY_ARRAY_EXTENDED", family="OBJECT", breaks=BACK,
-            aliases=("DEPENDENCY_ARRAY_ADDED", "DEPENDENT_REQUIRED_ADDED"))
+            aliases=("DEPENDENCY_ARRAY_ADDED",))
 def dependency_array_extended(pair: ShapePair) -> Iterator[Issue]:
     """`dependentRequired` (or array `dependencies`) requires more properties than before.
 
@@ -115,7 +115,7 @@ def dependency_array_extended(pair: ShapePair) -> Iterator[Issue]:
 
 
 @shape_rule("DEPENDENCY_ARRAY_NARROWED", family="OBJECT", breaks=FWD,
-            aliases=("DEPENDENCY_ARRAY_REMOVED", "DEPENDENT_REQUIRED_REMOVED"))
+            aliases=("DEPENDENCY_ARRAY_REMOVED",))
 def dependency_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
     """`dependentRequired` (or array `dependencies`) requires fewer properties than before.
 
@@ -139,7 +139,7 @@ def dependency_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
                              f"{pair.direction.victims}.")
 
 
-@shape_rule("DEPENDENCY_SCHEMA_ADDED", family="OBJECT", breaks=BACK, aliases=("DEPENDENT_SCHEMA_ADDED",))
+@shape_rule("DEPENDENCY_SCHEMA_ADDED", family="OBJECT", breaks=BACK)
 def dependency_schema_added(pair: ShapePair) -> Iterator[Issue]:
     """A `dependentSchemas` (or schema `dependencies`) entry was added.
 
@@ -162,7 +162,7 @@ def dependency_schema_added(pair: ShapePair) -> Iterator[Issue]:
                              f"{pair.direction.victims}.", new=shape)
 
 
-@shape_rule("DEPENDENCY_SCHEMA_REMOVED", family="OBJECT", breaks=FWD, aliases=("DEPENDENT_SCHEMA_REMOVED",))
+@shape_rule("DEPENDENCY_SCHEMA_REMOVED", family="OBJECT", breaks=FWD)
 def dependency_schema_removed(pair: ShapePair) -> Iterator[Issue]:
     """A `dependentSchemas` (or schema `dependencies`) entry was removed.
 

@@ -56,7 +56,7 @@ def pattern_removed(pair: ShapePair) -> Iterator[Issue]:
         yield pair.issue(f"The pattern {pair.old.pattern!r} was removed from {pair.where}; {pair.direction.victims}.", keywords=("pattern",))
 
 
-@shape_rule("PATTERN_CHANGED", family="STRING", breaks=BOTH, severity="warning", aliases=("PATTERN_MODIFIED",))
+@shape_rule("PATTERN_CHANGED", family="STRING", breaks=BOTH, severity="warning")
 def pattern_changed(pair: ShapePair) -> Iterator[Issue]:
     """The `pattern` of a string schema changed; whether it still accepts the same strings is undecided.
 
