@@ -306,3 +306,10 @@ def test_metaschema_check_of_one_change_in_a_large_bundle_is_fast() -> None:
     problem = check_metaschema(new, old)
     assert time.perf_counter() - start < 2.0
     assert problem is not None and problem.pointer == "/$defs/D1500/properties/p3/maxLength"
+
+
+def test_duplicate_key_check_is_not_fooled_by_colons_in_strings() -> None:
+    tricky = b'{"description": "say \\": here", "pattern": "^\\"a\\":$", "type": "string"}'
+    assert load_document("ok.json", tricky).data["type"] == "string"
+    err = _parse_error("dup.json", b'{"description": "x\\": y", "type": "string",\n "type": "number"}')
+    assert (err.line, err.column, err.detail) == (2, 2, "duplicate key 'type' in an object")

@@ -7,7 +7,9 @@ Maintainers: every failure names the file, line and column and is bounded in tim
 - encoding: UTF-8 only (a UTF-8 BOM is tolerated), the first bad byte is located;
 - nesting deeper than :data:`MAX_DEPTH` is refused (no ``RecursionError`` reaches the user,
   and the shape engine can recurse safely);
-- duplicate keys are errors (JSON silently keeps the last one, which hides mistakes);
+- duplicate keys are errors (JSON silently keeps the last one, which hides mistakes); the
+  check is nearly free: parsed keys are counted against ``"\s*:`` matches in the text, and
+  only a mismatch (a duplicate, or such a sequence inside a string) costs a second, exact parse;
 - ``NaN``/``Infinity`` are not JSON;
 - YAML is composed with the *safe* resolver only; unknown tags (``!!python/...``, ``!Ref``)
   are errors; aliases are allowed but the expanded document may hold at most
@@ -114,14 +116,19 @@ def _no_constant(name: str) -> Any:
 
 def _load_json(path: str, text: str) -> tuple[Any, JsonPositions]:
     try:
-        data = json.loads(text, object_pairs_hook=_pairs, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant)
+        if type(data) in _CONTAINERS:
+            keys = _count_keys(data)
+            if keys != len(_KEYISH.findall(text)):
+                # Maybe a duplicate (or a string containing '":'): the precise, slower parse decides.
+                json.loads(text, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         raise ParseError(path, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}") from None
     except _DuplicateKey:
         offset, key = _find_duplicate(text)
         line, col = LineMap(text).line_col(offset)
         raise ParseError(path, line, col, f"duplicate key {key!r} in an object") from None
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         offset = _deep_offset(text)
         line, col = LineMap(text).line_col(offset)
         raise ParseError(path, line, col, f"nesting deeper than {MAX_DEPTH} levels") from None
@@ -129,11 +136,12 @@ def _load_json(path: str, text: str) -> tuple[Any, JsonPositions]:
         offset = _constant_offset(text, str(exc))
         line, col = LineMap(text).line_col(offset)
         raise ParseError(path, line, col, f"invalid JSON: {exc} is not a JSON value") from None
-    positions = JsonPositions(text)
-    if type(data) in _CONTAINERS and _too_deep(data):
-        line, col = LineMap(text).line_col(_deep_offset(text))
-        raise ParseError(path, line, col, f"nesting deeper than {MAX_DEPTH} levels")
-    return data, positions
+    return data, JsonPositions(text)
+
+
+#: Every object key is a string followed by a colon; this counts those (and maybe a few more
+#: inside strings), so "no more matches than parsed keys" proves there is no duplicate key.
+_KEYISH = re.compile(r'"\s*:')
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:,]')
@@ -193,19 +201,29 @@ def _inside_string(text: str, offset: int) -> bool:
 _CONTAINERS = (dict, list)
 
 
-def _too_deep(data: Any, remaining: int = MAX_DEPTH) -> bool:
-    """Whether parsed data nests deeper than ``remaining`` levels.
+class _TooDeep(Exception):
+    pass
+
+
+def _count_keys(data: Any, remaining: int = MAX_DEPTH) -> int:
+    """The number of object keys in parsed data; raises ``_TooDeep`` past ``remaining`` levels.
 
     Recursive on purpose (3x faster than an explicit stack): the recursion is bounded by
     ``MAX_DEPTH`` frames, far below Python's limit, and the JSON decoder has already refused
     anything deeper than the interpreter can handle.
     """
     if remaining == 0:
-        return True
-    for value in data.values() if type(data) is dict else data:
-        if type(value) in _CONTAINERS and _too_deep(value, remaining - 1):
-            return True
-    return False
+        raise _TooDeep
+    if type(data) is dict:
+        count = len(data)
+        values = data.values()
+    else:
+        count = 0
+        values = data
+    for value in values:
+        if type(value) in _CONTAINERS:
+            count += _count_keys(value, remaining - 1)
+    return count
 
 
 # -- YAML --------------------------------------------------------------------------------
