@@ -305,3 +305,28 @@ def test_no_change_run_still_reports_a_bad_config(repo: GitRepo, capsys: pytest.
     code, _, err = run(capsys, "--staged")
     assert code == 2 and "pyproject.toml: bad value for tool.schemacheck.fail-on" in err
     assert err.startswith("schemacheck: error: index:pyproject.toml")  # read from the index with --staged
+
+
+def test_json_schema_changes_go_through_the_same_cli(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    schema = ('{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",\n'
+              ' "properties": {"total_amount": {"type": "integer"}}}\n')
+    repo.write("schemas/order.schema.json", schema)
+    repo.commit("schema")
+    repo.write("schemas/order.schema.json", schema.replace('"integer"', '"string"'))
+    code, out, _ = run(capsys, "--format", "json")
+    findings = json.loads(out)["findings"]
+    assert code == 1 and findings and {f["format"] for f in findings} == {"jsonschema"}
+    assert findings[0]["location"]["path"] == "schemas/order.schema.json" and findings[0]["location"]["line"] == 2
+
+
+def test_color_and_output_options(repo: GitRepo, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _rename(repo)
+    assert "\x1b[" in run(capsys, "--base", "main", "--color", "always")[1]
+    assert "\x1b[" not in run(capsys, "--base", "main", "--color", "never")[1]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in run(capsys, "--base", "main")[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run(capsys, "--base", "main")[1]
+    code, out, err = run(capsys, "--base", "main", "-o", str(tmp_path / "missing-dir" / "report.txt"))
+    assert code == 2 and out == "" and "cannot write the report" in err

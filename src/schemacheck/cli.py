@@ -66,7 +66,8 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand (``check`` is inserted when none is named)."""
     parser = _Parser(prog="schemacheck", description="Find breaking changes in schema files.",
-                     epilog="Exit status: 0 no breaking change, 1 breaking changes, 2 usage or input error.")
+                     epilog="`schemacheck check --help` shows the options of the default command. "
+                            "Exit status: 0 no breaking change, 1 breaking changes, 2 usage or input error.")
     parser.add_argument("--version", action="version", version=f"schemacheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
