@@ -20,7 +20,7 @@ from schemacheck.cli import main
 from schemacheck.compat.protobuf.package_scan import PackageScan, scan_package
 from schemacheck.config import Settings
 from schemacheck.runner import CheckRequest, run_check
-from schemacheck.snapshot import DirectorySnapshot, _git_blob_sha
+from schemacheck.snapshot import DirectorySnapshot
 from tools import FIXTURES
 
 ORDER = 'syntax = "proto3";\n\npackage shop.v1;\n\nmessage Order {\n  string id = 1;\n}\n'
@@ -53,19 +53,6 @@ def test_scan_package_reads_only_the_package_statement(source: bytes, package: s
     assert scan_package(source) == package
 
 
-class _CountingSnapshot(DirectorySnapshot):
-    def __init__(self, root: Path) -> None:
-        super().__init__(root, "counting")
-        self.reads: list[str] = []
-
-    def read(self, path: str) -> bytes:
-        self.reads.append(path)
-        return super().read(path)
-
-    def blob_id(self, path: str) -> str | None:  # change detection hashes content: not a parse
-        return _git_blob_sha((self.root / path).read_bytes())
-
-
 def _write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -74,42 +61,55 @@ def _write(root: Path, files: dict[str, str]) -> Path:
 
 
 def test_package_scan_is_lazy(tmp_path: Path) -> None:
-    snap = _CountingSnapshot(_write(tmp_path, {"a.proto": ORDER, "b.proto": PAYMENT}))
-    scan = PackageScan(snap, ["a.proto", "b.proto"], ["a.proto", "b.proto"])
-    assert snap.reads == []
-    assert dict(scan) == {"a.proto": "shop.v1", "b.proto": "payments.v1"}
-    assert sorted(snap.reads) == ["a.proto", "b.proto"]
+    root = _write(tmp_path, {"a.proto": ORDER, "b.proto": PAYMENT})
+    scan = PackageScan(DirectorySnapshot(root), ["a.proto", "b.proto"], ["a.proto", "b.proto"])
+    (root / "a.proto").unlink()  # not read yet: an unreadable file is skipped when it finally is
+    assert dict(scan) == {"b.proto": "payments.v1"}
 
 
 def _check(tmp_path: Path, before: dict[str, str], after: dict[str, str], select: Iterable[str],
-           renames: dict[str, str] | None = None, base_cls: type = DirectorySnapshot):
+           renames: dict[str, str] | None = None):
     base = _write(tmp_path / "before", before)
     head = _write(tmp_path / "after", after)
-    head_snap = base_cls(head) if base_cls is not DirectorySnapshot else DirectorySnapshot(head, "after")
-    request = CheckRequest(DirectorySnapshot(base, "before"), head_snap,
+    request = CheckRequest(DirectorySnapshot(base, "before"), DirectorySnapshot(head, "after"),
                            Settings(select=tuple(select)), renames=renames or {}, formats=("protobuf",))
-    return run_check(request), head_snap
+    return run_check(request)
 
 
-def test_unchanged_files_are_not_read_without_package_rules(tmp_path: Path) -> None:
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The file lists every PackageScan actually read (it must stay lazy)."""
+    read: list[list[str]] = []
+    original = PackageScan._load
+
+    def spy(self: PackageScan) -> dict[str, str]:
+        if self._data is None:
+            read.append(sorted(path for _, path in self._todo))
+        return original(self)
+
+    monkeypatch.setattr(PackageScan, "_load", spy)
+    return read
+
+
+def test_unchanged_files_are_not_scanned_without_package_rules(tmp_path: Path, scans: list[list[str]]) -> None:
     files = {"shop/order.proto": ORDER, "payments/payment.proto": PAYMENT}
     changed = {**files, "shop/order.proto": ORDER.replace("string id = 1;", "string id = 1;\n  string note = 2;")}
-    _, snap = _check(tmp_path, files, changed, ["FILE"], base_cls=_CountingSnapshot)
-    assert "payments/payment.proto" not in snap.reads
+    result = _check(tmp_path, files, changed, ["FILE"])
+    assert result.rules_run and not scans
 
 
-def test_package_kept_alive_by_an_unchanged_file_is_not_deleted(tmp_path: Path) -> None:
+def test_package_kept_alive_by_an_unchanged_file_is_not_deleted(tmp_path: Path, scans: list[list[str]]) -> None:
     before = {"shop/order.proto": ORDER, "shop/cart.proto": ORDER.replace("Order", "Cart")}
-    result, snap = _check(tmp_path, before, {"shop/cart.proto": before["shop/cart.proto"]},
-                          ["PACKAGE_NO_DELETE", "PACKAGE_MESSAGE_NO_DELETE"], base_cls=_CountingSnapshot)
-    assert "shop/cart.proto" in snap.reads  # the scan ran, for the unchanged file only
+    result = _check(tmp_path, before, {"shop/cart.proto": before["shop/cart.proto"]},
+                       ["PACKAGE_NO_DELETE", "PACKAGE_MESSAGE_NO_DELETE"])
+    assert ["shop/cart.proto"] in scans  # the head scan ran, over the unchanged file only
     assert [(f.rule_id, f.location, f.base_location.path) for f in result.findings] == [
         ("PACKAGE_MESSAGE_NO_DELETE", None, "shop/order.proto")]
 
 
 def test_whole_package_deleted_is_reported_once_without_head_location(tmp_path: Path) -> None:
     before = {"pay/a.proto": PAYMENT, "pay/b.proto": PAYMENT.replace("Payment", "Payout"), "shop/order.proto": ORDER}
-    result, _ = _check(tmp_path, before, {"shop/order.proto": ORDER}, ["PACKAGE"])
+    result = _check(tmp_path, before, {"shop/order.proto": ORDER}, ["PACKAGE"])
     package = [f for f in result.findings if f.rule_id == "PACKAGE_NO_DELETE"]
     assert len(package) == 1 and package[0].location is None
     assert package[0].base_location is not None and package[0].base_location.path == "pay/a.proto"
@@ -119,7 +119,7 @@ def test_whole_package_deleted_is_reported_once_without_head_location(tmp_path: 
 
 
 def test_file_no_delete_names_the_rename_target(tmp_path: Path) -> None:
-    result, _ = _check(tmp_path, {"shop/order.proto": ORDER}, {"sales/order.proto": ORDER}, ["FILE_NO_DELETE"],
+    result = _check(tmp_path, {"shop/order.proto": ORDER}, {"sales/order.proto": ORDER}, ["FILE_NO_DELETE"],
                        renames={"shop/order.proto": "sales/order.proto"})
     (finding,) = result.findings
     assert finding.location is None and finding.base_location is not None

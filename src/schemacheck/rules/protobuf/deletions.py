@@ -16,6 +16,7 @@ def deleted_from_file(pair: Pair[ProtoFile], ctx: CheckContext, kind: str,
     """Shared body of the ``*_NO_DELETE`` file-scope rules: names in the old file, gone from the new."""
     old, new = pair.old, pair.new
     new_names = table(new)
+    parents = nested_messages(new)
     for name, element in sorted(table(old).items()):
         if name in new_names:
             continue
@@ -31,7 +32,7 @@ def deleted_from_file(pair: Pair[ProtoFile], ctx: CheckContext, kind: str,
             text = f'{kind.capitalize()} "{full_name}" was deleted from file "{new.name}": {readers}.'
         yield violation(
             text,
-            deleted_at(new, name),
+            deleted_at(new, name, parents),
             element.location,  # type: ignore[attr-defined]
             hint=_hint(kind, name, moved),
             subject=full_name,

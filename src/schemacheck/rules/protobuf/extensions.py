@@ -8,7 +8,7 @@ from ...compat.protobuf.elements import ProtoFile
 from ...compat.protobuf.image import CheckContext, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
-from ._scope import deleted_at, nested_extensions
+from ._scope import deleted_at, nested_extensions, nested_messages
 
 
 @rule("EXTENSION_NO_DELETE", format=PROTOBUF, subject="file", categories=("FILE",))
@@ -41,13 +41,14 @@ def extension_no_delete(pair: Pair[ProtoFile], ctx: CheckContext) -> Iterator[Vi
     """
     old, new = pair.old, pair.new
     remaining = nested_extensions(new)
+    parents = nested_messages(new)
     for name, ext in sorted(nested_extensions(old).items()):
         if name in remaining:
             continue
         yield violation(
             f'Extension "{ext.full_name}" (field {ext.number} of "{ext.extendee}") was deleted from file "{new.name}": '
             f'code that reads or sets it no longer compiles.',
-            deleted_at(new, name),
+            deleted_at(new, name, parents),
             ext.location,
             hint=f'Keep "{name}" marked [deprecated = true] until no one uses it, and never reuse number {ext.number}.',
             subject=ext.full_name,
