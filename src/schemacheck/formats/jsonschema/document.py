@@ -66,8 +66,10 @@ def pointer_parts(pointer: str) -> tuple[str, ...]:
         pointer = pointer[1:]
     if not pointer:
         return ()
-    if not pointer.startswith("/"):
+    if pointer[0] != "/":
         raise ValueError(f"not a JSON pointer: {pointer!r}")
+    if "~" not in pointer:
+        return tuple(pointer[1:].split("/"))
     return tuple(t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/"))
 
 

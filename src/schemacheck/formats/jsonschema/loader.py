@@ -8,7 +8,7 @@ Maintainers: every failure names the file, line and column and is bounded in tim
 - nesting deeper than :data:`MAX_DEPTH` is refused (no ``RecursionError`` reaches the user,
   and the shape engine can recurse safely);
 - duplicate keys are errors (JSON silently keeps the last one, which hides mistakes); the
-  check is nearly free: parsed keys are counted against ``"\s*:`` matches in the text, and
+  check is nearly free: parsed keys are counted against key-colon matches in the text, and
   only a mismatch (a duplicate, or such a sequence inside a string) costs a second, exact parse;
 - ``NaN``/``Infinity`` are not JSON;
 - YAML is composed with the *safe* resolver only; unknown tags (``!!python/...``, ``!Ref``)

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from ...errors import SchemacheckError
 from ...model import Location
-from .document import JsonDocument, pointer_from_parts, pointer_join, pointer_parts
+from .document import JsonDocument, pointer_join, pointer_parts
 
 __all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle"]
 
@@ -263,15 +263,20 @@ class RefResolver:
         """
         id_kw = _id_keyword(doc)
         legacy = doc.dialect in ("draft4", "draft6", "draft7")
-        parts = pointer_parts(base_pointer)
-        resource = ""
-        for depth in range(len(parts), 0, -1):
-            candidate = pointer_from_parts(parts[:depth])
-            node = doc.get(candidate)
-            if isinstance(node, dict) and isinstance(node.get(id_kw), str) and not node[id_kw].startswith("#") \
-                    and not (legacy and isinstance(node.get("$ref"), str)):
-                resource = candidate
+        resource, current, node = "", "", doc.data
+        for token in pointer_parts(base_pointer):
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
                 break
+            current = pointer_join(current, token)
+            if isinstance(node, dict):
+                ident = node.get(id_kw)
+                if isinstance(ident, str) and not ident.startswith("#") and \
+                        not (legacy and isinstance(node.get("$ref"), str)):
+                    resource = current
         try:
             pointer = resource + unquote(ref[1:])
             pointer_parts(pointer)

@@ -145,6 +145,8 @@ class ShapeBuilder:
     def _typed(self, doc: JsonDocument, ptr: str, value: dict[str, Any], origin: Origin, ann: Annotations
                ) -> Shape | None:
         declared = value.get("type")
+        if not isinstance(declared, (str, list)):
+            declared = None  # an invalid `type` constrains nothing we can rely on
         if isinstance(declared, str):
             types = [declared] if declared in _TYPES else []
         elif isinstance(declared, list):
@@ -204,8 +206,10 @@ class ShapeBuilder:
             minimum, ex_min = None, minimum
         if v.get("exclusiveMaximum") is True:
             maximum, ex_max = None, maximum
+        step = num("multipleOf")
         return NumberShape(integer=integer, minimum=minimum, maximum=maximum, exclusive_minimum=ex_min,
-                           exclusive_maximum=ex_max, multiple_of=num("multipleOf"), origin=origin, annotations=ann)
+                           exclusive_maximum=ex_max, multiple_of=step if step is not None and step > 0 else None,
+                           origin=origin, annotations=ann)
 
     def _object(self, doc: JsonDocument, ptr: str, v: dict[str, Any], origin: Origin, ann: Annotations
                 ) -> ObjectShape:
