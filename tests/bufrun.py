@@ -99,7 +99,11 @@ def run_buf(buf: str, before: Path, after: Path, use: Sequence[str] | None = Non
         if item.get("type") == "COMPILE":
             compile_errors.append(f"{item.get('path', '')}:{item.get('start_line', 0)}: {item.get('message', '')}")
             continue
-        key = Key(item["type"], item.get("path", ""), int(item.get("start_line", 0)), int(item.get("start_column", 0)))
+        path = item.get("path", "")
+        # buf gives path-less findings (FILE_NO_DELETE, PACKAGE_NO_DELETE, deletions from a
+        # deleted file) a dummy position 1:1; our location=None reduces to ("", 0, 0).
+        line, column = (int(item.get("start_line", 0)), int(item.get("start_column", 0))) if path else (0, 0)
+        key = Key(item["type"], path, line, column)
         keys.add(key)
         messages[key] = item.get("message", "")
     return BufRun(frozenset(keys), messages, tuple(compile_errors), proc.returncode)
