@@ -60,3 +60,26 @@ def test_added_file_is_loaded_but_not_compared(tmp_path: Path) -> None:
     assert result.findings == () and result.diagnostics == () and result.files_checked == 1
     bad = _run(tmp_path / "bad", {}, {"n.schema.json": '{"type": 5}'}, Settings())
     assert len(bad.diagnostics) == 1 and "not a valid draft 2020-12 JSON Schema at #/type" in bad.diagnostics[0].message
+
+
+def test_change_in_a_referenced_file_is_checked_through_its_dependents(tmp_path: Path) -> None:
+    types_old = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                 "$defs": {"Money": {"type": "object", "properties": {"cents": {"type": "integer"}}}}}
+    types_new = json.loads(json.dumps(types_old))
+    types_new["$defs"]["Money"]["required"] = ["cents"]
+    order = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+             "properties": {"total": {"$ref": "common/types.schema.json#/$defs/Money"}}}
+    invoice = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+               "properties": {"order": {"$ref": "order.schema.json"}}}
+    unrelated = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}
+    files = {"api/order.schema.json": json.dumps(order, indent=2), "api/invoice.schema.json": json.dumps(invoice),
+             "api/other.schema.json": json.dumps(unrelated)}
+    result = _run(tmp_path, {**files, "api/common/types.schema.json": json.dumps(types_old, indent=2)},
+                  {**files, "api/common/types.schema.json": json.dumps(types_new, indent=2)}, Settings())
+    assert result.diagnostics == ()
+    # order.schema.json references the changed file, invoice.schema.json references order (transitively)
+    assert result.files_checked == 3
+    assert len(result.findings) == 1, result.findings
+    finding = result.findings[0]
+    assert finding.location.path == "api/common/types.schema.json"
+    assert "cents" in finding.message

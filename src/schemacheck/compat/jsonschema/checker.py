@@ -10,6 +10,9 @@ and diagnostics:
   diagnostic (exit 2) and is not compared; a broken base file is a warning and is skipped;
 - each unresolved ``$ref`` of a compared head file (remote, outside the repository, missing,
   a ``$ref``-only cycle) is one warning diagnostic; the engine treats that node as unknown;
+- an unchanged file that references a changed one (found by the changed file's name in its
+  text, transitively) is compared too: its effective schema changed; findings reached through
+  several files are reported once;
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding when that rule
   is registered and selected;
 - mode and policy come from ``[tool.schemacheck.jsonschema]``; the *last* matching entry of
@@ -25,11 +28,11 @@ from ...checkers import FormatJob, FormatOutcome
 from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
+from ...formats.jsonschema.document import JsonDocument
 from ...snapshot import Snapshot
 
 if TYPE_CHECKING:
     from ...config import JsonSchemaSettings, Settings
-    from ...formats.jsonschema.document import JsonDocument
     from ...formats.jsonschema.refs import RefResolver
 
 __all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
@@ -103,6 +106,13 @@ class JsonSchemaChecker:
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics))
+        for path in _dependents(job):
+            # Unchanged itself, but a file it references changed: its effective schema did too.
+            checked += 1
+            old_doc, new_doc = old_refs.document(path), new_refs.document(path)
+            if isinstance(old_doc, JsonDocument) and isinstance(new_doc, JsonDocument):
+                mode, policy = mode_and_policy(path, settings.jsonschema)
+                findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics))
         renamed_from = set(job.renames)
         for path in sorted(p for p in job.changed if p in base_set and p not in head_set and p not in renamed_from):
             checked += 1
@@ -110,7 +120,7 @@ class JsonSchemaChecker:
             if finding is not None:
                 findings.append(finding)
         diagnostics.extend(_unresolved_diagnostics(new_refs))
-        return FormatOutcome(tuple(findings), tuple(diagnostics), checked)
+        return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked)
 
     @staticmethod
     def _head_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:
@@ -158,6 +168,52 @@ class JsonSchemaChecker:
             diagnostics.append(Diagnostic("schema is nested or recursive beyond what can be compared; "
                                           "it was not checked", Location(new_doc.path, 1, 1, 1, 1)))
             return []
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """Drop repeats: a change in a shared file is found through each file that references it."""
+    seen: set[tuple] = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule_id, finding.location, finding.base_location, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
+
+
+def _needles(paths: set[str]) -> set[bytes]:
+    return {path.rsplit("/", 1)[-1].encode() for path in paths}
+
+
+def _dependents(job: FormatJob, max_rounds: int = 8) -> list[str]:
+    """Unchanged schema files (in both revisions) that reference a changed one, transitively.
+
+    Cheap by design: a file is a candidate when its head text contains the *file name* of a
+    changed file (as any relative or ``$id`` reference must); only candidates are parsed, by
+    the caller. A false candidate costs a comparison that finds nothing.
+    """
+    base_set = set(job.base_paths)
+    candidates = [p for p in job.head_paths if p not in job.changed and p in base_set]
+    if not candidates:
+        return []
+    needles = _needles(set(job.changed))
+    found: list[str] = []
+    for _ in range(max_rounds):
+        new: list[str] = []
+        for path in candidates:
+            try:
+                raw = job.head.read(path)
+            except (FileNotFoundError, OSError, SchemacheckError):
+                continue
+            if any(needle in raw for needle in needles):
+                new.append(path)
+        if not new:
+            break
+        found.extend(new)
+        candidates = [p for p in candidates if p not in new]
+        needles = _needles(set(new))
+    return sorted(found)
 
 
 def _error_diagnostic(error: SchemacheckError, path: str, severity: Severity) -> Diagnostic:
