@@ -83,3 +83,31 @@ def test_change_in_a_referenced_file_is_checked_through_its_dependents(tmp_path:
     finding = result.findings[0]
     assert finding.location.path == "api/common/types.schema.json"
     assert "cents" in finding.message
+
+
+def test_cli_reads_referenced_files_at_each_revision(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("schemas/order.schema.yaml", "$schema: https://json-schema.org/draft/2020-12/schema\n"
+                                            "type: object\nproperties:\n  total:\n"
+                                            "    $ref: 'types.yaml#/$defs/Amount'\n")
+    repo.write("schemas/types.yaml", "$defs:\n  Amount:\n    type: integer\n")
+    repo.commit("base")
+    # Both files change in the work tree; the base side must still see `integer` from git.
+    repo.write("schemas/order.schema.yaml", "$schema: https://json-schema.org/draft/2020-12/schema\n"
+                                            "type: object\ndescription: An order.\nproperties:\n  total:\n"
+                                            "    $ref: 'types.yaml#/$defs/Amount'\n")
+    repo.write("schemas/types.yaml", "$defs:\n  Amount:\n    type: string\n")
+    env = {**repo.env(), "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "check", "--base", "main", "--format", "json"],
+                          cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = json.loads(proc.stdout)
+    findings = report["findings"]
+    assert findings and all(f["location"]["path"] == "schemas/types.yaml" for f in findings), findings
+    assert findings[0]["location"]["line"] == 3
