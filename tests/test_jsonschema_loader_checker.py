@@ -111,3 +111,23 @@ def test_cli_reads_referenced_files_at_each_revision(tmp_path: Path) -> None:
     findings = report["findings"]
     assert findings and all(f["location"]["path"] == "schemas/types.yaml" for f in findings), findings
     assert findings[0]["location"]["line"] == 3
+
+
+def test_deleted_schema_file_is_reported_through_the_declared_rule(tmp_path: Path, monkeypatch) -> None:
+    from schemacheck.compat.jsonschema.checker import DELETE_RULE
+    from schemacheck.registry import REGISTRY, RuleSpec, load_rules
+
+    load_rules()
+    schema = json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"})
+    files = {"keep.schema.json": schema, "gone.schema.json": schema}
+    if DELETE_RULE not in REGISTRY.rules:  # the JSON Schema rules own the declaration; stand in for it here
+        spec = RuleSpec(DELETE_RULE, "jsonschema", "file", ("FILE",), Severity.ERROR, "A schema file was deleted.",
+                        "A schema file was deleted.", handler=lambda *a: iter(()))
+        monkeypatch.setitem(REGISTRY.rules, DELETE_RULE, spec)
+    selected = Settings(select=(DELETE_RULE,))
+    result = _run(tmp_path, files, {"keep.schema.json": schema}, selected)
+    assert [(f.rule_id, f.location, f.base_location.path) for f in result.findings] == [
+        (DELETE_RULE, None, "gone.schema.json")]
+    assert 'Schema file "gone.schema.json" was deleted.' == result.findings[0].message
+    ignored = _run(tmp_path / "ignored", files, {"keep.schema.json": schema}, Settings(ignore=(DELETE_RULE,)))
+    assert ignored.findings == ()
