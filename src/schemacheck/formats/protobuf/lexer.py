@@ -19,18 +19,20 @@ __all__ = ["Tokens", "tokenize", "IDENT", "INT", "FLOAT", "STRING", "SYMBOL", "E
 
 IDENT, INT, FLOAT, STRING, SYMBOL, END = "ident", "int", "float", "string", "symbol", "end"
 
-_MASTER = re.compile(
-    rb"(?P<ws>[ \t\r\f\v]+)"
-    rb"|(?P<nl>\n)"
-    rb"|(?P<lc>//[^\n]*\n?)"
-    rb"|(?P<bc>/\*)"
-    rb"|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)"
-    rb"|(?P<float>(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)"
-    rb"|(?P<int>0[xX][0-9A-Fa-f]+|[0-9]+)"
-    rb"|(?P<string>\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')"
-    rb"|(?P<symbol>.)",
-    re.S,
+_PATTERN = (
+    r"[ \t\r\f\v]*(?:"
+    r"(\n)"                                                   # 1 newline
+    r"|(//[^\n]*\n?)"                                         # 2 line comment
+    r"|(/\*)"                                                 # 3 block comment start
+    r"|([A-Za-z_][A-Za-z0-9_]*)"                              # 4 identifier
+    r"|((?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)"  # 5 float
+    r"|(0[xX][0-9A-Fa-f]+|[0-9]+)"                            # 6 integer
+    r"|(\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')"       # 7 string
+    r"|(.))"                                                  # 8 symbol
 )
+_MASTER_STR = re.compile(_PATTERN, re.S)
+_MASTER_BYTES = re.compile(_PATTERN.encode(), re.S)
+_KINDS = (None, None, None, None, "ident", "float", "int", "string", "symbol")
 _AFTER_NUMBER = re.compile(rb"[A-Za-z_0-9.]")
 _WS_PREFIX = re.compile(rb"[ \t\r\f\v]*")
 
@@ -96,54 +98,60 @@ def tokenize(data: bytes, path: str) -> Tokens:
     ends: list[int] = []
     pre: list[int] = []
     trivia: list[tuple] = []
+    ascii_only = data.isascii()
+    src = data.decode("ascii") if ascii_only else data
+    match = (_MASTER_STR if ascii_only else _MASTER_BYTES).match
+    tabs = (b"\t" in data)
+    nl_char = "\n" if ascii_only else b"\n"
     line = 0
     line_start = 0
-    pos = 0
-    if data.startswith(b"\xef\xbb\xbf"):
-        pos = 3
-    size = len(data)
-    match = _MASTER.match
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    size = len(src)
+    kinds = _KINDS
     while pos < size:
-        m = match(data, pos)
-        group = m.lastgroup
-        start = pos
+        m = match(src, pos)
+        if m is None:
+            break
+        li = m.lastindex
         pos = m.end()
-        if group == "ws":
-            continue
-        if group == "nl":
+        if li == 1:
             trivia.append(("n",))
             line += 1
             line_start = pos
             continue
-        if group == "lc":
-            trivia.append(("l", data[start + 2 : pos].decode("utf-8", "replace"), line))
-            if data[pos - 1 : pos] == b"\n":
+        start = m.start(li)
+        if li == 2:
+            body = src[start + 2 : pos]
+            trivia.append(("l", body if ascii_only else body.decode("utf-8", "replace"), line))
+            if src[pos - 1 : pos] == nl_char:
                 line += 1
                 line_start = pos
             continue
-        if group == "bc":
-            close = data.find(b"*/", pos)
+        if li == 3:
+            raw_all = data if not ascii_only else src.encode("ascii")
+            close = raw_all.find(b"*/", pos)
             if close < 0:
-                raise ParseError(path, line + 1, _column(data, line_start, start) + 1,
+                raise ParseError(path, line + 1, _column(raw_all, line_start, start) + 1,
                                  "unterminated block comment (missing '*/')")
-            raw = data[pos:close]
+            raw = raw_all[pos:close]
             nested = raw.find(b"/*")
             if nested >= 0:
                 at = pos + nested
-                nl = data.rfind(b"\n", 0, at) + 1
-                raise ParseError(path, line + raw.count(b"\n", 0, nested) + 1, _column(data, nl, at) + 1,
+                nl = raw_all.rfind(b"\n", 0, at) + 1
+                raise ParseError(path, line + raw.count(b"\n", 0, nested) + 1, _column(raw_all, nl, at) + 1,
                                  "'/*' inside block comment; block comments cannot be nested")
             first_line = line
             newlines = raw.count(b"\n")
             if newlines:
                 line += newlines
-                line_start = data.rfind(b"\n", 0, close) + 1
+                line_start = raw_all.rfind(b"\n", 0, close) + 1
             pos = close + 2
             trivia.append(("b", _block_text(raw), first_line, line))
             continue
-        col = _column(data, line_start, start)
-        if group == "symbol":
-            ch = data[start]
+        col = _column(data, line_start, start) if tabs else start - line_start
+        k = kinds[li]
+        if li == 8:
+            ch = data[start] if not ascii_only else ord(src[start])
             if ch < 32 or ch == 127:
                 raise ParseError(path, line + 1, col + 1, f"invalid control character 0x{ch:02x} in text")
             if ch == 34 or ch == 39:
@@ -151,30 +159,28 @@ def tokenize(data: bytes, path: str) -> Tokens:
             if ch >= 128:
                 raise ParseError(path, line + 1, col + 1,
                                  f"unexpected character {data[start:start + 4].decode('utf-8', 'replace')[:1]!r}")
-            kind.append(SYMBOL)
-        elif group == "ident":
-            kind.append(IDENT)
-        elif group == "string":
-            kind.append(STRING)
-        else:
-            nxt = data[pos : pos + 1]
-            if nxt and _AFTER_NUMBER.match(nxt):
-                raise ParseError(path, line + 1, _column(data, line_start, pos) + 1,
+        elif li == 5 or li == 6:
+            nxt = src[pos : pos + 1]
+            if nxt and _AFTER_NUMBER.match(nxt if not ascii_only else nxt.encode()):
+                raise ParseError(path, line + 1, (_column(data, line_start, pos) if tabs else pos - line_start) + 1,
                                  "need space between number and identifier")
-            num = data[start:pos]
-            if group == "int" and len(num) > 1 and num[0] == 48 and num[1] not in b"xX" \
-                    and (b"8" in num or b"9" in num):
+            num = src[start:pos]
+            if li == 6 and len(num) > 1 and num[0] in ("0", 48) and num[1] not in ("x", "X", 120, 88) \
+                    and any(c in num for c in (("8", "9") if ascii_only else (b"8", b"9"))):
                 raise ParseError(path, line + 1, col + 1, "numbers starting with leading zero must be in octal")
-            kind.append(INT if group == "int" else FLOAT)
-        text.append(data[start:pos].decode("utf-8"))
+        tok = src[start:pos]
+        text.append(tok if ascii_only else tok.decode("utf-8"))
+        kind.append(k)
         lines.append(line)
         cols.append(col)
-        ends.append(_column(data, line_start, pos) if group == "string" else col + (pos - start))
+        ends.append((_column(data, line_start, pos) if tabs else pos - line_start) if li == 7
+                    else col + (pos - start))
         pre.append(len(trivia))
     kind.append(END)
     text.append("")
     lines.append(line)
-    cols.append(_column(data, line_start, pos))
-    ends.append(cols[-1])
+    end_col = _column(data, line_start, size) if tabs else size - line_start
+    cols.append(end_col)
+    ends.append(end_col)
     pre.append(len(trivia))
     return Tokens(kind, text, lines, cols, ends, pre, trivia)

@@ -202,7 +202,11 @@ class _Parser:
         if not self.at(text):
             return False
         self.i += 1
-        trailing, detached, leading = self._comments(False)
+        pre = self.tk.pre
+        if pre[self.i - 1] == pre[self.i]:
+            trailing, detached, leading = "", [], ""
+        else:
+            trailing, detached, leading = self._comments(False)
         leading, self.doc = self.doc, leading
         if loc is not None:
             detached, self.detached = self.detached, detached

@@ -22,13 +22,12 @@ MAX_FIELD = 536870911
 class _Checker:
     def __init__(self, pf: ParsedFile) -> None:
         self.pf = pf
-        self.pos: dict[tuple[int, ...], tuple[int, int]] = {}
-        for loc in pf.locs:
-            self.pos.setdefault(loc[0], (loc[1][0] + 1, loc[1][1] + 1))
 
     def error(self, path: tuple[int, ...], msg: str) -> LinkError:
-        line, col = self.pos.get(path, (0, 0))
-        return LinkError(self.pf.path, line, col, msg)
+        for loc in self.pf.locs:
+            if loc[0] == path:
+                return LinkError(self.pf.path, loc[1][0] + 1, loc[1][1] + 1, msg)
+        return LinkError(self.pf.path, 0, 0, msg)
 
     def run(self) -> None:
         fd = self.pf.fd
