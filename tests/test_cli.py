@@ -330,3 +330,19 @@ def test_color_and_output_options(repo: GitRepo, capsys: pytest.CaptureFixture[s
     assert "\x1b[" not in run(capsys, "--base", "main")[1]
     code, out, err = run(capsys, "--base", "main", "-o", str(tmp_path / "missing-dir" / "report.txt"))
     assert code == 2 and out == "" and "cannot write the report" in err
+
+
+def test_pre_push_reads_the_range_from_pre_commit(repo: GitRepo, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _rename(repo)
+    monkeypatch.delenv("PRE_COMMIT_FROM_REF", raising=False)
+    monkeypatch.delenv("PRE_COMMIT_TO_REF", raising=False)
+    code, out, err = run(capsys, "--pre-push")
+    assert code == 0 and out == "" and "nothing to compare" in err
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", "main")
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", repo.head())
+    code, out, _ = run(capsys, "--pre-push")
+    assert code == 1 and "FIELD_SAME_NAME" in out
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "main")
+    assert run(capsys, "--pre-push")[0] == 0
+    assert run(capsys, "--pre-push", "--staged")[0] == 2

@@ -50,11 +50,12 @@ def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def _try_repo(project: GitRepo, hook_repo: tuple[GitRepo, str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _try_repo(project: GitRepo, hook_repo: tuple[GitRepo, str], env: dict[str, str], hook: str = "schemacheck",
+              *extra: str) -> subprocess.CompletedProcess[str]:
     repo, sha = hook_repo
     exe = shutil.which("pre-commit")
     cmd = [exe] if exe else [sys.executable, "-m", "pre_commit"]
-    return subprocess.run([*cmd, "try-repo", str(repo.root), "schemacheck", "--ref", sha, "--color", "never"],
+    return subprocess.run([*cmd, "try-repo", str(repo.root), hook, "--ref", sha, "--color", "never", *extra],
                           cwd=project.root, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -94,3 +95,17 @@ def test_hook_passes_a_safe_change_and_ignores_unstaged_breakage(project: GitRep
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "schemacheck (breaking schema changes)" in out and "Passed" in out
+
+
+def test_push_hook_checks_the_pushed_range(project: GitRepo, hook_repo: tuple[GitRepo, str],
+                                           pre_commit_env: dict[str, str]) -> None:
+    project.branch("feature")
+    project.write("proto/order.proto", ORDER.replace("}\n", "  string currency = 3;\n}\n"))
+    safe = project.commit("add currency")
+    project.write("proto/order.proto", ORDER.replace("total_amount", "total_cents"))
+    project.commit("rename total")
+    push = ("--hook-stage", "pre-push", "--from-ref", "main")
+    proc = _try_repo(project, hook_repo, pre_commit_env, "schemacheck-push", *push, "--to-ref", "HEAD")
+    assert proc.returncode == 1 and "FIELD_SAME_NAME" in proc.stdout, proc.stdout + proc.stderr
+    proc = _try_repo(project, hook_repo, pre_commit_env, "schemacheck-push", *push, "--to-ref", safe)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

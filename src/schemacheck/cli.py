@@ -45,6 +45,8 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
     where.add_argument("--base", metavar="REF", help="old side: the merge-base of REF and HEAD (or of --head)")
     where.add_argument("--head", metavar="REF", help="new side: the commit REF (default old side: its first parent)")
     where.add_argument("--staged", action="store_true", help="new side: the index, i.e. what will be committed")
+    where.add_argument("--pre-push", action="store_true",
+                       help="--base PRE_COMMIT_FROM_REF --head PRE_COMMIT_TO_REF (set by pre-commit for pre-push hooks)")
     where.add_argument("--against", metavar="OLD", help="old side: a directory or file outside git; PATH is the new one")
     out = check.add_argument_group("output")
     out.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
@@ -128,6 +130,19 @@ def _against_request(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Sna
         return (SingleFileSnapshot(old, new.name, args.against),
                 SingleFileSnapshot(new, new.name, str(args.paths[0])), {}, new.parent)
     raise UsageError("--against and PATH must both be directories or both be files")
+
+
+def _pre_push_refs(args: argparse.Namespace) -> bool:
+    """Fill ``--base``/``--head`` from pre-commit's pre-push variables; False when there is nothing to compare."""
+    if args.base or args.head or args.staged or args.against:
+        raise UsageError("--pre-push takes its revisions from pre-commit; drop --base, --head, --staged and --against")
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if not (from_ref and to_ref):
+        print("schemacheck: note: PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF are not set (not a pre-push hook run, "
+              "or a push of new history): nothing to compare", file=sys.stderr)
+        return False
+    args.base, args.head = from_ref, to_ref
+    return True
 
 
 def _git_request(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
@@ -224,6 +239,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .model import Severity
 
     cwd = Path.cwd()
+    if args.pre_push and not _pre_push_refs(args):
+        return EXIT_CLEAN
     in_git = args.against is None
     base, head, extra, root = _git_request(args, cwd) if in_git else _against_request(args, cwd)
     if extra.get("changed") == frozenset():  # git saw no change at all
