@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from bufrun import format_diff, key_of, load_differences
+from bufrun import format_diff, key_of, load_differences, run_buf
 from schemacheck.bufconfig import load_buf_config, parse_buf_yaml
 from schemacheck.config import ProtobufSettings, Settings
 from schemacheck.errors import ConfigError
@@ -243,17 +241,10 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
 
 
 def _buf_keys(buf: str, base: Path, head: Path, implemented: set[str]) -> set:
-    import json
-
-    from bufrun import Key
-
-    proc = subprocess.run([buf, "breaking", ".", "--against", str(base), "--error-format", "json"],
-                          cwd=head, capture_output=True, text=True, timeout=120)
-    assert proc.returncode in (0, 100), proc.stderr
-    items = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    assert not [i for i in items if i["type"] == "COMPILE"], items
-    return {Key(i["type"], i.get("path", ""), i.get("start_line", 0), i.get("start_column", 0))
-            for i in items if i["type"] in implemented}
+    """buf's findings with each tree's own configuration, limited to the rules we implement."""
+    theirs = run_buf(buf, base, head)
+    assert not theirs.compile_errors, theirs.compile_errors
+    return {k for k in theirs.keys if k.rule in implemented}
 
 
 @pytest.mark.parametrize("layout", sorted(CONFIGS))

@@ -3,13 +3,11 @@ real trees, and against real buf where buf has the same feature."""
 
 from __future__ import annotations
 
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from bufrun import Key, format_diff, key_of
+from bufrun import Key, format_diff, key_of, run_buf
 from schemacheck.config import Settings
 from schemacheck.filters import is_unstable_package, package_of_text
 from schemacheck.model import Severity
@@ -51,13 +49,10 @@ def _ours(base: Path, head: Path, **settings) -> set[Key]:
 
 
 def _buf(base: Path, head: Path) -> set[Key]:
-    buf = require(buf_path(), "buf")
-    proc = subprocess.run([buf, "breaking", ".", "--against", str(base), "--error-format", "json"],
-                          cwd=head, capture_output=True, text=True, timeout=120)
-    assert proc.returncode in (0, 100), proc.stderr
-    items = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    return {Key(i["type"], i.get("path", ""), i.get("start_line", 0), i.get("start_column", 0))
-            for i in items if i["type"] in REGISTRY.rules}
+    """buf's findings with the trees' own buf.yaml, limited to the rules we implement."""
+    theirs = run_buf(require(buf_path(), "buf"), base, head)
+    assert not theirs.compile_errors, theirs.compile_errors
+    return {k for k in theirs.keys if k.rule in REGISTRY.rules}
 
 
 ORDER = 'syntax = "proto3";\npackage shop.v1;\n\nmessage Order {\n  string id = 1;\n  string note = 2;\n}\n'
