@@ -131,3 +131,51 @@ def test_deleted_schema_file_is_reported_through_the_declared_rule(tmp_path: Pat
     assert 'Schema file "gone.schema.json" was deleted.' == result.findings[0].message
     ignored = _run(tmp_path / "ignored", files, {"keep.schema.json": schema}, Settings(ignore=(DELETE_RULE,)))
     assert ignored.findings == ()
+
+
+def test_x_schemacheck_ignore_suppresses_findings_inside_its_object(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from gitrepo import GitRepo
+    from schemacheck.formats.jsonschema.suppressions import scan_suppressions
+
+    def schema(extra_required: list[str], ignore: object = None) -> str:
+        money = {"type": "object", "properties": {"cents": {"type": "integer"}, "currency": {"type": "string"}},
+                 "required": ["cents", *extra_required]}
+        if ignore is not None:
+            money["x-schemacheck-ignore"] = ignore
+        user = {"type": "object", "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+                "required": ["name", *extra_required]}
+        return json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
+                           "type": "object", "properties": {"money": money, "user": user}}, indent=2)
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("s.schema.json", schema([]))
+    repo.commit("base")
+    directive = "PROPERTY_BECAME_REQUIRED -- currency is backfilled by migration 42"
+    repo.write("s.schema.json", schema(["currency", "email"], ignore=directive))
+    text = (repo.root / "s.schema.json").read_text()
+    (sup,) = scan_suppressions("s.schema.json", text)
+    assert sup.rule_ids == ("PROPERTY_BECAME_REQUIRED",) and sup.reason.startswith("currency is backfilled")
+    assert sup.location.line == text.splitlines().index('      "x-schemacheck-ignore": "' + directive + '"') + 1
+    env = {**repo.env(), "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "check", "--base", "main", "--format", "json"],
+                          cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    findings = json.loads(proc.stdout)["findings"]
+    # "currency" in money is suppressed; "email" in user (outside the object) is not
+    assert [f["rule_id"] for f in findings] == ["PROPERTY_BECAME_REQUIRED"], findings
+    assert "email" in findings[0]["message"]
+
+
+def test_yaml_comment_directives_and_unparseable_values() -> None:
+    from schemacheck.formats.jsonschema.suppressions import scan_suppressions
+
+    text = ("type: object\n# schemacheck:ignore TYPE_CHANGED -- v1 readers retired\nproperties:\n"
+            "  a:\n    x-schemacheck-ignore: [ENUM_ARRAY_NARROWED, 7]\n    enum: [x]\n")
+    found = scan_suppressions("s.yaml", text)
+    assert [(s.rule_ids, s.location.line) for s in found] == [
+        (("TYPE_CHANGED",), 2), (("ENUM_ARRAY_NARROWED",), 5), (("7",), 5)]
+    assert found[1].covers == (5, 6)
+    assert scan_suppressions("bad.json", '{"x-schemacheck-ignore": ') == []

@@ -15,6 +15,8 @@ and diagnostics:
   several files are reported once;
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding when that rule
   is registered and selected;
+- ``x-schemacheck-ignore`` (and YAML ``#`` comment) suppressions are found by the scanner
+  this module registers with :mod:`schemacheck.suppress` when it is imported;
 - mode and policy come from ``[tool.schemacheck.jsonschema]``; the *last* matching entry of
   ``overrides`` wins for a path.
 """
@@ -255,3 +257,13 @@ def _unresolved_diagnostics(refs: RefResolver) -> list[Diagnostic]:
 
 
 CHECKER = JsonSchemaChecker()
+
+
+def _register_suppressions() -> None:
+    from ...formats.jsonschema.suppressions import scan_suppressions
+    from ...suppress import register_scanner
+
+    register_scanner("jsonschema", scan_suppressions)
+
+
+_register_suppressions()
