@@ -343,3 +343,29 @@ def test_json_spans_cover_exactly_the_value(data, indent, order) -> None:
             fragment = "\n".join([lines[loc.line - 1][loc.column - 1:], *lines[loc.line:loc.end_line - 1],
                                   lines[loc.end_line - 1][:loc.end_column - 1]])
         assert json.loads(fragment) == value
+
+
+_YAML_SCALARS = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(
+    alphabet="abcxyz -_:#{}[]'\"\\", max_size=8)
+_YAML = st.recursive(_YAML_SCALARS, lambda inner: st.lists(inner, min_size=1, max_size=3) | st.dictionaries(
+    st.text(alphabet="abkey", min_size=1, max_size=3), inner, min_size=1, max_size=3), max_leaves=15)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.dictionaries(st.text(alphabet="abkey", min_size=1, max_size=3), _YAML, min_size=1, max_size=4),
+       flow=st.sampled_from([False, None]))
+def test_yaml_scalar_spans_hold_their_text(data, flow) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data, default_flow_style=flow, width=10_000, sort_keys=False)
+    doc = _load("p.yaml", text)
+    assert doc.data == data
+    lines = text.split("\n")
+    for pointer, value in _all_pointers(data):
+        span = doc.span(pointer)
+        assert span is not None
+        if isinstance(value, (dict, list)):
+            continue
+        loc = doc.value_location(pointer)
+        assert loc.line == loc.end_line, (pointer, text)
+        assert yaml.safe_load(lines[loc.line - 1][loc.column - 1:loc.end_column - 1]) == value
