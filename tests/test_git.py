@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from schemacheck.revisions import (
     compare,
     repo_paths,
 )
+from schemacheck.git_snapshots import utf8_path
 
 V1 = 'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  int64 total_amount = 2;\n}\n'
 V2 = V1.replace("total_amount", "total_cents")
@@ -207,3 +210,22 @@ def test_unresolved_conflict_in_index_is_an_error(repo: GitRepo) -> None:
     with pytest.raises(GitError, match="api/order.proto: unresolved merge conflict"):
         list(cmp.head.paths())
     assert "api/order.proto" in WorkTreeSnapshot(GitRepository(repo.root)).paths()  # with its conflict markers
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="the file system insists on UTF-8 names")
+def test_non_utf8_file_names(repo: GitRepo) -> None:
+    latin1 = os.fsdecode(b"caf\xe9.proto")
+    (repo.root / latin1).write_text(V1)
+    (repo.root / os.fsdecode(b"notes-\xe9.txt")).write_text("x")
+    repo.commit("latin-1 names")
+    (repo.root / latin1).write_text(V2)
+    (repo.root / os.fsdecode(b"notes-\xe9.txt")).write_text("y")
+    git = GitRepository(repo.root)
+    with pytest.raises(UsageError, match=r"caf\\xe9.proto: the file name is not valid UTF-8"):
+        compare(git)
+    (repo.root / latin1).write_text(V1)
+    cmp = compare(git)  # a non-schema file with such a name is skipped
+    assert cmp.changed == frozenset() and all(utf8_path(p) for p in cmp.head.paths())
+    repo.run("mv", latin1, "cafe.proto")
+    cmp = compare(git)  # renamed to a good name: checked under the new name
+    assert cmp.changed == {"cafe.proto"} and cmp.renames == {}

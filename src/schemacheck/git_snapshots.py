@@ -17,7 +17,8 @@ from pathlib import Path
 from .errors import GitError, UsageError
 from .snapshot import MAX_FILE_BYTES
 
-__all__ = ["GitRepository", "CommitSnapshot", "IndexSnapshot", "WorkTreeSnapshot", "EmptySnapshot", "NOT_A_REPO_TIP"]
+__all__ = ["GitRepository", "CommitSnapshot", "IndexSnapshot", "WorkTreeSnapshot", "EmptySnapshot", "NOT_A_REPO_TIP",
+           "utf8_path"]
 
 NOT_A_REPO_TIP = "Run it inside a git repository, or compare two directories with `schemacheck NEW --against OLD`."
 _SYMLINK, _SUBMODULE = "120000", "160000"
@@ -29,6 +30,15 @@ def _blob_sha(data: bytes) -> str:
 
 def _split_z(output: str) -> list[str]:
     return [item for item in output.split("\0") if item]
+
+
+def utf8_path(path: str) -> bool:
+    """Whether a path git printed is valid UTF-8 (gitpython keeps other bytes as surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class GitRepository:
@@ -135,7 +145,7 @@ class CommitSnapshot(_EntriesSnapshot):
         for item in _split_z(out):
             meta, path = item.split("\t", 1)
             mode, kind, sha = meta.split()
-            if kind == "blob" and mode != _SYMLINK:
+            if kind == "blob" and mode != _SYMLINK and utf8_path(path):
                 entries[path] = sha
         return entries
 
@@ -150,7 +160,7 @@ def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str]]:
         mode, sha, stage = meta.split()
         if stage != "0":
             conflicted.add(path)
-        elif mode not in (_SYMLINK, _SUBMODULE):
+        elif mode not in (_SYMLINK, _SUBMODULE) and utf8_path(path):
             entries[path] = sha
     return entries, conflicted
 
@@ -184,7 +194,7 @@ class WorkTreeSnapshot:
     def __init__(self, repo: GitRepository, label: str = "work tree") -> None:
         self.repo, self.label = repo, label
         _, untracked, _ = repo.git("ls-files", "--others", "--exclude-standard", "-z")
-        self.untracked = tuple(p for p in _split_z(untracked) if self._is_file(p))
+        self.untracked = tuple(p for p in _split_z(untracked) if utf8_path(p) and self._is_file(p))
         self._listing: tuple[dict[str, str], set[str], set[str]] | None = None
         self._ids: dict[str, str] = {}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GitError, UsageError
-from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z
+from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, utf8_path
 from .snapshot import Snapshot
 
 __all__ = [
@@ -143,8 +143,26 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         changed, renames = _name_status(repo, *diff_args)
     else:
         changed, renames = set(new.paths()), {}
-    return GitComparison(old, new, frozenset(changed | extra), renames, repo.root,
-                         f"{old.label} -> {new.label}")
+    changed_utf8 = _utf8_only(changed | extra, renamed_away=set(renames))
+    renames = {a: b for a, b in renames.items() if utf8_path(a) and utf8_path(b)}
+    return GitComparison(old, new, changed_utf8, renames, repo.root, f"{old.label} -> {new.label}")
+
+
+_SCHEMA_SUFFIXES = (".proto", ".json", ".yaml", ".yml")
+
+
+def _utf8_only(changed: set[str], renamed_away: set[str]) -> frozenset[str]:
+    """Drop changed paths whose names are not UTF-8; refuse when one is a schema file still in play.
+
+    A badly named file renamed to a good name is fine: only its new name is checked.
+    """
+    bad = sorted(p for p in changed if not utf8_path(p))
+    for path in bad:
+        if path.lower().endswith(_SCHEMA_SUFFIXES) and path not in renamed_away:
+            shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise UsageError(f"{shown}: the file name is not valid UTF-8, so schemacheck cannot check it",
+                             tip="Rename the file (e.g. `git mv`) to a UTF-8 name.")
+    return frozenset(changed.difference(bad))
 
 
 def repo_paths(repo: GitRepository, paths: Iterable[str | os.PathLike[str]], cwd: Path) -> tuple[str, ...]:
