@@ -27,7 +27,7 @@ from ...shape.nodes import (
     UnionShape,
     UnknownShape,
 )
-from ...shape.values import deref
+from ...shape.values import deref, kinds
 from . import matching
 from .objects import catch_all_rest, likely_renames
 from .pair import Diff, Direction, Policy, ShapePair
@@ -106,8 +106,8 @@ class Engine:
     # -- dispatch ------------------------------------------------------------------------------
     def _compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
         writer, reader = self.old_new(old, new)
-        if isinstance(writer, NeverShape) or isinstance(reader, AnyShape):
-            return ()
+        if isinstance(writer, NeverShape) or isinstance(reader, AnyShape) or not kinds(writer):
+            return ()  # the writer can write nothing (false, an unsatisfiable allOf) or the reader takes all
         if isinstance(old, UnknownShape) or isinstance(new, UnknownShape):
             return () if old == new else self.run("UNDECIDABLE", old, new)
         if isinstance(writer, EnumShape):

@@ -9,6 +9,10 @@ in the old one, the rule's default severity and its "How to change this safely" 
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from ...formats.jsonschema.document import JsonDocument, pointer_join
 from ...formats.jsonschema.refs import RefResolver
 from ...formats.jsonschema.to_shape import ShapeBuilder
@@ -78,6 +82,18 @@ def compare_documents(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: Re
     Returns:
         Findings sorted by position in the new document.
     """
-    old_shape = ShapeBuilder(old_refs).build(old_doc, "")
-    new_shape = ShapeBuilder(new_refs).build(new_doc, "")
-    return diffs_to_findings(compare_shapes(old_shape, new_shape, mode=mode, policy=policy), selected)
+    with _deep_recursion():
+        old_shape = ShapeBuilder(old_refs).build(old_doc, "")
+        new_shape = ShapeBuilder(new_refs).build(new_doc, "")
+        return diffs_to_findings(compare_shapes(old_shape, new_shape, mode=mode, policy=policy), selected)
+
+
+@contextmanager
+def _deep_recursion(limit: int = 20_000) -> Iterator[None]:
+    """Room for schemas as deep as the loader admits (each level costs a few Python frames)."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)

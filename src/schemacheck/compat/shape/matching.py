@@ -52,7 +52,10 @@ def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
     matched: set[int] = set()
     unmatched: list[int] = []
     for i, wb in enumerate(wbs):
-        for j, rb in enumerate(rbs):
+        if not kinds(wb):
+            continue  # a branch that accepts nothing needs no counterpart
+        for j in sorted(range(len(rbs)), key=lambda j: (rbs[j] != wb, j != i)):  # identical branches first
+            rb = rbs[j]
             if not _same_type(wb, rb):
                 continue
             tried[i, j] = engine.compare(*engine.old_new(wb, rb))
@@ -77,22 +80,33 @@ def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
             type_change = True
     if type_change:
         out += engine.run("TYPE", old, new)
-    out += _oneof_overlaps(engine, old, new, writer, reader, rbs, matched)
+    out += _oneof_overlaps(engine, old, new, writer, reader, wbs, rbs)
     return tuple(out)
 
 
-def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reader: Shape, rbs: list[Shape],
-                    matched: set[int]) -> list[Diff]:
+def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reader: Shape, wbs: list[Shape],
+                    rbs: list[Shape]) -> list[Diff]:
     if engine.direction is not Direction.BACKWARD:
         return []
     if not (isinstance(reader, UnionShape) and reader.one_of and not reader.synthetic):
         return []
     was_one_of = isinstance(writer, UnionShape) and writer.one_of
+    # Reader branches assigned one to one to old branches they read are "existing"; the rest were added.
+    source: dict[int, Shape] = {}
+    for i, wb in enumerate(wbs):
+        for j in sorted(range(len(rbs)), key=lambda j: (rbs[j] != wb, j != i)):
+            if j not in source and _same_type(wb, rbs[j]) and engine.reads(wb, rbs[j]):
+                source[j] = wb
+                break
     out: list[Diff] = []
     for j, rb in enumerate(rbs):
-        if was_one_of and j in matched:
-            continue  # an existing branch: only added ones can create new overlaps
-        peers = [k for k in range(len(rbs)) if k != j and (k in matched if was_one_of else k < j)]
+        if was_one_of:
+            # An added branch may overlap any existing one; two existing branches only matter when
+            # one of them changed (an unchanged pair overlaps exactly as before).
+            peers = [k for k in source if k != j and (j not in source or (
+                k < j and not (rbs[j] == source[j] and rbs[k] == source[k])))]
+        else:
+            peers = list(range(j))
         for k in peers:
             if overlaps(rb, rbs[k]):
                 out += engine.run("COMBINED", old, new, context="overlap", branch=rb, peer=rbs[k])

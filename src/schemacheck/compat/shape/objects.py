@@ -15,11 +15,16 @@ import re
 from ...shape.nodes import AnyShape, NeverShape, ObjectShape, Property, Shape
 from ...shape.values import deref
 
-__all__ = ["catch_all", "catch_all_rest", "model_of", "added_properties", "removed_properties", "likely_renames",
+__all__ = ["required_names", "catch_all", "catch_all_rest", "model_of", "added_properties", "removed_properties", "likely_renames",
            "OPEN", "CLOSED", "PARTIAL"]
 
 OPEN, CLOSED, PARTIAL = "open", "closed", "partially open"
 _ANY = AnyShape()
+
+
+def required_names(obj: ObjectShape) -> set[str]:
+    """Every name ``required`` lists, declared as a property or not."""
+    return {p.name for p in obj.properties if p.required} | set(obj.extra_required)
 
 
 def catch_all_rest(obj: ObjectShape) -> Shape | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...compat.shape.objects import CLOSED, OPEN, PARTIAL, added_properties, catch_all, model_of
+from ...compat.shape.objects import CLOSED, OPEN, PARTIAL, added_properties, catch_all, model_of, required_names
 from ...compat.shape.pair import Direction, Issue, ShapePair
 from ...shape.nodes import Property
 from ...shape.values import is_any, is_never
-from ._common import BACK, BOTH, FWD, quote, shape_rule
+from ._common import BACK, BOTH, FWD, prop_pointer, quote, shape_rule
 
 
 def _required_without_default(prop: Property) -> bool:
@@ -52,6 +52,11 @@ def required_property_added(pair: ShapePair) -> Iterator[Issue]:
         if _required_without_default(prop):
             yield pair.issue(f"Required property {quote(prop.name)} was added to {pair.where} without a default; "
                              f"{pair.direction.victims}.", new=prop.shape)
+    was_required = required_names(pair.old)
+    for name in pair.new.extra_required:  # required without a declaration
+        if name not in was_required and pair.old.prop(name) is None:
+            yield pair.issue(f"Property {quote(name)} is now required by {pair.where}; {pair.direction.victims}.",
+                             keywords=("required",), subject=prop_pointer(pair.new.pointer, name))
 
 
 @shape_rule("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", family="OBJECT", breaks=BACK, strict=True,

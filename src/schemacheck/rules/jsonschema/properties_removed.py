@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...compat.shape.objects import CLOSED, OPEN, PARTIAL, catch_all, model_of, removed_properties
+from ...compat.shape.objects import CLOSED, OPEN, PARTIAL, catch_all, model_of, removed_properties, required_names
 from ...compat.shape.pair import Direction, Issue, ShapePair
 from ...shape.nodes import Property, Shape
 from ...shape.values import is_any, is_never
@@ -120,7 +120,12 @@ def required_property_removed(pair: ShapePair) -> Iterator[Issue]:
     ## How to change this safely
     Make it optional first and upgrade readers; remove it in a later version.
     """
+    still = required_names(pair.new)
     for prop, _ in _removed(pair):
-        if prop.required and prop.name not in pair.new.extra_required:
+        if prop.required and prop.name not in still:
             yield _issue(pair, prop, " although it was required")
+    for name in pair.old.extra_required:  # required without a declaration
+        if name not in still and pair.new.prop(name) is None:
+            yield pair.issue(f"Property {quote(name)} is no longer required by {pair.where}; {pair.direction.victims}.",
+                             subject=prop_pointer(pair.old.pointer, name))
 

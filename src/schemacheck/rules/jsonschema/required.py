@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...compat.shape.objects import required_names
 from ...compat.shape.pair import Issue, ShapePair
 from ._common import BACK, BOTH, FWD, prop_pointer, quote, shape_rule
 
@@ -31,15 +32,16 @@ def property_became_required(pair: ShapePair) -> Iterator[Issue]:
     ## How to change this safely
     Backfill the property in stored data, or give it a `default`, before requiring it.
     """
-    for new_prop in pair.new.properties:
-        old_prop = pair.old.prop(new_prop.name)
-        if old_prop is None or old_prop.required or not new_prop.required:
+    now_required = required_names(pair.new)
+    for old_prop in pair.old.properties:
+        if old_prop.required or old_prop.name not in now_required:
             continue
-        if new_prop.shape.annotations.has_default or new_prop.name in pair.old.extra_required:
+        new_prop = pair.new.prop(old_prop.name)
+        if new_prop is not None and new_prop.shape.annotations.has_default:
             continue
-        yield pair.issue(f"Property {quote(new_prop.name)} of {pair.where} became required; "
+        yield pair.issue(f"Property {quote(old_prop.name)} of {pair.where} became required; "
                          f"{pair.direction.victims} when they omit it.", keywords=("required",),
-                         subject=prop_pointer(pair.new.pointer, new_prop.name))
+                         subject=prop_pointer(pair.new.pointer, old_prop.name))
 
 
 @shape_rule("PROPERTY_BECAME_OPTIONAL", family="OBJECT", breaks=FWD, aliases=("REQUIRED_ATTRIBUTE_REMOVED",))
@@ -58,13 +60,13 @@ def property_became_optional(pair: ShapePair) -> Iterator[Issue]:
     ## How to change this safely
     Upgrade readers to tolerate the missing property before producers stop sending it.
     """
-    for old_prop in pair.old.properties:
-        new_prop = pair.new.prop(old_prop.name)
-        if new_prop is None or not old_prop.required or new_prop.required:
+    was_required = required_names(pair.old)
+    for new_prop in pair.new.properties:
+        if new_prop.required or new_prop.name not in was_required:
             continue
-        yield pair.issue(f"Property {quote(old_prop.name)} of {pair.where} is no longer required; "
+        yield pair.issue(f"Property {quote(new_prop.name)} of {pair.where} is no longer required; "
                          f"{pair.direction.victims} when they omit it.", keywords=("required",),
-                         subject=prop_pointer(pair.new.pointer, old_prop.name))
+                         subject=prop_pointer(pair.new.pointer, new_prop.name))
 
 
 @shape_rule("PROPERTY_RENAMED", family="OBJECT", breaks=BOTH)

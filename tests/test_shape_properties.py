@@ -1,0 +1,106 @@
+"""Properties of the shape engine, checked on generated schemas against the ``jsonschema`` validator.
+
+- Reflexive: a schema compared with itself yields nothing, in every mode and policy.
+- Sound in BACKWARD/STRICT: when the engine reports nothing, every generated document that
+  the old schema accepts is accepted by the new one (``jsonschema`` is the oracle). A
+  counter-example is a missed breaking change.
+- Sound in FORWARD/STRICT, symmetrically.
+
+The grammar always writes ``type`` (untyped keyword schemas are read as typed, a documented
+approximation) and avoids ``pattern``/``format``, which the engine flags without deciding.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemacheck.compat.shape.jsonschema_pair import compare_documents
+from schemacheck.formats.jsonschema import RefResolver, load_document
+
+NAMES = st.sampled_from(["a", "b", "c"])
+SMALL = st.integers(min_value=0, max_value=3)
+NUMS = st.sampled_from([-1, 0, 0.5, 1, 2, 2.5, 3])
+
+
+def _scalar() -> st.SearchStrategy[dict[str, Any]]:
+    string = st.fixed_dictionaries({"type": st.just("string")},
+                                   optional={"minLength": SMALL, "maxLength": SMALL,
+                                             "enum": st.lists(st.sampled_from(["", "x", "xy", "xyz"]), min_size=1,
+                                                              max_size=3, unique=True)})
+    number = st.fixed_dictionaries({"type": st.sampled_from(["number", "integer"])},
+                                   optional={"minimum": NUMS, "maximum": NUMS, "exclusiveMinimum": NUMS,
+                                             "exclusiveMaximum": NUMS, "multipleOf": st.sampled_from([0.5, 1, 2, 3])})
+    other = st.sampled_from([{"type": "boolean"}, {"type": "null"}, {"type": ["string", "null"]}, {"const": "x"},
+                             {"enum": [1, "x", None]}, {}])
+    return st.one_of(string, number, other)
+
+
+def _compound(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    obj = st.fixed_dictionaries(
+        {"type": st.just("object"), "properties": st.dictionaries(NAMES, children, max_size=3)},
+        optional={"required": st.lists(NAMES, max_size=2, unique=True),
+                  "additionalProperties": st.one_of(st.booleans(), children),
+                  "maxProperties": SMALL, "minProperties": SMALL})
+    arr = st.fixed_dictionaries({"type": st.just("array")},
+                                optional={"items": children, "prefixItems": st.lists(children, max_size=2),
+                                          "minItems": SMALL, "maxItems": SMALL, "uniqueItems": st.booleans()})
+    union = st.builds(lambda kw, bs: {kw: bs}, st.sampled_from(["anyOf", "oneOf", "allOf"]),
+                      st.lists(children, min_size=1, max_size=3))
+    negation = st.builds(lambda s: {"not": s}, children)
+    return st.one_of(obj, arr, union, negation)
+
+
+SCHEMAS = st.recursive(_scalar(), _compound, max_leaves=6)
+VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.sampled_from([-1, 0, 0.5, 1, 2, 3, 2.5, 4]),
+              st.sampled_from(["", "x", "xy", "xyz", "xyzw"])),
+    lambda kids: st.one_of(st.lists(kids, max_size=3), st.dictionaries(NAMES, kids, max_size=3)),
+    max_leaves=6)
+
+
+def _findings(old: Any, new: Any, mode: str, policy: str = "strict") -> list[str]:
+    old_doc = load_document("s.json", json.dumps(old).encode())
+    new_doc = load_document("s.json", json.dumps(new).encode())
+    found = compare_documents(old_doc, new_doc, RefResolver(_none, (old_doc,)), RefResolver(_none, (new_doc,)),
+                              mode=mode, policy=policy)
+    return [f"{f.rule_id}: {f.message}" for f in found]
+
+
+def _none(path: str):
+    raise FileNotFoundError(path)
+
+
+def _valid(schema: Any, value: Any) -> bool:
+    return jsonschema.Draft202012Validator(schema).is_valid(value)
+
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(SCHEMAS, st.sampled_from(["backward", "forward", "full"]), st.sampled_from(["strict", "lenient"]))
+def test_a_schema_is_compatible_with_itself(schema: Any, mode: str, policy: str) -> None:
+    assert _findings(schema, schema, mode, policy) == []
+
+
+@FAST
+@given(SCHEMAS, SCHEMAS, st.lists(VALUES, min_size=1, max_size=8))
+def test_backward_silence_means_new_accepts_old_documents(old: Any, new: Any, values: list[Any]) -> None:
+    for value in values:
+        if _valid(old, value) and not _valid(new, value):
+            assert _findings(old, new, "backward"), f"missed: {value!r} valid under old only"
+            return
+
+
+@FAST
+@given(SCHEMAS, SCHEMAS, st.lists(VALUES, min_size=1, max_size=8))
+def test_forward_silence_means_old_accepts_new_documents(old: Any, new: Any, values: list[Any]) -> None:
+    for value in values:
+        if _valid(new, value) and not _valid(old, value):
+            assert _findings(old, new, "forward"), f"missed: {value!r} valid under new only"
+            return
