@@ -64,7 +64,10 @@ def _file_value_changed(pair: Pair[ProtoFile], what: str, old_value: str, new_va
     new = pair.new
     at = new.span((part,)) if new.has_span((part,)) else file_location(new)
     was = pair.old.span((part,)) if pair.old.has_span((part,)) else file_location(pair.old)
-    yield violation(f'File "{new.name}" changed its {what} from "{old_value}" to "{new_value}": {consequence}',
+    def shown(value: str) -> str:
+        return f'"{value}"' if value else "none"
+
+    yield violation(f'File "{new.name}" changed its {what} from {shown(old_value)} to {shown(new_value)}: {consequence}',
                     at, was, hint=hint, subject=new.name)
 
 
