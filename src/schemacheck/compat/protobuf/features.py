@@ -18,7 +18,10 @@ can point at the option the way buf does.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from google.protobuf import descriptor_pb2 as pb
 
@@ -63,6 +66,13 @@ JAVA_DEFAULT, JAVA_VERIFY = 1, 2
 CPP_EXTENSION, JAVA_EXTENSION = 1000, 1001
 CPP_STRING_TYPE_FIELD, JAVA_UTF8_FIELD = 2, 2
 
+#: FeatureSet field numbers of the standard features, and the language extensions' ones.
+_BY_NUMBER = {1: "field_presence", 2: "enum_type", 3: "repeated_field_encoding", 4: "utf8_validation",
+              5: "message_encoding", 6: "json_format"}
+_LANGUAGE = (CPP_EXTENSION, JAVA_EXTENSION)
+_LANGUAGE_FEATURES = {(CPP_EXTENSION, CPP_STRING_TYPE_FIELD): "cpp_string_type",
+                      (JAVA_EXTENSION, JAVA_UTF8_FIELD): "java_utf8_validation"}
+
 _ENUMS = {
     "field_presence": FS.FieldPresence,
     "enum_type": FS.EnumType,
@@ -88,12 +98,17 @@ class Features:
 
     def merged(self, features: pb.FeatureSet) -> Features:
         """These features overridden by the fields explicitly set in ``features``."""
-        changes = {name: getattr(features, name) for name in _ENUMS if features.HasField(name)}
-        cpp, java = _language_features(features)
-        if CPP_STRING_TYPE_FIELD in cpp:
-            changes["cpp_string_type"] = cpp[CPP_STRING_TYPE_FIELD]
-        if JAVA_UTF8_FIELD in java:
-            changes["java_utf8_validation"] = java[JAVA_UTF8_FIELD]
+        data = features.SerializePartialToString()
+        if not data:
+            return self
+        changes: dict[str, int] = {}
+        for number, wire_type, value in _fields(data):
+            if wire_type == 0 and number in _BY_NUMBER:
+                changes[_BY_NUMBER[number]] = value
+            elif wire_type == 2 and number in _LANGUAGE:
+                for sub, sub_wire, sub_value in _fields(value):
+                    if sub_wire == 0 and (number, sub) in _LANGUAGE_FEATURES:
+                        changes[_LANGUAGE_FEATURES[(number, sub)]] = sub_value
         return replace(self, **changes) if changes else self
 
 
@@ -140,13 +155,34 @@ def edition_label(file: ProtoFile) -> str:
     return "edition " + pb.Edition.Name(edition).removeprefix("EDITION_")
 
 
+#: Resolved features of recently seen files and messages, by ``id`` of their descriptor. The
+#: entry keeps the descriptor alive, so its id cannot be reused while cached; bounded LRU.
+_MEMO: OrderedDict[int, tuple[object, Features]] = OrderedDict()
+_MEMO_SIZE = 4096
+
+
+def _memo(proto: object, compute: Callable[[], Features]) -> Features:
+    entry = _MEMO.get(id(proto))
+    if entry is not None and entry[0] is proto:
+        _MEMO.move_to_end(id(proto))
+        return entry[1]
+    value = compute()
+    _MEMO[id(proto)] = (proto, value)
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return value
+
+
 def file_features(file: ProtoFile) -> Features:
-    return defaults_for(edition_of(file)).merged(file.proto.options.features)
+    return _memo(file.proto, lambda: defaults_for(edition_of(file)).merged(file.proto.options.features))
 
 
 def message_features(message: Message) -> Features:
-    parent = message_features(message.parent) if message.parent is not None else file_features(message.file)
-    return parent.merged(message.proto.options.features)
+    def compute() -> Features:
+        parent = message_features(message.parent) if message.parent is not None else file_features(message.file)
+        return parent.merged(message.proto.options.features)
+
+    return _memo(message.proto, compute)
 
 
 def oneof_features(oneof: Oneof) -> Features:
@@ -187,19 +223,7 @@ def field_features(field: Field) -> Features:
     return replace(resolved, **changes) if changes else resolved
 
 
-def _language_features(features: pb.FeatureSet) -> tuple[dict[int, int], dict[int, int]]:
-    """The varint fields of the ``pb.cpp`` and ``pb.java`` extensions of a FeatureSet, by number."""
-    data = features.SerializePartialToString()
-    cpp: dict[int, int] = {}
-    java: dict[int, int] = {}
-    for number, wire_type, value in _fields(data):
-        if wire_type == 2 and number in (CPP_EXTENSION, JAVA_EXTENSION):
-            target = cpp if number == CPP_EXTENSION else java
-            target.update((n, v) for n, w, v in _fields(value) if w == 0)
-    return cpp, java
-
-
-def _fields(data: bytes):  # -> Iterator[tuple[int, int, int | bytes]]
+def _fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
     """Walk the top-level fields of a serialized message: (number, wire type, value)."""
     pos = 0
     while pos < len(data):
@@ -276,6 +300,9 @@ def cardinality(field: Field) -> str:
     return Cardinality.EXPLICIT if has_presence(field, features) else Cardinality.IMPLICIT
 
 
+_SCALAR_KINDS = {number: name.removeprefix("TYPE_").lower() for name, number in pb.FieldDescriptorProto.Type.items()}
+
+
 def kind(field: Field) -> str:
     """The wire kind: the scalar type name, ``enum``, ``message`` or ``group`` (delimited message)."""
     proto = field.proto
@@ -285,7 +312,7 @@ def kind(field: Field) -> str:
         if not is_map(field) and field_features(field).message_encoding == FS.DELIMITED:
             return "group"
         return "message"
-    return pb.FieldDescriptorProto.Type.Name(proto.type).removeprefix("TYPE_").lower()
+    return _SCALAR_KINDS[proto.type]
 
 
 def kind_label(field: Field) -> str:
