@@ -20,6 +20,8 @@ from .symbols import (ENUM, EXTENSION, FIELD, MESSAGE, METHOD, ONEOF, PACKAGE, S
 __all__ = ["register", "resolve", "json_name"]
 
 F = d.FieldDescriptorProto
+_INTEGERS = frozenset((F.TYPE_INT32, F.TYPE_INT64, F.TYPE_UINT32, F.TYPE_UINT64, F.TYPE_SINT32, F.TYPE_SINT64,
+                       F.TYPE_FIXED32, F.TYPE_FIXED64, F.TYPE_SFIXED32, F.TYPE_SFIXED64))
 
 
 def json_name(name: str) -> str:
@@ -160,7 +162,9 @@ def _defaults(pf: ParsedFile, fields, table: SymbolTable) -> None:
         if not fld.HasField("default_value"):
             continue
         typ = fld.type
-        if typ == F.TYPE_FLOAT:
+        if typ in _INTEGERS:
+            fld.default_value = str(int(fld.default_value))
+        elif typ == F.TYPE_FLOAT:
             fld.default_value = simple_ftoa(float(fld.default_value))
         elif typ == F.TYPE_DOUBLE:
             fld.default_value = simple_dtoa(float(fld.default_value))

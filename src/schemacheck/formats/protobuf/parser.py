@@ -359,8 +359,6 @@ class _Parser:
     def synthetic_oneofs(self, msg: d.DescriptorProto) -> None:
         names = {o.name for o in msg.oneof_decl}
         names.update(f.name for f in msg.field)
-        names.update(m.name for m in msg.nested_type)
-        names.update(e.name for e in msg.enum_type)
         for fld in msg.field:
             if fld.proto3_optional:
                 name = fld.name if fld.name.startswith("_") else "_" + fld.name
@@ -688,7 +686,8 @@ class _Parser:
             if neg:
                 if text not in ("inf", "nan"):
                     raise self.error("identifier after '-' must be inf or nan")
-                item = PendingOption(parts, "double", -float(text), self.tk.line[start], self.tk.col[start])
+                value = float("nan") if text == "nan" else -float(text)
+                item = PendingOption(parts, "double", value, self.tk.line[start], self.tk.col[start])
             else:
                 item = PendingOption(parts, "ident", text, self.tk.line[start], self.tk.col[start])
             self.i += 1
@@ -973,7 +972,7 @@ class _Parser:
             if attr == "output_type":
                 self.consume("returns", " after the method input")
             self.consume("(")
-            if self.at("stream") and self.kind[self.i + 1] == IDENT or self.at("stream") and self.text[self.i + 1] == ".":
+            if self.at("stream"):
                 sloc = self._loc(path + (stream_no,))
                 self.i += 1
                 self._end(sloc)
