@@ -251,3 +251,53 @@ def test_deprecated_ids_select_their_replacements() -> None:
     assert REGISTRY.expand(["FIELD_SAME_CTYPE"], "protobuf") == {"FIELD_SAME_CPP_STRING_TYPE"}
     assert REGISTRY.expand(["FILE_SAME_JAVA_STRING_CHECK_UTF8"], "protobuf") == {"FIELD_SAME_JAVA_UTF8_VALIDATION"}
     assert REGISTRY.expand(["MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT"], "protobuf") == set()
+
+
+def _findings(tmp_path: Path, rule_id: str, before: str, after: str) -> list[str]:
+    from fixture_harness import run_fixture
+
+    for side, text in (("before", before), ("after", after)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "d.proto").write_text(text)
+    result = run_fixture(tmp_path, "protobuf", rule_id)
+    assert not result.diagnostics, result.diagnostics
+    return [f.message for f in result.findings]
+
+
+DEFAULT_CASES = [
+    ("int32", "010", "int32", "8", False),  # octal literal
+    ("int64", "-0x10", "int64", "-16", False),
+    ("double", "inf", "double", "inf", False),
+    ("double", "nan", "double", "nan", False),
+    ("float", "0.1", "double", "0.1", False),  # compared at float precision
+    ("double", "0.1", "double", "0.10000001", True),
+    ("bytes", "\\001", "bytes", "\\x01", False),
+    ("bool", "true", "bool", "false", True),
+    ("string", "a", "bytes", "a", False),  # same content; the type change is FIELD_SAME_TYPE's
+    ("uint32", "7", "uint32", "0", True),
+]
+
+
+@pytest.mark.parametrize(("old_type", "old_value", "new_type", "new_value", "fires"), DEFAULT_CASES)
+def test_field_same_default_compares_values_not_spelling(tmp_path: Path, old_type: str, old_value: str,
+                                                        new_type: str, new_value: str, fires: bool) -> None:
+    def proto(kind: str, value: str) -> str:
+        literal = f'"{value}"' if kind in ("string", "bytes") else value
+        return f'syntax = "proto2";\npackage d;\nmessage M {{ optional {kind} v = 1 [default = {literal}]; }}\n'
+
+    found = _findings(tmp_path, "FIELD_SAME_DEFAULT", proto(old_type, old_value), proto(new_type, new_value))
+    assert bool(found) == fires, found
+
+
+@pytest.mark.parametrize(("start", "end", "current", "missing"), [
+    (7, 9, [(7, 8)], [(9, 9)]),
+    (20, 30, [(20, 24), (26, 30)], [(25, 25)]),
+    (2, 5, [(2, 2), (3, 4), (5, 5)], []),  # split differently, same numbers
+    (10, 19, [(5, 29)], []),  # widened
+    (1, 10, [], [(1, 10)]),
+    (1, 10, [(3, 4), (8, 20)], [(1, 2), (5, 7)]),
+])
+def test_missing_ranges(start: int, end: int, current: list[tuple[int, int]], missing: list[tuple[int, int]]) -> None:
+    from schemacheck.rules.protobuf.reserved import missing_ranges
+
+    assert missing_ranges(start, end, current) == missing

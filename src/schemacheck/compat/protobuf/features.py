@@ -50,6 +50,11 @@ __all__ = [
     "kind",
     "kind_label",
     "Cardinality",
+    "DEFAULTS",
+    "CPP_EXTENSION",
+    "JAVA_EXTENSION",
+    "CPP_STRING_TYPE_FIELD",
+    "JAVA_UTF8_FIELD",
 ]
 
 EDITION_PROTO2 = pb.EDITION_PROTO2

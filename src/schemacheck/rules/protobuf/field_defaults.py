@@ -139,7 +139,10 @@ def field_same_default(pair: Pair[Field], ctx: CheckContext) -> Iterator[Violati
     old, new = pair.old, pair.new
     if not _can_have_default(old) or not _can_have_default(new):
         return
-    was, now = _default(old, ctx.old), _default(new, ctx.new)
+    try:
+        was, now = _default(old, ctx.old), _default(new, ctx.new)
+    except ValueError:  # a literal the parser accepted but we cannot read: say nothing rather than guess
+        return
     if was is None or now is None or (was.is_zero and now.is_zero) or _equal(was, now, kind(old), kind(new)):
         return
     yield violation(
