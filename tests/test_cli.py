@@ -346,3 +346,10 @@ def test_pre_push_reads_the_range_from_pre_commit(repo: GitRepo, capsys: pytest.
     monkeypatch.setenv("PRE_COMMIT_TO_REF", "main")
     assert run(capsys, "--pre-push")[0] == 0
     assert run(capsys, "--pre-push", "--staged")[0] == 2
+
+
+def test_without_git_on_path(repo: GitRepo) -> None:
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main"], cwd=repo.root, capture_output=True,
+                          text=True, env={**os.environ, "PATH": str(repo.root / "no-such-dir")})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("schemacheck: error: cannot run git") and "Traceback" not in proc.stderr

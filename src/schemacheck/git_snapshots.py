@@ -52,7 +52,12 @@ class GitRepository:
     """
 
     def __init__(self, start: str | os.PathLike[str]) -> None:
-        import git
+        try:
+            import git
+        except ImportError as exc:  # gitpython runs `git version` on import
+            raise GitError(f"cannot run git ({str(exc).splitlines()[0]})",
+                           tip="Install git and put it on PATH (or set GIT_PYTHON_GIT_EXECUTABLE); "
+                               "without git, compare directories with --against.") from None
 
         try:
             self.repo = git.Repo(start, search_parent_directories=True)
