@@ -275,7 +275,8 @@ def test_bad_base_file_is_a_warning_and_bad_head_an_error(tmp_path: Path) -> Non
     result = _check_dirs(old, new)
     by_path = {d.location.path: d for d in result.diagnostics}
     assert by_path["a.schema.json"].severity is Severity.WARNING
-    assert by_path["a.schema.json"].message.startswith("base version: a.schema.json:1:2")
+    assert by_path["a.schema.json"].message.startswith("base version not compared: invalid JSON")
+    assert (by_path["a.schema.json"].location.line, by_path["a.schema.json"].location.column) == (1, 2)
     assert by_path["b.schema.json"].severity is Severity.ERROR
     assert (by_path["b.schema.json"].location.line, by_path["b.schema.json"].location.column) == (1, 19)
 
@@ -313,3 +314,30 @@ def test_duplicate_key_check_is_not_fooled_by_colons_in_strings() -> None:
     assert load_document("ok.json", tricky).data["type"] == "string"
     err = _parse_error("dup.json", b'{"description": "x\\": y", "type": "string",\n "type": "number"}')
     assert (err.line, err.column, err.detail) == (2, 2, "duplicate key 'type' in an object")
+
+
+def _bomb() -> bytes:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("name, content, where, words", [
+    ("huge.schema.json", b'{"description": "' + b"x" * (50 * 1024 * 1024) + b'"}', "huge.schema.json", "50.0 MB"),
+    ("bomb.schema.yaml", _bomb(), "bomb.schema.yaml:1:", "alias"),
+    ("deep.schema.json", b'{"items":' * 10_000 + b"{}" + b"}" * 10_000, "deep.schema.json:1:", "nesting deeper"),
+    ("dup.schema.yaml", b"type: object\ntype: string\n", "dup.schema.yaml:2:1", "duplicate key 'type'"),
+    ("latin.schema.json", '{"title": "caf\u00e9"}'.encode("latin-1"), "latin.schema.json:1:15", "not valid UTF-8"),
+])
+def test_bad_head_files_through_the_cli(tmp_path: Path, name: str, content: bytes, where: str, words: str) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(name, "type: object\n" if name.endswith(".yaml") else json.dumps(GOOD))
+    repo.commit("base")
+    repo.write(name, content)
+    start = time.perf_counter()
+    proc = _run_cli(repo, "--base", "main")
+    assert time.perf_counter() - start < 60
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out[:2000]
+    assert where in out and words in out, out[:2000]
+    assert "Traceback" not in out and out.count(name) == 1, out[:2000]

@@ -141,21 +141,21 @@ def test_x_schemacheck_ignore_suppresses_findings_inside_its_object(tmp_path: Pa
     from gitrepo import GitRepo
     from schemacheck.formats.jsonschema.suppressions import scan_suppressions
 
-    def schema(extra_required: list[str], ignore: object = None) -> str:
+    def schema(money_required: list[str], user_required: list[str], ignore: object = None) -> str:
         money = {"type": "object", "properties": {"cents": {"type": "integer"}, "currency": {"type": "string"}},
-                 "required": ["cents", *extra_required]}
+                 "required": ["cents", *money_required]}
         if ignore is not None:
             money["x-schemacheck-ignore"] = ignore
         user = {"type": "object", "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
-                "required": ["name", *extra_required]}
+                "required": ["name", *user_required]}
         return json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema",
                            "type": "object", "properties": {"money": money, "user": user}}, indent=2)
 
     repo = GitRepo(tmp_path / "repo")
-    repo.write("s.schema.json", schema([]))
+    repo.write("s.schema.json", schema([], []))
     repo.commit("base")
     directive = "PROPERTY_BECAME_REQUIRED -- currency is backfilled by migration 42"
-    repo.write("s.schema.json", schema(["currency", "email"], ignore=directive))
+    repo.write("s.schema.json", schema(["currency"], ["email"], ignore=directive))
     text = (repo.root / "s.schema.json").read_text()
     (sup,) = scan_suppressions("s.schema.json", text)
     assert sup.rule_ids == ("PROPERTY_BECAME_REQUIRED",) and sup.reason.startswith("currency is backfilled")

@@ -153,7 +153,7 @@ class JsonSchemaChecker:
         doc = refs.document(path)
         if isinstance(doc, SchemacheckError):
             diag = _error_diagnostic(doc, path, Severity.WARNING)
-            diagnostics.append(Diagnostic(f"base version: {diag.message} (not compared)", diag.location,
+            diagnostics.append(Diagnostic(f"base version not compared: {diag.message}", diag.location,
                                           Severity.WARNING))
             return None
         return doc
@@ -219,10 +219,11 @@ def _dependents(job: FormatJob, max_rounds: int = 8) -> list[str]:
 
 
 def _error_diagnostic(error: SchemacheckError, path: str, severity: Severity) -> Diagnostic:
+    """A diagnostic whose message is the problem alone (the reporter prints the location)."""
     if isinstance(error, ParseError):
-        location = Location(error.path, error.line, error.column, error.line, error.column) if error.line else \
-            Location(error.path)
-        return Diagnostic(error.message, location, severity, error.tip or "")
+        location = Location(error.path, error.line, error.column, error.line, error.column + 1) if error.line \
+            else Location(error.path)
+        return Diagnostic(error.detail, location, severity, error.tip or "")
     return Diagnostic(error.message, Location(path), severity, error.tip or "")
 
 
