@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...compat.protobuf.elements import Field, Message
 from ...model import Location
 
-__all__ = ["describe", "field_span", "map_field_of"]
+__all__ = ["describe", "field_span", "map_field_of", "message_span"]
 
 
 def describe(field: Field) -> str:
@@ -46,3 +46,12 @@ def field_span(field: Field, *sub: int) -> Location:
         if owner is not None:
             return owner.location
     return field.file.span(field.source_path)
+
+
+def message_span(message: Message, *sub: int) -> Location:
+    """The span of a part of a message, else the message, else (map entries) its map field."""
+    for path in (message.source_path + tuple(sub), message.source_path):
+        if message.file.has_span(path):
+            return message.file.span(path)
+    owner = map_field_of(message)
+    return owner.location if owner is not None else message.location

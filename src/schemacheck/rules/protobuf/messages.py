@@ -17,6 +17,7 @@ from ...compat.protobuf.image import CheckContext, Pair
 from ...model import Location
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
+from ._fieldinfo import message_span
 
 MESSAGE_OPTIONS, NO_STANDARD_DESCRIPTOR_ACCESSOR, FEATURES, JSON_FORMAT = 7, 2, 12, 6
 
@@ -67,7 +68,7 @@ def message_same_required_fields(pair: Pair[Message], ctx: CheckContext) -> Iter
             yield violation(
                 f'Message "{pair.new.full_name}" no longer requires field {number} "{name}": readers on the old '
                 "schema reject messages from writers that omit it.",
-                pair.new.location, pair.old.location,
+                message_span(pair.new), message_span(pair.old),
                 hint="Keep the field required until every reader is on the new schema.",
                 subject=f"{pair.new.full_name}.{name}")
     for field in pair.new.fields():
@@ -81,8 +82,7 @@ def message_same_required_fields(pair: Pair[Message], ctx: CheckContext) -> Iter
 
 
 def _option_or_message(message: Message, *path: int) -> Location:
-    full = message.source_path + path
-    return message.file.span(full) if message.file.has_span(full) else message.location
+    return message_span(message, *path)
 
 
 @rule("MESSAGE_SAME_JSON_FORMAT", format=PROTOBUF, subject="message", categories=("FILE", "PACKAGE", "WIRE_JSON", "CSR"))
