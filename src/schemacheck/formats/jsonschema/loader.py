@@ -27,7 +27,7 @@ from ...errors import ParseError
 from .document import DEFAULT_DIALECT, JsonDocument, dialect_of
 from .positions import JsonPositions, LineMap, YamlPositions
 
-__all__ = ["load_document", "MAX_JSON_BYTES", "MAX_YAML_BYTES", "MAX_DEPTH", "ALIAS_BUDGET", "is_yaml_path"]
+__all__ = ["load_document", "decode_utf8", "MAX_JSON_BYTES", "MAX_YAML_BYTES", "MAX_DEPTH", "ALIAS_BUDGET", "is_yaml_path"]
 
 #: Largest JSON schema file accepted (bytes).
 MAX_JSON_BYTES = 16 * 1024 * 1024

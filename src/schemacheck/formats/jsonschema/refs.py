@@ -17,25 +17,16 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
 from ...errors import SchemacheckError
 from ...model import Location
 from .document import JsonDocument, pointer_join, pointer_parts
+from .ids import LEGACY_DIALECTS, REPO_BASE, IdIndex, build_index, id_keyword, retrieval_uri
 
 __all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle"]
-
-#: The synthetic base URI of the repository root.
-REPO_BASE = "file:///@repo/"
-
-_MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
-                           "dependencies"})
-_DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default", "required", "type", "$comment",
-                            "description", "title", "format", "pattern", "$schema", "$vocabulary"})
-_REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
-
 
 @dataclass(frozen=True, slots=True)
 class ResolvedRef:
@@ -83,69 +74,6 @@ class Unresolved:
         return f"$ref {self.ref!r} was not followed: {self.reason}"
 
 
-@dataclass(slots=True)
-class _Index:
-    """``$id``/anchor tables of one document."""
-
-    base: str  # the document's root base URI (root $id or retrieval URI)
-    ids: dict[str, str] = field(default_factory=dict)  # absolute URI -> pointer
-    id_pointers: dict[str, str] = field(default_factory=dict)  # pointer -> absolute base URI
-    anchors: dict[tuple[str, str], str] = field(default_factory=dict)  # (base URI, name) -> pointer
-
-
-def retrieval_uri(path: str) -> str:
-    """The synthetic URI of a repository file."""
-    return REPO_BASE + path
-
-
-def _id_keyword(doc: JsonDocument) -> str:
-    return "id" if doc.dialect == "draft4" else "$id"
-
-
-def _build_index(doc: JsonDocument) -> _Index:
-    """Walk the document once (iteratively: depth is unbounded here) collecting ids and anchors."""
-    id_kw = _id_keyword(doc)
-    legacy = doc.dialect in ("draft4", "draft6", "draft7")
-    index = _Index(base=retrieval_uri(doc.path))
-    index.ids[index.base] = ""
-    stack: list[tuple[Any, str, str, bool]] = [(doc.data, "", index.base, True)]
-    while stack:
-        node, pointer, base, is_schema = stack.pop()
-        if isinstance(node, list):
-            for i, item in enumerate(node):
-                stack.append((item, pointer_join(pointer, i), base, is_schema))
-            continue
-        if not isinstance(node, dict):
-            continue
-        if not is_schema:  # a name -> schema map
-            for key, value in node.items():
-                stack.append((value, pointer_join(pointer, key), base, True))
-            continue
-        ref_here = legacy and isinstance(node.get("$ref"), str)
-        ident = node.get(id_kw)
-        if isinstance(ident, str) and not ref_here:
-            if ident.startswith("#") and legacy:
-                index.anchors[(base, ident[1:])] = pointer
-            else:
-                new_base, frag = urldefrag(urljoin(base, ident))
-                base = new_base
-                index.ids[base] = pointer
-                index.id_pointers[pointer] = base
-                if pointer == "":
-                    index.base = base
-                if frag and legacy:
-                    index.anchors[(base, frag)] = pointer
-        for kw in ("$anchor", "$dynamicAnchor"):
-            name = node.get(kw)
-            if isinstance(name, str):
-                index.anchors[(base, name)] = pointer
-        for key, value in node.items():
-            if key in _DATA_KEYWORDS or not isinstance(value, (dict, list)):
-                continue
-            stack.append((value, pointer_join(pointer, key), base, key not in _MAP_KEYWORDS))
-    return index
-
-
 class RefResolver:
     """Resolves ``$ref`` values against the documents of one revision.
 
@@ -163,7 +91,7 @@ class RefResolver:
     def __init__(self, load: Callable[[str], JsonDocument], documents: tuple[JsonDocument, ...] = ()) -> None:
         self._load = load
         self._docs: dict[str, JsonDocument | SchemacheckError | None] = {}
-        self._indexes: dict[str, _Index] = {}
+        self._indexes: dict[str, IdIndex] = {}
         self._by_uri: dict[str, tuple[str, str]] = {}  # absolute URI -> (path, pointer)
         self.unresolved: dict[tuple[str, str], Unresolved] = {}
         for doc in documents:
@@ -174,11 +102,11 @@ class RefResolver:
         """Register a loaded document (its ``$id``s become resolvable)."""
         self._docs[doc.path] = doc
 
-    def _index(self, doc: JsonDocument) -> _Index:
+    def _index(self, doc: JsonDocument) -> IdIndex:
         index = self._indexes.get(doc.path)
         if index is None:
             self._docs.setdefault(doc.path, doc)
-            index = self._indexes[doc.path] = _build_index(doc)
+            index = self._indexes[doc.path] = build_index(doc)
             for uri, pointer in index.ids.items():
                 self._by_uri.setdefault(uri, (doc.path, pointer))
         return index
@@ -261,8 +189,8 @@ class RefResolver:
         Returns ``None`` (use the general path) when the pointer does not exist, so that the
         failure is recorded the usual way. No whole-document index is built.
         """
-        id_kw = _id_keyword(doc)
-        legacy = doc.dialect in ("draft4", "draft6", "draft7")
+        id_kw = id_keyword(doc)
+        legacy = doc.dialect in LEGACY_DIALECTS
         resource, current, node = "", "", doc.data
         for token in pointer_parts(base_pointer):
             if isinstance(node, dict):
