@@ -43,7 +43,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[GitRepo, str]:
 @pytest.fixture(scope="session")
 def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env = {**GitRepo.env(), "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
-           "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1", "PIP_NO_BUILD_ISOLATION": "1", "NO_COLOR": "1"}
+           "VIRTUALENV_SYSTEM_SITE_PACKAGES": "1", "NO_COLOR": "1"}
     env.pop("PRE_COMMIT", None)
     if importlib.util.find_spec("schemacheck.formats.protobuf.compiler") is None:
         env["SCHEMACHECK_PROTO_PARSER"] = "protoc"  # until the pure-Python parser lands
