@@ -179,10 +179,12 @@ def _memo(proto: object, compute: Callable[[], Features]) -> Features:
 
 
 def file_features(file: ProtoFile) -> Features:
+    """The edition's defaults overridden by ``option features.… ;`` of the file."""
     return _memo(file.proto, lambda: defaults_for(edition_of(file)).merged(file.proto.options.features))
 
 
 def message_features(message: Message) -> Features:
+    """Features of a message: its own over its enclosing messages' over the file's."""
     def compute() -> Features:
         parent = message_features(message.parent) if message.parent is not None else file_features(message.file)
         return parent.merged(message.proto.options.features)
@@ -191,11 +193,13 @@ def message_features(message: Message) -> Features:
 
 
 def oneof_features(oneof: Oneof) -> Features:
+    """Features of a oneof: its own over its message's (its fields inherit them)."""
     assert oneof.message is not None
     return message_features(oneof.message).merged(oneof.proto.options.features)
 
 
 def enum_features(enum: Enum) -> Features:
+    """Features of an enum: its own over its enclosing messages' over the file's."""
     parent = message_features(enum.parent) if enum.parent is not None else file_features(enum.file)
     return parent.merged(enum.proto.options.features)
 

@@ -97,10 +97,8 @@ def field_same_type(pair: Pair[Field], ctx: CheckContext) -> Iterator[Violation]
     - buf breaking rule `FIELD_SAME_TYPE`.
     """
     old, new = pair.old, pair.new
-    if kind(old) != kind(new):
-        yield _changed(pair, "generated code and payloads no longer match")
-    elif kind(new) in _NAMED and old.proto.type_name != new.proto.type_name:
-        yield _changed(pair, "generated code for it changes type")
+    if kind(old) != kind(new) or (kind(new) in _NAMED and old.proto.type_name != new.proto.type_name):
+        yield _changed(pair, "code generated for it changes type and its callers stop compiling")
 
 
 def _wire_check(pair: Pair[Field], ctx: CheckContext, groups: dict[str, int], consequence: str,
