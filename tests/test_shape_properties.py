@@ -45,10 +45,15 @@ def _compound(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[
         {"type": st.just("object"), "properties": st.dictionaries(NAMES, children, max_size=3)},
         optional={"required": st.lists(NAMES, max_size=2, unique=True),
                   "additionalProperties": st.one_of(st.booleans(), children),
+                  "patternProperties": st.dictionaries(st.sampled_from(["^a", "^b", "c$"]), children, max_size=1),
+                  "dependentRequired": st.dictionaries(NAMES, st.lists(NAMES, max_size=2, unique=True), max_size=1),
+                  "propertyNames": st.sampled_from([{"maxLength": 1}, {"enum": ["a", "b"]}]),
                   "maxProperties": SMALL, "minProperties": SMALL})
     arr = st.fixed_dictionaries({"type": st.just("array")},
-                                optional={"items": children, "prefixItems": st.lists(children, max_size=2),
-                                          "minItems": SMALL, "maxItems": SMALL, "uniqueItems": st.booleans()})
+                                optional={"items": st.one_of(st.booleans(), children),
+                                          "prefixItems": st.lists(children, max_size=2),
+                                          "contains": children, "minItems": SMALL, "maxItems": SMALL,
+                                          "uniqueItems": st.booleans()})
     union = st.builds(lambda kw, bs: {kw: bs}, st.sampled_from(["anyOf", "oneOf", "allOf"]),
                       st.lists(children, min_size=1, max_size=3))
     negation = st.builds(lambda s: {"not": s}, children)

@@ -86,31 +86,34 @@ def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
 
 def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reader: Shape, wbs: list[Shape],
                     rbs: list[Shape]) -> list[Diff]:
-    if engine.direction is not Direction.BACKWARD:
-        return []
+    """A reader ``oneOf`` rejects values matching two branches: flag writer branches that may.
+
+    Each writer branch is assigned one reader branch that reads it (identical ones first). It
+    breaks if it may also match another reader branch, unless the writer is a ``oneOf`` with
+    the same two branches unchanged (those values were already invalid for the writer).
+    """
     if not (isinstance(reader, UnionShape) and reader.one_of and not reader.synthetic):
         return []
-    was_one_of = isinstance(writer, UnionShape) and writer.one_of
-    # Reader branches assigned one to one to old branches they read are "existing"; the rest were added.
-    source: dict[int, Shape] = {}
+    writer_one_of = isinstance(writer, UnionShape) and writer.one_of and not writer.synthetic
+    assigned: dict[int, int] = {}
     for i, wb in enumerate(wbs):
         for j in sorted(range(len(rbs)), key=lambda j: (rbs[j] != wb, j != i)):
-            if j not in source and _same_type(wb, rbs[j]) and engine.reads(wb, rbs[j]):
-                source[j] = wb
+            if j not in assigned.values() and _same_type(wb, rbs[j]) and engine.reads(wb, rbs[j]):
+                assigned[i] = j
                 break
+    unchanged = {j for i, j in assigned.items() if wbs[i] == rbs[j]} if writer_one_of else set()
     out: list[Diff] = []
-    for j, rb in enumerate(rbs):
-        if was_one_of:
-            # An added branch may overlap any existing one; two existing branches only matter when
-            # one of them changed (an unchanged pair overlaps exactly as before).
-            peers = [k for k in source if k != j and (j not in source or (
-                k < j and not (rbs[j] == source[j] and rbs[k] == source[k])))]
-        else:
-            peers = list(range(j))
-        for k in peers:
-            if overlaps(rb, rbs[k]):
-                out += engine.run("COMBINED", old, new, context="overlap", branch=rb, peer=rbs[k])
-                break
+    seen: set[frozenset[int]] = set()
+    for i, j in assigned.items():
+        for k, rb in enumerate(rbs):
+            if k == j or (j in unchanged and k in unchanged) or frozenset((j, k)) in seen or not overlaps(wbs[i], rb):
+                continue
+            seen.add(frozenset((j, k)))
+            if engine.direction is Direction.BACKWARD:
+                out += engine.run("COMBINED", old, new, context="overlap", branch=rb, peer=rbs[j])
+            else:
+                out += engine.run("COMBINED", old, new, context="overlap", branch=wbs[i], peer=rb)
+            break
     return out
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...compat.shape.pair import Issue, ShapePair
+from ...compat.shape.pair import Direction, Issue, ShapePair
 from ...shape.values import describe
-from ._common import BACK, FWD, shape_rule
+from ._common import BACK, BOTH, FWD, shape_rule
 
 
 def _branch(pair: ShapePair) -> str:
@@ -145,19 +145,20 @@ def not_type_narrowed(pair: ShapePair) -> Iterator[Issue]:
                          f"{pair.direction.victims}.")
 
 
-@shape_rule("ONEOF_BRANCHES_OVERLAP", family="COMBINED", breaks=BACK, severity="warning")
+@shape_rule("ONEOF_BRANCHES_OVERLAP", family="COMBINED", breaks=BOTH, severity="warning")
 def oneof_branches_overlap(pair: ShapePair) -> Iterator[Issue]:
-    """A `oneOf` branch was added (or `anyOf` became `oneOf`) that may overlap an existing branch.
+    """Documents of one side may match two branches of the other side's `oneOf`.
 
     ## What it does
-    Flags a new `oneOf` branch that may accept the same values as another branch, judged
-    conservatively (JSON types, enum/const values, length and number ranges, required
-    properties with disjoint values act as discriminators).
+    Flags a `oneOf` whose branches may now both accept the same document: a branch added that
+    overlaps an existing one, `anyOf` turned into `oneOf`, or (FORWARD) new documents that may
+    match two branches of the old `oneOf`. Overlap is judged conservatively (JSON types,
+    enum/const values, length and number ranges, required properties with disjoint values act
+    as discriminators); an overlap both versions already had is not reported.
 
     ## Why is this breaking?
-    `oneOf` requires exactly one match: an old document that matched one branch now matches two
-    and is rejected by readers on the new schema (BACKWARD), although Confluent counts adding a
-    branch as compatible.
+    `oneOf` requires exactly one match: a document that matched one branch now matches two and
+    is rejected, although Confluent counts adding a branch as compatible.
 
     ## Example
     Before: `{"oneOf": [{"type": "string"}]}`. After: `{"oneOf": [{"type": "string"}, {"type": "string", "format": "email"}]}`.
@@ -168,6 +169,12 @@ def oneof_branches_overlap(pair: ShapePair) -> Iterator[Issue]:
     ## Known false positives
     Overlap is decided by a heuristic; branches disjoint for other reasons are still flagged.
     """
-    if pair.context == "overlap" and pair.branch is not None and pair.peer is not None:
+    if pair.context != "overlap" or pair.branch is None or pair.peer is None:
+        return
+    if pair.direction is Direction.BACKWARD:
         yield pair.issue(f"The oneOf branch {pair.branch.origin.display} of {pair.where} may overlap branch "
                          f"{pair.peer.origin.display}; {pair.direction.victims} that match both.", new=pair.branch)
+    else:
+        yield pair.issue(f"Values of {pair.branch.origin.display} may also match branch {pair.peer.origin.display} of "
+                         f"the old oneOf, besides the branch that reads them; {pair.direction.victims} that match both.",
+                         new=pair.branch)
