@@ -97,7 +97,11 @@ def field_same_type(pair: Pair[Field], ctx: CheckContext) -> Iterator[Violation]
     - buf breaking rule `FIELD_SAME_TYPE`.
     """
     old, new = pair.old, pair.new
-    if kind(old) != kind(new) or (kind(new) in _NAMED and old.proto.type_name != new.proto.type_name):
+    kinds = {kind(old), kind(new)}
+    if kinds == {"message", "group"} and old.proto.type_name == new.proto.type_name:
+        yield _changed(pair, "its encoding switched between length-prefixed and delimited, which the other "
+                             "version cannot parse")
+    elif len(kinds) > 1 or (kind(new) in _NAMED and old.proto.type_name != new.proto.type_name):
         yield _changed(pair, "code generated for it changes type and its callers stop compiling")
 
 
