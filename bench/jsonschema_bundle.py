@@ -63,17 +63,25 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
 
 
-def time_cli(repo: Path, runs: int) -> tuple[float, int, str]:
-    times = []
+def time_cli(repo: Path, runs: int) -> tuple[float, float, float, int, str]:
+    """Median wall time, median CPU time (user + system) and peak RSS (MB) of the real CLI."""
+    import resource
+
+    times, cpu = [], []
     proc = None
     env = {**os.environ, "NO_COLOR": "1"}
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "schemacheck", "check", "--base", "main"], cwd=repo,
                               capture_output=True, text=True, env=env)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     assert proc is not None
-    return statistics.median(times), proc.returncode, (proc.stdout + proc.stderr).strip()
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), statistics.median(cpu), peak_mb, proc.returncode, \
+        (proc.stdout + proc.stderr).strip()
 
 
 def time_phases(repo: Path, path: str, base_text: str, target: str) -> dict[str, float]:
@@ -128,10 +136,11 @@ def main() -> int:
     target["properties"]["added_field"] = {"type": "string"}
     target["required"] = sorted(set(target["required"]) | {"added_field"})
     (repo / path).write_text(json.dumps(changed, indent=2) + "\n")
-    median, code, output = time_cli(repo, args.runs)
+    median, cpu, peak_mb, code, output = time_cli(repo, args.runs)
     phases = time_phases(repo, path, base_text, name)
     print(f"bundle: {size / 1e6:.2f} MB, {args.defs} $defs, one change (required property added to {name})")
-    print(f"schemacheck check --base main: median {median:.2f} s over {args.runs} runs (exit {code})")
+    print(f"schemacheck check --base main: median {median:.2f} s wall, {cpu:.2f} s CPU over {args.runs} runs; "
+          f"peak RSS {peak_mb:.0f} MB (exit {code})")
     for name, secs in phases.items():
         print(f"  {name}: {secs:.3f} s")
     print("output (first lines):")
