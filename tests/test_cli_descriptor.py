@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -70,3 +71,21 @@ def test_descriptor_errors(tree: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert "must be inside the current directory" in capsys.readouterr().err
     assert main(["descriptor", "proto/shop/v1/money.proto"]) == 2  # -o is required
     assert not (tree / "out.binpb").exists()
+
+
+def test_descriptor_set_as_the_old_side(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["descriptor", "proto/shop/v1/order.proto", "--root", "proto", "-o", "old.binpb"]) == 0
+    order = tree / "proto/shop/v1/order.proto"
+    order.write_text(ORDER.replace("Money total = 1;", "Money grand_total = 1;"))
+    capsys.readouterr()
+    code, out, _ = main(["proto", "--against", "old.binpb", "--format", "json"]), *capsys.readouterr()
+    found = {(f["rule_id"], f["location"]["path"], f["location"]["line"]) for f in json.loads(out)["findings"]}
+    assert code == 1 and ("FIELD_SAME_NAME", "shop/v1/order.proto", 7) in found
+    (tree / "schemacheck.toml").write_text('[protobuf]\nroots = ["proto"]\n')  # roots from the configuration
+    code, out, _ = main([".", "--against", "old.binpb", "--format", "json"]), *capsys.readouterr()
+    assert code == 1 and any(f["location"]["path"] == "proto/shop/v1/order.proto" for f in json.loads(out)["findings"])
+    order.write_text(ORDER)
+    assert main([".", "--against", "old.binpb"]) == 0
+    (tree / "schemacheck.toml").unlink()
+    code, _, err = main(["proto/shop/v1/order.proto", "--against", "old.binpb"]), *capsys.readouterr()
+    assert code == 2 and "PATH must be the directory" in err

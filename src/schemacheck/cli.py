@@ -124,6 +124,15 @@ def _against_request(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Sna
     if len(args.paths) > 1:
         raise UsageError("with --against, pass one new PATH (a directory or a file)")
     old, new = _plain_side(args.against, cwd), _plain_side(args.paths[0] if args.paths else ".", cwd)
+    from .formats.protobuf.image_input import DescriptorSetSnapshot, looks_like_descriptor_set
+
+    if looks_like_descriptor_set(old):  # a buf image or `protoc -o` output as the old side
+        if not new.is_dir():
+            raise UsageError(f"--against {args.against} is a descriptor set: PATH must be the directory of the .proto files")
+        from .config import load_settings
+
+        roots = load_settings(cwd, Path(args.config) if args.config else None).protobuf.roots or ("",)
+        return DescriptorSetSnapshot(old, roots), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
     if old.is_dir() and new.is_dir():
         return DirectorySnapshot(old, args.against), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
     if old.is_file() and new.is_file():

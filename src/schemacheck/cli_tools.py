@@ -64,9 +64,8 @@ def cmd_descriptor(args: argparse.Namespace) -> int:
     The set holds the given files and everything they import (well-known types included),
     dependencies before dependants, like ``protoc --include_imports --include_source_info``.
     """
-    from google.protobuf import descriptor_pb2
-
     from .formats.protobuf import compile_protos
+    from .formats.protobuf.compiler import descriptor_set
     from .snapshot import DirectorySnapshot
 
     cwd = Path.cwd().resolve()
@@ -78,25 +77,12 @@ def cmd_descriptor(args: argparse.Namespace) -> int:
     result = compile_protos(DirectorySnapshot(cwd), files, roots)
     if result.errors:
         raise result.errors[0]
-    ordered: list[str] = []
-    seen: set[str] = set()
-
-    def visit(name: str) -> None:  # dependencies first; `seen` keeps a (forbidden) cycle finite
-        if name in seen or name not in result.files:
-            return
-        seen.add(name)
-        for dep in result.files[name].descriptor.dependency:
-            visit(dep)
-        ordered.append(name)
-
-    for name in sorted(result.files):
-        visit(name)
-    fds = descriptor_pb2.FileDescriptorSet(file=[result.files[n].descriptor for n in ordered])
+    fds = descriptor_set(result, files)
     try:
         Path(args.output).write_bytes(fds.SerializeToString())
     except OSError as exc:
         raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
-    print(f"wrote {len(ordered)} file descriptor(s) to {args.output}", file=sys.stderr)
+    print(f"wrote {len(fds.file)} file descriptor(s) to {args.output}", file=sys.stderr)
     return 0
 
 
