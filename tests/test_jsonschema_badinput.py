@@ -341,3 +341,18 @@ def test_bad_head_files_through_the_cli(tmp_path: Path, name: str, content: byte
     assert proc.returncode == 2, out[:2000]
     assert where in out and words in out, out[:2000]
     assert "Traceback" not in out and out.count(name) == 1, out[:2000]
+
+
+def test_deepest_accepted_schema_is_compared_without_recursion_trouble(tmp_path: Path) -> None:
+    def nest(leaf: dict) -> dict:
+        schema = leaf
+        for _ in range((MAX_DEPTH - 2) // 2):  # each level is two JSON levels: {"properties": {"a": ...}}
+            schema = {"type": "object", "properties": {"a": schema}}
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    _write(old, {"d.schema.json": json.dumps(nest({"type": "integer"}))})
+    _write(new, {"d.schema.json": json.dumps(nest({"type": "string"}))})
+    result = _check_dirs(old, new)
+    assert result.diagnostics == ()
+    assert [f.rule_id for f in result.findings] == ["TYPE_CHANGED"]
