@@ -19,6 +19,7 @@ from ...compat.protobuf.features import (
     EDITION_2024,
     JAVA_EXTENSION,
     JAVA_UTF8_FIELD,
+    JAVA_VERIFY,
     edition_of,
     feature_name,
     field_features,
@@ -112,7 +113,7 @@ def _cpp_hint(field: Field, was: str) -> str:
 
 def _java_utf8(field: Field) -> str:
     features = field_features(field)
-    if features.java_utf8_validation == 2:  # pb.JavaFeatures.VERIFY, or java_string_check_utf8
+    if features.java_utf8_validation == JAVA_VERIFY:  # (pb.java).utf8_validation, or java_string_check_utf8
         return "VERIFY"
     return feature_name("utf8_validation", features.utf8_validation)
 
