@@ -179,3 +179,28 @@ def test_yaml_comment_directives_and_unparseable_values() -> None:
         (("TYPE_CHANGED",), 2), (("ENUM_ARRAY_NARROWED",), 5), (("7",), 5)]
     assert found[1].covers == (5, 6)
     assert scan_suppressions("bad.json", '{"x-schemacheck-ignore": ') == []
+
+
+def test_renamed_schema_is_compared_with_its_old_self(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from gitrepo import GitRepo
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+              "properties": {f"p{i}": {"type": "string", "description": f"property number {i}"} for i in range(20)}}
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("old/order.schema.json", json.dumps(schema, indent=2))
+    repo.commit("base")
+    repo.run("mv", "old/order.schema.json", "order.schema.json")
+    schema["properties"]["p3"] = {"type": "integer", "description": "property number 3"}
+    repo.write("order.schema.json", json.dumps(schema, indent=2))
+    repo.stage()
+    env = {**repo.env(), "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "check", "--base", "main", "--staged",
+                           "--format", "json", "--select", "ALL"],
+                          cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    findings = json.loads(proc.stdout)["findings"]
+    assert [(f["rule_id"], f["location"]["path"]) for f in findings] == [("TYPE_CHANGED", "order.schema.json")], \
+        proc.stdout + proc.stderr
