@@ -147,6 +147,10 @@ def test_select_ignore_and_fail_on(repo: GitRepo, capsys: pytest.CaptureFixture[
     assert code == 1 and {f["rule_id"] for f in json.loads(out)["findings"]} == {"FIELD_SAME_NAME"}
     code, out, _ = run(capsys, "--base", "main", "--format", "json", "--ignore", "FIELD_SAME_NAME,FIELD_SAME_JSON_NAME")
     assert code == 0 and json.loads(out)["findings"] == []
+    assert run(capsys, "--base", "main", "--select", "WIRE")[0] == 0  # categories: neither rule is WIRE-level
+    assert run(capsys, "--base", "main", "--select", "WIRE", "--select", "WIRE_JSON")[0] == 1
+    code, out, _ = run(capsys, "--base", "main", "--format", "json", "--select", "wire_json", "--ignore", "FIELD_SAME_NAME")
+    assert code == 1 and {f["rule_id"] for f in json.loads(out)["findings"]} == {"FIELD_SAME_JSON_NAME"}
     code, out, err = run(capsys, "--base", "main", "--select", "NO_SUCH_RULE")
     assert code == 2 and "NO_SUCH_RULE" in err and "Traceback" not in err
 
