@@ -357,3 +357,18 @@ def test_without_git_on_path(repo: GitRepo) -> None:
                           text=True, env={**os.environ, "PATH": str(repo.root / "no-such-dir")})
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("schemacheck: error: cannot run git") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("FIELD_SAME_NAM = 'warning'", "unknown rule or category 'FIELD_SAME_NAM'"),
+    ("WIRE_JSON = 'warning'", "severity.WIRE_JSON is a category"),
+])
+def test_severity_keys_must_be_rule_ids(table: str, message: str, repo: GitRepo,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    _rename(repo)
+    repo.write("schemacheck.toml", f"[severity]\n{table}\n")
+    code, _, err = run(capsys, "--base", "main")
+    assert code == 2 and message in err and "schemacheck.toml" in err
+    repo.write("schemacheck.toml", "[severity]\nFIELD_SAME_NAME = 'warning'\nFIELD_SAME_JSON_NAME = 'info'\n")
+    assert run(capsys, "--base", "main")[0] == 0  # both demoted below --fail-on error
+    assert run(capsys, "--base", "main", "--fail-on", "warning")[0] == 1

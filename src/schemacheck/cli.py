@@ -244,6 +244,24 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
     return EXIT_CLEAN
 
 
+def _check_severity_keys(settings: Settings) -> None:
+    """Every key of ``[severity]`` must be a rule ID (an alias or a category would silently do nothing)."""
+    from .errors import ConfigError
+    from .registry import load_rules
+
+    registry = load_rules()
+    source = settings.source or "the configuration"
+    for key in settings.severity:
+        if key.upper() in registry.rules:
+            continue
+        spec = registry.get(key)
+        if spec is not None:
+            raise ConfigError(f"{source}: severity.{key} names an alias; use the rule ID {spec.id}")
+        registry.expand([key], source=source)  # raises, naming the nearest IDs, when unknown
+        raise ConfigError(f"{source}: severity.{key} is a category; severity overrides take rule IDs",
+                          tip="`schemacheck rules` lists the rule IDs of each category.")
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from .model import Severity
 
@@ -257,6 +275,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if status is not None:
             return status
     settings = _apply_overrides(_load_settings(args, head, root, in_git), args)
+    if settings.severity:
+        _check_severity_keys(settings)
     if extra.get("changed") == frozenset():
         if settings.select or settings.ignore:  # still reject a misspelt rule ID
             from .registry import load_rules
