@@ -204,3 +204,18 @@ def test_renamed_schema_is_compared_with_its_old_self(tmp_path: Path) -> None:
     findings = json.loads(proc.stdout)["findings"]
     assert [(f["rule_id"], f["location"]["path"]) for f in findings] == [("TYPE_CHANGED", "order.schema.json")], \
         proc.stdout + proc.stderr
+
+
+def test_changed_definition_is_compared_even_when_the_root_does_not_reach_it(tmp_path: Path) -> None:
+    bundle = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$defs": {"Money": {"type": "object", "properties": {"cents": {"type": "integer"}}},
+                        "Name": {"type": "string", "maxLength": 50}},
+              "$ref": "#/$defs/Name"}
+    changed = json.loads(json.dumps(bundle))
+    changed["$defs"]["Money"]["properties"]["cents"]["type"] = "string"
+    changed["$defs"]["Name"]["maxLength"] = 10
+    result = _run(tmp_path, {"b.schema.json": json.dumps(bundle, indent=2)},
+                  {"b.schema.json": json.dumps(changed, indent=2)}, Settings())
+    # Money is unreachable from the root but still checked; Name (reachable) is reported once, not twice
+    assert sorted((f.rule_id, f.location.line) for f in result.findings) == [("MAX_LENGTH_DECREASED", 14),
+                                                                             ("TYPE_CHANGED", 8)]

@@ -10,6 +10,9 @@ and diagnostics:
   diagnostic (exit 2) and is not compared; a broken base file is a warning and is skipped;
 - each unresolved ``$ref`` of a compared head file (remote, outside the repository, missing,
   a ``$ref``-only cycle) is one warning diagnostic; the engine treats that node as unknown;
+- besides the root, each top-level ``$defs``/``definitions`` entry whose text changed is
+  compared as a root of its own (a bundle's definitions are its API even when the root does
+  not reach them);
 - an unchanged file that references a changed one (found by the changed file's name in its
   text, transitively) is compared too: its effective schema changed; findings reached through
   several files are reported once;
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
     from ...config import JsonSchemaSettings, Settings
     from ...formats.jsonschema.refs import RefResolver
 
-__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
+__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "changed_definitions", "DELETE_RULE"]
 
 #: Rule reported for a deleted schema file (declared by the JSON Schema rules, if at all).
 DELETE_RULE = "SCHEMA_FILE_NO_DELETE"
@@ -114,7 +117,8 @@ class JsonSchemaChecker:
             old_doc, new_doc = old_refs.document(path), new_refs.document(path)
             if isinstance(old_doc, JsonDocument) and isinstance(new_doc, JsonDocument):
                 mode, policy = mode_and_policy(path, settings.jsonschema)
-                findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics))
+                findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics,
+                                              definitions=False))
         renamed_from = set(job.renames)
         for path in sorted(p for p in job.changed if p in base_set and p not in head_set and p not in renamed_from):
             checked += 1
@@ -160,16 +164,59 @@ class JsonSchemaChecker:
 
     @staticmethod
     def _compare(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: RefResolver, new_refs: RefResolver,
-                 mode: str, policy: str, job: FormatJob, diagnostics: list[Diagnostic]) -> list[Finding]:
+                 mode: str, policy: str, job: FormatJob, diagnostics: list[Diagnostic],
+                 definitions: bool = True) -> list[Finding]:
         from ..shape.jsonschema_pair import compare_documents
 
         try:
-            return list(compare_documents(old_doc, new_doc, old_refs, new_refs, mode=mode, policy=policy,
-                                          selected=job.selected))
+            found = list(compare_documents(old_doc, new_doc, old_refs, new_refs, mode=mode, policy=policy,
+                                           selected=job.selected))
+            if definitions:
+                found.extend(_definition_findings(old_doc, new_doc, old_refs, new_refs, mode, policy, job.selected))
+            return found
         except RecursionError:
             diagnostics.append(Diagnostic("schema is nested or recursive beyond what can be compared; "
                                           "it was not checked", Location(new_doc.path, 1, 1, 1, 1)))
             return []
+
+
+def changed_definitions(old_doc: JsonDocument, new_doc: JsonDocument) -> list[str]:
+    """Pointers of top-level ``$defs``/``definitions`` entries present in both versions whose text differs."""
+    from ...formats.jsonschema.document import pointer_join
+
+    out: list[str] = []
+    if not isinstance(old_doc.data, dict) or not isinstance(new_doc.data, dict):
+        return out
+    for keyword in ("$defs", "definitions"):
+        before, after = old_doc.data.get(keyword), new_doc.data.get(keyword)
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            continue
+        out.extend(pointer_join("", keyword, name) for name, schema in after.items()
+                   if name in before and before[name] != schema)
+    return out
+
+
+def _definition_findings(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: RefResolver, new_refs: RefResolver,
+                         mode: str, policy: str, selected: frozenset[str]) -> list[Finding]:
+    """Compare each changed definition as a root of its own.
+
+    A bundle's definitions are its API (other files and repositories refer to
+    ``bundle.json#/$defs/Name``), so a change in one must be found even when the root schema
+    does not reach it. Definitions the root reaches give the same findings twice; the checker
+    drops the repeats.
+    """
+    pointers = changed_definitions(old_doc, new_doc)
+    if not pointers:
+        return []
+    from ...formats.jsonschema.to_shape import ShapeBuilder
+    from ..shape.jsonschema_pair import compare_shapes, diffs_to_findings
+
+    old_builder, new_builder = ShapeBuilder(old_refs), ShapeBuilder(new_refs)
+    diffs = []
+    for pointer in pointers:
+        diffs.extend(compare_shapes(old_builder.build(old_doc, pointer), new_builder.build(new_doc, pointer),
+                                    mode=mode, policy=policy))
+    return diffs_to_findings(diffs, selected)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
