@@ -139,7 +139,8 @@ def _file(draw, index: int, taken: set[str]) -> ProtoFile:
     syntax = draw(st.sampled_from(("proto2", "proto3", "editions")))
     package = draw(st.sampled_from(("shop.v1", "billing.v1", "shop.v1beta1")))
     file = ProtoFile(f"{package.replace('.', '/')}/file{index}.proto", syntax, package)
-    for name in draw(st.lists(st.sampled_from([n for n in ENUM_NAMES if n not in taken]), max_size=2, unique=True)):
+    free_enums = [n for n in ENUM_NAMES if n not in taken]
+    for name in draw(st.lists(st.sampled_from(free_enums), max_size=2, unique=True)) if free_enums else ():
         taken.add(name)
         prefix = _snake_upper(name)
         words = draw(st.lists(st.sampled_from(VALUE_WORDS[1:]), min_size=1, max_size=4, unique=True))
@@ -158,8 +159,9 @@ def _file(draw, index: int, taken: set[str]) -> ProtoFile:
             oneof = draw(st.sampled_from(ONEOF_NAMES))
             for f in singles[:2]:
                 f.oneof, f.label = oneof, ""
-    if draw(st.booleans()):
-        name = draw(st.sampled_from([n for n in SERVICE_NAMES if n not in taken]))
+    free_services = [n for n in SERVICE_NAMES if n not in taken]
+    if free_services and draw(st.booleans()):
+        name = draw(st.sampled_from(free_services))
         taken.add(name)
         methods = draw(st.lists(st.sampled_from(METHOD_NAMES), min_size=1, max_size=3, unique=True))
         file.services.append(Service(name, [Method(m, draw(st.sampled_from(msg_names)), draw(st.sampled_from(msg_names)),
