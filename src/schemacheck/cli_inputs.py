@@ -1,0 +1,137 @@
+"""The ``check`` command's inputs: which two sides to compare, and with which settings.
+
+Maintainers: ``cli.py`` calls :func:`git_sides` (``--base``/``--head``/``--staged``/
+``--pre-push``/the default) or :func:`against_sides` (``NEW --against OLD``, outside git,
+including a descriptor set as the old side), then :func:`load_check_settings` (the
+configuration file of the new side, with the command line on top). Each returns plain values
+and raises :class:`~schemacheck.errors.SchemacheckError`; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .snapshot import Snapshot
+
+__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "load_check_settings", "check_severity_keys"]
+
+def split_ids(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
+
+
+def _apply_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
+    update: dict[str, Any] = {}
+    if args.select:
+        update["select"] = split_ids(args.select)
+    if args.ignore:
+        update["ignore"] = split_ids(args.ignore)
+    if args.fail_on:
+        update["fail_on"] = args.fail_on
+    if (args.select or args.ignore) and settings.source:
+        update["source"] = f"the command line (config: {settings.source})"
+    return settings.model_copy(update=update) if update else settings
+
+
+def _plain_side(raw: str, cwd: Path) -> Path:
+    path = cwd / raw
+    if not path.exists():
+        raise UsageError(f"{raw}: no such file or directory")
+    return path
+
+
+def against_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
+    from .snapshot import DirectorySnapshot, SingleFileSnapshot
+
+    if args.base or args.head or args.staged:
+        raise UsageError("--against compares two paths; it cannot be combined with --base, --head or --staged")
+    if len(args.paths) > 1:
+        raise UsageError("with --against, pass one new PATH (a directory or a file)")
+    old, new = _plain_side(args.against, cwd), _plain_side(args.paths[0] if args.paths else ".", cwd)
+    from .formats.protobuf.image_input import DescriptorSetSnapshot, looks_like_descriptor_set
+
+    if looks_like_descriptor_set(old):  # a buf image or `protoc -o` output as the old side
+        if not new.is_dir():
+            raise UsageError(f"--against {args.against} is a descriptor set: PATH must be the directory of the .proto files")
+        from .config import load_settings
+
+        roots = load_settings(cwd, Path(args.config) if args.config else None).protobuf.roots or ("",)
+        return DescriptorSetSnapshot(old, roots), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
+    if old.is_dir() and new.is_dir():
+        return DirectorySnapshot(old, args.against), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
+    if old.is_file() and new.is_file():
+        return (SingleFileSnapshot(old, new.name, args.against),
+                SingleFileSnapshot(new, new.name, str(args.paths[0])), {}, new.parent)
+    raise UsageError("--against and PATH must both be directories or both be files")
+
+
+def pre_push_refs(args: argparse.Namespace) -> bool:
+    """Fill ``--base``/``--head`` from pre-commit's pre-push variables; False when there is nothing to compare."""
+    if args.base or args.head or args.staged or args.against:
+        raise UsageError("--pre-push takes its revisions from pre-commit; drop --base, --head, --staged and --against")
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if not (from_ref and to_ref):
+        return False
+    args.base, args.head = from_ref, to_ref
+    return True
+
+
+def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
+    from .revisions import GitRepository, compare, repo_paths
+
+    repo = GitRepository(cwd)
+    limit_to = repo_paths(repo, args.paths, cwd)
+    comparison = compare(repo, base=args.base, head=args.head, staged=args.staged)
+    extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to}
+    return comparison.base, comparison.head, extra, repo.root
+
+
+def _load_file_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:
+    from .config import load_settings, load_settings_from
+
+    if args.config:
+        return load_settings(root, Path(args.config))
+    if not in_git:
+        return load_settings(Path.cwd())
+    from .revisions import WorkTreeSnapshot
+
+    if isinstance(head, WorkTreeSnapshot):
+        return load_settings(root)  # straight from disk: no need to list the whole tree
+
+    def read(name: str) -> bytes | None:
+        return head.read(name) if head.exists(name) else None
+
+    return load_settings_from(read, f"{head.label}:")
+
+
+def check_severity_keys(settings: Settings) -> None:
+    """Every key of ``[severity]`` must be a rule ID (an alias or a category would silently do nothing)."""
+    from .errors import ConfigError
+    from .registry import load_rules
+
+    registry = load_rules()
+    source = settings.source or "the configuration"
+    for key in settings.severity:
+        if key.upper() in registry.rules:
+            continue
+        spec = registry.get(key)
+        if spec is not None:
+            raise ConfigError(f"{source}: severity.{key} names an alias; use the rule ID {spec.id}")
+        registry.expand([key], source=source)  # raises, naming the nearest IDs, when unknown
+        raise ConfigError(f"{source}: severity.{key} is a category; severity overrides take rule IDs",
+                          tip="`schemacheck rules` lists the rule IDs of each category.")
+
+
+def load_check_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:
+    """The configuration of the new side with the command line on top, severity keys checked."""
+    settings = _apply_overrides(_load_file_settings(args, head, root, in_git), args)
+    if settings.severity:
+        check_severity_keys(settings)
+    return settings
