@@ -11,6 +11,7 @@ blob ids of itself and everything it imports, so a second compile of unchanged f
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from .lexer import tokenize
 from .linker import register, resolve
 from .options import interpret_options
 from .parser import ParsedFile, parse
-from .sourceinfo import source_code_info
+from .sourceinfo import source_code_info_bytes
 from .symbols import SymbolTable
 from .validate import validate
 
@@ -178,7 +179,7 @@ class _Compilation:
         resolve(pf, self.table, visible)
         paths, stripped = interpret_options(pf, self.table, visible, lambda: self.pool_for(pf))
         validate(pf)
-        fd.source_code_info.CopyFrom(source_code_info(pf.locs, paths, stripped))
+        fd.source_code_info.MergeFromString(source_code_info_bytes(pf.locs, paths, stripped))
         pf.locs = []
         pf.refs = []
         pf.options = []
@@ -257,15 +258,23 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
     comp = _Compilation(snapshot, roots)
     errors: list[ParseError] = []
     seen_errors: set[str] = set()
-    for target in paths:
-        name = import_name(target, comp.roots)
-        try:
-            comp.build(name, target)
-        except _Failed as failed:
-            root = failed.error
-            if str(root) not in seen_errors:
-                seen_errors.add(str(root))
-                errors.append(root)
+    # The parser allocates many small lists that are never cyclic; pausing the cyclic
+    # garbage collector while compiling roughly halves the time on large trees.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for target in paths:
+            name = import_name(target, comp.roots)
+            try:
+                comp.build(name, target)
+            except _Failed as failed:
+                root = failed.error
+                if str(root) not in seen_errors:
+                    seen_errors.add(str(root))
+                    errors.append(root)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     files: dict[str, CompiledFile] = {}
     for name, (pf, _key) in comp.done.items():
         files[name] = CompiledFile(pf.path, name, pf.fd)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from google.protobuf import descriptor_pb2 as d
 
-__all__ = ["source_code_info"]
+__all__ = ["source_code_info", "source_code_info_bytes"]
 
 
 def _rewrite(locs: list[list], paths: dict[tuple[int, ...], tuple[int, ...]]) -> list[list]:
@@ -33,6 +33,64 @@ def _rewrite(locs: list[list], paths: dict[tuple[int, ...], tuple[int, ...]]) ->
     return out
 
 
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        bits = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(bits | 0x80)
+        else:
+            out.append(bits)
+            return bytes(out)
+
+
+_V = [_varint(i) for i in range(1 << 14)]
+
+
+def _v(value: int) -> bytes:
+    return _V[value] if value < 16384 else _varint(value)
+
+
+def _string(tag: bytes, text: str) -> bytes:
+    data = text.encode("utf-8")
+    return tag + _v(len(data)) + data
+
+
+def source_code_info_bytes(locs: list[list], paths: dict[tuple[int, ...], tuple[int, ...]],
+                           stripped: list[tuple[int, ...]]) -> bytes:
+    """The serialized ``SourceCodeInfo`` (same content as :func:`source_code_info`).
+
+    Encoding by hand and parsing once in C is several times faster than building
+    hundreds of location messages one by one.
+    """
+    locs = _rewrite(locs, paths)
+    if stripped:
+        prefixes = set(stripped)
+        lengths = sorted({len(p) for p in prefixes})
+        locs = [loc for loc in locs if not any(loc[0][:n] in prefixes for n in lengths)]
+    out = []
+    join = b"".join
+    table = _V
+    for path, span, leading, trailing, detached in locs:
+        try:
+            p = join([table[x] for x in path])
+            sp = join([table[x] for x in span])
+        except IndexError:
+            p = join(map(_v, path))
+            sp = join(map(_v, span))
+        body = b"\x0a" + table[len(p)] + p + b"\x12" + _v(len(sp)) + sp if p else b"\x12" + _v(len(sp)) + sp
+        if leading:
+            body += _string(b"\x1a", leading)
+        if trailing:
+            body += _string(b"\x22", trailing)
+        if detached:
+            for text in detached:
+                body += _string(b"\x32", text)
+        out.append(b"\x0a" + _v(len(body)) + body)
+    return join(out)
+
+
 def source_code_info(locs: list[list], paths: dict[tuple[int, ...], tuple[int, ...]],
                      stripped: list[tuple[int, ...]]) -> d.SourceCodeInfo:
     """Build the ``SourceCodeInfo`` message.
@@ -42,19 +100,4 @@ def source_code_info(locs: list[list], paths: dict[tuple[int, ...], tuple[int, .
         paths: Interpreted option paths (statement path -> option field path).
         stripped: Paths of options removed for source retention (prefixes to drop).
     """
-    locs = _rewrite(locs, paths)
-    if stripped:
-        prefixes = set(stripped)
-        lengths = sorted({len(p) for p in prefixes})
-        locs = [loc for loc in locs if not any(loc[0][:n] in prefixes for n in lengths)]
-    info = d.SourceCodeInfo()
-    add = info.location.add
-    for path, span, leading, trailing, detached in locs:
-        loc = add(path=path, span=span)
-        if leading:
-            loc.leading_comments = leading
-        if trailing:
-            loc.trailing_comments = trailing
-        if detached:
-            loc.leading_detached_comments.extend(detached)
-    return info
+    return d.SourceCodeInfo.FromString(source_code_info_bytes(locs, paths, stripped))
