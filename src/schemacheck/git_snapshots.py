@@ -73,7 +73,7 @@ class GitRepository:
 
         try:
             status, out, err = self.repo.git.execute(
-                ["git", "-c", "core.quotepath=off", *args], with_extended_output=True,
+                [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "-c", "core.quotepath=off", *args], with_extended_output=True,
                 strip_newline_in_stdout=False, env={"GIT_OPTIONAL_LOCKS": "0"})
         except git.GitCommandError as exc:
             status, out, err = exc.status, str(exc.stdout or ""), str(exc.stderr or "")
