@@ -289,3 +289,43 @@ def test_use_buf_yaml_false_ignores_it(tmp_path: Path) -> None:
     assert {(f.rule_id, f.path) for f in result.findings} == {
         ("FIELD_SAME_NAME", "proto/shop/v1/order.proto"), ("FIELD_SAME_NAME", "proto/legacy/invoice.proto"),
         ("FIELD_SAME_NAME", "proto/shop/v1alpha1/draft.proto")}
+
+
+# ---------------------------------------------------------------- whole tool, real git repository
+
+
+def test_cli_in_a_git_repo_matches_buf_except_the_inline_suppression(tmp_path: Path) -> None:
+    """``schemacheck --base main`` honours the repository's buf.yaml like ``buf breaking --against .git``;
+    the one finding buf has and we do not is the one suppressed inline (buf has no suppressions)."""
+    import json
+    import subprocess
+    import sys
+
+    from bufrun import Key
+    from gitrepo import GitRepo
+
+    buf = require(buf_path(), "buf")
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\nbreaking:\n  use: [FILE]\n  ignore: [proto/legacy]\n")
+    repo.write("proto/shop/v1/order.proto", 'syntax = "proto3";\npackage shop.v1;\n\nmessage Order {\n'
+                                            "  string id = 1;\n  string note = 2;\n  int64 total = 3;\n}\n")
+    repo.write("proto/legacy/old.proto", 'syntax = "proto3";\npackage legacy;\n\nmessage Old { string id = 1; }\n')
+    repo.commit("base")
+    repo.branch("feature")
+    repo.write("proto/shop/v1/order.proto", 'syntax = "proto3";\npackage shop.v1;\n\n'
+                                            "// schemacheck:ignore FIELD_NO_DELETE -- notes moved to OrderNote (PAY-9)\n"
+                                            "message Order {\n  string id = 1;\n  int64 total_cents = 3;\n}\n")
+    repo.delete("proto/legacy/old.proto")
+    repo.commit("head")
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main", "--format", "json"],
+                          cwd=repo.root, capture_output=True, text=True, env=repo.env(), timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    ours = {Key(f["rule_id"], f["location"]["path"], f["location"]["line"], f["location"]["column"])
+            for f in report["findings"]}
+    theirs = subprocess.run([buf, "breaking", "--against", ".git#branch=main", "--error-format", "json"],
+                            cwd=repo.root, capture_output=True, text=True, timeout=120)
+    buf_keys = {Key(i["type"], i["path"], i["start_line"], i["start_column"])
+                for i in map(json.loads, theirs.stdout.splitlines()) if i["type"] in REGISTRY.rules}
+    assert buf_keys - ours == {Key("FIELD_NO_DELETE", "proto/shop/v1/order.proto", 5, 1)}
+    assert ours <= buf_keys and ours
