@@ -219,3 +219,15 @@ def test_changed_definition_is_compared_even_when_the_root_does_not_reach_it(tmp
     # Money is unreachable from the root but still checked; Name (reachable) is reported once, not twice
     assert sorted((f.rule_id, f.location.line) for f in result.findings) == [("MAX_LENGTH_DECREASED", 14),
                                                                              ("TYPE_CHANGED", 8)]
+
+
+def test_reachable_definitions_follow_local_refs_transitively() -> None:
+    from schemacheck.compat.jsonschema.checker import reachable_definitions
+    from schemacheck.formats.jsonschema import load_document
+
+    doc = load_document("r.json", json.dumps({
+        "properties": {"a": {"$ref": "#/$defs/A"}, "x": {"$ref": "other.json#/$defs/Z"}},
+        "$defs": {"A": {"items": {"$ref": "#/definitions/B"}}, "C": {"$ref": "#/$defs/A"}},
+        "definitions": {"B": {"$ref": "#/$defs/A"}, "D": {"type": "string"}},
+    }).encode())
+    assert reachable_definitions(doc) == {"/$defs/A", "/definitions/B"}

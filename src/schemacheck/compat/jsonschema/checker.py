@@ -10,9 +10,9 @@ and diagnostics:
   diagnostic (exit 2) and is not compared; a broken base file is a warning and is skipped;
 - each unresolved ``$ref`` of a compared head file (remote, outside the repository, missing,
   a ``$ref``-only cycle) is one warning diagnostic; the engine treats that node as unknown;
-- besides the root, each top-level ``$defs``/``definitions`` entry whose text changed is
-  compared as a root of its own (a bundle's definitions are its API even when the root does
-  not reach them);
+- besides the root, each top-level ``$defs``/``definitions`` entry whose text changed and that
+  the root does not reach is compared as a root of its own (a bundle's definitions are its
+  API even when the root does not use them);
 - an unchanged file that references a changed one (found by the changed file's name in its
   text, transitively) is compared too: its effective schema changed; findings reached through
   several files are reported once;
@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from ...config import JsonSchemaSettings, Settings
     from ...formats.jsonschema.refs import RefResolver
 
-__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "changed_definitions", "DELETE_RULE"]
+__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "changed_definitions",
+           "reachable_definitions", "DELETE_RULE"]
 
 #: Rule reported for a deleted schema file (declared by the JSON Schema rules, if at all).
 DELETE_RULE = "SCHEMA_FILE_NO_DELETE"
@@ -196,16 +197,55 @@ def changed_definitions(old_doc: JsonDocument, new_doc: JsonDocument) -> list[st
     return out
 
 
+def reachable_definitions(doc: JsonDocument) -> set[str]:
+    """Pointers of the top-level definitions the root schema reaches through local ``$ref``s.
+
+    The root comparison already covers these, so they need no comparison of their own.
+    """
+    from urllib.parse import unquote
+
+    from ...formats.jsonschema.document import pointer_join, pointer_parts
+
+    data = doc.data
+    if not isinstance(data, dict):
+        return set()
+    reached: set[str] = set()
+    stack: list[object] = [v for k, v in data.items() if k not in ("$defs", "definitions")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            try:
+                parts = pointer_parts(unquote(ref[1:]))
+            except ValueError:
+                parts = ()
+            if len(parts) >= 2 and parts[0] in ("$defs", "definitions"):
+                pointer = pointer_join("", parts[0], parts[1])
+                if pointer not in reached:
+                    reached.add(pointer)
+                    stack.append(doc.get(pointer))
+        stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return reached
+
+
 def _definition_findings(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: RefResolver, new_refs: RefResolver,
                          mode: str, policy: str, selected: frozenset[str]) -> list[Finding]:
     """Compare each changed definition as a root of its own.
 
     A bundle's definitions are its API (other files and repositories refer to
     ``bundle.json#/$defs/Name``), so a change in one must be found even when the root schema
-    does not reach it. Definitions the root reaches give the same findings twice; the checker
-    drops the repeats.
+    does not reach it. Definitions the root reaches (in both versions) are skipped: the root
+    comparison already covered them; any repeat that remains is dropped by the checker.
     """
     pointers = changed_definitions(old_doc, new_doc)
+    if pointers:
+        covered = reachable_definitions(old_doc) & reachable_definitions(new_doc)
+        pointers = [p for p in pointers if p not in covered]
     if not pointers:
         return []
     from ...formats.jsonschema.to_shape import ShapeBuilder
