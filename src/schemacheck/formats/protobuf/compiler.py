@@ -12,6 +12,7 @@ blob ids of itself and everything it imports, so a second compile of unchanged f
 from __future__ import annotations
 
 import gc
+import sys
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -131,6 +132,15 @@ class _Compilation:
             raise _Failed(exc) from None
         except _Failed:
             raise
+        except RecursionError:
+            exc = ParseError(path, 0, 0, "nesting or import chain too deep to compile")
+            self.failed[name] = exc
+            raise _Failed(exc) from None
+        except Exception as exc:  # a bug here must not become a traceback for the user
+            err = ParseError(path, 0, 0, f"internal error in the protobuf compiler: {type(exc).__name__}: {exc}",
+                             "set SCHEMACHECK_PROTO_PARSER=protoc to use protoc instead, and report this")
+            self.failed[name] = err
+            raise _Failed(err) from None
         finally:
             self.building.pop()
         self.done[name] = (pf, key)
@@ -262,6 +272,8 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
     # garbage collector while compiling roughly halves the time on large trees.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20000))
     try:
         for target in paths:
             name = import_name(target, comp.roots)
@@ -273,6 +285,7 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
                     seen_errors.add(str(root))
                     errors.append(root)
     finally:
+        sys.setrecursionlimit(limit)
         if gc_was_enabled:
             gc.enable()
     files: dict[str, CompiledFile] = {}

@@ -91,6 +91,9 @@ class _Parser:
         self.tk = tokens
         self.kind = tokens.kind
         self.text = tokens.text
+        self.lines = tokens.line
+        self.cols = tokens.col
+        self.ends = tokens.end
         self.path = path
         self.i = 0
         self.locs: list[list] = []
@@ -111,11 +114,13 @@ class _Parser:
     def found(self) -> str:
         return "end of file" if self.kind[self.i] == END else repr(self.text[self.i])
 
+    # String tokens keep their quotes, so comparing the text alone never confuses a
+    # keyword or symbol with a string literal.
     def at(self, text: str) -> bool:
-        return self.text[self.i] == text and self.kind[self.i] != STRING
+        return self.text[self.i] == text
 
     def try_consume(self, text: str) -> bool:
-        if self.text[self.i] == text and self.kind[self.i] != STRING:
+        if self.text[self.i] == text:
             self.i += 1
             return True
         return False
@@ -166,7 +171,8 @@ class _Parser:
 
     # -- locations -----------------------------------------------------------------------
     def _loc(self, path: tuple[int, ...]) -> list:
-        loc = [path, [self.tk.line[self.i], self.tk.col[self.i]], "", "", None]
+        i = self.i
+        loc = [path, [self.lines[i], self.cols[i]], "", "", None]
         self.locs.append(loc)
         return loc
 
@@ -177,7 +183,7 @@ class _Parser:
             if j < 0:
                 line, end = 0, 0
             else:
-                line, end = self.tk.line[j], self.tk.end[j]
+                line, end = self.lines[j], self.ends[j]
             if line != span[0]:
                 span.append(line)
             span.append(end)
@@ -199,11 +205,12 @@ class _Parser:
             raise self.error(f"expected '{text}'{what}, found {self.found()}")
 
     def try_end_decl(self, text: str, loc: list | None) -> bool:
-        if not self.at(text):
+        i = self.i
+        if self.text[i] != text:
             return False
-        self.i += 1
+        self.i = i + 1
         pre = self.tk.pre
-        if pre[self.i - 1] == pre[self.i]:
+        if pre[i] == pre[i + 1]:
             trailing, detached, leading = "", [], ""
         else:
             trailing, detached, leading = self._comments(False)
@@ -462,6 +469,7 @@ class _Parser:
         tloc = self._loc(path)
         type_tok = self.i
         is_map = False
+        typ = None
         key = value = None
         if self.at("map") and self.text[self.i + 1] == "<":
             is_map = True
@@ -499,13 +507,14 @@ class _Parser:
         nloc = self._loc(path + (1,))
         fld.name = self.ident("a field name")
         self._end(nloc)
-        self.consume("=", f" after field name '{fld.name}'")
+        if not self.try_consume("="):
+            raise self.error(f"expected '=' after field name '{fld.name}', found {self.found()}")
         num_loc = self._loc(path + (3,))
         fld.number = self.integer("a field number")
         self._end(num_loc)
         if self.at("["):
             self.field_options(fld, loc, scope)
-        if fld.HasField("type") and fld.type == F.TYPE_GROUP:
+        if typ == F.TYPE_GROUP:
             gloc = self._loc(parent_path)
             gloc[1][0], gloc[1][1] = loc[1][0], loc[1][1]
             gloc[0] = parent_path + (nested_no, len(nested))
@@ -528,8 +537,9 @@ class _Parser:
                                type_scope + (group.name,))
             self._end(gloc)
         else:
-            self.end_decl(";", loc, " after field number" if not self.text[self.i - 1] == "]"
-                          else " after field options")
+            if not self.try_end_decl(";", loc):
+                raise self.error("expected ';' after field " + ("options" if self.text[self.i - 1] == "]"
+                                                                else "number") + f", found {self.found()}")
         if is_map:
             self.map_entry(fld, nested, key, value, type_scope)
 
@@ -925,7 +935,8 @@ class _Parser:
         nloc = self._loc(loc[0] + (1,))
         value.name = self.ident("an enum constant name")
         self._end(nloc)
-        self.consume("=", f" after enum constant name '{value.name}'")
+        if not self.try_consume("="):
+            raise self.error(f"expected '=' after enum constant name '{value.name}', found {self.found()}")
         num = self._loc(loc[0] + (2,))
         value.number = self.signed("an integer")
         self._end(num)
