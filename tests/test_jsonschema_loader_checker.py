@@ -231,3 +231,14 @@ def test_reachable_definitions_follow_local_refs_transitively() -> None:
         "definitions": {"B": {"$ref": "#/$defs/A"}, "D": {"type": "string"}},
     }).encode())
     assert reachable_definitions(doc) == {"/$defs/A", "/definitions/B"}
+
+
+def test_large_new_file_is_not_metaschema_validated_but_says_so(tmp_path: Path) -> None:
+    from schemacheck.formats.jsonschema.metaschema import FULL_VALIDATION_BYTES
+
+    defs = {f"D{i}": {"type": "object", "description": "x" * 200} for i in range(FULL_VALIDATION_BYTES // 200)}
+    big = json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs})
+    assert len(big) > FULL_VALIDATION_BYTES
+    result = _run(tmp_path, {}, {"big.schema.json": big}, Settings())
+    assert [(d.severity, d.location.path) for d in result.diagnostics] == [(Severity.INFO, "big.schema.json")]
+    assert "not validated against its metaschema" in result.diagnostics[0].message
