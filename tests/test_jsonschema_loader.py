@@ -369,3 +369,8 @@ def test_yaml_scalar_spans_hold_their_text(data, flow) -> None:
         loc = doc.value_location(pointer)
         assert loc.line == loc.end_line, (pointer, text)
         assert yaml.safe_load(lines[loc.line - 1][loc.column - 1:loc.end_column - 1]) == value
+
+
+def test_yaml_scalars_follow_the_yaml_1_2_core_schema() -> None:
+    doc = _load("s.yaml", "enum: [yes, no, on, off, true, False, 010, 0x1F, 1.5, 1e3, ~, '', 1:30, 1_000]\n")
+    assert doc.data["enum"] == ["yes", "no", "on", "off", True, False, 10, 31, 1.5, 1000.0, None, "", "1:30", "1_000"]

@@ -11,8 +11,9 @@ Maintainers: every failure names the file, line and column and is bounded in tim
   check is nearly free: parsed keys are counted against key-colon matches in the text, and
   only a mismatch (a duplicate, or such a sequence inside a string) costs a second, exact parse;
 - ``NaN``/``Infinity`` are not JSON;
-- YAML is composed with the *safe* resolver only; unknown tags (``!!python/...``, ``!Ref``)
-  are errors; aliases are allowed but the expanded document may hold at most
+- YAML is composed safely (no object construction), plain scalars resolved by the YAML 1.2
+  core schema (``on``/``yes`` are strings, as for js-yaml); unknown tags (``!!python/...``,
+  ``!Ref``) are errors; aliases are allowed but the expanded document may hold at most
   ``ALIAS_BUDGET + len(raw)`` values, which stops "billion laughs" at once; recursive aliases
   are errors; timestamps and other non-JSON scalars stay strings; keys are their source text.
 """

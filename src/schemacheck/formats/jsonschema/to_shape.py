@@ -59,6 +59,7 @@ _KIND_KEYWORDS: dict[str, frozenset[str]] = {
 }
 _TYPES = ("null", "boolean", "object", "array", "string", "number", "integer")
 _LEGACY = ("draft4", "draft6", "draft7")
+_UNSET: Any = object()
 
 
 def document_shape(doc: JsonDocument, refs: RefResolver) -> Shape:
@@ -77,12 +78,16 @@ class ShapeBuilder:
         self._refs = refs
         self._cache: dict[tuple[str, str], Shape] = {}
 
-    def build(self, doc: JsonDocument, pointer: str) -> Shape:
-        """The shape of the schema at ``pointer`` of ``doc`` (cached per file and pointer)."""
+    def build(self, doc: JsonDocument, pointer: str, value: Any = _UNSET) -> Shape:
+        """The shape of the schema at ``pointer`` of ``doc`` (cached per file and pointer).
+
+        ``value`` is the node at ``pointer`` when the caller already holds it.
+        """
         key = (doc.path, pointer)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._schema(doc, pointer, doc.get(pointer))
+            node = doc.get(pointer) if value is _UNSET else value
+            found = self._cache[key] = self._schema(doc, pointer, node)
         return found
 
     # -- one schema object ------------------------------------------------------------------
@@ -104,15 +109,15 @@ class ShapeBuilder:
         base = self._typed(doc, ptr, value, origin, ann)
         if base is not None:
             parts.append(base)
-        for i, _ in enumerate(_list(value.get("allOf"))):
-            parts.append(self.build(doc, pointer_join(ptr, "allOf", i)))
+        for i, sub in enumerate(_list(value.get("allOf"))):
+            parts.append(self.build(doc, pointer_join(ptr, "allOf", i), sub))
         for kw in ("anyOf", "oneOf"):
-            branches = tuple(self.build(doc, pointer_join(ptr, kw, i)) for i, _ in enumerate(_list(value.get(kw))))
+            branches = tuple(self.build(doc, pointer_join(ptr, kw, i), sub) for i, sub in enumerate(_list(value.get(kw))))
             if branches:
                 parts.append(UnionShape(branches=branches, one_of=kw == "oneOf", origin=_origin(doc, pointer_join(ptr, kw)),
                                         annotations=ann))
         if "not" in value:
-            parts.append(NotShape(inner=self.build(doc, pointer_join(ptr, "not")),
+            parts.append(NotShape(inner=self.build(doc, pointer_join(ptr, "not"), value["not"]),
                                   origin=_origin(doc, pointer_join(ptr, "not")), annotations=ann))
         if "if" in value:
             raw = canonical_json({k: value[k] for k in ("if", "then", "else") if k in value})
@@ -215,8 +220,8 @@ class ShapeBuilder:
                 ) -> ObjectShape:
         required = [r for r in _list(v.get("required")) if isinstance(r, str)]
         props = _dict(v.get("properties"))
-        properties = tuple(Property(name=name, shape=self.build(doc, pointer_join(ptr, "properties", name)),
-                                    required=name in required) for name in props)
+        properties = tuple(Property(name=name, shape=self.build(doc, pointer_join(ptr, "properties", name), sub),
+                                    required=name in required) for name, sub in props.items())
         dep_required: list[tuple[str, tuple[str, ...]]] = []
         dep_schemas: list[tuple[str, Shape]] = []
         for kw in ("dependencies", "dependentRequired", "dependentSchemas"):
@@ -224,13 +229,13 @@ class ShapeBuilder:
                 if isinstance(dep, list):
                     dep_required.append((name, tuple(sorted(str(d) for d in dep))))
                 else:
-                    dep_schemas.append((name, self.build(doc, pointer_join(ptr, kw, name))))
+                    dep_schemas.append((name, self.build(doc, pointer_join(ptr, kw, name), dep)))
         return ObjectShape(
             properties=properties,
             extra_required=tuple(r for r in dict.fromkeys(required) if r not in props),
             additional=self._opt(doc, ptr, v, "additionalProperties"),
-            pattern_properties=tuple((pat, self.build(doc, pointer_join(ptr, "patternProperties", pat)))
-                                     for pat in _dict(v.get("patternProperties"))),
+            pattern_properties=tuple((pat, self.build(doc, pointer_join(ptr, "patternProperties", pat), sub))
+                                     for pat, sub in _dict(v.get("patternProperties")).items()),
             unevaluated=self._opt(doc, ptr, v, "unevaluatedProperties"),
             property_names=self._opt(doc, ptr, v, "propertyNames"),
             min_properties=_int(v.get("minProperties")),
@@ -249,7 +254,7 @@ class ShapeBuilder:
             prefix_kw, rest_kw = "items", "additionalItems"
         else:
             prefix_kw, rest_kw = "", "items"
-        prefix = tuple(self.build(doc, pointer_join(ptr, prefix_kw, i)) for i, _ in enumerate(_list(v.get(prefix_kw))))
+        prefix = tuple(self.build(doc, pointer_join(ptr, prefix_kw, i), sub) for i, sub in enumerate(_list(v.get(prefix_kw))))
         return ArrayShape(
             prefix_items=prefix,
             items=self._opt(doc, ptr, v, rest_kw),
@@ -267,7 +272,7 @@ class ShapeBuilder:
     def _opt(self, doc: JsonDocument, ptr: str, v: dict[str, Any], kw: str) -> Shape | None:
         if kw not in v or isinstance(v[kw], list):
             return None
-        return self.build(doc, pointer_join(ptr, kw))
+        return self.build(doc, pointer_join(ptr, kw), v[kw])
 
 
 def _origin(doc: JsonDocument, pointer: str) -> Origin:

@@ -1,7 +1,8 @@
 """Safe YAML → node tree → plain JSON data, with depth, alias and tag limits.
 
-Maintainers: we compose (``yaml.compose``-style, safe resolver, libyaml's parser when
-available) with a composer that refuses nesting deeper than a limit, then build the data
+Maintainers: we compose (``yaml.compose``-style, libyaml's parser when available, plain
+scalars resolved by the YAML 1.2 core schema like the JavaScript tools that read most JSON
+Schema and OpenAPI YAML, see :class:`Core12Resolver`) with a composer that refuses nesting deeper than a limit, then build the data
 ourselves, iteratively, so that we control what aliases may do: an aliased node is expanded
 (JSON has no sharing) but every expanded value counts against a budget, and an alias to one of
 its own ancestors is refused. Only the JSON-compatible core tags are accepted; timestamps,
@@ -13,15 +14,33 @@ from __future__ import annotations
 
 from typing import Any
 
+import re
+
 import yaml
 from yaml.composer import Composer
-from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
+from yaml.resolver import BaseResolver
 
-__all__ = ["YamlBuildError", "compose_yaml", "build_data"]
+__all__ = ["YamlBuildError", "Core12Resolver", "compose_yaml", "build_data"]
 
 _TAG = "tag:yaml.org,2002:"
 _AS_TEXT = {_TAG + "str", _TAG + "timestamp", _TAG + "binary"}
+
+
+class Core12Resolver(BaseResolver):
+    """Plain scalars resolved by the YAML 1.2 core schema, as js-yaml and most JSON Schema and
+    OpenAPI tools do: ``yes``/``no``/``on``/``off`` are strings, ``010`` is ten, no ``1_000``,
+    no sexagesimal ``1:30``, no timestamps. ``<<`` merge keys are still understood."""
+
+
+for _tag, _regexp, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     "-+.0123456789"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+):
+    Core12Resolver.add_implicit_resolver(_TAG + _tag, re.compile(_regexp), list(_first))
 
 
 class YamlBuildError(Exception):
@@ -51,24 +70,24 @@ def _make_loader() -> type:
     if getattr(yaml, "__with_libyaml__", False):
         from yaml.cyaml import CParser as base
 
-        class _CLoader(_DepthComposer, base, Resolver):  # type: ignore[misc, valid-type]
+        class _CLoader(_DepthComposer, base, Core12Resolver):  # type: ignore[misc, valid-type]
             def __init__(self, stream: str) -> None:
                 base.__init__(self, stream)
                 _DepthComposer.__init__(self)
-                Resolver.__init__(self)
+                Core12Resolver.__init__(self)
 
         return _CLoader
     from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _PyLoader(Reader, Scanner, Parser, _DepthComposer, Resolver):
+    class _PyLoader(Reader, Scanner, Parser, _DepthComposer, Core12Resolver):
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
             _DepthComposer.__init__(self)
-            Resolver.__init__(self)
+            Core12Resolver.__init__(self)
 
     return _PyLoader
 
@@ -98,25 +117,26 @@ def compose_yaml(text: str, max_depth: int) -> Any:
         loader.dispose()
 
 
-_SCALARS = SafeConstructor()
-
-
 def _scalar(node: yaml.ScalarNode) -> Any:
-    tag = node.tag
-    if tag in _AS_TEXT:
-        return node.value
-    if tag == _TAG + "int":
-        return _SCALARS.construct_yaml_int(node)
-    if tag == _TAG + "float":
-        value = _SCALARS.construct_yaml_float(node)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _error(node, f"{node.value!r} is not a JSON number")
-        return value
-    if tag == _TAG + "bool":
-        return _SCALARS.construct_yaml_bool(node)
-    if tag == _TAG + "null":
-        return None
-    raise _error(node, f"unsupported YAML tag {tag!r}; only JSON-compatible values are allowed")
+    tag, text = node.tag, node.value
+    try:
+        if tag in _AS_TEXT:
+            return text
+        if tag == _TAG + "int":
+            digits = text.replace("_", "") if text.lower().startswith(("0x", "0o", "0b")) else text
+            return int(digits, 0) if digits[:2].lower() in ("0x", "0o", "0b") else int(digits, 10)
+        if tag == _TAG + "float":
+            value = float(text.lower().replace(".inf", "inf").replace(".nan", "nan"))
+            if value != value or value in (float("inf"), float("-inf")):
+                raise _error(node, f"{text!r} is not a JSON number")
+            return value
+        if tag == _TAG + "bool" and text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        if tag == _TAG + "null":
+            return None
+    except ValueError:
+        raise _error(node, f"{text!r} is not a valid {tag.rsplit(':', 1)[-1]}") from None
+    raise _error(node, f"unsupported YAML tag {tag!r} for {text!r}; only JSON-compatible values are allowed")
 
 
 def _error(node: Any, detail: str) -> YamlBuildError:
