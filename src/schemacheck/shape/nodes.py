@@ -59,7 +59,12 @@ def canonical_json(value: Any) -> str:
             return [norm(x) for x in v]
         return v
 
-    return json.dumps(norm(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(value, str):
+        return _ENCODER.encode(value)
+    return _ENCODER.encode(norm(value))
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

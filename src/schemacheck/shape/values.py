@@ -7,7 +7,6 @@ when it cannot decide (a regex it cannot run, an unknown construct) so callers n
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,9 +27,10 @@ from .nodes import (
     StringShape,
     UnionShape,
     UnknownShape,
+    canonical_json,
 )
 
-__all__ = ["ALL_KINDS", "deref", "kinds", "kinds_covered", "json_kind", "accepts", "lower_bound",
+__all__ = ["ALL_KINDS", "deref", "kinds", "text_kind", "kinds_covered", "json_kind", "accepts", "lower_bound",
            "upper_bound", "describe", "is_any", "is_never"]
 
 ALL_KINDS = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
@@ -72,6 +72,22 @@ def json_kind(value: Any) -> str:
     return "object"
 
 
+def text_kind(text: str) -> str:
+    """:func:`json_kind` of a canonical JSON text, without parsing it."""
+    first = text[:1]
+    if first == '"':
+        return "string"
+    if first in "tf":
+        return "boolean"
+    if first == "n":
+        return "null"
+    if first == "[":
+        return "array"
+    if first == "{":
+        return "object"
+    return "number" if any(c in text for c in ".eE") else "integer"
+
+
 def kinds(shape: Shape, _depth: int = 0) -> frozenset[str]:
     """The JSON types a shape may accept (an over-approximation for ``not`` and unknowns)."""
     shape = deref(shape)
@@ -84,7 +100,7 @@ def kinds(shape: Shape, _depth: int = 0) -> frozenset[str]:
     if isinstance(shape, NumberShape):
         return frozenset({"integer"} if shape.integer else {"number", "integer"})
     if isinstance(shape, EnumShape):
-        return frozenset(json_kind(v) for v in shape.decoded())
+        return frozenset(text_kind(v) for v in shape.values)
     if isinstance(shape, UnionShape):
         return frozenset().union(*(kinds(b, _depth + 1) for b in shape.branches))
     if isinstance(shape, AllOfShape):
@@ -249,7 +265,7 @@ def accepts(shape: Shape, value: Any, _depth: int = 0) -> bool | None:
     if isinstance(shape, StringShape):
         return _string_accepts(shape, value)
     if isinstance(shape, EnumShape):
-        return json.dumps(value, sort_keys=True) in {json.dumps(json.loads(v), sort_keys=True) for v in shape.values}
+        return canonical_json(value) in shape.values
     if isinstance(shape, ObjectShape):
         return _object_accepts(shape, value)
     if isinstance(shape, ArrayShape):

@@ -16,9 +16,11 @@ from ...shape.nodes import (
     AllOfShape,
     AnyShape,
     ArrayShape,
+    BooleanShape,
     EnumShape,
     NeverShape,
     NotShape,
+    NullShape,
     NumberShape,
     ObjectShape,
     Origin,
@@ -35,6 +37,7 @@ from .table import RuleTable, rule_table
 
 __all__ = ["Engine"]
 
+_LEAVES = (EnumShape, StringShape, NumberShape, NullShape, BooleanShape)
 _LEAF_FAMILY: dict[type, str] = {StringShape: "STRING", NumberShape: "NUMBER", ObjectShape: "OBJECT",
                                  ArrayShape: "ARRAY"}
 
@@ -68,7 +71,9 @@ class Engine:
             return ()  # a $ref cycle: assume compatible (coinduction)
         self._active.add(key)
         try:
-            result = self._compare(old, new)
+            # Children shared by many parents (a $ref'd definition) hand back the same Diff
+            # objects; keep each once so results stay proportional to the differences.
+            result = tuple({id(d): d for d in self._compare(old, new)}.values())
         finally:
             self._active.discard(key)
         self._memo[key] = result
@@ -108,6 +113,8 @@ class Engine:
         writer, reader = self.old_new(old, new)
         if isinstance(writer, NeverShape) or isinstance(reader, AnyShape) or not kinds(writer):
             return ()  # the writer can write nothing (false, an unsatisfiable allOf) or the reader takes all
+        if type(old) is type(new) and isinstance(old, _LEAVES) and old == new:
+            return ()  # equal leaves hold no $ref, so equality is exact (and cheap)
         if isinstance(old, UnknownShape) or isinstance(new, UnknownShape):
             return () if old == new else self.run("UNDECIDABLE", old, new)
         if isinstance(writer, EnumShape):

@@ -91,8 +91,10 @@ class Diff:
     direction: Direction
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.rule_id, self.issue.old.pointer, self.issue.subject)
+    def key(self) -> tuple[str, str, str, str, str]:
+        """What makes two diffs the same finding (the same rule at the same places)."""
+        issue = self.issue
+        return (self.rule_id, issue.old.origin.path, issue.old.pointer, issue.new.origin.path, issue.subject)
 
 
 @dataclass(frozen=True, slots=True)
