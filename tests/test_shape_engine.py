@@ -324,3 +324,19 @@ INHERIT_ROWS: list[tuple[str, Any, Any, str, set[str]]] = [
                          ids=[r[0] for r in INHERIT_ROWS])
 def test_allof_object_conjuncts_are_merged(old: Any, new: Any, mode: str, expected: set[str]) -> None:
     assert {f.rule_id for f in check(old, new, mode)} == expected
+
+
+def test_shared_definitions_report_once_and_stay_linear() -> None:
+    """A chain of definitions each referenced twice has 2**40 paths; the walk must not follow them."""
+    import time
+
+    def chain(leaf: dict[str, Any]) -> dict[str, Any]:
+        defs: dict[str, Any] = {f"d{i}": obj({"l": {"$ref": f"#/$defs/d{i + 1}"}, "r": {"$ref": f"#/$defs/d{i + 1}"}})
+                                for i in range(40)}
+        defs["d40"] = obj({"v": leaf})
+        return {"$defs": defs, "$ref": "#/$defs/d0"}
+
+    start = time.perf_counter()
+    found = check(chain(I), chain(S), "full")
+    assert [(f.rule_id, f.subject) for f in found] == [("TYPE_CHANGED", "#/$defs/d40/properties/v")]
+    assert time.perf_counter() - start < 5
