@@ -95,3 +95,60 @@ def test_random_changes_agree_with_buf(data) -> None:
             f"--- base/{p}\n{t}" for p, t in base_texts.items()) + "".join(
             f"+++ head/{p}\n{t}" for p, t in head_texts.items())
         _compare(buf, base, head, texts)
+
+
+def _unnested(paths: list[str]) -> list[str]:
+    """buf rejects an ignore path inside another one of the same list; keep the outer ones."""
+    return [p for p in paths if not any(p != q and p.startswith(q + "/") for q in paths)]
+
+
+@st.composite
+def breaking_sections(draw, paths: list[str]) -> str:
+    """A random buf.yaml v2 ``breaking:`` section over the given file paths (and their directories)."""
+    names = sorted(IMPLEMENTED)
+    dirs = sorted({p.rsplit("/", 1)[0] for p in paths} | {p.split("/", 1)[0] for p in paths})
+    where = sorted(set(paths) | set(dirs))
+    use = draw(st.lists(st.sampled_from(("FILE", "PACKAGE", "WIRE_JSON", "WIRE", *names)), min_size=1, max_size=3, unique=True))
+    lines = ["version: v2", "breaking:", f"  use: [{', '.join(use)}]"]
+    excepted = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
+    if excepted:
+        lines.append(f"  except: [{', '.join(excepted)}]")
+    ignored = _unnested(draw(st.lists(st.sampled_from(where), max_size=2, unique=True)))
+    if ignored:
+        lines.append(f"  ignore: [{', '.join(ignored)}]")
+    only = draw(st.dictionaries(st.sampled_from(("WIRE", "WIRE_JSON", *names)),
+                                st.lists(st.sampled_from(where), min_size=1, max_size=2, unique=True).map(_unnested),
+                                max_size=2))
+    if only:
+        lines.append("  ignore_only:")
+        lines += [f"    {rule}: [{', '.join(ps)}]" for rule, ps in sorted(only.items())]
+    if draw(st.booleans()):
+        lines.append("  ignore_unstable_packages: true")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=bool(os.environ.get("CI")),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], print_blob=True)
+@given(data=st.data())
+def test_random_buf_yaml_agrees_with_buf(data) -> None:
+    """The same random change under a random buf.yaml (use/except/ignore/ignore_only/unstable packages)."""
+    buf = require(buf_path(), "buf")
+    base_set = data.draw(file_sets(), label="base")
+    head_set, applied = data.draw(mutate(base_set), label="changes")
+    config = data.draw(breaking_sections([f.path for f in base_set.files]), label="buf.yaml")
+    with tempfile.TemporaryDirectory(prefix="schemacheck-fuzz-") as tmp:
+        base, head = Path(tmp) / "base", Path(tmp) / "head"
+        texts = f"changes: {applied}\nbuf.yaml:\n{config}" + "".join(
+            f"--- base/{p}\n{t}" for p, t in write_tree(base, base_set).items()) + "".join(
+            f"+++ head/{p}\n{t}" for p, t in write_tree(head, head_set).items())
+        (base / "buf.yaml").write_text(config)
+        (head / "buf.yaml").write_text(config)
+        theirs = run_buf(buf, base, head)
+        assert not theirs.compile_errors, f"protogen made an invalid file set: {theirs.compile_errors}\n{texts}"
+        result = run_check(CheckRequest(DirectorySnapshot(base, "base"), DirectorySnapshot(head, "head"), Settings(),
+                                        formats=("protobuf",)))
+        ours = {key_of(f) for f in result.findings}
+        only_ours, only_buf, _ = DIFFERENCES.apply(ours, {k for k in theirs.keys if k.rule in IMPLEMENTED})
+        if only_ours or only_buf:
+            pytest.fail(format_diff("buf.yaml honoured differently", only_ours, only_buf, theirs.messages,
+                                    {key_of(f): f.message for f in result.findings}) + "\n" + texts, pytrace=False)
