@@ -374,3 +374,21 @@ def test_yaml_scalar_spans_hold_their_text(data, flow) -> None:
 def test_yaml_scalars_follow_the_yaml_1_2_core_schema() -> None:
     doc = _load("s.yaml", "enum: [yes, no, on, off, true, False, 010, 0x1F, 1.5, 1e3, ~, '', 1:30, 1_000]\n")
     assert doc.data["enum"] == ["yes", "no", "on", "off", True, False, 10, 31, 1.5, 1000.0, None, "", "1:30", "1_000"]
+
+
+def test_cross_file_anchor_and_id_lookup() -> None:
+    files = {
+        "a.json": '{"properties": {"m": {"$ref": "lib/b.json#money"}, "n": {"$ref": "urn:example:name"}}}',
+        "lib/b.json": '{"$defs": {"m": {"$anchor": "money", "type": "integer"},'
+                      ' "n": {"$id": "urn:example:name", "type": "string"}}}',
+    }
+    resolver, _ = _resolver(files)
+    doc = resolver.document("a.json")
+    money = resolver.resolve(doc, "lib/b.json#money", "/properties/m")
+    assert isinstance(money, ResolvedRef) and (money.document.path, money.pointer) == ("lib/b.json", "/$defs/m")
+    # a URN is found once the file declaring it is loaded
+    assert resolver.resolve(doc, "urn:example:name", "/properties/n").pointer == "/$defs/n"
+    missing = resolver.resolve(doc, "lib/b.json#nothing", "")
+    assert isinstance(missing, Unresolved) and "no anchor named 'nothing'" in missing.reason
+    unknown = resolver.resolve(doc, "urn:example:other", "")
+    assert isinstance(unknown, Unresolved) and unknown.kind == "unsupported"
