@@ -25,7 +25,7 @@ from .errors import ConfigError
 from .registry import REGISTRY, load_rules
 from .snapshot import Snapshot
 
-__all__ = ["BufBreaking", "BufModule", "BufConfig", "load_buf_config", "parse_buf_yaml", "BUF_RULE_IDS"]
+__all__ = ["BufBreaking", "BufModule", "BufConfig", "load_buf_config", "parse_buf_yaml", "is_under", "BUF_RULE_IDS"]
 
 #: Every rule ID buf 1.75 knows in any config version (active and deprecated).
 BUF_RULE_IDS = frozenset("""

@@ -27,10 +27,15 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .model import Finding, Location, Severity
 from .registry import REGISTRY, load_rules
+from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .filters import FilterContext
 
 __all__ = [
     "Suppression",
@@ -93,6 +98,8 @@ class SuppressionReview:
 
 @dataclass(frozen=True, slots=True)
 class SuppressionOutcome:
+    """Findings kept (plus the meta rules' findings), findings suppressed, and every directive's review."""
+
     kept: tuple[Finding, ...]
     suppressed: tuple[Finding, ...] = ()
     reviews: tuple[SuppressionReview, ...] = ()
@@ -206,19 +213,19 @@ def _expand(names: Iterable[str]) -> tuple[frozenset[str], tuple[tuple[str, tupl
     return frozenset(ids), tuple(unknown)
 
 
-def _read_text(snapshot, path: str) -> str | None:
+def _read_text(snapshot: Snapshot, path: str) -> str | None:
     try:
         return snapshot.read(path).decode("utf-8", errors="replace")
     except (FileNotFoundError, OSError):
         return None
 
 
-def _scan(snapshot, path: str, fmt: str) -> list[Suppression]:
+def _scan(snapshot: Snapshot, path: str, fmt: str) -> list[Suppression]:
     text = _read_text(snapshot, path)
     return SCANNER_BY_FORMAT[fmt](path, text) if text is not None else []
 
 
-def apply_suppressions(findings: Iterable[Finding], ctx) -> SuppressionOutcome:
+def apply_suppressions(findings: Iterable[Finding], ctx: FilterContext) -> SuppressionOutcome:
     """Drop suppressed findings and add the meta rules' findings about the directives.
 
     Args:
