@@ -30,7 +30,7 @@ from .nodes import (
     canonical_json,
 )
 
-__all__ = ["ALL_KINDS", "deref", "kinds", "text_kind", "kinds_covered", "json_kind", "accepts", "lower_bound",
+__all__ = ["ALL_KINDS", "deref", "kinds", "text_kind", "type_names", "kinds_covered", "json_kind", "accepts", "lower_bound",
            "upper_bound", "describe", "is_any", "is_never"]
 
 ALL_KINDS = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
