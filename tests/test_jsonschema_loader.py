@@ -392,3 +392,24 @@ def test_cross_file_anchor_and_id_lookup() -> None:
     assert isinstance(missing, Unresolved) and "no anchor named 'nothing'" in missing.reason
     unknown = resolver.resolve(doc, "urn:example:other", "")
     assert isinstance(unknown, Unresolved) and unknown.kind == "unsupported"
+
+
+def test_http_ids_map_to_repository_files_in_other_directories() -> None:
+    files = {
+        "api/a.json": '{"$id": "https://example.com/schemas/a.json"}',
+        "common/t.json": '{"$id": "https://example.com/common/t.json", "type": "string"}',
+        "api/wrong.json": '{"$id": "https://example.com/schemas/not-wrong.json"}',
+    }
+    resolver, requested = _resolver(files)
+    doc = resolver.document("api/a.json")
+    found = resolver.resolve(doc, "../common/t.json", "")
+    assert isinstance(found, ResolvedRef) and found.document.path == "common/t.json"
+    # a file whose own $id says it is something else is not used
+    wrong = resolver.resolve(doc, "wrong.json", "")
+    assert isinstance(wrong, Unresolved) and wrong.kind == "remote"
+    # mapping never leaves the repository: /x.json would be ../x.json from api/
+    escape = resolver.resolve(doc, "https://example.com/x.json", "")
+    assert isinstance(escape, Unresolved) and escape.kind == "remote"
+    assert not any(p.startswith("..") or p.startswith("/") for p in requested), requested
+    other_host = resolver.resolve(doc, "https://other.example/common/t.json", "")
+    assert isinstance(other_host, Unresolved) and other_host.kind == "remote"

@@ -19,7 +19,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urldefrag, urljoin
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from ...errors import SchemacheckError
 from ...model import Location
@@ -247,16 +247,23 @@ class RefResolver:
         return loaded, ""
 
     def _map_remote(self, doc: JsonDocument, uri: str) -> tuple[JsonDocument, str] | None:
-        """Map ``https://host/dir/x.json`` to a sibling file when the referrer's root ``$id`` is in ``dir``."""
+        """Map ``https://host/dir/x.json`` to a repository file through the referrer's root ``$id``.
+
+        When ``doc`` (at ``api/a.json``) declares ``"$id": "https://host/schemas/a.json"``, the URI
+        ``https://host/other/x.json`` is taken to be ``other/x.json`` next to ``api/``, i.e.
+        ``other/x.json`` relative to the repository directory that mirrors ``/schemas/``. The file
+        is used only if it exists and has that ``$id`` (or none); a path that would leave the
+        repository is never tried.
+        """
         root_id = self._index(doc).base
         if root_id.startswith(REPO_BASE):
             return None
-        root_dir = root_id.rsplit("/", 1)[0] + "/"
-        if not uri.startswith(root_dir):
+        root, target = urlsplit(root_id), urlsplit(uri)
+        if (root.scheme, root.netloc) != (target.scheme, target.netloc) or not target.path:
             return None
-        rel = unquote(uri[len(root_dir):])
+        rel = posixpath.relpath(unquote(target.path), posixpath.dirname(unquote(root.path)) or "/")
         candidate = posixpath.normpath(posixpath.join(posixpath.dirname(doc.path), rel))
-        if candidate.startswith("../") or candidate == "..":
+        if candidate.startswith("../") or candidate in ("..", ".") or candidate.startswith("/"):
             return None
         loaded = self.document(candidate)
         if not isinstance(loaded, JsonDocument):
