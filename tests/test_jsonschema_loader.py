@@ -407,7 +407,7 @@ def test_http_ids_map_to_repository_files_in_other_directories() -> None:
     # a file whose own $id says it is something else is not used
     wrong = resolver.resolve(doc, "wrong.json", "")
     assert isinstance(wrong, Unresolved) and wrong.kind == "remote"
-    # mapping never leaves the repository: /x.json would be ../x.json from api/
+    # a URI without such a file stays remote, and no tried path ever leaves the repository
     escape = resolver.resolve(doc, "https://example.com/x.json", "")
     assert isinstance(escape, Unresolved) and escape.kind == "remote"
     assert not any(p.startswith("..") or p.startswith("/") for p in requested), requested
