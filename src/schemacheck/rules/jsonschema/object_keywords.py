@@ -1,8 +1,9 @@
 """Object keywords besides properties: the catch-all (``additionalProperties``/``unevaluatedProperties``) and dependencies.
 
-Maintainers: a catch-all change where one side is trivial (absent, ``true`` or ``false``) is
-judged here as a whole (STRICT only, as in Confluent); when both sides are schemas the
-engine recurses into them instead and the nested rules speak.
+Maintainers: a catch-all change where one side is trivial (absent, ``true`` or ``false``), or a
+``patternProperties`` entry present on one side only, is judged here as a whole (STRICT only,
+as in Confluent); when both sides are schemas for the same names the engine recurses into them
+instead and the nested rules speak.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...compat.shape.objects import catch_all_rest
-from ...compat.shape.pair import Issue, ShapePair
+from ...compat.shape.pair import Direction, Issue, ShapePair
 from ...shape.nodes import AnyShape, NeverShape, ObjectShape, Shape
 from ...shape.values import deref, describe
 from ._common import BACK, FWD, quote, shape_rule
@@ -23,28 +24,46 @@ def _rest(obj: ObjectShape) -> Shape:
     return _ANY if rest is None else rest
 
 
-def _catch_all_changed(pair: ShapePair) -> bool:
-    """One side trivial and this direction's reader rejects some of the writer's extra keys."""
-    old, new = _rest(pair.old), _rest(pair.new)
-    if not any(isinstance(deref(s), (AnyShape, NeverShape)) for s in (old, new)):
-        return False
-    writer, reader = (old, new) if pair.direction.value == "backward" else (new, old)
-    return not pair.reads(writer, reader)
+def _trivial(shape: Shape) -> bool:
+    return isinstance(deref(shape), (AnyShape, NeverShape))
 
 
-def _text(pair: ShapePair) -> str:
-    return (f"The additional properties of {pair.where} changed from {describe(_rest(pair.old))} to "
-            f"{describe(_rest(pair.new))}; {pair.direction.victims} when they carry undeclared keys.")
+def _slots(pair: ShapePair) -> Iterator[tuple[str, Shape, Shape]]:
+    """(label, old schema, new schema) of catch-alls the engine does not recurse into itself.
+
+    The rest of the names (``additionalProperties``/``unevaluatedProperties``) when one side is
+    trivial, and every ``patternProperties`` entry present on one side only (the other side's
+    rest stands for it).
+    """
+    old_rest, new_rest = _rest(pair.old), _rest(pair.new)
+    if _trivial(old_rest) or _trivial(new_rest):
+        yield "undeclared properties", old_rest, new_rest
+    old_patterns, new_patterns = dict(pair.old.pattern_properties), dict(pair.new.pattern_properties)
+    for pattern in [*old_patterns, *(p for p in new_patterns if p not in old_patterns)]:
+        if (pattern in old_patterns) != (pattern in new_patterns):
+            yield (f"undeclared properties matching {pattern!r}", old_patterns.get(pattern, old_rest),
+                   new_patterns.get(pattern, new_rest))
+
+
+def _changed(pair: ShapePair) -> Iterator[Issue]:
+    for label, old, new in _slots(pair):
+        writer, reader = (old, new) if pair.direction is Direction.BACKWARD else (new, old)
+        if not pair.reads(writer, reader):
+            yield pair.issue(f"The {label} of {pair.where} changed from {describe(old)} to {describe(new)}; "
+                             f"{pair.direction.victims} when they carry such keys.",
+                             keywords=("patternProperties",) if "matching" in label else
+                             ("additionalProperties", "unevaluatedProperties"))
 
 
 @shape_rule("ADDITIONAL_PROPERTIES_NARROWED", family="OBJECT", breaks=BACK, strict=True,
             aliases=("ADDITIONAL_PROPERTIES_REMOVED", "UNEVALUATED_PROPERTIES_NARROWED", "UNEVALUATED_PROPERTIES_REMOVED"))
 def additional_properties_narrowed(pair: ShapePair) -> Iterator[Issue]:
-    """The object accepts fewer undeclared properties (`additionalProperties: false` added, or a schema where any was allowed).
+    """The object accepts fewer undeclared properties (`additionalProperties: false` added, a pattern added, ...).
 
     ## What it does
     Flags `additionalProperties` (or `unevaluatedProperties`) becoming `false` or a schema
-    where undeclared keys used to be free, or becoming `false` where a schema allowed some.
+    where undeclared keys used to be free, or becoming `false` where a schema allowed some; and
+    a `patternProperties` entry added (or removed) so that names matching it accept less.
 
     ## Why is this breaking?
     Old documents carrying undeclared keys are rejected by readers on the new schema
@@ -57,18 +76,18 @@ def additional_properties_narrowed(pair: ShapePair) -> Iterator[Issue]:
     Close content models from the first version; otherwise check that no producer ever sent
     undeclared keys and use the LENIENT policy.
     """
-    if _catch_all_changed(pair):
-        yield pair.issue(_text(pair), keywords=("additionalProperties", "unevaluatedProperties"))
+    yield from _changed(pair)
 
 
 @shape_rule("ADDITIONAL_PROPERTIES_EXTENDED", family="OBJECT", breaks=FWD, strict=True,
             aliases=("ADDITIONAL_PROPERTIES_ADDED", "UNEVALUATED_PROPERTIES_EXTENDED", "UNEVALUATED_PROPERTIES_ADDED"))
 def additional_properties_extended(pair: ShapePair) -> Iterator[Issue]:
-    """The object accepts more undeclared properties (`additionalProperties: false` removed or relaxed).
+    """The object accepts more undeclared properties (`additionalProperties: false` removed or relaxed, ...).
 
     ## What it does
     Flags `additionalProperties` (or `unevaluatedProperties`) changing from `false` or a schema
-    to something that accepts more undeclared keys.
+    to something that accepts more undeclared keys, and a `patternProperties` entry added or
+    removed so that names matching it accept more.
 
     ## Why is this breaking?
     New documents may carry undeclared keys that readers still on the old schema reject
@@ -80,8 +99,7 @@ def additional_properties_extended(pair: ShapePair) -> Iterator[Issue]:
     ## How to change this safely
     Upgrade readers first; under BACKWARD this change is allowed.
     """
-    if _catch_all_changed(pair):
-        yield pair.issue(_text(pair), keywords=("additionalProperties", "unevaluatedProperties"))
+    yield from _changed(pair)
 
 
 def _deps(obj: ObjectShape) -> dict[str, set[str]]:
