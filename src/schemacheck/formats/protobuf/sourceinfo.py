@@ -52,6 +52,9 @@ def _v(value: int) -> bytes:
     return _V[value] if value < 16384 else _varint(value)
 
 
+_PATHS: dict[tuple[int, ...], bytes] = {}
+
+
 def _string(tag: bytes, text: str) -> bytes:
     data = text.encode("utf-8")
     return tag + _v(len(data)) + data
@@ -72,14 +75,17 @@ def source_code_info_bytes(locs: list[list], paths: dict[tuple[int, ...], tuple[
     out = []
     join = b"".join
     table = _V
+    paths_cache = _PATHS
     for path, span, leading, trailing, detached in locs:
+        head = paths_cache.get(path)
+        if head is None:
+            p = join(map(_v, path))
+            head = paths_cache[path] = (b"\x0a" + _v(len(p)) + p if p else b"") + b"\x12"
         try:
-            p = join([table[x] for x in path])
             sp = join([table[x] for x in span])
         except IndexError:
-            p = join(map(_v, path))
             sp = join(map(_v, span))
-        body = b"\x0a" + table[len(p)] + p + b"\x12" + _v(len(sp)) + sp if p else b"\x12" + _v(len(sp)) + sp
+        body = head + table[len(sp)] + sp
         if leading:
             body += _string(b"\x1a", leading)
         if trailing:

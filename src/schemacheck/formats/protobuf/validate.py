@@ -51,27 +51,32 @@ class _Checker:
     def message(self, msg: d.DescriptorProto, path: tuple[int, ...]) -> None:
         proto3 = self.pf.syntax == "proto3"
         used: dict[int, str] = {}
+        reserved = [(r.start, r.end) for r in msg.reserved_range]
+        names = set(msg.reserved_name)
+        ranges = [(r.start, r.end) for r in msg.extension_range]
         for i, fld in enumerate(msg.field):
-            fpath = path + (2, i)
-            self.number(fld, fpath)
-            if fld.number in used:
-                raise self.error(fpath + (3,), f"field number {fld.number} has already been used in "
-                                               f"\"{msg.name}\" by field \"{used[fld.number]}\"")
-            used[fld.number] = fld.name
-            for rng in msg.reserved_range:
-                if rng.start <= fld.number < rng.end:
-                    raise self.error(fpath + (3,), f"field \"{fld.name}\" uses reserved number {fld.number}")
-            if fld.name in msg.reserved_name:
-                raise self.error(fpath + (1,), f"field name \"{fld.name}\" is reserved")
-            for rng in msg.extension_range:
-                if rng.start <= fld.number < rng.end:
-                    raise self.error(fpath + (3,), f"field \"{fld.name}\" uses number {fld.number}, which is in "
-                                                   f"an extension range")
+            number = fld.number
+            name = fld.name
+            if number <= 0 or number > MAX_FIELD or 19000 <= number <= 19999:
+                self.number(fld, path + (2, i))
+            if number in used:
+                raise self.error(path + (2, i, 3), f"field number {number} has already been used in "
+                                                   f"\"{msg.name}\" by field \"{used[number]}\"")
+            used[number] = name
+            for start, end in reserved:
+                if start <= number < end:
+                    raise self.error(path + (2, i, 3), f"field \"{name}\" uses reserved number {number}")
+            if name in names:
+                raise self.error(path + (2, i, 1), f"field name \"{name}\" is reserved")
+            for start, end in ranges:
+                if start <= number < end:
+                    raise self.error(path + (2, i, 3), f"field \"{name}\" uses number {number}, which is in "
+                                                       f"an extension range")
             if proto3:
                 if fld.label == F.LABEL_REQUIRED:
-                    raise self.error(fpath + (4,), "required fields are not allowed in proto3")
+                    raise self.error(path + (2, i, 4), "required fields are not allowed in proto3")
                 if fld.HasField("default_value"):
-                    raise self.error(fpath + (7,), "explicit default values are not allowed in proto3")
+                    raise self.error(path + (2, i, 7), "explicit default values are not allowed in proto3")
         for i, ext in enumerate(msg.extension):
             self.number(ext, path + (6, i))
         for i, nested in enumerate(msg.nested_type):
