@@ -293,6 +293,16 @@ def test_use_buf_yaml_false_ignores_it(tmp_path: Path) -> None:
         ("FIELD_SAME_NAME", "proto/shop/v1alpha1/draft.proto")}
 
 
+def test_files_outside_every_module_are_not_checked_like_buf(tmp_path: Path) -> None:
+    outside = {"vendor/acme/v1/thing.proto": 'syntax = "proto3";\npackage acme.v1;\n\nmessage Thing {\n  string id = 1;\n}\n'}
+    renamed = {"vendor/acme/v1/thing.proto": outside["vendor/acme/v1/thing.proto"].replace("string id", "string key")}
+    base = _tree(tmp_path / "base", {**BASE, **outside, V2[0]: V2[1]})
+    head = _tree(tmp_path / "head", {**HEAD, **renamed, V2[0]: V2[1]})
+    result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head), Settings(), formats=("protobuf",)))
+    assert result.findings and not [f for f in result.findings if f.path.startswith("vendor/")]
+    assert _buf_keys(require(buf_path(), "buf"), base, head, set(REGISTRY.rules)) == {key_of(f) for f in result.findings}
+
+
 # ---------------------------------------------------------------- whole tool, real git repository
 
 

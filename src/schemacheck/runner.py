@@ -121,23 +121,23 @@ def run_check(request: CheckRequest) -> CheckResult:
         ConfigError: A bad selection, or a bad buf.yaml in the head revision.
     """
     settings = request.settings
-    buf = _buf_config(request)
-    base_all = [p for p in request.base.paths() if _in_scope(p, settings, request.limit_to)]
-    head_all = [p for p in request.head.paths() if _in_scope(p, settings, request.limit_to)]
+    buf: BufConfig | None = None
     findings: list[Finding] = []
-    diagnostics: list[Diagnostic] = [Diagnostic(w, None, Severity.WARNING) for w in (buf.warnings if buf else ())]
+    diagnostics: list[Diagnostic] = []
     files_checked = 0
     rules_run: list[str] = []
     changed_by_path: dict[str, str] = {}
-    for fmt in request.formats or tuple(CHECKER_BY_FORMAT):
+    formats = request.formats or tuple(CHECKER_BY_FORMAT)
+    if request.changed is not None and not request.changed:
+        formats = ()  # git saw no change at all: load nothing
+    base_all = [p for p in request.base.paths() if _in_scope(p, settings, request.limit_to)] if formats else []
+    head_all = [p for p in request.head.paths() if _in_scope(p, settings, request.limit_to)] if formats else []
+    for fmt in formats:
         checker = get_checker(fmt)
         # A checker whose claims depend on configuration (JSON Schema include globs) says so.
         extra = {"settings": settings} if getattr(checker, "claims_uses_settings", False) else {}
         base_paths = tuple(p for p in base_all if checker.claims(p, request.base, **extra))
         head_paths = tuple(p for p in head_all if checker.claims(p, request.head, **extra))
-        if fmt == "protobuf" and buf is not None:  # buf checks only files of its modules
-            base_paths = tuple(p for p in base_paths if buf.module_for(p) is not None)
-            head_paths = tuple(p for p in head_paths if buf.module_for(p) is not None)
         if not base_paths and not head_paths:
             continue
         if request.changed is not None:
@@ -146,6 +146,15 @@ def run_check(request: CheckRequest) -> CheckResult:
             changed = changed_paths(request.base, request.head, base_paths, head_paths)
         if not changed:
             continue
+        if fmt == "protobuf":  # read buf.yaml only when protobuf files changed
+            buf = _buf_config(request)
+        if fmt == "protobuf" and buf is not None:  # buf checks only files of its modules
+            diagnostics.extend(Diagnostic(w, None, Severity.WARNING) for w in buf.warnings)
+            base_paths = tuple(p for p in base_paths if buf.module_for(p) is not None)
+            head_paths = tuple(p for p in head_paths if buf.module_for(p) is not None)
+            changed = frozenset(p for p in changed if buf.module_for(p) is not None)
+            if not changed:
+                continue
         selected = _format_rules(settings, fmt, buf)
         rules_run.extend(sorted(selected))
         changed_by_path.update((p, fmt) for p in changed if p in head_paths)
