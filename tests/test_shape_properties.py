@@ -109,3 +109,24 @@ def test_forward_silence_means_old_accepts_new_documents(old: Any, new: Any, val
         if _valid(new, value) and not _valid(old, value):
             assert _findings(old, new, "forward"), f"missed: {value!r} valid under new only"
             return
+
+
+OBJECTS = st.fixed_dictionaries(
+    {"type": st.just("object"), "properties": st.dictionaries(NAMES, _scalar(), max_size=3)},
+    optional={"required": st.lists(NAMES, max_size=2, unique=True),
+              "additionalProperties": st.one_of(st.booleans(), _scalar()),
+              "patternProperties": st.dictionaries(st.sampled_from(["^a", "^b", "c$"]), _scalar(), max_size=2),
+              "dependentRequired": st.dictionaries(NAMES, st.lists(NAMES, max_size=2, unique=True), max_size=1),
+              "minProperties": SMALL, "maxProperties": SMALL})
+OBJECT_VALUES = st.dictionaries(NAMES, st.one_of(st.none(), st.booleans(), st.sampled_from([0, 1, 2.5, "", "x", "xyz"])),
+                                max_size=3)
+
+
+@FAST
+@given(OBJECTS, OBJECTS, st.lists(OBJECT_VALUES, min_size=1, max_size=12), st.sampled_from(["backward", "forward"]))
+def test_object_content_models_are_sound(old: Any, new: Any, values: list[Any], mode: str) -> None:
+    writer, reader = (old, new) if mode == "backward" else (new, old)
+    for value in values:
+        if _valid(writer, value) and not _valid(reader, value):
+            assert _findings(old, new, mode), f"missed: {value!r}"
+            return
