@@ -32,14 +32,23 @@ def compare_shapes(old: Shape, new: Shape, *, mode: Mode | str = Mode.BACKWARD, 
     mode, policy = Mode(mode), Policy(policy)
     table = rule_table()
     seen: dict[tuple[str, str, str], Diff] = {}
-    for direction in mode.directions:
-        for diff in Engine(direction, policy, table).compare(old, new):
-            seen.setdefault(diff.key, diff)
+    with _deep_recursion():
+        for direction in mode.directions:
+            for diff in Engine(direction, policy, table).compare(old, new):
+                seen.setdefault(diff.key, diff)
     return list(seen.values())
 
 
-def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset()) -> list[Finding]:
-    """Findings for the diffs whose rule is selected (an empty selection keeps every rule)."""
+def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset(), *, format: str = "jsonschema"
+                      ) -> list[Finding]:
+    """Findings for the diffs whose rule is selected (an empty selection keeps every rule).
+
+    Args:
+        diffs: From :func:`compare_shapes`.
+        selected: Rule IDs to keep (empty: all).
+        format: The ``Finding.format`` to report (another front end of the shape model, e.g.
+            ``openapi``, passes its own).
+    """
     out: list[Finding] = []
     for diff in diffs:
         if selected and diff.rule_id not in selected:
@@ -50,7 +59,7 @@ def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset())
         out.append(Finding(rule_id=diff.rule_id, severity=spec.severity, message=issue.message,
                            location=_locate(issue.new, issue.keywords),
                            base_location=_locate(issue.old, issue.keywords),
-                           hint=hint, format="jsonschema", subject=issue.subject))
+                           hint=hint, format=format, subject=issue.subject))
     return sorted(out, key=Finding.sort_key)
 
 
