@@ -25,7 +25,7 @@ def _removed(pair: ShapePair, model: str | None = None) -> Iterator[tuple[Proper
 
 def _issue(pair: ShapePair, prop: Property, text: str) -> Issue:
     return pair.issue(f"Property {quote(prop.name)} was removed from {pair.where}{text}; {pair.direction.victims}.",
-                      old=prop.shape, subject=prop_pointer(pair.old.pointer, prop.name))
+                      old=prop.shape, subject=prop_pointer(pair.old.pointer, prop.name), keywords=("properties",))
 
 
 @shape_rule("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", family="OBJECT", breaks=BACK, strict=True)
@@ -127,5 +127,5 @@ def required_property_removed(pair: ShapePair) -> Iterator[Issue]:
     for name in pair.old.extra_required:  # required without a declaration
         if name not in still and pair.new.prop(name) is None:
             yield pair.issue(f"Property {quote(name)} is no longer required by {pair.where}; {pair.direction.victims}.",
-                             subject=prop_pointer(pair.old.pointer, name))
+                             subject=prop_pointer(pair.old.pointer, name), keywords=("required", "properties"))
 

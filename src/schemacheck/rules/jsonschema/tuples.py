@@ -130,7 +130,8 @@ def item_removed_from_closed_content_model(pair: ShapePair) -> Iterator[Issue]:
     for i, item, _ in _removed(pair, CLOSED):
         if not is_never(item):
             yield pair.issue(f"Tuple position {i} was removed from {pair.where}, whose new tuple allows no further "
-                             f"items; {pair.direction.victims}.", old=item)
+                             f"items; {pair.direction.victims}.", old=item,
+                             keywords=("prefixItems", "items"))
 
 
 @shape_rule("ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", family="ARRAY", breaks=FWD)
@@ -152,7 +153,8 @@ def item_removed_from_open_content_model(pair: ShapePair) -> Iterator[Issue]:
     for i, item, _ in _removed(pair, OPEN):
         if not is_any(item):
             yield pair.issue(f"Tuple position {i} was removed from {pair.where}, whose new tuple accepts any further "
-                             f"item; {pair.direction.victims}.", old=item)
+                             f"item; {pair.direction.victims}.", old=item,
+                             keywords=("prefixItems", "items"))
 
 
 @shape_rule("ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", family="ARRAY", breaks=BOTH)
@@ -176,4 +178,5 @@ def item_removed_not_covered(pair: ShapePair) -> Iterator[Issue]:
     for i, item, rest in _removed(pair, PARTIAL):
         if not _covered(pair, item, rest):
             yield pair.issue(f"Tuple position {i} was removed from {pair.where} and its old schema does not match the "
-                             f"new schema of further items; {pair.direction.victims}.", old=item)
+                             f"new schema of further items; {pair.direction.victims}.", old=item,
+                             keywords=("prefixItems", "items"))
