@@ -79,31 +79,24 @@ class _Compilation:
         self.building: list[str] = []
         self.pool = None
         self.in_pool: set[str] = set()
-        self._index: dict[str, str] | None = None
+        self._index: set[str] | None = None
 
     # -- files ---------------------------------------------------------------------------
-    def index(self) -> dict[str, str]:
+    def index(self) -> set[str]:
         if self._index is None:
-            found: dict[str, str] = {}
-            norm = [r.strip("/") for r in self.roots]
-            for path in self.snapshot.paths():
-                if not path.endswith(".proto"):
-                    continue
-                for root in norm:
-                    if root in ("", "."):
-                        found.setdefault(path, path)
-                        break
-                    if path.startswith(root + "/"):
-                        found.setdefault(path[len(root) + 1 :], path)
-                        break
-            self._index = found
+            self._index = {p for p in self.snapshot.paths() if p.endswith(".proto")}
         return self._index
 
     def locate(self, name: str) -> str | None:
-        path = self.index().get(name)
-        if path is not None:
-            return path
-        if (WKT_DIR / name).is_file() and ".." not in name:
+        """The repository path of import ``name``: the first root holding it (as protoc's -I),
+        else the bundled well-known types."""
+        paths = self.index()
+        for root in self.roots:
+            root = root.strip("/")
+            path = name if root in ("", ".") else f"{root}/{name}"
+            if path in paths:
+                return path
+        if ".." not in name and (WKT_DIR / name).is_file():
             return BUILTIN_PREFIX + name
         return None
 
