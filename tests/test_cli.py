@@ -240,9 +240,8 @@ _PROTOC = (os.environ.get("SCHEMACHECK_PROTO_PARSER") == "protoc"
 
 
 @pytest.mark.parametrize("content", [
-    pytest.param(b"", id="empty", marks=pytest.mark.xfail(
-        strict=True, reason="protoc, buf and our parser accept an empty .proto (as proto2); the issue lists it "
-                            "as bad input: pending a decision in the protobuf front end")),
+    pytest.param(b"", id="empty"),
+    pytest.param(b"\n  \n", id="blank"),
     pytest.param(b'syntax = "proto3";\n// caf\xe9\nmessage A {}\n', id="latin1-comment", marks=pytest.mark.xfail(
         _PROTOC, strict=True, reason="protoc accepts non-UTF-8 comments; the Python parser rejects them")),
 ])

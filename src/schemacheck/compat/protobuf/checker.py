@@ -34,17 +34,35 @@ class ProtobufChecker:
         roots = _roots(job)
         old_targets = [p for p in job.base_paths if p in job.changed]
         new_targets = [p for p in job.head_paths if p in job.changed]
-        diagnostics: list[Diagnostic] = []
+        blank = [p for p in new_targets if _is_blank(job.head, p)]
+        diagnostics = [_empty_file_error(p) for p in blank]
+        new_targets = [p for p in new_targets if p not in blank]
         old_image, old_errors = build_image(job.base, old_targets, job.base_paths, roots)
         new_image, new_errors = build_image(job.head, new_targets, job.head_paths, roots)
         for err in old_errors:
-            diagnostics.append(Diagnostic(f"base version of {err.message} (skipped)",
+            diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
                                           Location(err.path, err.line, err.column), Severity.WARNING))
         for err in new_errors:
-            diagnostics.append(Diagnostic(err.message, Location(err.path, err.line, err.column), Severity.ERROR,
+            diagnostics.append(Diagnostic(err.detail, Location(err.path, err.line, err.column), Severity.ERROR,
                                           err.tip or ""))
         findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), job.selected, job.settings.severity if job.settings else {})
         return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(new_targets)))
+
+
+def _is_blank(snapshot: Snapshot, path: str) -> bool:
+    try:
+        return not snapshot.read(path).strip()
+    except (FileNotFoundError, OSError):
+        return False
+
+
+def _empty_file_error(path: str) -> Diagnostic:
+    # protoc accepts an empty file as proto2 with no definitions; in a schema repository it is
+    # nearly always a truncated or half-written file, and checking it would report every
+    # definition it used to hold as deleted. Refuse it instead.
+    return Diagnostic("the file is empty: expected a syntax or edition statement and definitions",
+                      Location(path, 1, 1, 1, 1), Severity.ERROR,
+                      "Restore its content, or delete the file if it is no longer needed.")
 
 
 def _roots(job: FormatJob) -> tuple[str, ...]:
