@@ -102,6 +102,9 @@ def additional_properties_extended(pair: ShapePair) -> Iterator[Issue]:
     yield from _changed(pair)
 
 
+_DEP_KEYWORDS = ("dependentRequired", "dependencies")
+
+
 def _deps(obj: ObjectShape) -> dict[str, set[str]]:
     return {name: set(req) for name, req in obj.dependent_required}
 
@@ -129,7 +132,7 @@ def dependency_array_extended(pair: ShapePair) -> Iterator[Issue]:
         more = sorted(required - old.get(name, set()))
         if more:
             yield pair.issue(f"Property {quote(name)} of {pair.where} now also requires {', '.join(more)}; "
-                             f"{pair.direction.victims}.")
+                             f"{pair.direction.victims}.", keywords=_DEP_KEYWORDS)
 
 
 @shape_rule("DEPENDENCY_ARRAY_NARROWED", family="OBJECT", breaks=FWD,
@@ -154,7 +157,7 @@ def dependency_array_narrowed(pair: ShapePair) -> Iterator[Issue]:
         fewer = sorted(required - new.get(name, set()))
         if fewer:
             yield pair.issue(f"Property {quote(name)} of {pair.where} no longer requires {', '.join(fewer)}; "
-                             f"{pair.direction.victims}.")
+                             f"{pair.direction.victims}.", keywords=_DEP_KEYWORDS)
 
 
 @shape_rule("DEPENDENCY_SCHEMA_ADDED", family="OBJECT", breaks=BACK)
@@ -200,4 +203,4 @@ def dependency_schema_removed(pair: ShapePair) -> Iterator[Issue]:
     for name, shape in pair.old.dependent_schemas:
         if name not in new:
             yield pair.issue(f"The dependent schema for {quote(name)} was removed from {pair.where}; "
-                             f"{pair.direction.victims}.", old=shape)
+                             f"{pair.direction.victims}.", old=shape, keywords=("dependentSchemas", "dependencies"))
