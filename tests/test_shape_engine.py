@@ -98,6 +98,9 @@ ROWS: list[tuple[str, Any, Any, str, str, set[str]]] = [
     ("multipleOf 0.1 to 0.01 exact", {**N, "multipleOf": 0.1}, {**N, "multipleOf": 0.01}, "backward", "strict", set()),
     ("multipleOf 0.5 vs 0.50", {**N, "multipleOf": 0.5}, {**N, "multipleOf": 0.50}, "full", "strict", set()),
     ("multipleOf 2 to 3", {**I, "multipleOf": 2}, {**I, "multipleOf": 3}, "full", "strict", {"MULTIPLE_OF_CHANGED"}),
+    ("integer multipleOf 1 is no constraint", {**I, "multipleOf": 1}, I, "full", "strict", set()),
+    ("unevaluatedItems narrowed", {"type": "array", "prefixItems": [S]},
+     {"type": "array", "prefixItems": [S], "unevaluatedItems": False}, "backward", "strict", {"TYPE_NARROWED"}),
     ("multipleOf added", N, {**N, "multipleOf": 3}, "backward", "strict", {"MULTIPLE_OF_EXPANDED"}),
     # --- enums and const
     ("enum narrowed", {"enum": ["a", "b"]}, {"enum": ["a"]}, "backward", "strict", {"ENUM_ARRAY_NARROWED"}),

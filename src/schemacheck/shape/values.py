@@ -242,7 +242,8 @@ def _array_accepts(shape: ArrayShape, value: Any) -> bool | None:
         return False
     if shape.contains is not None or shape.unique_items:
         return None
-    results = [accepts(shape.prefix_items[i] if i < len(shape.prefix_items) else (shape.items or AnyShape()), v)
+    rest = shape.items if shape.items is not None else shape.unevaluated_items
+    results = [accepts(shape.prefix_items[i] if i < len(shape.prefix_items) else (rest or AnyShape()), v)
                for i, v in enumerate(value)]
     return False if False in results else (None if None in results else True)
 

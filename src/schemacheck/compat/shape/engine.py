@@ -31,7 +31,7 @@ from ...shape.nodes import (
 )
 from ...shape.values import deref, kinds
 from . import matching
-from .objects import catch_all_rest, likely_renames
+from .objects import catch_all_rest, likely_renames, rest_items
 from .pair import Diff, Direction, Policy, ShapePair
 from .table import RuleTable, rule_table
 
@@ -181,8 +181,9 @@ class Engine:
         out: list[Diff] = []
         for old_item, new_item in zip(old.prefix_items, new.prefix_items):
             out += self.compare(old_item, new_item)
-        if old.items is not None or new.items is not None:
-            out += self.compare(self.placeholder(old, "/items", old.items), self.placeholder(new, "/items", new.items))
+        old_rest, new_rest = rest_items(old), rest_items(new)
+        if old_rest is not None or new_rest is not None:
+            out += self.compare(self.placeholder(old, "/items", old_rest), self.placeholder(new, "/items", new_rest))
         if old.contains is not None and new.contains is not None:
             out += self.compare(old.contains, new.contains)
         return out

@@ -4,7 +4,7 @@ Maintainers: the definitions follow Confluent's (reference §1.5). *Open*: no
 ``patternProperties`` and ``additionalProperties``/``unevaluatedProperties`` absent or
 ``true``. *Closed*: the catch-all is ``false``. *Partially open*: a catch-all schema exists
 (a matching ``patternProperties`` entry first, else ``additionalProperties``, else
-``unevaluatedProperties``). Also here: which properties were added or removed, and which
+``unevaluatedProperties``); tuples likewise with ``items``/``unevaluatedItems``. Also here: which properties were added or removed, and which
 removed/added pairs are likely renames (same schema, same object, one of each).
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from ...shape.nodes import AnyShape, NeverShape, ObjectShape, Property, Shape
+from ...shape.nodes import AnyShape, ArrayShape, NeverShape, ObjectShape, Property, Shape
 from ...shape.values import deref
 
-__all__ = ["required_names", "catch_all", "catch_all_rest", "model_of", "added_properties", "removed_properties", "likely_renames",
+__all__ = ["required_names", "rest_items", "catch_all", "catch_all_rest", "model_of", "added_properties", "removed_properties", "likely_renames",
            "OPEN", "CLOSED", "PARTIAL"]
 
 OPEN, CLOSED, PARTIAL = "open", "closed", "partially open"
@@ -25,6 +25,11 @@ _ANY = AnyShape()
 def required_names(obj: ObjectShape) -> set[str]:
     """Every name ``required`` lists, declared as a property or not."""
     return {p.name for p in obj.properties if p.required} | set(obj.extra_required)
+
+
+def rest_items(array: ArrayShape) -> Shape | None:
+    """The schema of positions after the tuple part (``items``, else ``unevaluatedItems``)."""
+    return array.items if array.items is not None else array.unevaluated_items
 
 
 def catch_all_rest(obj: ObjectShape) -> Shape | None:

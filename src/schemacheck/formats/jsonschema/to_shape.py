@@ -212,6 +212,8 @@ class ShapeBuilder:
         if v.get("exclusiveMaximum") is True:
             maximum, ex_max = None, maximum
         step = num("multipleOf")
+        if integer and step is not None and step > 0 and 1 % step == 0:
+            step = None  # every integer is a multiple of 1, 0.5, 0.25, ...
         return NumberShape(integer=integer, minimum=minimum, maximum=maximum, exclusive_minimum=ex_min,
                            exclusive_maximum=ex_max, multiple_of=step if step is not None and step > 0 else None,
                            origin=origin, annotations=ann)

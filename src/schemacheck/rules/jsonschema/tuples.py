@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...compat.shape.objects import CLOSED, OPEN, PARTIAL, model_of
+from ...compat.shape.objects import CLOSED, OPEN, PARTIAL, model_of, rest_items
 from ...compat.shape.pair import Direction, Issue, ShapePair
 from ...shape.nodes import AnyShape, ArrayShape, Shape
 from ...shape.values import is_any, is_never
@@ -20,7 +20,8 @@ _ANY = AnyShape()
 
 
 def _rest(array: ArrayShape) -> Shape:
-    return array.items if array.items is not None else _ANY
+    rest = rest_items(array)
+    return _ANY if rest is None else rest
 
 
 def _added(pair: ShapePair, model: str) -> Iterator[tuple[int, Shape, Shape]]:
