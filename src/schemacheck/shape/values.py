@@ -230,7 +230,8 @@ def _object_accepts(shape: ObjectShape, value: Any) -> bool | None:
     if extra and (shape.pattern_properties or shape.unevaluated is not None):
         return None
     if extra and shape.additional is not None:
-        return all(accepts(shape.additional, value[k]) for k in extra) or None
+        results = [accepts(shape.additional, value[k]) for k in extra]
+        return False if False in results else (None if None in results else True)
     return True
 
 
