@@ -130,3 +130,23 @@ def test_object_content_models_are_sound(old: Any, new: Any, values: list[Any], 
         if _valid(writer, value) and not _valid(reader, value):
             assert _findings(old, new, mode), f"missed: {value!r}"
             return
+
+
+KEYWORDS = ["type", "properties", "required", "additionalProperties", "patternProperties", "items", "prefixItems",
+            "additionalItems", "enum", "const", "anyOf", "oneOf", "allOf", "not", "minimum", "exclusiveMaximum",
+            "multipleOf", "maxLength", "pattern", "format", "dependencies", "dependentSchemas", "propertyNames",
+            "contains", "minContains", "if", "then", "$ref", "$dynamicRef", "default", "uniqueItems"]
+JUNK = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, allow_infinity=False, width=32),
+              st.sampled_from(["string", "object", "array", "integer", "#", "#/properties", "[", "a"])),
+    lambda kids: st.one_of(st.lists(kids, max_size=3), st.dictionaries(st.sampled_from(KEYWORDS + ["a", "b"]), kids,
+                                                                       max_size=4)),
+    max_leaves=12)
+
+
+@FAST
+@given(JUNK, JUNK, st.sampled_from(["backward", "forward", "full"]))
+def test_malformed_schemas_never_crash_the_engine(old: Any, new: Any, mode: str) -> None:
+    old = old if isinstance(old, dict) else {"items": old}
+    new = new if isinstance(new, dict) else {"items": new}
+    _findings(old, new, mode)
