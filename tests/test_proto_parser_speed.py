@@ -25,6 +25,17 @@ import pytest
 from schemacheck.formats.protobuf.compiler import clear_cache, compile_with_python
 from schemacheck.snapshot import DirectorySnapshot
 
+ANNOTATIONS = """syntax = "proto3";
+package acme.api;
+import "google/protobuf/descriptor.proto";
+
+message HttpRule {
+  oneof pattern { string get = 2; string put = 3; string post = 4; string delete = 5; }
+  string body = 7;
+}
+extend google.protobuf.MethodOptions { HttpRule http = 72295728; }
+extend google.protobuf.FieldOptions { bool sensitive = 72295729; }
+"""
 SCALARS = ["int32", "int64", "string", "bool", "bytes", "double", "uint32", "fixed64"]
 
 
@@ -32,19 +43,22 @@ def generate_monorepo(root: Path, count: int, seed: int = 7) -> list[str]:
     """Write ``count`` files under ``root``; returns their relative paths."""
     rng = random.Random(seed)
     paths = []
+    (root / "acme/api").mkdir(parents=True, exist_ok=True)
+    (root / "acme/api/annotations.proto").write_text(ANNOTATIONS)
     for i in range(count):
         pkg_dir = f"acme/svc{i // 50}/v1"
         (root / pkg_dir).mkdir(parents=True, exist_ok=True)
         imports = [f"{pkg_dir}/file{i - 1}.proto"] if i % 50 else []
         out = ['syntax = "proto3";', "", f"package acme.svc{i // 50}.v1;", ""]
-        out += [f'import "{imp}";' for imp in imports + ["google/protobuf/timestamp.proto"]]
+        out += [f'import "{imp}";' for imp in imports + ["google/protobuf/timestamp.proto", "acme/api/annotations.proto"]]
         out += ["", f'option go_package = "example.com/acme/svc{i // 50}/v1;v1";', ""]
         for m in range(8):
             out += [f"// Msg{i}_{m} is a message with several fields.", "// It has a two-line comment.",
                     f"message Msg{i}_{m} {{"]
             for f in range(1, 11):
                 label = "repeated " if f % 5 == 0 else ""
-                out += [f"  // field {f} doc", f"  {label}{rng.choice(SCALARS)} field_{f}_name = {f}; // trailing"]
+                opt = " [(acme.api.sensitive) = true]" if f == 3 else ""
+                out += [f"  // field {f} doc", f"  {label}{rng.choice(SCALARS)} field_{f}_name = {f}{opt}; // trailing"]
             out.append("  google.protobuf.Timestamp created_at = 11;")
             if imports:
                 out.append(f"  Msg{i - 1}_0 prev = 12;")
@@ -53,7 +67,8 @@ def generate_monorepo(root: Path, count: int, seed: int = 7) -> list[str]:
                     "  State state = 16 [deprecated = true];", "  reserved 100 to 110;", "}", ""]
         out.append(f"service Svc{i} {{")
         for r in range(3):
-            out += [f"  // Rpc {r}", f"  rpc Do{r}(Msg{i}_0) returns (Msg{i}_{r + 1});"]
+            out += [f"  // Rpc {r}", f"  rpc Do{r}(Msg{i}_0) returns (Msg{i}_{r + 1}) {{",
+                    f'    option (acme.api.http) = {{ post: "/v1/svc{i}/do{r}" body: "*" }};', "  }"]
         out.append("}")
         rel = f"{pkg_dir}/file{i}.proto"
         (root / rel).write_text("\n".join(out) + "\n")
@@ -73,7 +88,7 @@ def measure(root: Path, paths: list[str]) -> tuple[float, float, int]:
 def test_generated_monorepo_compiles_fast_and_matches_protoc(tmp_path: Path) -> None:
     paths = generate_monorepo(tmp_path, 120)
     _wall, cpu, compiled = measure(tmp_path, paths)
-    assert compiled == 121  # plus google/protobuf/timestamp.proto
+    assert compiled == 123  # plus timestamp.proto, annotations.proto and descriptor.proto
     assert len(paths) / cpu > 40, f"only {len(paths) / cpu:.0f} files/s"
     pytest.importorskip("grpc_tools")
     from schemacheck.formats.protobuf.protoc_backend import compile_with_protoc
@@ -92,7 +107,7 @@ def test_second_compile_of_unchanged_files_hits_the_cache(tmp_path: Path) -> Non
     start = time.process_time()
     again = compile_with_python(DirectorySnapshot(tmp_path), paths)
     warm = time.process_time() - start
-    assert not again.errors and len(again.files) == 61
+    assert not again.errors and len(again.files) == 63
     assert warm < cold / 2, (warm, cold)
 
 
