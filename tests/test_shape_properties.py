@@ -150,3 +150,24 @@ def test_malformed_schemas_never_crash_the_engine(old: Any, new: Any, mode: str)
     old = old if isinstance(old, dict) else {"items": old}
     new = new if isinstance(new, dict) else {"items": new}
     _findings(old, new, mode)
+
+
+def _recursive(leaf: Any) -> dict[str, Any]:
+    node = {"type": "object", "properties": {"v": leaf, "next": {"$ref": "#/$defs/node"}}}
+    return {"$defs": {"node": node}, "$ref": "#/$defs/node"}
+
+
+NESTED_VALUES = st.recursive(VALUES, lambda kids: st.fixed_dictionaries({"v": VALUES}, optional={"next": kids}),
+                             max_leaves=4)
+
+
+@FAST
+@given(SCHEMAS, SCHEMAS, st.lists(NESTED_VALUES, min_size=1, max_size=6), st.sampled_from(["backward", "forward"]))
+def test_recursive_schemas_are_sound(old_leaf: Any, new_leaf: Any, values: list[Any], mode: str) -> None:
+    old, new = _recursive(old_leaf), _recursive(new_leaf)
+    assert _findings(old, old, "full") == []
+    writer, reader = (old, new) if mode == "backward" else (new, old)
+    for value in values:
+        if _valid(writer, value) and not _valid(reader, value):
+            assert _findings(old, new, mode), f"missed: {value!r}"
+            return
