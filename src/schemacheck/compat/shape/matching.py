@@ -6,8 +6,11 @@ Maintainers: the order of distribution is the classic one for subtyping: a write
 reader. Branch order never matters. When no branch matches, the differences of the *closest*
 branch (same JSON type, fewest differences, each reader branch used once) are reported instead
 of a vague "branches changed"; only when no branch of a compatible type exists does a
-``COMBINED`` (or, for ``type: [..]`` lists, a ``TYPE``) rule speak. Adding a ``oneOf`` branch
-that overlaps an existing one is flagged because old documents may now match two branches.
+``COMBINED`` (or, for ``type: [..]`` lists, a ``TYPE``) rule speak. A reader ``oneOf`` also
+needs *exactly one* branch: writer branches that may match a second reader branch are flagged
+(an added overlapping branch, ``anyOf`` → ``oneOf``, a ``oneOf`` collapsed in FORWARD), unless
+the writer had the same overlap already. Object conjuncts of an ``allOf`` are merged first
+when that keeps the meaning (inheritance through ``allOf: [{$ref: Base}, {...}]``).
 """
 
 from __future__ import annotations
