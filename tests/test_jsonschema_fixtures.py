@@ -1,8 +1,8 @@
 """Every JSON Schema rule against its fixture pair, in every mode, running only that rule.
 
 ``fixtures/jsonschema/<RULE_ID>/before/`` and ``after/`` hold the two versions of one or more
-schema files (JSON or YAML, loaded by the real loader with positions, ``$ref``s resolved among
-the files of the same side); ``expected.<mode>.txt`` holds the exact report lines
+schema files (JSON or YAML), checked by the real runner and JSON Schema checker exactly as the
+CLI would (``fixture_harness.run_fixture``); ``expected.<mode>.txt`` holds the exact report lines
 (``path:line:col RULE_ID message``) for ``backward``, ``forward`` and ``full`` under the strict
 policy, and ``expected.<mode>.lenient.txt`` when a fixture also pins the lenient verdict.
 Each pair mixes changes that fire with look-alikes that must not. Regenerate with
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from schemacheck.compat.shape.jsonschema_pair import compare_documents
+from fixture_harness import render, run_fixture
 from schemacheck.compat.shape.table import rule_table
-from schemacheck.formats.jsonschema import JsonDocument, RefResolver, load_document
+from schemacheck.config import JsonSchemaSettings
 from schemacheck.registry import REGISTRY
 from tools import FIXTURES
 
@@ -28,28 +28,14 @@ UPDATE = os.environ.get("SCHEMACHECK_UPDATE_SNAPSHOTS") == "1"
 RULE_IDS = sorted(p.name for p in CASES.iterdir() if p.is_dir()) if CASES.is_dir() else []
 
 
-def _side(root: Path) -> tuple[dict[str, JsonDocument], RefResolver]:
-    docs = {p.relative_to(root).as_posix(): load_document(p.relative_to(root).as_posix(), p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-    def load(path: str) -> JsonDocument:
-        if path not in docs:
-            raise FileNotFoundError(path)
-        return docs[path]
-
-    return docs, RefResolver(load, tuple(docs.values()))
-
-
 def report(case: Path, mode: str, policy: str) -> str:
-    """The plain-text report of ``case`` for one mode and policy, only its own rule selected."""
-    before, before_refs = _side(case / "before")
-    after, after_refs = _side(case / "after")
-    lines: list[str] = []
-    for path in sorted(set(before) & set(after)):
-        for f in compare_documents(before[path], after[path], before_refs, after_refs, mode=mode, policy=policy,
-                                   selected=frozenset({case.name})):
-            lines.append(f"{f.location} {f.rule_id} {f.message}")
-    return "".join(line + "\n" for line in lines)
+    """The plain-text report of ``case`` for one mode and policy, only its own rule selected.
+
+    Runs the real runner and JSON Schema checker (detection, loading, ``$ref`` resolution,
+    suppressions) on the two directories, as the CLI would.
+    """
+    result = run_fixture(case, "jsonschema", jsonschema=JsonSchemaSettings(mode=mode, policy=policy))
+    return render(result)
 
 
 def _expected_files(case: Path) -> list[tuple[str, str, Path]]:
