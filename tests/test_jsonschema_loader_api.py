@@ -20,7 +20,7 @@ MODULES = [
     "schemacheck.formats.jsonschema.metaschema",
     "schemacheck.formats.jsonschema.suppressions",
     "schemacheck.compat.jsonschema.checker",
-    "schemacheck.compat.jsonschema.definitions",
+    "schemacheck.compat.jsonschema.compare",
 ]
 
 

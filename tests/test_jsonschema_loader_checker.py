@@ -222,7 +222,7 @@ def test_changed_definition_is_compared_even_when_the_root_does_not_reach_it(tmp
 
 
 def test_reachable_definitions_follow_local_refs_transitively() -> None:
-    from schemacheck.compat.jsonschema.definitions import reachable_definitions
+    from schemacheck.compat.jsonschema.compare import reachable_definitions
     from schemacheck.formats.jsonschema import load_document
 
     doc = load_document("r.json", json.dumps({

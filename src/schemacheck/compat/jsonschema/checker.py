@@ -2,9 +2,10 @@
 
 Maintainers: the work is proportional to the change: only changed files are loaded, plus the
 files their ``$ref``s reach (loaded lazily by each revision's :class:`RefResolver`, from that
-same revision). Pairing inside a file and every rule belong to the shape engine
-(``compat.shape.jsonschema_pair.compare_documents``); this module only wires files, settings
-and diagnostics:
+same revision). Pairing inside a file and every rule belong to the shape engine (what
+``compat.shape.jsonschema_pair.compare_documents`` does, through :class:`.compare.PairComparer`
+which shares shape builders across the files of one check); this module only wires files,
+settings and diagnostics:
 
 - a head file that does not load, or is not valid against its metaschema, is an error
   diagnostic (exit 2) and is not compared; a broken base file is a warning and is skipped;
@@ -39,6 +40,7 @@ from ...snapshot import Snapshot
 if TYPE_CHECKING:
     from ...config import JsonSchemaSettings, Settings
     from ...formats.jsonschema.refs import RefResolver
+    from .compare import PairComparer
 
 __all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
 
@@ -91,10 +93,12 @@ class JsonSchemaChecker:
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
         from ...formats.jsonschema.refs import RefResolver
+        from .compare import PairComparer
 
         settings = job.settings or Settings()
         old_refs = RefResolver(snapshot_loader(job.base))
         new_refs = RefResolver(snapshot_loader(job.head))
+        comparer = PairComparer(old_refs, new_refs, job.selected)
         findings: list[Finding] = []
         diagnostics: list[Diagnostic] = []
         old_of = {new: old for old, new in job.renames.items()}
@@ -110,14 +114,14 @@ class JsonSchemaChecker:
             if old_doc is None:
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
-            findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics))
+            findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
         for path in _dependents(job):
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
             old_doc, new_doc = old_refs.document(path), new_refs.document(path)
             if isinstance(old_doc, JsonDocument) and isinstance(new_doc, JsonDocument):
                 mode, policy = mode_and_policy(path, settings.jsonschema)
-                findings.extend(self._compare(old_doc, new_doc, old_refs, new_refs, mode, policy, job, diagnostics,
+                findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics,
                                               definitions=False))
         renamed_from = set(job.renames)
         for path in sorted(p for p in job.changed if p in base_set and p not in head_set and p not in renamed_from):
@@ -163,18 +167,10 @@ class JsonSchemaChecker:
         return doc
 
     @staticmethod
-    def _compare(old_doc: JsonDocument, new_doc: JsonDocument, old_refs: RefResolver, new_refs: RefResolver,
-                 mode: str, policy: str, job: FormatJob, diagnostics: list[Diagnostic],
-                 definitions: bool = True) -> list[Finding]:
-        from ..shape.jsonschema_pair import compare_documents
-        from .definitions import definition_findings
-
+    def _compare(comparer: PairComparer, old_doc: JsonDocument, new_doc: JsonDocument, mode: str, policy: str,
+                 diagnostics: list[Diagnostic], definitions: bool = True) -> list[Finding]:
         try:
-            found = list(compare_documents(old_doc, new_doc, old_refs, new_refs, mode=mode, policy=policy,
-                                           selected=job.selected))
-            if definitions:
-                found.extend(definition_findings(old_doc, new_doc, old_refs, new_refs, mode, policy, job.selected))
-            return found
+            return comparer.compare(old_doc, new_doc, mode, policy, definitions=definitions)
         except RecursionError:
             diagnostics.append(Diagnostic("schema is nested or recursive beyond what can be compared; "
                                           "it was not checked", Location(new_doc.path, 1, 1, 1, 1)))

@@ -93,6 +93,7 @@ class RefResolver:
         self._docs: dict[str, JsonDocument | SchemacheckError | None] = {}
         self._indexes: dict[str, IdIndex] = {}
         self._by_uri: dict[str, tuple[str, str]] = {}  # absolute URI -> (path, pointer)
+        self._unindexed: list[str] = []  # loaded documents whose ids are not in _by_uri yet
         self.unresolved: dict[tuple[str, str], Unresolved] = {}
         for doc in documents:
             self.add(doc)
@@ -101,6 +102,7 @@ class RefResolver:
     def add(self, doc: JsonDocument) -> None:
         """Register a loaded document (its ``$id``s become resolvable)."""
         self._docs[doc.path] = doc
+        self._unindexed.append(doc.path)
 
     def _index(self, doc: JsonDocument) -> IdIndex:
         index = self._indexes.get(doc.path)
@@ -121,11 +123,13 @@ class RefResolver:
             except SchemacheckError as exc:
                 doc = exc
             self._docs[path] = doc
+            self._unindexed.append(path)
         return self._docs[path]
 
     def _index_all(self) -> None:
         """Index every loaded document (done only when a non-local URI must be looked up)."""
-        for doc in list(self._docs.values()):
+        while self._unindexed:
+            doc = self._docs.get(self._unindexed.pop())
             if isinstance(doc, JsonDocument) and doc.path not in self._indexes:
                 self._index(doc)
 
