@@ -86,7 +86,7 @@ def time_cli(repo: Path, runs: int) -> tuple[float, float, float, int, str]:
 
 def time_phases(repo: Path, path: str, base_text: str, target: str) -> dict[str, float]:
     from schemacheck.compat.jsonschema.checker import snapshot_loader
-    from schemacheck.compat.shape.jsonschema_pair import compare_documents
+    from schemacheck.compat.jsonschema.compare import PairComparer
     from schemacheck.formats.jsonschema.loader import load_document
     from schemacheck.formats.jsonschema.metaschema import check_metaschema
     from schemacheck.formats.jsonschema.refs import RefResolver
@@ -106,7 +106,7 @@ def time_phases(repo: Path, path: str, base_text: str, target: str) -> dict[str,
     out["metaschema validation of the change"] = time.perf_counter() - start
     start = time.perf_counter()
     refs = RefResolver(snapshot_loader(DirectorySnapshot(repo)))
-    compare_documents(base, doc, refs, refs)
+    PairComparer(refs, refs, frozenset()).compare(base, doc, "backward", "strict")
     out["compare (shape build + engine)"] = time.perf_counter() - start
     return out
 
