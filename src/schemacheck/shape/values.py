@@ -30,8 +30,21 @@ from .nodes import (
     canonical_json,
 )
 
-__all__ = ["ALL_KINDS", "deref", "kinds", "text_kind", "type_names", "kinds_covered", "json_kind", "accepts", "lower_bound",
-           "upper_bound", "describe", "is_any", "is_never"]
+__all__ = [
+    "ALL_KINDS",
+    "deref",
+    "kinds",
+    "text_kind",
+    "type_names",
+    "kinds_covered",
+    "json_kind",
+    "accepts",
+    "lower_bound",
+    "upper_bound",
+    "describe",
+    "is_any",
+    "is_never",
+]
 
 ALL_KINDS = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
 _MAX_HOPS = 64

@@ -152,7 +152,8 @@ def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[
     merged = ObjectShape(
         properties=tuple(Property(name=p.name, shape=p.shape, required=p.name in required) for p in props.values()),
         extra_required=tuple(sorted(r for r in required if r not in props)),
-        unevaluated=next((o.unevaluated for o in objects if o.unevaluated is not None), None),  # type: ignore[attr-defined]
+        unevaluated=next((o.unevaluated for o in objects  # type: ignore[attr-defined]
+                          if o.unevaluated is not None), None),  # type: ignore[attr-defined]
         origin=owner.origin, annotations=owner.annotations)
     engine.keep(merged)
     return [merged] + [c for c in conjuncts if not _mergeable(c)]

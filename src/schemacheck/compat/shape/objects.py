@@ -4,8 +4,9 @@ Maintainers: the definitions follow Confluent's (reference §1.5). *Open*: no
 ``patternProperties`` and ``additionalProperties``/``unevaluatedProperties`` absent or
 ``true``. *Closed*: the catch-all is ``false``. *Partially open*: a catch-all schema exists
 (a matching ``patternProperties`` entry first, else ``additionalProperties``, else
-``unevaluatedProperties``); tuples likewise with ``items``/``unevaluatedItems``. Also here: which properties were added or removed, and which
-removed/added pairs are likely renames (same schema, same object, one of each).
+``unevaluatedProperties``); tuples likewise with ``items``/``unevaluatedItems``. Also here:
+which properties were added or removed, and which removed/added pairs are likely renames
+(same schema, same object, one of each).
 """
 
 from __future__ import annotations
@@ -15,8 +16,19 @@ import re
 from ...shape.nodes import AnyShape, ArrayShape, NeverShape, ObjectShape, Property, Shape
 from ...shape.values import deref
 
-__all__ = ["required_names", "rest_items", "catch_all", "catch_all_rest", "model_of", "added_properties", "removed_properties", "likely_renames",
-           "OPEN", "CLOSED", "PARTIAL"]
+__all__ = [
+    "required_names",
+    "rest_items",
+    "catch_all",
+    "catch_all_rest",
+    "model_of",
+    "added_properties",
+    "removed_properties",
+    "likely_renames",
+    "OPEN",
+    "CLOSED",
+    "PARTIAL",
+]
 
 OPEN, CLOSED, PARTIAL = "open", "closed", "partially open"
 _ANY = AnyShape()

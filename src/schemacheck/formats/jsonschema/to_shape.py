@@ -17,31 +17,15 @@ since JSON Schema would also accept other types there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from ...model import Location
-from ...shape.nodes import (
-    AllOfShape,
-    Annotations,
-    AnyShape,
-    ArrayShape,
-    BooleanShape,
-    EnumShape,
-    NeverShape,
-    NotShape,
-    NullShape,
-    NumberShape,
-    ObjectShape,
-    Origin,
-    Property,
-    RefShape,
-    Shape,
-    StringShape,
-    UnionShape,
-    UnknownShape,
-    canonical_json,
-)
+from ...shape.meta import NO_ANNOTATIONS
+from ...shape.nodes import (AllOfShape, Annotations, AnyShape, ArrayShape, BooleanShape, EnumShape, NeverShape,
+    NotShape, NullShape, NumberShape, ObjectShape, Origin, Property, RefShape, Shape, StringShape, UnionShape,
+    UnknownShape, canonical_json)
 from ...shape.values import accepts
 from .document import JsonDocument, pointer_join
 from .refs import RefResolver, Unresolved
@@ -77,6 +61,17 @@ class ShapeBuilder:
     def __init__(self, refs: RefResolver) -> None:
         self._refs = refs
         self._cache: dict[tuple[str, str], Shape] = {}
+        self._locators: dict[str, Callable[[str], Location | None]] = {}
+
+    def _origin(self, doc: JsonDocument, pointer: str) -> Origin:
+        """Where ``pointer`` of ``doc`` is; one shared lazy locator per document."""
+        locate = self._locators.get(doc.path)
+        if locate is None:
+            def locate(p: str) -> Location | None:
+                return doc.nearest_location(p) if doc.positions is not None else Location(doc.path, 1, 1, 1, 1)
+
+            self._locators[doc.path] = locate
+        return Origin(doc.path, pointer, locate)
 
     def build(self, doc: JsonDocument, pointer: str, value: Any = _UNSET) -> Shape:
         """The shape of the schema at ``pointer`` of ``doc`` (cached per file and pointer).
@@ -92,7 +87,7 @@ class ShapeBuilder:
 
     # -- one schema object ------------------------------------------------------------------
     def _schema(self, doc: JsonDocument, ptr: str, value: Any) -> Shape:
-        origin = _origin(doc, ptr)
+        origin = self._origin(doc, ptr)
         if value is True or (isinstance(value, dict) and not value):
             return AnyShape(origin=origin)
         if value is False:
@@ -109,40 +104,45 @@ class ShapeBuilder:
         base = self._typed(doc, ptr, value, origin, ann)
         if base is not None:
             parts.append(base)
-        for i, sub in enumerate(_list(value.get("allOf"))):
-            parts.append(self.build(doc, pointer_join(ptr, "allOf", i), sub))
-        for kw in ("anyOf", "oneOf"):
-            branches = tuple(self.build(doc, pointer_join(ptr, kw, i), sub) for i, sub in enumerate(_list(value.get(kw))))
-            if branches:
-                parts.append(UnionShape(branches=branches, one_of=kw == "oneOf", origin=_origin(doc, pointer_join(ptr, kw)),
-                                        annotations=ann))
-        if "not" in value:
-            parts.append(NotShape(inner=self.build(doc, pointer_join(ptr, "not"), value["not"]),
-                                  origin=_origin(doc, pointer_join(ptr, "not")), annotations=ann))
-        if "if" in value:
-            raw = canonical_json({k: value[k] for k in ("if", "then", "else") if k in value})
-            parts.append(UnknownShape(keyword="if/then/else", raw=raw, origin=_origin(doc, pointer_join(ptr, "if")),
-                                      reason="if/then/else is not compared", annotations=ann))
+        parts += self._combinators(doc, ptr, value, ann)
         if not parts:
             return AnyShape(origin=origin, annotations=ann)
         if len(parts) == 1:
             return parts[0]
         return AllOfShape(branches=tuple(parts), origin=origin, annotations=ann)
 
+    def _combinators(self, doc: JsonDocument, ptr: str, value: dict[str, Any], ann: Annotations) -> list[Shape]:
+        """``allOf`` members, ``anyOf``/``oneOf`` unions, ``not`` and ``if``/``then``/``else``."""
+        out = [self.build(doc, pointer_join(ptr, "allOf", i), sub) for i, sub in enumerate(_list(value.get("allOf")))]
+        for kw in ("anyOf", "oneOf"):
+            subs = _list(value.get(kw))
+            if subs:
+                branches = tuple(self.build(doc, pointer_join(ptr, kw, i), sub) for i, sub in enumerate(subs))
+                out.append(UnionShape(branches=branches, one_of=kw == "oneOf", annotations=ann,
+                                      origin=self._origin(doc, pointer_join(ptr, kw))))
+        if "not" in value:
+            out.append(NotShape(inner=self.build(doc, pointer_join(ptr, "not"), value["not"]), annotations=ann,
+                                origin=self._origin(doc, pointer_join(ptr, "not"))))
+        if "if" in value:
+            raw = canonical_json({k: value[k] for k in ("if", "then", "else") if k in value})
+            out.append(UnknownShape(keyword="if/then/else", raw=raw, reason="if/then/else is not compared",
+                                    origin=self._origin(doc, pointer_join(ptr, "if")), annotations=ann))
+        return out
+
     def _ref(self, doc: JsonDocument, ptr: str, value: dict[str, Any], origin: Origin, ann: Annotations
              ) -> Shape | None:
         for kw in ("$dynamicRef", "$recursiveRef"):
             if kw in value:
-                return UnknownShape(keyword=kw, raw=canonical_json(value[kw]), origin=_origin(doc, pointer_join(ptr, kw)),
-                                    reason=f"{kw} depends on the evaluation path and is not compared",
-                                    annotations=ann)
+                return UnknownShape(keyword=kw, raw=canonical_json(value[kw]), annotations=ann,
+                                    origin=self._origin(doc, pointer_join(ptr, kw)),
+                                    reason=f"{kw} depends on the evaluation path and is not compared")
         ref = value.get("$ref")
         if not isinstance(ref, str):
             return None
         result = self._refs.resolve(doc, ref, ptr)
         if isinstance(result, Unresolved):
-            return UnknownShape(keyword="$ref", raw=canonical_json(ref), origin=_origin(doc, pointer_join(ptr, "$ref")),
-                                reason=result.reason, annotations=ann)
+            return UnknownShape(keyword="$ref", raw=canonical_json(ref), reason=result.reason, annotations=ann,
+                                origin=self._origin(doc, pointer_join(ptr, "$ref")))
         target_doc, target_ptr = result.document, result.pointer
         return RefShape(ref=ref, target=lambda: self.build(target_doc, target_ptr), origin=origin, annotations=ann)
 
@@ -256,7 +256,8 @@ class ShapeBuilder:
             prefix_kw, rest_kw = "items", "additionalItems"
         else:
             prefix_kw, rest_kw = "", "items"
-        prefix = tuple(self.build(doc, pointer_join(ptr, prefix_kw, i), sub) for i, sub in enumerate(_list(v.get(prefix_kw))))
+        prefix = tuple(self.build(doc, pointer_join(ptr, prefix_kw, i), sub)
+                       for i, sub in enumerate(_list(v.get(prefix_kw))))
         return ArrayShape(
             prefix_items=prefix,
             items=self._opt(doc, ptr, v, rest_kw),
@@ -277,14 +278,12 @@ class ShapeBuilder:
         return self.build(doc, pointer_join(ptr, kw), v[kw])
 
 
-def _origin(doc: JsonDocument, pointer: str) -> Origin:
-    def locate(p: str) -> Location | None:
-        return doc.nearest_location(p) if doc.positions is not None else Location(doc.path, 1, 1, 1, 1)
-
-    return Origin(doc.path, pointer, locate)
+_ANNOTATION_KEYS = frozenset({"default", "deprecated", "readOnly", "writeOnly", "title"})
 
 
 def _annotations(value: dict[str, Any]) -> Annotations:
+    if _ANNOTATION_KEYS.isdisjoint(value):
+        return NO_ANNOTATIONS
     return Annotations(
         default=canonical_json(value["default"]) if "default" in value else None,
         deprecated=value.get("deprecated") is True,
@@ -303,13 +302,10 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
+    """An integer keyword value (``2.0`` counts), else ``None``; booleans are not integers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    return int(value)
 
 
 def _str(value: Any) -> str | None:
