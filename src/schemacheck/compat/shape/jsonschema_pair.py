@@ -49,18 +49,19 @@ def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset(),
         format: The ``Finding.format`` to report (another front end of the shape model, e.g.
             ``openapi``, passes its own).
     """
-    out: list[Finding] = []
+    out: dict[tuple[str, Location | None, str], Finding] = {}
     for diff in diffs:
         if selected and diff.rule_id not in selected:
             continue
         spec = REGISTRY.rules[diff.rule_id]
         issue = diff.issue
         hint = issue.hint or " ".join(spec.section("How to change this safely").split())
-        out.append(Finding(rule_id=diff.rule_id, severity=spec.severity, message=issue.message,
-                           location=_locate(issue.new, issue.keywords),
-                           base_location=_locate(issue.old, issue.keywords),
-                           hint=hint, format=format, subject=issue.subject))
-    return sorted(out, key=Finding.sort_key)
+        location = _locate(issue.new, issue.keywords)
+        finding = Finding(rule_id=diff.rule_id, severity=spec.severity, message=issue.message, location=location,
+                          base_location=_locate(issue.old, issue.keywords), hint=hint, format=format,
+                          subject=issue.subject)
+        out.setdefault((diff.rule_id, location, issue.message), finding)  # one per place and text
+    return sorted(out.values(), key=Finding.sort_key)
 
 
 def _locate(node: Shape, keywords: tuple[str, ...]) -> Location | None:

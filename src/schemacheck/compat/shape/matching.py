@@ -38,8 +38,9 @@ __all__ = ["sum_pair", "product_pair", "not_pair", "overlaps", "disjoint", "merg
 
 
 def _branches(shape: Shape, cls: type) -> list[Shape]:
+    """The branches as written (a ``$ref`` branch keeps its own pointer for messages)."""
     shape = deref(shape)
-    return [deref(b) for b in shape.branches] if isinstance(shape, cls) else [shape]  # type: ignore[attr-defined]
+    return list(shape.branches) if isinstance(shape, cls) else [shape]  # type: ignore[attr-defined]
 
 
 def _same_type(a: Shape, b: Shape) -> bool:
@@ -135,7 +136,7 @@ def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[
     merged object accepts exactly what the conjunction did. A property declared twice becomes
     the ``allOf`` of both schemas.
     """
-    objects = [c for c in conjuncts if _mergeable(c)]
+    objects = [deref(c) for c in conjuncts if _mergeable(deref(c))]
     if len(objects) < 2 or sum(o.unevaluated is not None for o in objects) > 1:  # type: ignore[attr-defined]
         return conjuncts
     props: dict[str, Property] = {}
@@ -156,7 +157,7 @@ def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[
                           if o.unevaluated is not None), None),  # type: ignore[attr-defined]
         origin=owner.origin, annotations=owner.annotations)
     engine.keep(merged)
-    return [merged] + [c for c in conjuncts if not _mergeable(c)]
+    return [merged] + [c for c in conjuncts if not _mergeable(deref(c))]
 
 
 def product_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urljoin
 
 from ...model import Location
 from ...shape.meta import NO_ANNOTATIONS
@@ -140,8 +141,9 @@ class ShapeBuilder:
         if not isinstance(ref, str):
             return None
         result = self._refs.resolve(doc, ref, ptr)
-        if isinstance(result, Unresolved):
-            return UnknownShape(keyword="$ref", raw=canonical_json(ref), reason=result.reason, annotations=ann,
+        if isinstance(result, Unresolved):  # equal when they name the same absolute target
+            target = urljoin(self._refs.base_uri(doc, ptr), ref.strip())
+            return UnknownShape(keyword="$ref", raw=canonical_json(target), reason=result.reason, annotations=ann,
                                 origin=self._origin(doc, pointer_join(ptr, "$ref")))
         target_doc, target_ptr = result.document, result.pointer
         return RefShape(ref=ref, target=lambda: self.build(target_doc, target_ptr), origin=origin, annotations=ann)
