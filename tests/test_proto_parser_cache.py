@@ -61,3 +61,30 @@ def test_descriptor_set_accepts_paths_and_import_names(tmp_path: Path) -> None:
     by_name = descriptor_set(result, ["user.proto"])
     assert [f.name for f in by_path.file] == [f.name for f in by_name.file] == ["dep.proto", "user.proto"]
     assert result.files["dep.proto"].path == "protos/dep.proto"
+
+
+def test_parallel_parsing_gives_the_same_descriptors(tmp_path: Path, monkeypatch) -> None:
+    from schemacheck.formats.protobuf.parallel import MIN_FILES
+
+    clear_cache()
+    files = {"opts.proto": P3 + 'import "google/protobuf/descriptor.proto";\n'
+                           "extend google.protobuf.FieldOptions { bool secret = 50000; }\n"}
+    for i in range(MIN_FILES + 2):
+        dep = f'import "f{i - 1}.proto";\n' if i else ""
+        prev = f"  M{i - 1} prev = 3;\n" if i else ""
+        files[f"f{i}.proto"] = (P3 + dep + 'import "opts.proto";\n'
+                                f"// M{i} doc\nmessage M{i} {{\n  string s = 1 [(secret) = true];\n"
+                                f"  map<string, M{i}> kids = 2;\n{prev}  oneof o {{ int32 n = 4; }}\n}}\n"
+                                f"service S{i} {{ rpc Go(M{i}) returns (M{i}); }}\n")
+    files["broken.proto"] = P3 + "message {\n"
+    snap = _tree(tmp_path, files)
+    targets = sorted(files)
+    serial = compile_with_python(snap, targets)
+    clear_cache()
+    monkeypatch.setenv("SCHEMACHECK_PROTO_JOBS", "2")
+    parallel = compile_with_python(DirectorySnapshot(tmp_path), targets)
+    assert [str(e) for e in parallel.errors] == [str(e) for e in serial.errors]
+    assert sorted(parallel.files) == sorted(serial.files)
+    for name, compiled in serial.files.items():
+        assert parallel.files[name].descriptor.SerializeToString(deterministic=True) == \
+            compiled.descriptor.SerializeToString(deterministic=True), name

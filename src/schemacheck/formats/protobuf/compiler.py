@@ -20,11 +20,12 @@ from pathlib import Path
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError, ParseError
-from ...snapshot import MAX_FILE_BYTES, Snapshot
+from ...snapshot import Snapshot
 from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
-from .lexer import tokenize
+from .lexer import check_text, tokenize
 from .linker import register, resolve
 from .options import interpret_options
+from .parallel import MIN_FILES, parse_many
 from .parser import ParsedFile, parse
 from .sourceinfo import source_code_info_bytes
 from .symbols import SymbolTable
@@ -46,23 +47,6 @@ def clear_cache() -> None:
     _IMPORTS.clear()
 
 
-def check_text(data: bytes, path: str) -> None:
-    """Refuse binary, oversized and non-UTF-8 content with a positioned error."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ParseError(path, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes; refusing to parse it")
-    nul = data.find(b"\0")
-    if nul >= 0:
-        line = data.count(b"\n", 0, nul) + 1
-        col = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
-        raise ParseError(path, line, col, "file contains NUL bytes: this is a binary file, not .proto text")
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ParseError(path, line, col, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None
-
-
 class _Failed(Exception):
     def __init__(self, error: ParseError) -> None:
         super().__init__(str(error))
@@ -80,6 +64,22 @@ class _Compilation:
         self.pool = None
         self.in_pool: set[str] = set()
         self._index: set[str] | None = None
+        self.prefetched: dict[str, ParsedFile | ParseError] = {}
+
+    def prefetch(self, targets: Sequence[str]) -> None:
+        """Parse the targets not parsed before in parallel (see :mod:`.parallel`)."""
+        if len(targets) < MIN_FILES:
+            return
+        jobs = []
+        for target in targets:
+            name = import_name(target, self.roots)
+            try:
+                data, blob = self.read(target)
+            except FileNotFoundError:
+                continue
+            if (name, blob) not in _IMPORTS:
+                jobs.append((target, name, data))
+        self.prefetched = parse_many(jobs)
 
     # -- files ---------------------------------------------------------------------------
     def index(self) -> set[str]:
@@ -144,11 +144,14 @@ class _Compilation:
             data, blob = self.read(path)
         except FileNotFoundError:
             raise ParseError(path, 0, 0, "file not found") from None
-        pf = None
+        pf = self.prefetched.pop(name, None)
+        if isinstance(pf, ParseError):
+            raise pf
         known = _IMPORTS.get((name, blob))
         if known is None:
-            check_text(data, path)
-            pf = parse(tokenize(data, path), path, name)
+            if pf is None:
+                check_text(data, path)
+                pf = parse(tokenize(data, path), path, name)
             known = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
             _IMPORTS[(name, blob)] = known
         imports, positions = known
@@ -268,6 +271,7 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, 20000))
     try:
+        comp.prefetch(paths)
         for target in paths:
             name = import_name(target, comp.roots)
             try:

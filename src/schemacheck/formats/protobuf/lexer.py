@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 from ...errors import ParseError
+from ...snapshot import MAX_FILE_BYTES
 
-__all__ = ["Tokens", "tokenize", "IDENT", "INT", "FLOAT", "STRING", "SYMBOL", "END"]
+__all__ = ["Tokens", "tokenize", "check_text", "IDENT", "INT", "FLOAT", "STRING", "SYMBOL", "END"]
 
 IDENT, INT, FLOAT, STRING, SYMBOL, END = "ident", "int", "float", "string", "symbol", "end"
 
@@ -184,3 +185,20 @@ def tokenize(data: bytes, path: str) -> Tokens:
     ends.append(end_col)
     pre.append(len(trivia))
     return Tokens(kind, text, lines, cols, ends, pre, trivia)
+
+
+def check_text(data: bytes, path: str) -> None:
+    """Refuse binary, oversized and non-UTF-8 content with a positioned error."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(path, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes; refusing to parse it")
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        col = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise ParseError(path, line, col, "file contains NUL bytes: this is a binary file, not .proto text")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(path, line, col, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})") from None

@@ -72,6 +72,7 @@ class TypeRef:
     scope: tuple[str, ...]
     line: int
     col: int
+    path: tuple[int, ...] = ()  # source path of ``proto`` (to find it again after a process hop)
 
 
 @dataclass(slots=True)

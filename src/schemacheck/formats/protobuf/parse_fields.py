@@ -80,7 +80,7 @@ class FieldsMixin(ParserBase):
                 tloc[0] = path + (6,)
                 fld.type_name = name
                 self.refs.append(TypeRef(fld, "type_name", type_scope, self.tk.line[type_tok] + 1,
-                                         self.tk.col[type_tok] + 1))
+                                         self.tk.col[type_tok] + 1, path))
         self._end(tloc)
         name_tok = self.i
         nloc = self._loc(path + (1,))
@@ -109,7 +109,7 @@ class FieldsMixin(ParserBase):
             fld.name = fld.name.lower()
             fld.type_name = group.name
             self.refs.append(TypeRef(fld, "type_name", type_scope, self.tk.line[name_tok] + 1,
-                                     self.tk.col[name_tok] + 1))
+                                     self.tk.col[name_tok] + 1, path))
             if not self.at("{"):
                 raise self.error(f"expected '{{' to open the group body, found {self.found()}")
             self.message_block(group, gloc, scope + (group.name,) if fld.HasField("extendee") else
@@ -120,7 +120,7 @@ class FieldsMixin(ParserBase):
                 raise self.error("expected ';' after field " + ("options" if self.text[self.i - 1] == "]"
                                                                 else "number") + f", found {self.found()}")
         if is_map:
-            self.map_entry(fld, nested, key, value, type_scope)
+            self.map_entry(fld, nested, key, value, type_scope, path, parent_path + (nested_no,))
 
     def parse_type(self) -> tuple[int | None, str, int]:
         tok = self.i
@@ -141,13 +141,13 @@ class FieldsMixin(ParserBase):
             parts.append(self.ident("an identifier after '.'"))
         return ".".join(parts)
 
-    def map_entry(self, fld: F, nested, key, value, type_scope) -> None:
+    def map_entry(self, fld: F, nested, key, value, type_scope, path: tuple[int, ...],
+                  entry_parent: tuple[int, ...]) -> None:
         name = "".join(p[:1].upper() + p[1:] for p in fld.name.split("_")) + "Entry"
-        if fld.name.endswith("_"):
-            pass
+        entry_path = entry_parent + (len(nested),)
         entry = nested.add(name=name)
         fld.type_name = name
-        self.refs.append(TypeRef(fld, "type_name", type_scope, 0, 0))
+        self.refs.append(TypeRef(fld, "type_name", type_scope, 0, 0, path))
         entry.options.map_entry = True
         for number, fname, (typ, tname, tok) in ((1, "key", key), (2, "value", value)):
             sub = entry.field.add(name=fname, number=number, label=F.LABEL_OPTIONAL)
@@ -156,7 +156,7 @@ class FieldsMixin(ParserBase):
             else:
                 sub.type_name = tname
                 self.refs.append(TypeRef(sub, "type_name", type_scope, self.tk.line[tok] + 1,
-                                         self.tk.col[tok] + 1))
+                                         self.tk.col[tok] + 1, entry_path + (2, number - 1)))
 
     def field_options(self, fld: F, loc: list, scope: tuple[str, ...]) -> None:
         oloc = self._loc(loc[0] + (8,))

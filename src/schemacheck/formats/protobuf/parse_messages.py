@@ -235,7 +235,7 @@ class MessagesMixin(ParserBase):
             self._end(eloc, last_tok)
             fld.extendee = extendee
             self.refs.append(TypeRef(fld, "extendee", scope, self.tk.line[first_tok] + 1,
-                                     self.tk.col[first_tok] + 1))
+                                     self.tk.col[first_tok] + 1, floc[0]))
             self.field(fld, nested, parent_path, nested_no, floc, scope, scope)
             self._end(floc)
             if self.try_end_decl("}", None):

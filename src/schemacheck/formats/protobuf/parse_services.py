@@ -98,7 +98,7 @@ class EnumsServicesMixin(ParserBase):
             tloc = self._loc(path + (type_no,))
             tok = self.i
             setattr(method, attr, self.type_name())
-            self.refs.append(TypeRef(method, attr, scope, self.tk.line[tok] + 1, self.tk.col[tok] + 1))
+            self.refs.append(TypeRef(method, attr, scope, self.tk.line[tok] + 1, self.tk.col[tok] + 1, path))
             self._end(tloc)
             self.consume(")")
         if self.at("{"):
