@@ -113,6 +113,10 @@ ROWS: list[tuple[str, Any, Any, str, str, set[str]]] = [
     ("enum dropped forward", {**S, "enum": ["a"]}, S, "forward", "strict", {"ENUM_ARRAY_EXTENDED"}),
     ("enum added to string", S, {**S, "enum": ["a"]}, "backward", "strict", {"ENUM_ARRAY_NARROWED"}),
     ("enum 1 equals 1.0", {"enum": [1]}, {"enum": [1.0]}, "full", "strict", set()),
+    ("enum to oneOf of consts", {"enum": ["a", "b"]}, {"oneOf": [{"const": "a"}, {"const": "b"}]}, "full", "strict",
+     set()),
+    ("oneOf of consts loses one", {"oneOf": [{"const": "a"}, {"const": "b"}]}, {"enum": ["a"]}, "backward", "strict",
+     {"SUM_TYPE_NARROWED"}),
     ("nullable enum", {"enum": ["a", None]}, {"type": ["string", "null"]}, "backward", "strict", set()),
     # --- object content models
     ("optional added to open", obj({"a": S}), obj({"a": S, "b": I}), "backward", "strict",

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 
 from ...compat.shape.pair import Issue, ShapePair
-from ...shape.nodes import BooleanShape, EnumShape, NeverShape, NullShape, Shape
+from ...shape.nodes import BooleanShape, EnumShape, NeverShape, NullShape, Shape, UnionShape
 from ...shape.values import accepts, deref
 from ._common import BACK, BOTH, FWD, shape_rule
 
@@ -30,6 +30,10 @@ def _values(shape: Shape) -> list[str] | None:
         return ["false", "true"]
     if isinstance(shape, NeverShape):
         return []
+    if isinstance(shape, UnionShape):  # oneOf of consts: a documented enum
+        parts = [_values(b) for b in shape.branches]
+        if all(p is not None for p in parts):
+            return list(dict.fromkeys(v for p in parts for v in p))  # type: ignore[union-attr]
     return None
 
 
