@@ -89,6 +89,10 @@ def property_renamed(pair: ShapePair) -> Iterator[Issue]:
     ## How to change this safely
     Add the new property next to the old one, write both, move readers over, then deprecate and
     remove the old name.
+
+    ## Known false positives
+    An unrelated removal and addition with identical schemas in the same change look like a
+    rename; split such changes, or suppress the finding with a reason.
     """
     for old_name, new_name in pair.extra:
         new_prop = pair.new.prop(new_name)
