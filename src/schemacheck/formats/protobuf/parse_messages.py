@@ -101,7 +101,7 @@ class MessagesMixin(ParserBase):
             sub = self._loc(path + (8, index))
             self.oneof(msg.oneof_decl.add(), msg, index, sub, loc, scope)
             self._end(sub)
-        else:
+        elif not self.fast_field(msg, path, scope):
             sub = self._loc(path + (2, len(msg.field)))
             self.field(msg.field.add(), msg.nested_type, path, 3, sub, scope, scope)
             self._end(sub)
