@@ -20,7 +20,7 @@ from ...model import Finding, Location
 from ...registry import REGISTRY
 from ...shape.nodes import Origin, Shape
 from .engine import Engine
-from .pair import Diff, Mode, Policy
+from .pair import Diff, Issue, Mode, Policy
 from .table import rule_table
 
 __all__ = ["compare_documents", "compare_shapes", "diffs_to_findings"]
@@ -57,11 +57,23 @@ def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset(),
         issue = diff.issue
         hint = issue.hint or " ".join(spec.section("How to change this safely").split())
         location = _locate(issue.new, issue.keywords)
-        finding = Finding(rule_id=diff.rule_id, severity=spec.severity, message=issue.message, location=location,
+        finding = Finding(rule_id=diff.rule_id, severity=spec.severity, message=_both_pointers(issue), location=location,
                           base_location=_locate(issue.old, issue.keywords), hint=hint, format=format,
                           subject=issue.subject)
         out.setdefault((diff.rule_id, location, issue.message), finding)  # one per place and text
     return sorted(out.values(), key=Finding.sort_key)
+
+
+def _both_pointers(issue: Issue) -> str:
+    """The message, naming the old pointer too when the element sits elsewhere in the old schema."""
+    old, new = issue.old.origin, issue.new.origin
+    related = (old.pointer == new.pointer or old.pointer.startswith(new.pointer + "/")
+               or new.pointer.startswith(old.pointer + "/"))  # the same node, or a removed/added child
+    moved = not related
+    if not moved or old.display in issue.message or not issue.message.endswith("."):
+        return issue.message
+    where = old.display if old.path == new.path else f"{old.path}{old.display}"
+    return f"{issue.message[:-1]} (old schema: {where})."
 
 
 def _locate(node: Shape, keywords: tuple[str, ...]) -> Location | None:
