@@ -171,3 +171,50 @@ def test_recursive_schemas_are_sound(old_leaf: Any, new_leaf: Any, values: list[
         if _valid(writer, value) and not _valid(reader, value):
             assert _findings(old, new, mode), f"missed: {value!r}"
             return
+
+
+def _walk(schema: Any, fn: Any) -> Any:
+    """Apply ``fn`` bottom-up to every schema object of a generated schema."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("items", "not", "contains", "additionalProperties"):
+            out[key] = _walk(value, fn)
+        elif key in ("properties", "patternProperties") and isinstance(value, dict):
+            out[key] = {name: _walk(sub, fn) for name, sub in value.items()}
+        elif key in ("anyOf", "oneOf", "allOf", "prefixItems") and isinstance(value, list):
+            out[key] = [_walk(sub, fn) for sub in value]
+        else:
+            out[key] = value
+    return fn(out)
+
+
+def _closed(schema: dict[str, Any]) -> dict[str, Any]:
+    """LENIENT's producer: never sends an undeclared property."""
+    if schema.get("type") != "object":
+        return schema
+    return {**{k: v for k, v in schema.items() if k != "patternProperties"}, "additionalProperties": False}
+
+
+def _opened(schema: dict[str, Any]) -> dict[str, Any]:
+    """LENIENT's reader: ignores undeclared properties."""
+    if schema.get("type") != "object":
+        return schema
+    return {k: v for k, v in schema.items() if k not in ("patternProperties", "additionalProperties")}
+
+
+NO_ALLOF = st.recursive(_scalar(), lambda kids: _compound(kids).filter(lambda s: "allOf" not in s), max_leaves=6)
+
+
+@FAST
+@given(NO_ALLOF, NO_ALLOF, st.lists(VALUES, min_size=1, max_size=10), st.sampled_from(["backward", "forward"]))
+def test_lenient_silence_is_sound_for_closed_producers_and_ignoring_readers(old: Any, new: Any, values: list[Any],
+                                                                          mode: str) -> None:
+    # (allOf is left out: closing each conjunct separately would change what the conjunction accepts.)
+    writer, reader = (old, new) if mode == "backward" else (new, old)
+    producer, consumer = _walk(writer, _closed), _walk(reader, _opened)
+    for value in values:
+        if _valid(producer, value) and not _valid(consumer, value):
+            assert _findings(old, new, mode, "lenient"), f"missed: {value!r}"
+            return
