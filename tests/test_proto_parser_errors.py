@@ -50,6 +50,11 @@ CASES = [
     ("import-has-errors", {"a.proto": P3 + "message A { int32 x = 1 }\n",
                            "b.proto": P3 + 'import "a.proto";\n'}, "b.proto", LinkError, 2, 1,
      ["a.proto", "has errors"], False),
+    ("bad-enum-default", {"a.proto": 'syntax = "proto2";\nenum E { A = 0; }\nmessage M { optional E e = 1 [default = B]; }\n'},
+     "a.proto", LinkError, 3, 41, ["no value named \"B\""], True),
+    ("extension-out-of-range", {"a.proto": 'syntax = "proto2";\nmessage M { extensions 10 to 20; }\n'
+                                           "extend M { optional int32 x = 30; }\n"},
+     "a.proto", LinkError, 3, 31, ["does not declare 30"], True),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

@@ -146,19 +146,39 @@ def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None
         setattr(ref.proto, ref.attr, "." + sym.full)
     fd = pf.fd
     _fields_json(fd.extension)
-    _defaults(pf, fd.extension, table)
-    stack = list(fd.message_type)
+    _defaults(pf, fd.extension, (7,), table)
+    _extendees(pf, fd.extension, (7,), table)
+    stack = [(msg, (4, i)) for i, msg in enumerate(fd.message_type)]
     while stack:
-        msg = stack.pop()
+        msg, path = stack.pop()
         _fields_json(msg.field)
         _fields_json(msg.extension)
-        _defaults(pf, msg.field, table)
-        _defaults(pf, msg.extension, table)
-        stack.extend(msg.nested_type)
+        _defaults(pf, msg.field, path + (2,), table)
+        _defaults(pf, msg.extension, path + (6,), table)
+        _extendees(pf, msg.extension, path + (6,), table)
+        stack.extend((nested, path + (3, i)) for i, nested in enumerate(msg.nested_type))
 
 
-def _defaults(pf: ParsedFile, fields, table: SymbolTable) -> None:
-    for fld in fields:
+def _position(pf: ParsedFile, path: tuple[int, ...]) -> tuple[int, int]:
+    for loc in pf.locs:
+        if loc[0] == path:
+            return loc[1][0] + 1, loc[1][1] + 1
+    return 0, 0
+
+
+def _extendees(pf: ParsedFile, extensions, path: tuple[int, ...], table: SymbolTable) -> None:
+    for i, ext in enumerate(extensions):
+        sym = table.symbols.get(ext.extendee[1:])
+        if sym is None or sym.kind != MESSAGE:
+            continue
+        if not any(r.start <= ext.number < r.end for r in sym.proto.extension_range):
+            line, col = _position(pf, path + (i, 3))
+            raise LinkError(pf.path, line, col, f"\"{sym.full}\" does not declare {ext.number} as an extension "
+                                                f"number (extension \"{ext.name}\")")
+
+
+def _defaults(pf: ParsedFile, fields, path: tuple[int, ...], table: SymbolTable) -> None:
+    for i, fld in enumerate(fields):
         if not fld.HasField("default_value"):
             continue
         typ = fld.type
@@ -172,7 +192,8 @@ def _defaults(pf: ParsedFile, fields, table: SymbolTable) -> None:
             sym = table.symbols.get(fld.type_name[1:])
             names = {v.name for v in sym.proto.value} if sym is not None else set()
             if fld.default_value not in names:
-                raise LinkError(pf.path, 0, 0, f"enum type \"{fld.type_name[1:]}\" has no value named "
+                raise LinkError(pf.path, *_position(pf, path + (i, 7)), f"enum type \"{fld.type_name[1:]}\" has no value named "
                                 f"\"{fld.default_value}\" (default of field \"{fld.name}\")")
         elif typ in (F.TYPE_MESSAGE, F.TYPE_GROUP):
-            raise LinkError(pf.path, 0, 0, f"messages can't have default values (field \"{fld.name}\")")
+            raise LinkError(pf.path, *_position(pf, path + (i, 7)),
+                            f"messages can't have default values (field \"{fld.name}\")")
