@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from ...formats.jsonschema.document import JsonDocument, pointer_join
 from ...formats.jsonschema.refs import RefResolver
@@ -32,11 +33,22 @@ def compare_shapes(old: Shape, new: Shape, *, mode: Mode | str = Mode.BACKWARD, 
     mode, policy = Mode(mode), Policy(policy)
     table = rule_table()
     seen: dict[tuple[str, str, str], Diff] = {}
+    twice: set[tuple[str, str, str, str, str]] = set()
     with _deep_recursion():
         for direction in mode.directions:
             for diff in Engine(direction, policy, table).compare(old, new):
+                if diff.key in seen and seen[diff.key].direction is not direction:
+                    twice.add(diff.key)
                 seen.setdefault(diff.key, diff)
-    return list(seen.values())
+    return [_both_ways(d) if d.key in twice else d for d in seen.values()]
+
+
+def _both_ways(diff: Diff) -> Diff:
+    """A diff found in both directions: its message names both kinds of readers."""
+    issue = diff.issue
+    message = issue.message.replace(diff.direction.victims, "readers on either version reject documents written "
+                                                            "with the other")
+    return replace(diff, issue=replace(issue, message=message))
 
 
 def diffs_to_findings(diffs: list[Diff], selected: frozenset[str] = frozenset(), *, format: str = "jsonschema"
