@@ -306,6 +306,9 @@ def test_removal_points_at_surviving_parent() -> None:
 def test_full_mode_reports_a_two_way_change_once() -> None:
     found = check({"const": "a"}, {"const": "b"}, "full")
     assert [f.rule_id for f in found] == ["ENUM_ARRAY_CHANGED"]
+    assert "readers on either version" in found[0].message
+    [backward] = check({"const": "a"}, {"const": "b"}, "backward")
+    assert "readers on the new schema" in backward.message
 
 
 def test_wide_union_nesting_stays_fast() -> None:
