@@ -37,7 +37,7 @@ __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 WKT_DIR = Path(__file__).parent / "wkt"
 
 _CACHE: OrderedDict[tuple, tuple[ParsedFile, str]] = OrderedDict()
-_CACHE_SIZE = 20000
+_CACHE_SIZE = 5000  # linked files kept (about 30 KB each with source info)
 _IMPORTS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
 
 
