@@ -55,6 +55,8 @@ CASES = [
     ("extension-out-of-range", {"a.proto": 'syntax = "proto2";\nmessage M { extensions 10 to 20; }\n'
                                            "extend M { optional int32 x = 30; }\n"},
      "a.proto", LinkError, 3, 31, ["does not declare 30"], True),
+    ("features-outside-editions", {"a.proto": P3 + "option features.field_presence = EXPLICIT;\n"}, "a.proto",
+     LinkError, 2, 8, ["features are only valid under editions"], False),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

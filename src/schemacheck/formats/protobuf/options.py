@@ -110,6 +110,8 @@ class _Interpreter:
         return pool.FindExtensionByName(sym.full)
 
     def set_one(self, msg, item: PendingOption, pending: PendingOptions, pool):
+        if item.name[0] == ("features", False) and self.pf.syntax != "editions":
+            raise self.error(item, "features are only valid under editions (edition = \"2023\" or later)")
         desc = msg.DESCRIPTOR
         numbers: list[int] = []
         target = msg
