@@ -358,3 +358,10 @@ def test_shared_definitions_report_once_and_stay_linear() -> None:
     found = check(chain(I), chain(S), "full")
     assert [(f.rule_id, f.subject) for f in found] == [("TYPE_CHANGED", "#/$defs/d40/properties/v")]
     assert time.perf_counter() - start < 5
+
+
+def test_union_branch_messages_name_the_branch_title() -> None:
+    cat = {**obj({"meow": S}, ["meow"]), "title": "Cat"}
+    dog = {**obj({"bark": S}, ["bark"]), "title": "Dog"}
+    [finding] = check({"oneOf": [cat, dog, I]}, {"oneOf": [cat, I]}, "backward")
+    assert finding.rule_id == "SUM_TYPE_NARROWED" and "#/oneOf/1 (object 'Dog')" in finding.message

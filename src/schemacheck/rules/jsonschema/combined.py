@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...compat.shape.pair import Direction, Issue, ShapePair
-from ...shape.values import describe
+from ...shape.values import deref, describe
 from ._common import BACK, BOTH, FWD, shape_rule
 
 
 def _branch(pair: ShapePair) -> str:
+    """``#/oneOf/1 (object "Dog")``: where the branch is, its type and title if any."""
     assert pair.branch is not None
-    return f"{pair.branch.origin.display} ({describe(pair.branch)})"
+    title = pair.branch.annotations.title or deref(pair.branch).annotations.title
+    return f"{pair.branch.origin.display} ({describe(pair.branch)}{f' {title!r}' if title else ''})"
 
 
 @shape_rule("SUM_TYPE_NARROWED", family="COMBINED", breaks=BACK)
