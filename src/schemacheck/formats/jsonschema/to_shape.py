@@ -24,9 +24,27 @@ from urllib.parse import urljoin
 
 from ...model import Location
 from ...shape.meta import NO_ANNOTATIONS
-from ...shape.nodes import (AllOfShape, Annotations, AnyShape, ArrayShape, BooleanShape, EnumShape, NeverShape,
-    NotShape, NullShape, NumberShape, ObjectShape, Origin, Property, RefShape, Shape, StringShape, UnionShape,
-    UnknownShape, canonical_json)
+from ...shape.nodes import (
+    AllOfShape,
+    Annotations,
+    AnyShape,
+    ArrayShape,
+    BooleanShape,
+    EnumShape,
+    NeverShape,
+    NotShape,
+    NullShape,
+    NumberShape,
+    ObjectShape,
+    Origin,
+    Property,
+    RefShape,
+    Shape,
+    StringShape,
+    UnionShape,
+    UnknownShape,
+    canonical_json,
+)
 from ...shape.values import accepts
 from .document import JsonDocument, pointer_join
 from .refs import RefResolver, Unresolved
