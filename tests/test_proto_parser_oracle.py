@@ -66,6 +66,8 @@ def test_python_compiler_matches_protoc(path: Path) -> None:
         return
     assert not actual.errors, f"protoc accepts {rel} but the Python compiler says: {actual.errors[0]}"
     assert sorted(actual.files) == sorted(expected.files)
+    ordered = [f.name for f in descriptor_set(actual, [rel]).file]
+    assert ordered == list(expected.files), "descriptor set order differs from protoc --include_imports"
     for name, want in expected.files.items():
         got = actual.files[name]
         assert got.path == want.path

@@ -311,7 +311,7 @@ def descriptor_set(result: CompileResult, targets: Sequence[str]) -> d.FileDescr
             return
         added.add(name)
         compiled = result.files[name]
-        for dep in compiled.descriptor.dependency:
+        for dep in list(compiled.descriptor.dependency) + list(compiled.descriptor.option_dependency):
             if dep in result.files:
                 visit(dep)
         out.file.append(compiled.descriptor)
