@@ -183,7 +183,7 @@ class _Compilation:
         register(pf, self.table)
         visible = self.visible(fd)
         resolve(pf, self.table, visible)
-        paths, stripped = interpret_options(pf, self.table, visible, lambda: self.pool_for(pf))
+        paths, stripped = interpret_options(pf, self.table, visible, lambda files: self.pool_for(pf, files))
         validate(pf)
         fd.source_code_info.MergeFromString(source_code_info_bytes(pf.locs, paths, stripped))
         pf.locs = []
@@ -217,21 +217,27 @@ class _Compilation:
         added.add(name)
         pool.AddSerializedFile(fd.SerializeToString())
 
-    def pool_for(self, pf: ParsedFile):
+    def pool_for(self, pf: ParsedFile, files: set[str] | None):
+        """A pool with the definitions custom options of ``pf`` need.
+
+        ``files`` are the files defining the extensions used (None: unknown, load every
+        import). A file using its own extensions gets a private pool holding itself.
+        """
         from google.protobuf import descriptor_pool
 
         fd = pf.fd
+        deps = list(fd.dependency) + list(fd.option_dependency)
         try:
-            if _defines_extensions(fd):
+            if fd.name in files if files is not None else _defines_extensions(fd):
                 pool = descriptor_pool.DescriptorPool()
                 added: set[str] = set()
-                for dep in list(fd.dependency) + list(fd.option_dependency):
+                for dep in deps:
                     self._add_closure(pool, added, dep)
                 pool.AddSerializedFile(fd.SerializeToString())
                 return pool
             if self.pool is None:
                 self.pool = descriptor_pool.DescriptorPool()
-            for dep in list(fd.dependency) + list(fd.option_dependency):
+            for dep in sorted(files) if files is not None else deps:
                 self._add_closure(self.pool, self.in_pool, dep)
             return self.pool
         except (TypeError, ValueError) as exc:

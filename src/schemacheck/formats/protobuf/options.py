@@ -41,7 +41,7 @@ def _option_name(item: PendingOption) -> str:
 
 class _Interpreter:
     def __init__(self, pf: ParsedFile, table: SymbolTable, visible: frozenset[str],
-                 pool_for: Callable[[], object]) -> None:
+                 pool_for: Callable[[set[str] | None], object]) -> None:
         self.pf = pf
         self.table = table
         self.visible = visible
@@ -63,9 +63,25 @@ class _Interpreter:
             else:
                 self.one(pending, None)
         if custom:
-            pool = self.pool_for()
+            pool = self.pool_for(self.defining_files(custom))
             for pending in custom:
                 self.one(pending, pool)
+
+    def defining_files(self, custom: list[PendingOptions]) -> set[str] | None:
+        """Files defining the extensions named in ``custom``; None when an aggregate value
+        may name more (``[ext]`` inside braces), so every import must be loaded."""
+        files: set[str] = set()
+        for pending in custom:
+            for item in pending.items:
+                if item.kind == "aggregate" and "[" in item.value:
+                    return None
+                for name, is_ext in item.name:
+                    if is_ext:
+                        sym = self.table.lookup(name, pending.scope, self.visible, False, [])
+                        if sym is None:
+                            return None
+                        files.add(sym.file)
+        return files
 
     def one(self, pending: PendingOptions, pool) -> None:
         owner = pending.owner
@@ -283,15 +299,16 @@ def _strip_source(msg, path: tuple[int, ...]) -> list[tuple[int, ...]]:
 
 
 def interpret_options(pf: ParsedFile, table: SymbolTable, visible: frozenset[str],
-                      pool_for: Callable[[], object]) -> tuple[dict, list]:
+                      pool_for: Callable[[set[str] | None], object]) -> tuple[dict, list]:
     """Interpret every option of ``pf`` in place.
 
     Args:
         pf: The parsed, resolved file.
         table: Symbols of the compile.
         visible: Files whose symbols ``pf`` may use.
-        pool_for: Returns a ``DescriptorPool`` holding ``pf``'s dependencies (and ``pf``
-            itself) for custom options; only called when a custom option is used.
+        pool_for: Given the files defining the extensions used (None: unknown), returns a
+            ``DescriptorPool`` holding them (and ``pf`` itself when it defines them);
+            only called when a custom option is used.
 
     Returns:
         (interpreted paths: source path -> option field path, stripped option paths).
