@@ -33,6 +33,19 @@ _INT_RANGES = {
     FD.TYPE_UINT64: (0, 2**64 - 1), FD.TYPE_FIXED64: (0, 2**64 - 1),
 }
 _SOURCE = d.FieldOptions.RETENTION_SOURCE
+_T = d.FieldOptions
+_TARGETS = {
+    "FileOptions": _T.TARGET_TYPE_FILE, "ExtensionRangeOptions": _T.TARGET_TYPE_EXTENSION_RANGE,
+    "MessageOptions": _T.TARGET_TYPE_MESSAGE, "FieldOptions": _T.TARGET_TYPE_FIELD,
+    "OneofOptions": _T.TARGET_TYPE_ONEOF, "EnumOptions": _T.TARGET_TYPE_ENUM,
+    "EnumValueOptions": _T.TARGET_TYPE_ENUM_ENTRY, "ServiceOptions": _T.TARGET_TYPE_SERVICE,
+    "MethodOptions": _T.TARGET_TYPE_METHOD,
+}
+_TARGET_NAMES = {
+    "FileOptions": "file", "ExtensionRangeOptions": "extension range", "MessageOptions": "message",
+    "FieldOptions": "field", "OneofOptions": "oneof", "EnumOptions": "enum", "EnumValueOptions": "enum entry",
+    "ServiceOptions": "service", "MethodOptions": "method",
+}
 
 
 def _option_name(item: PendingOption) -> str:
@@ -118,6 +131,18 @@ class _Interpreter:
             else:
                 self.stripped.extend(stripped)
 
+    def check_feature_support(self, item: PendingOption, field) -> None:
+        """protoc refuses features outside the editions that define them."""
+        support = field.GetOptions().feature_support
+        edition = self.pf.fd.edition
+        name = f"{field.containing_type.full_name}.{field.name}"
+        if support.HasField("edition_introduced") and edition < support.edition_introduced:
+            raise self.error(item, f"{name} wasn't introduced until edition "
+                                   f"{_edition(support.edition_introduced)} and can't be used in edition "
+                                   f"{_edition(edition)}")
+        if support.HasField("edition_removed") and edition >= support.edition_removed:
+            raise self.error(item, f"{name} has been removed in edition {_edition(support.edition_removed)}")
+
     def resolve_ext(self, item: PendingOption, name: str, pending: PendingOptions, pool):
         hidden: list[Symbol] = []
         sym = self.table.lookup(name, pending.scope, self.visible, False, hidden)
@@ -144,6 +169,10 @@ class _Interpreter:
                 if field is None:
                     raise self.error(item, f"option \"{name}\" is unknown for {desc.full_name}")
             numbers.append(field.number)
+            targets = field.GetOptions().targets
+            if targets and _TARGETS[pending.options_type] not in targets:
+                raise self.error(item, f"option {field.full_name} cannot be set on an entity of type "
+                                       f"`{_TARGET_NAMES[pending.options_type]}`")
             if i < last:
                 if field.type not in (FD.TYPE_MESSAGE, FD.TYPE_GROUP):
                     raise self.error(item, f"option \"{_option_name(item)}\": \"{name}\" is not a message")
@@ -153,6 +182,8 @@ class _Interpreter:
                 target = target.Extensions[field] if field.is_extension else getattr(target, field.name)
                 desc = field.message_type
         repeated = _repeated(field)
+        if item.name[0] == ("features", False) and len(item.name) > 1:
+            self.check_feature_support(item, field)
         self.assign(target, field, item, repeated, pool)
         return tuple(numbers), repeated
 
@@ -265,6 +296,13 @@ def sort_fields(data: bytes) -> bytes:
         records.append((tag >> 3, data[start:pos]))
     records.sort(key=lambda r: r[0])
     return b"".join(r[1] for r in records)
+
+
+def _edition(value: int) -> str:
+    try:
+        return d.Edition.Name(value).removeprefix("EDITION_")
+    except ValueError:
+        return str(value)
 
 
 def _repeated(field) -> bool:
