@@ -10,6 +10,7 @@ a finding without a path (buf's FILE_NO_DELETE, PACKAGE_NO_DELETE; ours with
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -114,7 +115,8 @@ class Difference:
     """One intended difference (an entry of buf_differences.toml).
 
     ``side`` is ``buf`` (buf reports it, we do not) or ``schemacheck`` (we report it, buf
-    does not). ``case`` restricts it to one fixture; ``path``/``line``/``column`` to one spot.
+    does not). ``case`` restricts it to one fixture; ``path``/``line``/``column`` to one spot;
+    ``when`` names a condition on the head tree (see :data:`CONDITIONS`).
     """
 
     rule: str
@@ -124,29 +126,68 @@ class Difference:
     path: str = ""
     line: int = 0
     column: int = 0
+    when: str = ""
 
-    def matches(self, key: Key, case: str) -> bool:
+    def matches(self, key: Key, case: str, head: Path | None = None) -> bool:
         if self.case and self.case != case:
             return False
         if key.rule != self.rule:
             return False
         if self.path and key.path != self.path:
             return False
-        return not ((self.line and key.line != self.line) or (self.column and key.column != self.column))
+        if (self.line and key.line != self.line) or (self.column and key.column != self.column):
+            return False
+        return not self.when or (head is not None and CONDITIONS[self.when](key, head))
+
+
+_PACKAGE = re.compile(r"^\s*package\s+([\w.]+)\s*;", re.MULTILINE)
+
+
+def _packages_declaring(head: Path, keyword: str) -> tuple[dict[str, str], set[str]]:
+    """Package of every head .proto file, and the packages that still declare a ``keyword``."""
+    package_of: dict[str, str] = {}
+    declaring: set[str] = set()
+    pattern = re.compile(rf"^\s*{keyword}\s+\w+\s*{{", re.MULTILINE)
+    for file in head.rglob("*.proto"):
+        text = file.read_text(encoding="utf-8", errors="replace")
+        match = _PACKAGE.search(text)
+        package = match.group(1) if match else ""
+        package_of[file.relative_to(head).as_posix()] = package
+        if pattern.search(text):
+            declaring.add(package)
+    return package_of, declaring
+
+
+def _package_has_none_left(keyword: str):
+    def condition(key: Key, head: Path) -> bool:
+        package_of, declaring = _packages_declaring(head, keyword)
+        return key.path in package_of and package_of[key.path] not in declaring
+    return condition
+
+
+#: Named conditions on the head tree that a difference may require (``when = "..."``).
+CONDITIONS = {
+    "package_has_no_enum_left": _package_has_none_left("enum"),
+    "package_has_no_message_left": _package_has_none_left("message"),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Differences:
     entries: tuple[Difference, ...]
 
-    def apply(self, ours: Iterable[Key], theirs: Iterable[Key], case: str = "") -> tuple[set[Key], set[Key], list[Difference]]:
-        """Keys only we / only buf report that no entry explains, and the entries used."""
+    def apply(self, ours: Iterable[Key], theirs: Iterable[Key], case: str = "",
+              head: Path | None = None) -> tuple[set[Key], set[Key], list[Difference]]:
+        """Keys only we / only buf report that no entry explains, and the entries used.
+
+        ``head`` is the head tree, for entries with a ``when`` condition.
+        """
         ours, theirs = set(ours), set(theirs)
         only_ours, only_buf = ours - theirs, theirs - ours
         used: list[Difference] = []
         for entry in self.entries:
             pool = only_buf if entry.side == "buf" else only_ours
-            hit = {k for k in pool if entry.matches(k, case)}
+            hit = {k for k in pool if entry.matches(k, case, head)}
             if hit:
                 used.append(entry)
                 pool -= hit
@@ -161,10 +202,11 @@ def load_differences(path: Path = DIFFERENCES_FILE) -> Differences:
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     entries = []
     for i, raw in enumerate(data.get("difference", [])):
-        unknown = set(raw) - {"rule", "side", "reason", "case", "path", "line", "column"}
-        if unknown or raw.get("side") not in ("buf", "schemacheck") or not raw.get("reason") or not raw.get("rule"):
-            raise AssertionError(f"{path.name}: entry {i + 1} needs rule, side (buf|schemacheck) and reason; "
-                                 f"unknown keys: {sorted(unknown)}")
+        unknown = set(raw) - {"rule", "side", "reason", "case", "path", "line", "column", "when"}
+        if unknown or raw.get("side") not in ("buf", "schemacheck") or not raw.get("reason") or not raw.get("rule") \
+                or raw.get("when", "") not in ("", *CONDITIONS):
+            raise AssertionError(f"{path.name}: entry {i + 1} needs rule, side (buf|schemacheck) and reason, "
+                                 f"and 'when' one of {sorted(CONDITIONS)}; unknown keys: {sorted(unknown)}")
         entries.append(Difference(**raw))
     return Differences(tuple(entries))
 

@@ -252,8 +252,8 @@ def _m_change_type(draw, fs: FileSet) -> bool:
         return False
     file, msg, fld = picked
     fld.type = draw(st.sampled_from(list(SCALARS) + [m.name for m in file.messages] + [e.name for e in file.enums]))
-    fld.options.pop("default", None)
-    fld.options.pop("jstype", None)
+    for option in ("default", "jstype", "ctype"):
+        fld.options.pop(option, None)
     return True
 
 
@@ -286,7 +286,7 @@ def _m_oneof(draw, fs: FileSet) -> bool:
 def _m_edit_option(draw, fs: FileSet) -> bool:
     file = draw(st.sampled_from(fs.files))
     choice = draw(st.sampled_from(("go_package", "java_package", "java_multiple_files", "optimize_for",
-                                   "deprecated", "json_name", "jstype", "default", "idempotency")))
+                                   "deprecated", "json_name", "jstype", "default", "idempotency", "ctype")))
     if choice in ("go_package", "java_package"):
         file.options[choice] = draw(st.sampled_from(('"example.com/a"', '"com.example.shop"', '"example.com/b"')))
     elif choice == "java_multiple_files":
@@ -311,6 +311,10 @@ def _m_edit_option(draw, fs: FileSet) -> bool:
             if wanted in taken or (not wanted and _json(fld.name) in taken):
                 return False
             fld.json_name = wanted
+        elif choice == "ctype":
+            if fld.type not in ("string", "bytes"):
+                return False
+            fld.options["ctype"] = draw(st.sampled_from(("STRING", "CORD")))
         elif choice == "jstype":
             if fld.type not in ("int64", "uint64", "sint64", "fixed64", "sfixed64"):
                 return False
@@ -403,9 +407,42 @@ def _m_streaming(draw, fs: FileSet) -> bool:
     return True
 
 
+def _m_change_package(draw, fs: FileSet) -> bool:
+    """Move a file to another package (top-level names are unique across the set, so no clash)."""
+    file = draw(st.sampled_from(fs.files))
+    file.package = draw(st.sampled_from([p for p in ("shop.v1", "billing.v1", "shop.v1beta1", "shop.v2") if p != file.package]))
+    return True
+
+
+def _m_change_syntax(draw, fs: FileSet) -> bool:
+    """Switch a file between proto2, proto3 and editions, fixing what the new syntax forbids."""
+    file = draw(st.sampled_from(fs.files))
+    file.syntax = draw(st.sampled_from([s for s in ("proto2", "proto3", "editions") if s != file.syntax]))
+    for msg in file.messages:
+        for fld in msg.fields:
+            if file.syntax == "proto3":
+                fld.options.pop("default", None)
+                fld.label = "" if fld.label == "required" else fld.label
+            elif file.syntax == "proto2" and not fld.label and not fld.oneof:
+                fld.label = "optional"
+    return True
+
+
+def _m_drop_reserved(draw, fs: FileSet) -> bool:
+    """Un-reserve a field number or name, or an enum number."""
+    holders = [(m.reserved_numbers, "n") for f in fs.files for m in f.messages if m.reserved_numbers]
+    holders += [(m.reserved_names, "s") for f in fs.files for m in f.messages if m.reserved_names]
+    holders += [(e.reserved_numbers, "n") for f in fs.files for e in f.enums if e.reserved_numbers]
+    if not holders:
+        return False
+    values, _ = draw(st.sampled_from(holders))
+    values.remove(draw(st.sampled_from(values)))
+    return True
+
+
 MUTATIONS: tuple[Mutation, ...] = (_m_add_field, _m_delete_field, _m_renumber_field, _m_rename_field, _m_change_type,
                                    _m_change_label, _m_oneof, _m_edit_option, _m_enum_value, _m_delete_type,
-                                   _m_streaming)
+                                   _m_streaming, _m_change_package, _m_change_syntax, _m_drop_reserved)
 
 
 @st.composite
@@ -437,8 +474,10 @@ def _render_field(file: ProtoFile, fld: Field, indent: str) -> str:
         opts.pop("default")
     if "jstype" in opts and fld.type not in ("int64", "uint64", "sint64", "fixed64", "sfixed64"):
         opts.pop("jstype")
-    if fld.label == "repeated" or fld.map_key:
+    if fld.label == "repeated" or fld.map_key or file.syntax == "proto3":
         opts.pop("default", None)
+    if "ctype" in opts and (file.syntax == "editions" or fld.type not in ("string", "bytes") or fld.map_key):
+        opts.pop("ctype")
     opt_text = " [" + ", ".join(f"{k} = {v}" for k, v in sorted(opts.items())) + "]" if opts else ""
     return f"{indent}{label + ' ' if label else ''}{type_text} {fld.name} = {fld.number}{opt_text};"
 

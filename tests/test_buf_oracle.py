@@ -35,7 +35,7 @@ def test_fixture_agrees_with_buf(case: Path, buf: str) -> None:
     assert not errors, f"schemacheck cannot compile {case.name}: {errors}"
     ours = {key_of(f) for f in result.findings}
     our_messages = {key_of(f): f.message for f in result.findings}
-    only_ours, only_buf, used = DIFFERENCES.apply(ours, theirs.keys, case.name)
+    only_ours, only_buf, used = DIFFERENCES.apply(ours, theirs.keys, case.name, case / "after")
     assert not (only_ours or only_buf), format_diff(
         f"{case.name}: schemacheck and buf disagree", only_ours, only_buf, theirs.messages, our_messages)
     stale = [e for e in DIFFERENCES.for_case(case.name) if e not in used]
@@ -58,3 +58,14 @@ def test_key_of_deleted_file_has_no_path() -> None:
 
     finding = Finding("FILE_NO_DELETE", Severity.ERROR, "gone", None, Location("a.proto", 1, 1))
     assert key_of(finding) == Key("FILE_NO_DELETE", "", 0, 0)
+
+
+def test_when_condition_narrows_a_difference(tmp_path) -> None:
+    """A ``when`` entry explains a key only if the head tree meets the condition."""
+    (tmp_path / "a.proto").write_text('syntax = "proto3";\npackage shop.v1;\n\nmessage Order {}\n')
+    key = Key("PACKAGE_ENUM_NO_DELETE", "a.proto", 1, 1)
+    only_ours, _, used = DIFFERENCES.apply({key}, set(), head=tmp_path)
+    assert not only_ours and [e.rule for e in used] == ["PACKAGE_ENUM_NO_DELETE"]
+    (tmp_path / "b.proto").write_text('syntax = "proto3";\npackage shop.v1;\n\nenum State {\n  STATE_UNSPECIFIED = 0;\n}\n')
+    only_ours, _, _ = DIFFERENCES.apply({key}, set(), head=tmp_path)
+    assert only_ours == {key}

@@ -260,7 +260,7 @@ def test_buf_yaml_changes_findings_exactly_as_buf(tmp_path: Path, layout: str) -
     result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head), Settings(), formats=("protobuf",)))
     assert not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics
     ours = {key_of(f) for f in result.findings}
-    only_ours, only_buf, _ = load_differences().apply(ours, theirs)
+    only_ours, only_buf, _ = load_differences().apply(ours, theirs, head=head)
     assert not (only_ours or only_buf), format_diff(f"{layout}: buf.yaml honoured differently", only_ours, only_buf)
     # The configuration really did something: without it the ignored and excepted findings come back.
     plain_result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head),
