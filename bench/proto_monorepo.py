@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -118,7 +119,8 @@ def change_all(root: Path, paths: list[str]) -> None:
     """Touch every file: add a comment and a new field to its first message; rename one field."""
     for path in paths:
         file = root / path
-        text = file.read_text().replace("{\n  ", "{\n  // added in this change\n  string bench_note = 900;\n  ", 1)
+        text = re.sub(r"(message \w+ \{\n)", r"\1  // added in this change\n  string bench_note = 900;\n",
+                      file.read_text(), count=1)
         file.write_text("// edited\n" + text)
     change_one(root, paths[len(paths) // 2])
 

@@ -12,6 +12,7 @@ blob ids of itself and everything it imports, so a second compile of unchanged f
 from __future__ import annotations
 
 import gc
+import hashlib
 import sys
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 #: Directory of the bundled well-known type sources (``google/protobuf/*.proto``).
 WKT_DIR = Path(__file__).parent / "wkt"
 
-_CACHE: OrderedDict[tuple, tuple[ParsedFile, str]] = OrderedDict()
+_CACHE: OrderedDict[str, tuple[ParsedFile, str]] = OrderedDict()
 _CACHE_SIZE = 5000  # linked files kept (about 30 KB each with source info)
 _IMPORTS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
 
@@ -109,7 +110,7 @@ class _Compilation:
         return data, blob
 
     # -- building ------------------------------------------------------------------------
-    def build(self, name: str, path: str) -> tuple[ParsedFile, tuple]:
+    def build(self, name: str, path: str) -> tuple[ParsedFile, str]:
         if name in self.done:
             return self.done[name]
         if name in self.failed:
@@ -139,7 +140,7 @@ class _Compilation:
         self.done[name] = (pf, key)
         return pf, key
 
-    def _build(self, name: str, path: str) -> tuple[ParsedFile, tuple]:
+    def _build(self, name: str, path: str) -> tuple[ParsedFile, str]:
         try:
             data, blob = self.read(path)
         except FileNotFoundError:
@@ -170,7 +171,10 @@ class _Compilation:
             except _Failed as failed:
                 raise LinkError(path, line, col, f"import \"{dep}\" has errors: {failed.error.message}") \
                     from None
-        key = (name, self.roots, blob, tuple(deps))
+        # A fixed-size digest, not a tuple nesting the dependencies' keys: nested tuples grow with
+        # every path through the import graph and Python re-hashes them on each lookup, which
+        # made a 2,000-file tree with import chains take minutes.
+        key = hashlib.sha1(repr((name, self.roots, blob, deps)).encode()).hexdigest()
         hit = _CACHE.get(key)
         if hit is not None:
             _CACHE.move_to_end(key)
