@@ -57,6 +57,10 @@ CASES = [
      "a.proto", LinkError, 3, 31, ["does not declare 30"], True),
     ("features-outside-editions", {"a.proto": P3 + "option features.field_presence = EXPLICIT;\n"}, "a.proto",
      LinkError, 2, 8, ["features are only valid under editions"], False),
+    ("float-map-key", {"a.proto": P3 + "message A { map<float, string> m = 1; }\n"}, "a.proto", LinkError,
+     2, 13, ["map keys cannot be float"], True),
+    ("proto3-extension", {"a.proto": P3 + "message A {}\nextend A { int32 x = 1; }\n"}, "a.proto", LinkError,
+     3, 8, ["only allowed for defining options"], False),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

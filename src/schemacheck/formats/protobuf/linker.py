@@ -168,6 +168,10 @@ def _position(pf: ParsedFile, path: tuple[int, ...]) -> tuple[int, int]:
 
 def _extendees(pf: ParsedFile, extensions, path: tuple[int, ...], table: SymbolTable) -> None:
     for i, ext in enumerate(extensions):
+        if pf.syntax == "proto3" and not (ext.extendee.startswith(".google.protobuf.")
+                                          and ext.extendee.endswith("Options")):
+            raise LinkError(pf.path, *_position(pf, path + (i, 2)),
+                            "extensions in proto3 are only allowed for defining options")
         sym = table.symbols.get(ext.extendee[1:])
         if sym is None or sym.kind != MESSAGE:
             continue

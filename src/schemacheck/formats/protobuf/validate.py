@@ -17,6 +17,7 @@ __all__ = ["validate"]
 
 F = d.FieldDescriptorProto
 MAX_FIELD = 536870911
+_BAD_KEYS = frozenset((F.TYPE_FLOAT, F.TYPE_DOUBLE, F.TYPE_BYTES, F.TYPE_MESSAGE, F.TYPE_ENUM, F.TYPE_GROUP))
 
 
 class _Checker:
@@ -35,8 +36,11 @@ class _Checker:
             self.message(msg, (4, i))
         for i, en in enumerate(fd.enum_type):
             self.enum(en, (5, i))
-        for i, ext in enumerate(fd.extension):
-            self.number(ext, (7, i))
+        self.extensions(fd.extension, (7,))
+
+    def extensions(self, extensions, path: tuple[int, ...]) -> None:
+        for i, ext in enumerate(extensions):
+            self.number(ext, path + (i,))
 
     def number(self, fld: F, path: tuple[int, ...]) -> None:
         num = fld.number
@@ -77,12 +81,26 @@ class _Checker:
                     raise self.error(path + (2, i, 4), "required fields are not allowed in proto3")
                 if fld.HasField("default_value"):
                     raise self.error(path + (2, i, 7), "explicit default values are not allowed in proto3")
-        for i, ext in enumerate(msg.extension):
-            self.number(ext, path + (6, i))
+        self.extensions(msg.extension, path + (6,))
+        if proto3 and len(msg.extension_range):
+            raise self.error(path + (5,), "extension ranges are not allowed in proto3")
+        for i, fld in enumerate(msg.field):
+            if fld.label == F.LABEL_REPEATED and fld.type == F.TYPE_MESSAGE and fld.type_name.endswith("Entry"):
+                self.map_key(msg, fld, path + (2, i))
         for i, nested in enumerate(msg.nested_type):
             self.message(nested, path + (3, i))
         for i, en in enumerate(msg.enum_type):
             self.enum(en, path + (4, i))
+
+    def map_key(self, msg: d.DescriptorProto, fld: F, path: tuple[int, ...]) -> None:
+        entry_name = fld.type_name.rsplit(".", 1)[-1]
+        for nested in msg.nested_type:
+            if nested.name == entry_name and nested.options.map_entry:
+                key = nested.field[0]
+                if key.type in _BAD_KEYS:
+                    raise self.error(path + (6,), "map keys cannot be float, double, bytes, enum or message "
+                                                  "types")
+                return
 
     def enum(self, en: d.EnumDescriptorProto, path: tuple[int, ...]) -> None:
         if not len(en.value):
