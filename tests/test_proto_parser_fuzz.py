@@ -2,11 +2,13 @@
 
 ``protogen`` (shared with the buf fuzz test) draws proto2/proto3/editions files with
 messages, enums, oneofs, reserved ranges, options and services, and random mutations of
-them; protoc is the oracle for every one.
+them; protoc is the oracle for every one. ``PROTO_FUZZ_EXAMPLES=500`` runs a longer
+campaign (default 25 examples).
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -35,7 +37,7 @@ def _same(root: Path, texts: dict[str, str]) -> None:
             compiled.descriptor.SerializeToString(deterministic=True), f"{name} differs\n{texts}"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(os.environ.get("PROTO_FUZZ_EXAMPLES", "25")), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_random_file_sets_match_protoc(data) -> None:
     base = data.draw(file_sets())
