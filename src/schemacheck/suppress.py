@@ -162,6 +162,8 @@ def comment_scanner(line_tokens: tuple[str, ...], block: tuple[str, str] | None 
     """A scanner for a language with ``line_tokens`` comments and optional ``block`` comments."""
 
     def scan(path: str, text: str) -> list[Suppression]:
+        if "schemacheck" not in text:  # nearly every file: skip the comment walk entirely
+            return []
         lines = text.splitlines()
         comment_only: list[bool] = []
         found: list[tuple[int, int, tuple[str, ...], str, bool]] = []
