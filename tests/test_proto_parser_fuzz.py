@@ -46,3 +46,23 @@ def test_random_file_sets_match_protoc(data) -> None:
         for side, fs in (("base", base), ("head", head)):
             root = Path(tmp) / side
             _same(root, write_tree(root, fs))
+
+
+_TOKENS = ('syntax = "proto3" ; package fz . v1 ; import "google/protobuf/empty.proto" ; '
+           "option java_package = \"x\" ; message A { int32 a = 1 [ deprecated = true ] ; "
+           "message B { } oneof o { string s = 2 ; } map < string , B > m = 3 ; reserved 9 to 11 ; } "
+           "enum E { E_ZERO = 0 ; E_ONE = 1 [ deprecated = true ] ; } "
+           "service S { rpc Go ( A ) returns ( google . protobuf . Empty ) { option deprecated = true ; } }").split()
+_TRIVIA = st.sampled_from([" ", "\n", "\n\n", " // line\n", "// a\n// b\n", " /* blk */ ", "/* m\n * l */",
+                           "\n/* d */\n\n", "\t", "  \n  // x\n\n"])
+
+
+@settings(max_examples=int(os.environ.get("PROTO_FUZZ_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(gaps=st.lists(_TRIVIA, min_size=len(_TOKENS) + 1, max_size=len(_TOKENS) + 1))
+def test_comments_anywhere_attach_like_protoc(gaps: list[str]) -> None:
+    text = "".join(gap + tok for gap, tok in zip(gaps, _TOKENS)) + gaps[-1]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "c.proto").write_text(text)
+        _same(root, {"c.proto": text})

@@ -105,7 +105,7 @@ def next_with_comments(items: list[tuple], start: bool, prev_line: int, next_lin
             col.can_attach = False
     if next_is_end or next_text in _CLOSERS:
         col.flush()
-    if not next_is_end and (prev_line == next_line or trailing_end_line == next_line):
+    if not start and not next_is_end and (prev_line == next_line or trailing_end_line == next_line):
         col.maybe_detach()
     leading = col.buf if col.buf is not None else ""
     return col.trailing, col.detached, leading

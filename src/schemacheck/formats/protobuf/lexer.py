@@ -29,7 +29,7 @@ _PATTERN = (
     r"|((?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)"  # 5 float
     r"|(0[xX][0-9A-Fa-f]+|[0-9]+)"                            # 6 integer
     r"|(\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')"       # 7 string
-    r"|(.))"                                                  # 8 symbol
+    r"|([^ \t\r\f\v]))"                                    # 8 symbol (never blank: no backtracking into it)
 )
 _MASTER_STR = re.compile(_PATTERN, re.S)
 _MASTER_BYTES = re.compile(_PATTERN.encode(), re.S)
