@@ -66,3 +66,23 @@ def test_comments_anywhere_attach_like_protoc(gaps: list[str]) -> None:
         root = Path(tmp)
         (root / "c.proto").write_text(text)
         _same(root, {"c.proto": text})
+
+
+_PIECES = st.sampled_from(_TOKENS + ["{", "}", ";", "=", "-", "1", "0x1F", "1.5e3", "'s'", '"\\x41"', "max",
+                                     "optional", "repeated", "group", "extend", "extensions", "oneof", "map",
+                                     "<", ">", "(", ")", "[", "]", ".", ",", "/*", "*/", "//", "\n", " ",
+                                     "edition", '"2023"', "é", "\t", "\\", '"', "stream", "reserved"])
+
+
+@settings(max_examples=int(os.environ.get("PROTO_FUZZ_EXAMPLES", "25")) * 4, deadline=None,
+          suppress_health_check=list(HealthCheck))
+@given(pieces=st.lists(_PIECES, max_size=60))
+def test_garbage_never_crashes(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "g.proto").write_text(text)
+        result = compile_with_python(DirectorySnapshot(root), ["g.proto"])
+    for err in result.errors:
+        assert "internal error" not in err.detail, f"{err}\n{text!r}"
+        assert err.path == "g.proto" and "\n" not in err.message
