@@ -159,3 +159,22 @@ def test_deletion_is_suppressed_on_the_enclosing_message(tmp_path: Path) -> None
 def test_meta_rules_are_off_when_deselected(tmp_path: Path) -> None:
     got = _check(tmp_path, RENAMED, select=("FIELD_SAME_NAME",))
     assert got == []
+
+
+def test_directive_of_a_renamed_file_is_found_in_its_old_version(tmp_path: Path) -> None:
+    """A file git saw as renamed keeps its old directives: they are not new, so not judged unused."""
+    old = BEFORE.replace("  string reason = 2;", "  // schemacheck:ignore FIELD_SAME_NAME -- legacy\n  string reason = 2;")
+    new = old.replace("string note = 4;", "string note = 4;\n  bool paid = 5;")
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    (tmp_path / "before" / "order.proto").write_text(old)
+    (tmp_path / "after" / "orders.proto").write_text(new)
+
+    def run(renames: dict[str, str]) -> list:
+        result = run_check(CheckRequest(DirectorySnapshot(tmp_path / "before"), DirectorySnapshot(tmp_path / "after"),
+                                        Settings(select=("FIELD_SAME_NAME", "SUPPRESSION_UNUSED")),
+                                        renames=renames, formats=("protobuf",)))
+        return [f.rule_id for f in result.findings]
+
+    assert run({}) == ["SUPPRESSION_UNUSED"]
+    assert run({"order.proto": "orders.proto"}) == []

@@ -54,6 +54,7 @@ class FilterContext:
             rules actually ran.
         severity: Per-rule severity overrides.
         meta_rules: Selected rule IDs of the format-agnostic ``meta`` rules (suppression hygiene).
+        renames: Base path -> head path of renamed files (to find a directive's old version).
     """
 
     base: Snapshot
@@ -64,6 +65,7 @@ class FilterContext:
     rules_run: frozenset[str] = frozenset()
     severity: Mapping[str, Severity | str] = field(default_factory=dict)
     meta_rules: frozenset[str] = frozenset()
+    renames: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,6 +168,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         base=request.base, head=request.head, buf=buf, buf_selects=buf is not None and not _explicit_selection(settings),
         changed=changed_by_path, rules_run=frozenset(rules_run), severity=settings.severity,
         meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
+        renames=request.renames,
     ))
     kept = sorted(filtered.findings, key=Finding.sort_key)
     return CheckResult(tuple(kept), tuple(diagnostics), files_checked,

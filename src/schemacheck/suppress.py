@@ -258,10 +258,11 @@ def apply_suppressions(findings: Iterable[Finding], ctx: FilterContext) -> Suppr
             used.add(hit)
             suppressed.append(finding)
     reviews = []
+    base_path_of = {head: base for base, head in ctx.renames.items()}
     for path, sups in directives.items():
         if not sups:
             continue
-        before = Counter(s.key for s in _scan(ctx.base, path, files[path]))
+        before = Counter(s.key for s in _scan(ctx.base, base_path_of.get(path, path), files[path]))
         for s in sups:
             new = before[s.key] <= 0
             before[s.key] -= 1
