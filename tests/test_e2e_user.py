@@ -282,3 +282,12 @@ def test_no_color_and_force_color(shop: GitRepo) -> None:
     assert "\x1b[" in forced.stdout
     both = run_cli(shop.root, env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" not in both.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an explicitly named JSON file without $schema is silently skipped "
+                                       "(files_checked 0, 'No breaking changes', exit 0)")
+def test_explicit_json_file_pair_against_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text(MONEY_SCHEMA, encoding="utf-8")
+    (tmp_path / "new.json").write_text(MONEY_SCHEMA.replace('"minimum": 0', '"minimum": 3'), encoding="utf-8")
+    proc = run_cli(tmp_path, "new.json", "--against", "old.json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
