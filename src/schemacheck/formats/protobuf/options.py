@@ -22,6 +22,7 @@ from google.protobuf.descriptor import FieldDescriptor as FD
 from ...errors import LinkError
 from .parser import ParsedFile, PendingOption, PendingOptions
 from .symbols import EXTENSION, Symbol, SymbolTable
+from .wire import sort_fields
 
 __all__ = ["interpret_options"]
 
@@ -251,51 +252,6 @@ class _Interpreter:
                                        f"\"{value}\" for option \"{name}\"")
             return ev.number
         raise self.value_error(item, f"option \"{name}\" has an unsupported type")
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result, pos
-        shift += 7
-
-
-def _skip(data: bytes, pos: int, wire: int) -> int:
-    if wire == 0:
-        return _varint(data, pos)[1]
-    if wire == 1:
-        return pos + 8
-    if wire == 5:
-        return pos + 4
-    if wire == 2:
-        size, pos = _varint(data, pos)
-        return pos + size
-    if wire == 3:
-        while True:
-            tag, pos = _varint(data, pos)
-            if tag & 7 == 4:
-                return pos
-            pos = _skip(data, pos, tag & 7)
-    raise ValueError(f"bad wire type {wire}")
-
-
-def sort_fields(data: bytes) -> bytes:
-    """Re-order the top-level records of a serialized message by field number (stable),
-    as protoc writes them (upb emits extensions in reverse order)."""
-    records = []
-    pos = 0
-    size = len(data)
-    while pos < size:
-        start = pos
-        tag, pos = _varint(data, pos)
-        pos = _skip(data, pos, tag & 7)
-        records.append((tag >> 3, data[start:pos]))
-    records.sort(key=lambda r: r[0])
-    return b"".join(r[1] for r in records)
 
 
 def _edition(value: int) -> str:

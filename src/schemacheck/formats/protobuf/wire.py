@@ -1,0 +1,54 @@
+"""Minimal protobuf wire-format reading: split a serialized message into its records.
+
+Maintainers: used to put the records of an options message in protoc's order (by field
+number, stable). Only the record boundaries are decoded, never the values.
+"""
+
+from __future__ import annotations
+
+__all__ = ["sort_fields"]
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+
+
+def _skip(data: bytes, pos: int, wire: int) -> int:
+    if wire == 0:
+        return _varint(data, pos)[1]
+    if wire == 1:
+        return pos + 8
+    if wire == 5:
+        return pos + 4
+    if wire == 2:
+        size, pos = _varint(data, pos)
+        return pos + size
+    if wire == 3:
+        while True:
+            tag, pos = _varint(data, pos)
+            if tag & 7 == 4:
+                return pos
+            pos = _skip(data, pos, tag & 7)
+    raise ValueError(f"bad wire type {wire}")
+
+
+def sort_fields(data: bytes) -> bytes:
+    """Re-order the top-level records of a serialized message by field number (stable),
+    as protoc writes them (upb emits extensions in reverse order)."""
+    records = []
+    pos = 0
+    size = len(data)
+    while pos < size:
+        start = pos
+        tag, pos = _varint(data, pos)
+        pos = _skip(data, pos, tag & 7)
+        records.append((tag >> 3, data[start:pos]))
+    records.sort(key=lambda r: r[0])
+    return b"".join(r[1] for r in records)
