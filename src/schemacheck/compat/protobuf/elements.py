@@ -104,16 +104,22 @@ class ProtoFile:
     path: str
     name: str
     proto: pb.FileDescriptorProto = field(compare=False, repr=False)
-    _spans: Mapping[tuple[int, ...], Location] = field(default_factory=dict, compare=False, repr=False)
+    _spans: dict[tuple[int, ...], Location] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_descriptor(cls, path: str, proto: pb.FileDescriptorProto) -> ProtoFile:
-        spans: dict[tuple[int, ...], Location] = {}
-        for loc in proto.source_code_info.location:
-            key = tuple(loc.path)
-            if key not in spans:  # the first location of a path is the whole element
-                spans[key] = _span_to_location(path, tuple(loc.span))
-        return cls(path=path, name=proto.name, proto=proto, _spans=spans)
+        # Spans are indexed on first use: most files of a run produce no finding and never need them.
+        return cls(path=path, name=proto.name, proto=proto)
+
+    def _index(self) -> dict[tuple[int, ...], Location]:
+        spans = self._spans
+        if not spans and len(self.proto.source_code_info.location):
+            for loc in self.proto.source_code_info.location:
+                key = tuple(loc.path)
+                if key not in spans:  # the first location of a path is the whole element
+                    spans[key] = _span_to_location(self.path, tuple(loc.span))
+            spans.setdefault((), spans.get((), Location(self.path, 1, 1, 1, 1)))
+        return spans
 
     @property
     def package(self) -> str:
@@ -126,23 +132,25 @@ class ProtoFile:
 
     def span(self, source_path: tuple[int, ...]) -> Location:
         """The span of ``source_path``, or of its nearest ancestor that has one."""
+        spans = self._index()
         key = tuple(source_path)
         while key:
-            found = self._spans.get(key)
+            found = spans.get(key)
             if found is not None:
                 return found
             key = key[:-1]
-        return self._spans.get((), Location(self.path, 1, 1, 1, 1))
+        return spans.get((), Location(self.path, 1, 1, 1, 1))
 
     def has_span(self, source_path: tuple[int, ...]) -> bool:
-        return tuple(source_path) in self._spans
+        return tuple(source_path) in self._index()
 
     def location(self) -> Location:
         """Where buf reports file-level findings: the syntax (or edition) statement, else line 1."""
+        spans = self._index()
         for key in ((SourcePath.FILE_SYNTAX,), (SourcePath.FILE_EDITION,)):
-            if key in self._spans:
-                return self._spans[key]
-        return self._spans.get((), Location(self.path, 1, 1, 1, 1))
+            if key in spans:
+                return spans[key]
+        return spans.get((), Location(self.path, 1, 1, 1, 1))
 
     def messages(self) -> Iterator[Message]:
         """Every message in the file, nested ones included, depth first."""
