@@ -61,6 +61,10 @@ CASES = [
      2, 13, ["map keys cannot be float"], True),
     ("proto3-extension", {"a.proto": P3 + "message A {}\nextend A { int32 x = 1; }\n"}, "a.proto", LinkError,
      3, 8, ["only allowed for defining options"], False),
+    ("needless-allow-alias", {"a.proto": P3 + "enum E {\n  option allow_alias = true;\n  A = 0;\n  B = 1;\n}\n"},
+     "a.proto", LinkError, 2, 6, ["no two values share a number"], False),
+    ("enum-alias-without-option", {"a.proto": P3 + "enum E {\n  A = 0;\n  B = 0;\n}\n"}, "a.proto", LinkError,
+     4, 7, ["same enum value", "allow_alias"], True),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

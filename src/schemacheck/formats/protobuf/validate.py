@@ -107,6 +107,14 @@ class _Checker:
             raise self.error(path + (1,), f"enum \"{en.name}\" must contain at least one value")
         if self.pf.syntax == "proto3" and en.value[0].number != 0:
             raise self.error(path + (2, 0, 2), "the first enum value must be zero in proto3")
+        if en.options.HasField("allow_alias"):
+            numbers = [v.number for v in en.value]
+            if not en.options.allow_alias:
+                raise self.error(path + (1,), f"\"{en.name}\" declares 'option allow_alias = false;', which has "
+                                              "no effect; remove it")
+            if len(set(numbers)) == len(numbers):
+                raise self.error(path + (1,), f"\"{en.name}\" allows aliases but no two values share a number; "
+                                              "remove 'option allow_alias = true;'")
         if not en.options.allow_alias:
             seen: dict[int, str] = {}
             for i, value in enumerate(en.value):
