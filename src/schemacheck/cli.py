@@ -58,6 +58,12 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="rule IDs or categories to run, comma-separated or repeated (replaces the configuration's)")
     rules.add_argument("--ignore", action="append", default=[], metavar="IDS",
                        help="rule IDs or categories to skip, comma-separated or repeated (replaces the configuration's)")
+    compat = check.add_argument_group("JSON-shaped schemas (JSON Schema)")
+    compat.add_argument("--mode", choices=("backward", "forward", "full"), default=None,
+                        help="backward: new readers read old data (default); forward: old readers read new data; "
+                             "full: both (overrides the configuration, per-path overrides included)")
+    compat.add_argument("--policy", choices=("strict", "lenient"), default=None,
+                        help="strict (default) or lenient: readers ignore unknown properties")
     rules.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
                        help="lowest severity that makes the exit status 1 (default: error)")
     rules.add_argument("--config", metavar="FILE", help="configuration file (default: schemacheck.toml or "

@@ -35,9 +35,23 @@ def _apply_overrides(settings: Settings, args: argparse.Namespace) -> Settings:
         update["ignore"] = split_ids(args.ignore)
     if args.fail_on:
         update["fail_on"] = args.fail_on
+    jsonschema = _compat_overrides(settings, getattr(args, "mode", None), getattr(args, "policy", None))
+    if jsonschema is not None:
+        update["jsonschema"] = jsonschema
     if (args.select or args.ignore) and settings.source:
         update["source"] = f"the command line (config: {settings.source})"
     return settings.model_copy(update=update) if update else settings
+
+
+def _compat_overrides(settings: Settings, mode: str | None, policy: str | None):
+    """``--mode``/``--policy`` win over the file, per-path overrides included."""
+    if not mode and not policy:
+        return None
+    js = settings.jsonschema
+    clear = {k: None for k, v in (("mode", mode), ("policy", policy)) if v}
+    overrides = tuple(o.model_copy(update=clear) for o in js.overrides)
+    given = {k: v for k, v in (("mode", mode), ("policy", policy)) if v}
+    return js.model_copy(update={**given, "overrides": overrides})
 
 
 def _plain_side(raw: str, cwd: Path) -> Path:
