@@ -65,6 +65,11 @@ CASES = [
      "a.proto", LinkError, 2, 6, ["no two values share a number"], False),
     ("enum-alias-without-option", {"a.proto": P3 + "enum E {\n  A = 0;\n  B = 0;\n}\n"}, "a.proto", LinkError,
      4, 7, ["same enum value", "allow_alias"], True),
+    ("json-name-conflict", {"a.proto": P3 + "message M {\n  int32 foo_bar = 1;\n  int32 fooBar = 2;\n}\n"},
+     "a.proto", LinkError, 4, 9, ["JSON name", "conflicts", "foo_bar"], True),
+    ("custom-json-name-conflict", {"a.proto": P3 + 'message M {\n  int32 a = 1 [json_name="x"];\n'
+                                                   '  int32 b = 2 [json_name="x"];\n}\n'},
+     "a.proto", LinkError, 4, 9, ["custom JSON name"], True),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError
+from .linker import json_name
 from .parser import ParsedFile
 
 __all__ = ["validate"]
@@ -81,6 +82,8 @@ class _Checker:
                     raise self.error(path + (2, i, 4), "required fields are not allowed in proto3")
                 if fld.HasField("default_value"):
                     raise self.error(path + (2, i, 7), "explicit default values are not allowed in proto3")
+        if self.json_strict(msg):
+            self.json_names(msg, path)
         self.extensions(msg.extension, path + (6,))
         if proto3 and len(msg.extension_range):
             raise self.error(path + (5,), "extension ranges are not allowed in proto3")
@@ -91,6 +94,29 @@ class _Checker:
             self.message(nested, path + (3, i))
         for i, en in enumerate(msg.enum_type):
             self.enum(en, path + (4, i))
+
+    def json_strict(self, msg: d.DescriptorProto) -> bool:
+        syntax = self.pf.syntax
+        if syntax == "proto3":
+            return True
+        if syntax != "editions":
+            return False
+        legacy = d.FeatureSet.LEGACY_BEST_EFFORT
+        return (self.pf.fd.options.features.json_format != legacy
+                and msg.options.features.json_format != legacy)
+
+    def json_names(self, msg: d.DescriptorProto, path: tuple[int, ...]) -> None:
+        seen: dict[str, tuple[str, bool]] = {}
+        for i, fld in enumerate(msg.field):
+            custom = fld.json_name != json_name(fld.name)
+            other = seen.get(fld.json_name)
+            if other is not None:
+                kind = "custom" if custom else "default"
+                other_kind = "custom" if other[1] else "default"
+                raise self.error(path + (2, i, 1), f"the {kind} JSON name of field \"{fld.name}\" "
+                                                   f"(\"{fld.json_name}\") conflicts with the {other_kind} JSON name "
+                                                   f"of field \"{other[0]}\"")
+            seen[fld.json_name] = (fld.name, custom)
 
     def map_key(self, msg: d.DescriptorProto, fld: F, path: tuple[int, ...]) -> None:
         entry_name = fld.type_name.rsplit(".", 1)[-1]
