@@ -70,6 +70,17 @@ CASES = [
     ("custom-json-name-conflict", {"a.proto": P3 + 'message M {\n  int32 a = 1 [json_name="x"];\n'
                                                    '  int32 b = 2 [json_name="x"];\n}\n'},
      "a.proto", LinkError, 4, 9, ["custom JSON name"], True),
+    ("edition-2024-local", {"v1.proto": 'edition = "2024";\npackage v;\nlocal message L {}\n'
+                                         "message A { message B {} }\n",
+                            "v2.proto": 'edition = "2024";\npackage v;\nimport "v1.proto";\nmessage U { L l = 1; }\n'},
+     "v2.proto", LinkError, 4, 13, ["\"v.L\"", "not visible", "local"], True),
+    ("edition-2024-nested-default-local",
+     {"v1.proto": 'edition = "2024";\npackage v;\nmessage A { message B {} }\n',
+      "v2.proto": 'edition = "2024";\npackage v;\nimport "v1.proto";\nmessage U { A.B l = 1; }\n'},
+     "v2.proto", LinkError, 4, 13, ["\"v.A.B\"", "not visible", "export"], True),
+    ("duplicate-import", {"a.proto": P3 + 'import "google/protobuf/empty.proto";\n'
+                                          'import "google/protobuf/empty.proto";\n'},
+     "a.proto", LinkError, 3, 1, ["listed twice"], True),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

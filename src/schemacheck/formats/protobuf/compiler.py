@@ -160,6 +160,8 @@ class _Compilation:
         for i, dep in enumerate(imports):
             dep_path = self.locate(dep)
             line, col = positions[i] if i < len(positions) else (0, 0)
+            if dep in imports[:i]:
+                raise LinkError(path, line, col, f"import \"{dep}\" is listed twice")
             if dep_path is None:
                 raise LinkError(path, line, col, f"import \"{dep}\" was not found in the import roots "
                                 f"({', '.join(r or '.' for r in self.roots)}) or the well-known types")

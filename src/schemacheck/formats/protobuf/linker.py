@@ -20,6 +20,7 @@ from .symbols import (ENUM, EXTENSION, FIELD, MESSAGE, METHOD, ONEOF, PACKAGE, S
 __all__ = ["register", "resolve", "json_name"]
 
 F = d.FieldDescriptorProto
+_VIS = d.FeatureSet.VisibilityFeature
 _INTEGERS = frozenset((F.TYPE_INT32, F.TYPE_INT64, F.TYPE_UINT32, F.TYPE_UINT64, F.TYPE_SINT32, F.TYPE_SINT64,
                        F.TYPE_FIXED32, F.TYPE_FIXED64, F.TYPE_SFIXED32, F.TYPE_SFIXED64))
 
@@ -62,6 +63,7 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
     """
     fd = pf.fd
     name = fd.name
+    table.files[name] = fd
 
     def add(kind: str, full: str, proto: object, path: tuple[int, ...]) -> None:
         old = table.add(Symbol(kind, name, proto, full))
@@ -118,6 +120,25 @@ def _not_found(pf: ParsedFile, ref_name: str, line: int, col: int, hidden: list[
     return LinkError(pf.path, line, col, f"unknown type \"{ref_name}\"", tip)
 
 
+def _local_reason(sym: Symbol, table: SymbolTable) -> str | None:
+    """Why an edition 2024+ type may not be used outside its file (None: it may)."""
+    fd = table.files.get(sym.file)
+    if fd is None or fd.edition < d.EDITION_2024 or sym.kind not in (MESSAGE, ENUM):
+        return None
+    if sym.proto.visibility == d.VISIBILITY_LOCAL:
+        return "it is marked 'local'"
+    if sym.proto.visibility == d.VISIBILITY_EXPORT:
+        return None
+    default = fd.options.features.default_symbol_visibility
+    if default == _VIS.EXPORT_ALL:
+        return None
+    rel = sym.full[len(fd.package) + 1:] if fd.package else sym.full
+    if default in (0, _VIS.EXPORT_TOP_LEVEL) and "." not in rel:
+        return None
+    return "nested types default to local in edition 2024; mark it 'export'" if "." in rel \
+        else "the file defaults to local visibility; mark it 'export'"
+
+
 def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None:
     """Resolve type names, fill json_name and normalise defaults of ``pf`` in place.
 
@@ -143,6 +164,11 @@ def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None
                 raise LinkError(pf.path, ref.line, ref.col, f"\"{written}\" is not a type")
         elif sym.kind != MESSAGE:
             raise LinkError(pf.path, ref.line, ref.col, f"\"{written}\" is not a message type")
+        if sym.file != pf.fd.name:
+            why = _local_reason(sym, table)
+            if why:
+                raise LinkError(pf.path, ref.line, ref.col, f"\"{sym.full}\", defined in \"{sym.file}\", is not "
+                                                            f"visible from here: {why}")
         setattr(ref.proto, ref.attr, "." + sym.full)
     fd = pf.fd
     _fields_json(fd.extension)

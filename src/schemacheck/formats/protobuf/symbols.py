@@ -39,6 +39,7 @@ class SymbolTable:
     def __init__(self) -> None:
         self.symbols: dict[str, Symbol] = {}
         self.packages: dict[str, set[str]] = {}
+        self.files: dict[str, object] = {}  # file name -> its FileDescriptorProto
 
     def add(self, sym: Symbol) -> Symbol | None:
         """Register ``sym``; returns the clashing earlier symbol, if any."""
