@@ -306,3 +306,17 @@ def test_index_file_untouched_when_stat_info_is_stale(shop: GitRepo) -> None:
     for args in ((), ("--base", "main")):
         assert run_cli(shop.root, *args).returncode == 1
         assert index.read_bytes() == before, f"schemacheck {' '.join(args)} rewrote .git/index"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a pattern added to `items` in the second allOf branch is reported as "
+                                       "TYPE_NARROWED 'from any value to string' (old pointer #/allOf/0/items)")
+def test_allof_items_pattern_added_is_named_correctly(tmp_path: Path) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    head = '{"$schema": "http://json-schema.org/draft-07/schema#", "allOf": [{"type": "array"}, {"items": '
+    (tmp_path / "old" / "t.schema.json").write_text(head + '{"type": "string"}}]}', encoding="utf-8")
+    (tmp_path / "new" / "t.schema.json").write_text(head + '{"type": "string", "pattern": "^[a-z]+$"}}]}',
+                                                    encoding="utf-8")
+    proc = run_cli(tmp_path, "new", "--against", "old", "--format", "json")
+    assert proc.returncode == 1
+    assert [f["rule_id"] for f in json.loads(proc.stdout)["findings"]] == ["PATTERN_ADDED"]
