@@ -76,6 +76,8 @@ def source_code_info_bytes(locs: list[list], paths: dict[tuple[int, ...], tuple[
     join = b"".join
     table = _V
     paths_cache = _PATHS
+    if len(paths_cache) > 200_000:  # distinct paths are few in practice; bound it anyway
+        paths_cache.clear()
     for path, span, leading, trailing, detached in locs:
         head = paths_cache.get(path)
         if head is None:
