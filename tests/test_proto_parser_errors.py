@@ -153,3 +153,13 @@ def test_good_files_still_compile_next_to_a_bad_one(tmp_path: Path) -> None:
     result = compile_with_python(snap, ["bad.proto", "good.proto"])
     assert "good.proto" in result.files and "bad.proto" not in result.files
     assert [e.path for e in result.errors] == ["bad.proto"]
+
+
+def test_misspellings_get_a_did_you_mean_tip(tmp_path: Path) -> None:
+    snap = _write(tmp_path, {"a.proto": P3 + "message Order {}\nmessage B {\n  strin name = 1;\n  Ordr o = 2;\n}\n",
+                             "b.proto": P3 + "message C { int32 x = 1 [deprecatd = true]; }\n"})
+    errors = {e.path: e for e in compile_with_python(snap, ["a.proto", "b.proto"]).errors}
+    assert errors["a.proto"].tip == 'did you mean "string"?'
+    assert errors["b.proto"].tip == 'did you mean "deprecated"?'
+    snap = _write(tmp_path, {"a.proto": P3 + "message Order {}\nmessage B {\n  Ordr o = 2;\n}\n"})
+    assert compile_with_python(snap, ["a.proto"]).errors[0].tip == 'did you mean "Order"?'

@@ -21,6 +21,8 @@ __all__ = ["register", "resolve", "json_name"]
 
 F = d.FieldDescriptorProto
 _VIS = d.FeatureSet.VisibilityFeature
+_SCALARS = ("double", "float", "int64", "uint64", "int32", "fixed64", "fixed32", "bool", "string", "bytes",
+            "uint32", "sfixed32", "sfixed64", "sint32", "sint64")
 _INTEGERS = frozenset((F.TYPE_INT32, F.TYPE_INT64, F.TYPE_UINT32, F.TYPE_UINT64, F.TYPE_SINT32, F.TYPE_SINT64,
                        F.TYPE_FIXED32, F.TYPE_FIXED64, F.TYPE_SFIXED32, F.TYPE_SFIXED64))
 
@@ -111,13 +113,29 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
             add(METHOD, full + "." + method.name, method, (6, i, 2, j))
 
 
-def _not_found(pf: ParsedFile, ref_name: str, line: int, col: int, hidden: list[Symbol]) -> LinkError:
+def _not_found(pf: ParsedFile, ref_name: str, line: int, col: int, hidden: list[Symbol],
+               table: SymbolTable, visible: frozenset[str]) -> LinkError:
     tip = None
     for sym in hidden:
         if sym.kind != PACKAGE and sym.file != pf.fd.name:
             tip = f"\"{sym.full}\" is defined in \"{sym.file}\", which is not imported; add the import"
             break
+    if tip is None:
+        tip = _suggest(ref_name, table, visible)
     return LinkError(pf.path, line, col, f"unknown type \"{ref_name}\"", tip)
+
+
+def _suggest(name: str, table: SymbolTable, visible: frozenset[str]) -> str | None:
+    """A "did you mean" for a misspelt type: a scalar or a visible message/enum name."""
+    import difflib
+
+    candidates = set(_SCALARS)
+    for sym in table.symbols.values():
+        if sym.kind in (MESSAGE, ENUM) and sym.file in visible:
+            candidates.add(sym.full)
+            candidates.add(sym.full.rsplit(".", 1)[-1])
+    match = difflib.get_close_matches(name.lstrip("."), sorted(candidates), n=1, cutoff=0.75)
+    return f"did you mean \"{match[0]}\"?" if match else None
 
 
 def _local_reason(sym: Symbol, table: SymbolTable) -> str | None:
@@ -150,7 +168,7 @@ def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None
         hidden: list[Symbol] = []
         sym = table.lookup(written, ref.scope, visible, True, hidden)
         if sym is None:
-            raise _not_found(pf, written, ref.line, ref.col, hidden)
+            raise _not_found(pf, written, ref.line, ref.col, hidden, table, visible)
         if ref.attr == "type_name":
             fld = ref.proto
             if sym.kind == MESSAGE:

@@ -168,7 +168,13 @@ class _Interpreter:
             else:
                 field = desc.fields_by_name.get(name)
                 if field is None:
-                    raise self.error(item, f"option \"{name}\" is unknown for {desc.full_name}")
+                    import difflib
+
+                    close = difflib.get_close_matches(name, list(desc.fields_by_name), n=1, cutoff=0.75)
+                    err = self.error(item, f"option \"{name}\" is unknown for {desc.full_name}")
+                    err.tip = f"did you mean \"{close[0]}\"?" if close else (
+                        "custom options are written in parentheses, e.g. (my.option)")
+                    raise err
             numbers.append(field.number)
             targets = field.GetOptions().targets
             if targets and _TARGETS[pending.options_type] not in targets:
