@@ -472,7 +472,7 @@ def _render_field(file: ProtoFile, fld: Field, indent: str) -> str:
         opts["json_name"] = f'"{fld.json_name}"'
     if "default" in opts and _is_enum(file, fld.type):
         opts.pop("default")
-    if "jstype" in opts and fld.type not in ("int64", "uint64", "sint64", "fixed64", "sfixed64"):
+    if "jstype" in opts and (fld.type not in ("int64", "uint64", "sint64", "fixed64", "sfixed64") or fld.map_key):
         opts.pop("jstype")
     if fld.label == "repeated" or fld.map_key or file.syntax == "proto3":
         opts.pop("default", None)
