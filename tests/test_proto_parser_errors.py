@@ -81,6 +81,10 @@ CASES = [
     ("duplicate-import", {"a.proto": P3 + 'import "google/protobuf/empty.proto";\n'
                                           'import "google/protobuf/empty.proto";\n'},
      "a.proto", LinkError, 3, 1, ["listed twice"], True),
+    ("duplicate-field-name", {"a.proto": P3 + "message A { int32 x = 1; int32 x = 2; }\n"}, "a.proto", LinkError,
+     2, 32, ["\"A.x\" is already defined"], True),
+    ("duplicate-enum-value-name", {"a.proto": P3 + "enum E { E_A = 0; }\nenum F { E_A = 0; }\n"}, "a.proto",
+     LinkError, 3, 10, ["\"E_A\" is already defined"], True),
     ("import-cycle", {"a.proto": P3 + 'import "b.proto";\n', "b.proto": P3 + 'import "a.proto";\n'},
      "a.proto", LinkError, 0, 0, ["import cycle", "a.proto -> b.proto -> a.proto"], False),
 ]

@@ -66,6 +66,7 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
     fd = pf.fd
     name = fd.name
     table.files[name] = fd
+    symbols = table.symbols
 
     def add(kind: str, full: str, proto: object, path: tuple[int, ...]) -> None:
         old = table.add(Symbol(kind, name, proto, full))
@@ -83,14 +84,20 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
     def enum(en: d.EnumDescriptorProto, scope: str, path: tuple[int, ...]) -> None:
         add(ENUM, scope + en.name, en, path)
         for i, value in enumerate(en.value):
-            add(VALUE, scope + value.name, value, path + (2, i))
+            full = scope + value.name
+            if full in symbols:
+                add(VALUE, full, value, path + (2, i))
+            symbols[full] = Symbol(VALUE, name, value, full)
 
     def message(msg: d.DescriptorProto, scope: str, path: tuple[int, ...]) -> None:
         full = scope + msg.name
         add(MESSAGE, full, msg, path)
         inner = full + "."
         for i, fld in enumerate(msg.field):
-            add(FIELD, inner + fld.name, fld, path + (2, i))
+            field_full = inner + fld.name
+            if field_full in symbols:  # the slow path reports the clash
+                add(FIELD, field_full, fld, path + (2, i))
+            symbols[field_full] = Symbol(FIELD, name, fld, field_full)
         for i, ext in enumerate(msg.extension):
             add(EXTENSION, inner + ext.name, ext, path + (6, i))
         for i, oneof in enumerate(msg.oneof_decl):
