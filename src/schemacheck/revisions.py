@@ -56,8 +56,11 @@ class GitComparison:
     description: str = ""
 
 
-def _name_status(repo: GitRepository, *args: str) -> tuple[set[str], dict[str, str]]:
-    _, out, _ = repo.git("diff", "--name-status", "-z", "-M", "--no-color", "--no-ext-diff",
+def _name_status(repo: GitRepository, command: str, *args: str) -> tuple[set[str], dict[str, str]]:
+    # Plumbing only (diff-tree / diff-index): porcelain `git diff` refreshes stale stat data in
+    # .git/index, which would make a read-only tool write the index.
+    extra = ("-r",) if command == "diff-tree" else ()
+    _, out, _ = repo.git(command, *extra, "--name-status", "-z", "-M", "--no-color", "--no-ext-diff",
                          "--no-textconv", "--ignore-submodules", *args)
     items = _split_z(out)
     changed: set[str] = set()
@@ -131,14 +134,14 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
     extra: set[str] = set()
     if head is not None:
         new: Snapshot = CommitSnapshot(repo, head_sha, head)  # type: ignore[arg-type]
-        diff_args: tuple[str, ...] = (base_sha, head_sha) if base_sha else ()  # type: ignore[assignment]
+        diff_args: tuple[str, ...] = ("diff-tree", base_sha, head_sha) if base_sha else ()  # type: ignore[assignment]
     elif staged:
         new = IndexSnapshot(repo)
-        diff_args = ("--cached", base_sha) if base_sha else ()
+        diff_args = ("diff-index", "--cached", base_sha) if base_sha else ()
     else:
         worktree = WorkTreeSnapshot(repo)
         new, extra = worktree, set(worktree.untracked)
-        diff_args = (base_sha,) if base_sha else ()
+        diff_args = ("diff-index", base_sha) if base_sha else ()
     if diff_args:
         changed, renames = _name_status(repo, *diff_args)
     else:
