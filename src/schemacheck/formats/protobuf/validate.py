@@ -106,17 +106,16 @@ class _Checker:
                 and msg.options.features.json_format != legacy)
 
     def json_names(self, msg: d.DescriptorProto, path: tuple[int, ...]) -> None:
-        seen: dict[str, tuple[str, bool]] = {}
+        seen: dict[str, str] = {}
         for i, fld in enumerate(msg.field):
-            custom = fld.json_name != json_name(fld.name)
             other = seen.get(fld.json_name)
             if other is not None:
-                kind = "custom" if custom else "default"
-                other_kind = "custom" if other[1] else "default"
+                kind = "default" if fld.json_name == json_name(fld.name) else "custom"
+                other_kind = "default" if fld.json_name == json_name(other) else "custom"
                 raise self.error(path + (2, i, 1), f"the {kind} JSON name of field \"{fld.name}\" "
                                                    f"(\"{fld.json_name}\") conflicts with the {other_kind} JSON name "
-                                                   f"of field \"{other[0]}\"")
-            seen[fld.json_name] = (fld.name, custom)
+                                                   f"of field \"{other}\"")
+            seen[fld.json_name] = fld.name
 
     def map_key(self, msg: d.DescriptorProto, fld: F, path: tuple[int, ...]) -> None:
         entry_name = fld.type_name.rsplit(".", 1)[-1]
