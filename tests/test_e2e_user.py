@@ -239,8 +239,6 @@ def test_nested_buf_yaml_module_from_its_directory(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a PATH argument that exists at neither revision is silently "
-                                       "accepted ('No breaking changes', exit 0)")
 def test_typo_in_path_argument_is_an_error(shop: GitRepo) -> None:
     proc = run_cli(shop.root, "--base", "main", "order api/proto/shop/orders/v1/ordr.proto")
     assert proc.returncode == 2, proc.stdout

@@ -97,12 +97,29 @@ def pre_push_refs(args: argparse.Namespace) -> bool:
     return True
 
 
+def _check_paths_exist(limit_to: tuple[str, ...], base: Snapshot, head: Snapshot) -> None:
+    """A PATH that names nothing at either revision is a typo, not an empty selection."""
+    if not limit_to:
+        return
+    missing = set(p.rstrip("/") for p in limit_to if p.strip("/") not in ("", "."))
+    for snapshot in (head, base):
+        for path in snapshot.paths():
+            missing = {m for m in missing if not (path == m or path.startswith(m + "/"))}
+            if not missing:
+                return
+    if missing:
+        first = sorted(missing)[0]
+        raise UsageError(f"{first}: no such file or directory at either revision ({base.label}, {head.label})",
+                         tip="PATH arguments limit the check to existing files or directories of the repository.")
+
+
 def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
     from .revisions import GitRepository, compare, repo_paths
 
     repo = GitRepository(cwd)
     limit_to = repo_paths(repo, args.paths, cwd)
     comparison = compare(repo, base=args.base, head=args.head, staged=args.staged)
+    _check_paths_exist(limit_to, comparison.base, comparison.head)
     extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to}
     return comparison.base, comparison.head, extra, repo.root
 
