@@ -144,6 +144,10 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         diff_args = ("diff-index", base_sha) if base_sha else ()
     if diff_args:
         changed, renames = _name_status(repo, *diff_args)
+        if head is None and not staged:
+            # diff-index lists files whose stat data is stale as modified; keep the real changes.
+            changed = {p for p in changed if p in renames or p in renames.values()
+                       or not (old.exists(p) and new.exists(p)) or old.blob_id(p) != new.blob_id(p)}
     else:
         changed, renames = set(new.paths()), {}
     changed_utf8 = _utf8_only(changed | extra, renamed_away=set(renames))
