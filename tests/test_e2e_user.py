@@ -171,8 +171,6 @@ def test_bad_inputs_exit_2_with_file_line_col(shop: GitRepo) -> None:
     assert "schemas/broken.schema.json:2:" in text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a changed $ref target without $schema (common/money.json) is never "
-                                       "checked unless another detected schema file also changed")
 def test_change_only_in_referenced_json_file_is_checked(shop: GitRepo) -> None:
     shop.write("schemas/common/money.json", MONEY_SCHEMA.replace('"minimum": 0', '"minimum": 1'))
     proc = run_cli(shop.root)
@@ -208,8 +206,6 @@ def test_against_descriptor_set_from_repo_root_with_buf_yaml(shop: GitRepo, tmp_
     assert proc.returncode == 1, proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: columns on tab-indented lines are protoc tab-stop columns, but SARIF "
-                                       "declares unicodeCodePoints (snippet 'ount ', caret under the wrong text)")
 def test_tab_indented_field_columns_point_at_the_type(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "tabs")
     repo.write("a.proto", 'syntax = "proto3";\npackage t;\nmessage A {\n\tint32 count = 1;\n}\n')
@@ -283,8 +279,6 @@ def test_no_color_and_force_color(shop: GitRepo) -> None:
     assert "\x1b[" not in both.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an explicitly named JSON file without $schema is silently skipped "
-                                       "(files_checked 0, 'No breaking changes', exit 0)")
 def test_explicit_json_file_pair_against_is_checked(tmp_path: Path) -> None:
     (tmp_path / "old.json").write_text(MONEY_SCHEMA, encoding="utf-8")
     (tmp_path / "new.json").write_text(MONEY_SCHEMA.replace('"minimum": 0', '"minimum": 3'), encoding="utf-8")
@@ -318,8 +312,6 @@ def test_allof_items_pattern_added_is_named_correctly(tmp_path: Path) -> None:
     assert [f["rule_id"] for f in json.loads(proc.stdout)["findings"]] == ["PATTERN_ADDED"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: protobuf columns are protoc byte offsets; after non-ASCII text on the "
-                                       "line the SARIF region (unicodeCodePoints) and text caret point too far right")
 def test_non_ascii_before_field_columns_point_at_the_type(tmp_path: Path) -> None:
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()

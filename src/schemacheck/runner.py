@@ -114,6 +114,25 @@ def changed_paths(base: Snapshot, head: Snapshot, base_paths: Iterable[str], hea
     return frozenset(changed)
 
 
+def _related_changes(request: CheckRequest, checker: object, base_all: list[str], head_all: list[str],
+                     base_paths: tuple[str, ...], head_paths: tuple[str, ...]) -> frozenset[str]:
+    """Changed files the checker does not claim but says may still matter (JSON Schema ``$ref`` targets).
+
+    The checker receives them in ``FormatJob.changed`` (outside ``base_paths``/``head_paths``)
+    and decides, from the schemas that reference them, whether they count.
+    """
+    may_affect = getattr(checker, "may_affect", None)
+    if may_affect is None:
+        return frozenset()
+    claimed = set(base_paths) | set(head_paths)
+    if request.changed is not None:
+        known = set(base_all) | set(head_all)
+        return frozenset(p for p in request.changed if p in known and p not in claimed and may_affect(p))
+    return changed_paths(request.base, request.head,
+                         [p for p in base_all if p not in claimed and may_affect(p)],
+                         [p for p in head_all if p not in claimed and may_affect(p)])
+
+
 def run_check(request: CheckRequest) -> CheckResult:
     """Run every format's checker on the request, then the filters, and gather the result.
 
@@ -136,6 +155,8 @@ def run_check(request: CheckRequest) -> CheckResult:
         checker = get_checker(fmt)
         # A checker whose claims depend on configuration (JSON Schema include globs) says so.
         extra = {"settings": settings} if getattr(checker, "claims_uses_settings", False) else {}
+        if getattr(checker, "claims_named_paths", False):  # PATH arguments naming a file are claimed
+            extra["named"] = request.limit_to
         base_paths = tuple(p for p in base_all if checker.claims(p, request.base, **extra))
         head_paths = tuple(p for p in head_all if checker.claims(p, request.head, **extra))
         if not base_paths and not head_paths:
@@ -144,6 +165,7 @@ def run_check(request: CheckRequest) -> CheckResult:
             changed = frozenset(p for p in request.changed if p in base_paths or p in head_paths)
         else:
             changed = changed_paths(request.base, request.head, base_paths, head_paths)
+        changed |= _related_changes(request, checker, base_all, head_all, base_paths, head_paths)
         if not changed:
             continue
         if fmt == "protobuf":  # read buf.yaml only when protobuf files changed

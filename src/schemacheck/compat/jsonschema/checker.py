@@ -83,12 +83,34 @@ class JsonSchemaChecker:
     #: The runner passes ``settings=`` to :meth:`claims` (for ``jsonschema.include``).
     claims_uses_settings = True
 
-    def claims(self, path: str, head: Snapshot | None, settings: Settings | None = None) -> bool:
-        """Whether ``path`` is a JSON Schema: ``include`` globs, ``*.schema.json`` names, or a sniffed ``$schema``."""
-        from ...formats.jsonschema.detect import is_json_schema
+    #: The runner passes ``named=`` (the PATH arguments) to :meth:`claims`.
+    claims_named_paths = True
 
+    def claims(self, path: str, head: Snapshot | None, settings: Settings | None = None,
+               named: tuple[str, ...] = ()) -> bool:
+        """Whether ``path`` is a JSON Schema.
+
+        A JSON/YAML file named on the command line (a PATH argument, or the single file of
+        ``NEW --against OLD``) is one; otherwise ``include`` globs, ``*.schema.json`` names, or a
+        sniffed ``$schema`` decide.
+        """
+        from ...formats.jsonschema.detect import is_json_schema, is_json_or_yaml
+        from ...snapshot import SingleFileSnapshot
+
+        if is_json_or_yaml(path) and (path in named or isinstance(head, SingleFileSnapshot)):
+            return True
         include = settings.jsonschema.include if settings is not None else ()
         return is_json_schema(path, head, include)
+
+    def may_affect(self, path: str) -> bool:
+        """Whether an unclaimed changed file may still matter: any JSON/YAML file can be a ``$ref`` target.
+
+        The runner passes such files in ``FormatJob.changed`` (outside ``head_paths``); :meth:`check`
+        compares the schemas that reference them, and only those.
+        """
+        from ...formats.jsonschema.detect import is_json_or_yaml
+
+        return is_json_or_yaml(path)
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings

