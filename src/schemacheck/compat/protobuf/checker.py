@@ -80,13 +80,22 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     if precompiled is not None:  # an image file given as --against: already linked
         return _image_from_descriptors(snapshot, precompiled, targets, all_paths, roots), ()
     result = compile_protos(snapshot, targets, roots)
-    files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor) for name, cf in result.files.items()}
+    files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor, _reader(snapshot, cf.path))
+             for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
     all_paths = list(all_paths)
     all_names = [import_name(p, roots) for p in all_paths]
     unloaded = [(p, n) for p, n in zip(all_paths, all_names) if n not in files]
     packages = PackageScan(snapshot, [p for p, _ in unloaded], [n for _, n in unloaded])  # lazy, for PACKAGE_* rules
     return Image(files, target_names, all_names, packages), result.errors
+
+
+def _reader(snapshot: Snapshot, path: str):
+    from ...formats.protobuf import BUILTIN_PREFIX
+
+    if path.startswith(BUILTIN_PREFIX):
+        return None
+    return lambda: snapshot.read(path)
 
 
 def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list[str], all_paths: Iterable[str],

@@ -8,7 +8,7 @@ Descriptor field numbers used as source-info path components are named in ``Sour
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from google.protobuf import descriptor_pb2 as pb
@@ -81,14 +81,32 @@ class SourcePath:
     METHOD_SERVER_STREAMING = 6
 
 
-def _span_to_location(path: str, span: tuple[int, ...]) -> Location:
-    # SourceCodeInfo spans are 0-based [line, col, end_line?, end_col], end column exclusive.
+def _span_to_location(path: str, span: tuple[int, ...], lines: list[str] | None = None) -> Location:
+    # SourceCodeInfo spans are 0-based [line, col, end_line?, end_col], end column exclusive, and
+    # their columns are protoc's: bytes of UTF-8, a tab advancing to the next multiple of 8.
+    # Findings carry character columns (what SARIF, editors and GitHub expect), so convert
+    # when the source text is at hand.
     if len(span) == 3:
         line, col, end_col = span
         end_line = line
     else:
         line, col, end_line, end_col = span
+    if lines is not None:
+        col = char_column(lines[line] if line < len(lines) else "", col)
+        end_col = char_column(lines[end_line] if end_line < len(lines) else "", end_col)
     return Location(path, line + 1, col + 1, end_line + 1, end_col + 1)
+
+
+def char_column(text: str, protoc_column: int) -> int:
+    """The 0-based character index on ``text`` of protoc's 0-based column ``protoc_column``."""
+    if text.isascii() and "\t" not in text:
+        return protoc_column
+    column = 0
+    for index, char in enumerate(text):
+        if column >= protoc_column:
+            return index
+        column += 8 - column % 8 if char == "\t" else len(char.encode("utf-8"))
+    return len(text) + max(0, protoc_column - column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,19 +123,32 @@ class ProtoFile:
     name: str
     proto: pb.FileDescriptorProto = field(compare=False, repr=False)
     _spans: dict[tuple[int, ...], Location] = field(default_factory=dict, compare=False, repr=False)
+    source: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def from_descriptor(cls, path: str, proto: pb.FileDescriptorProto) -> ProtoFile:
+    def from_descriptor(cls, path: str, proto: pb.FileDescriptorProto,
+                        source: Callable[[], bytes] | None = None) -> ProtoFile:
+        """Wrap a linked descriptor; ``source`` reads the file's text (for character columns)."""
         # Spans are indexed on first use: most files of a run produce no finding and never need them.
-        return cls(path=path, name=proto.name, proto=proto)
+        return cls(path=path, name=proto.name, proto=proto, source=source)
+
+    def _lines(self) -> list[str] | None:
+        if self.source is None:
+            return None
+        try:
+            text = self.source().decode("utf-8", errors="replace")
+        except (FileNotFoundError, OSError):
+            return None
+        return None if text.isascii() and "\t" not in text else text.split("\n")
 
     def _index(self) -> dict[tuple[int, ...], Location]:
         spans = self._spans
         if not spans and len(self.proto.source_code_info.location):
+            lines = self._lines()
             for loc in self.proto.source_code_info.location:
                 key = tuple(loc.path)
                 if key not in spans:  # the first location of a path is the whole element
-                    spans[key] = _span_to_location(self.path, tuple(loc.span))
+                    spans[key] = _span_to_location(self.path, tuple(loc.span), lines)
             spans.setdefault((), spans.get((), Location(self.path, 1, 1, 1, 1)))
         return spans
 
