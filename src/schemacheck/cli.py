@@ -119,8 +119,8 @@ def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, h
 
     stream = sys.stdout
     color = {"always": True, "never": False}.get(args.color)
-    if color is None:
-        color = use_color(None if args.output else stream, os.environ)
+    if color is None:  # a report written to a file gets colour only with --color always
+        color = False if args.output else use_color(stream, os.environ)
     ctx = ReportContext(color=color, source_line=_source_lines(head), repo_root=str(root.resolve()),
                         fail_on=Severity(fail_on))
     text = get_reporter(args.format).render(result, ctx)

@@ -74,7 +74,9 @@ def caret_line(text: str, loc: Location) -> str:
 def summary_line(result: CheckResult, ctx: ReportContext) -> str:
     """The closing sentence: how many breaking changes in how many files, and input errors."""
     counts = count(result, ctx.fail_on)
-    if counts.findings == 0:
+    if counts.findings == 0 and counts.diagnostic_errors:
+        text = "No breaking changes in what could be checked."
+    elif counts.findings == 0:
         text = "No breaking changes."
     else:
         parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
