@@ -122,3 +122,63 @@ def test_explicit_plain_json_path_in_git_mode_is_checked(repo: GitRepo) -> None:
     proc = run_cli(repo.root, "plain.json", "--format", "json")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert [f["rule_id"] for f in report(proc)["findings"]] == ["MINIMUM_INCREASED"]
+
+
+# -- 2. removed $ref targets, dangling references, deleted files and definitions ---------------------
+
+def test_deleting_a_referenced_file_is_ref_target_removed(repo: GitRepo) -> None:
+    repo.delete("schemas/common/money.json")
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    found = [(f["rule_id"], f["location"]["path"], f["location"]["line"], f["location"]["column"])
+             for f in report(proc)["findings"]]
+    assert found == [("REF_TARGET_REMOVED", "schemas/ev/order.schema.json", 6, 15)]  # no "not compared" warning
+
+
+def test_deleted_target_with_a_changed_referrer_is_still_an_error(repo: GitRepo) -> None:
+    repo.delete("schemas/common/money.json")
+    repo.write("schemas/ev/order.schema.json", ORDER.replace('"id": {"type": "string"}', '"id": {"type": "string", '
+                                                             '"description": "x"}'))
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert [f["rule_id"] for f in report(proc)["findings"]] == ["REF_TARGET_REMOVED"]
+
+
+def test_new_dangling_local_ref_is_an_input_error_at_the_ref(repo: GitRepo) -> None:
+    repo.write("schemas/ev/order.schema.json", ORDER.replace('"$ref": "../common/money.json"', '"$ref": "#/$defs/nope"'))
+    proc = run_cli(repo.root)
+    assert proc.returncode == 2, proc.stdout
+    assert "schemas/ev/order.schema.json:6:15:" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_new_ref_to_a_missing_file_is_an_input_error(repo: GitRepo) -> None:
+    repo.write("schemas/ev/order.schema.json", ORDER.replace("../common/money.json", "../common/mony.json"))
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 2, proc.stdout
+    errors = [d for d in report(proc)["diagnostics"] if d["severity"] == "error"]
+    assert len(errors) == 1 and "mony.json" in errors[0]["message"], errors
+
+
+def test_remote_ref_stays_a_warning(repo: GitRepo) -> None:
+    repo.write("schemas/ev/order.schema.json",
+               ORDER.replace("../common/money.json", "https://example.com/schemas/money.json"))
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode != 2, proc.stdout
+    diagnostics = report(proc)["diagnostics"]
+    assert [d["severity"] for d in diagnostics] == ["warning"], diagnostics
+
+
+def test_deleted_schema_file_and_removed_definition(repo: GitRepo) -> None:
+    bundle = ('{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+              '  "$defs": {\n    "A": {"type": "string"},\n    "B": {"type": "integer"}\n  }\n}\n')
+    repo.write("schemas/bundle.schema.json", bundle)
+    repo.write("schemas/old.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema"}\n')
+    repo.commit("bundle")
+    repo.write("schemas/bundle.schema.json", bundle.replace(',\n    "B": {"type": "integer"}', ""))
+    repo.delete("schemas/old.schema.json")
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    found = sorted((f["rule_id"], (f["location"] or f["base_location"])["path"]) for f in report(proc)["findings"])
+    assert found == [("DEFINITION_REMOVED", "schemas/bundle.schema.json"),
+                     ("SCHEMA_FILE_NO_DELETE", "schemas/old.schema.json")]

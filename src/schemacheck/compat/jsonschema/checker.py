@@ -9,16 +9,22 @@ settings and diagnostics:
 
 - a head file that does not load, or is not valid against its metaschema, is an error
   diagnostic (exit 2) and is not compared; a broken base file is a warning and is skipped;
-- each unresolved ``$ref`` of a compared head file (remote, outside the repository, missing,
-  a ``$ref``-only cycle) is one warning diagnostic; the engine treats that node as unknown;
+- each unresolved ``$ref`` of a compared head file: if the same reference resolved in base,
+  a ``REF_TARGET_REMOVED`` finding; else a missing or unreadable repository target is an
+  error diagnostic (exit 2), and a remote URI, a path outside the repository, an unknown
+  ``$id`` or a ``$ref``-only cycle a warning; the engine treats that node as unknown;
+- a changed file that the runner passes without claiming it (``may_affect``: any JSON/YAML
+  file, e.g. a ``$ref`` target without ``$schema``) is never compared itself: it only makes
+  the files that reference it dependents (below);
 - besides the root, each top-level ``$defs``/``definitions`` entry whose text changed and that
   the root does not reach is compared as a root of its own (a bundle's definitions are its
   API even when the root does not use them);
 - an unchanged file that references a changed one (found by the changed file's name in its
   text, transitively) is compared too: its effective schema changed; findings reached through
   several files are reported once;
-- a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding when that rule
-  is registered and selected;
+- a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
+  definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
+  ``file_changes.py``);
 - ``x-schemacheck-ignore`` (and YAML ``#`` comment) suppressions are found by the scanner
   this module registers with :mod:`schemacheck.suppress` when it is imported;
 - mode and policy come from ``[tool.schemacheck.jsonschema]``; the *last* matching entry of
@@ -36,6 +42,7 @@ from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
 from ...formats.jsonschema.document import JsonDocument
 from ...snapshot import Snapshot
+from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findings
 
 if TYPE_CHECKING:
     from ...config import JsonSchemaSettings, Settings
@@ -44,8 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
 
-#: Rule reported for a deleted schema file (declared by the JSON Schema rules, if at all).
-DELETE_RULE = "SCHEMA_FILE_NO_DELETE"
+#: The engine's "could not compare" rule, which an unresolved $ref also triggers.
+UNDECIDABLE_RULE = "SCHEMA_CHANGE_UNDECIDABLE"
 
 
 def snapshot_loader(snapshot: Snapshot) -> Callable[[str], JsonDocument]:
@@ -115,7 +122,8 @@ class JsonSchemaChecker:
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
         from ...formats.jsonschema.refs import RefResolver
-        from .compare import PairComparer
+        from .compare import PairComparer, removed_definitions
+        from .dangling import unresolved_outcome
 
         settings = job.settings or Settings()
         old_refs = RefResolver(snapshot_loader(job.base))
@@ -137,6 +145,8 @@ class JsonSchemaChecker:
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
+            for removed in removed_definitions(old_doc, new_doc):
+                findings.extend(file_findings(DEFINITION_RULE, removed, job.selected, settings.severity))
         for path in _dependents(job):
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
@@ -148,10 +158,15 @@ class JsonSchemaChecker:
         renamed_from = set(job.renames)
         for path in sorted(p for p in job.changed if p in base_set and p not in head_set and p not in renamed_from):
             checked += 1
-            finding = _deleted_file_finding(path, job.selected, settings)
-            if finding is not None:
-                findings.append(finding)
-        diagnostics.extend(_unresolved_diagnostics(new_refs))
+            findings.extend(file_findings(DELETE_RULE, DeletedFile(path), job.selected, settings.severity))
+        ref_findings, ref_diagnostics = unresolved_outcome(new_refs, old_refs, old_of, job.selected,
+                                                           settings.severity)
+        # A dangling $ref reported as such needs no "not compared" warning at the same place.
+        dangling = {f.location for f in ref_findings} | {d.location for d in ref_diagnostics
+                                                          if d.severity is Severity.ERROR}
+        findings = [f for f in findings if not (f.rule_id == UNDECIDABLE_RULE and f.location in dangling)]
+        findings.extend(ref_findings)
+        diagnostics.extend(ref_diagnostics)
         return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked)
 
     @staticmethod
@@ -252,36 +267,6 @@ def _error_diagnostic(error: SchemacheckError, path: str, severity: Severity) ->
             else Location(error.path)
         return Diagnostic(error.detail, location, severity, error.tip or "")
     return Diagnostic(error.message, Location(path), severity, error.tip or "")
-
-
-def _deleted_file_finding(path: str, selected: frozenset[str], settings: Settings) -> Finding | None:
-    from ...registry import REGISTRY, load_rules
-
-    load_rules()
-    spec = REGISTRY.rules.get(DELETE_RULE)
-    if spec is None or DELETE_RULE not in selected:
-        return None
-    severity = settings.severity.get(DELETE_RULE, spec.severity)
-    return Finding(
-        rule_id=DELETE_RULE,
-        severity=Severity(severity),
-        message=f'Schema file "{path}" was deleted.',
-        location=None,
-        base_location=Location(path, 1, 1, 1, 1),
-        hint="Keep the file (mark it deprecated) until no reader or writer uses it.",
-        format="jsonschema",
-        subject=path,
-    )
-
-
-def _unresolved_diagnostics(refs: RefResolver) -> list[Diagnostic]:
-    out = []
-    for (path, _target), unresolved in sorted(refs.unresolved.items()):
-        location = unresolved.location or Location(path)
-        out.append(Diagnostic(unresolved.message, location, Severity.WARNING,
-                              "The referring schema was compared as 'anything'; vendor the remote schema "
-                              "into the repository to check it." if unresolved.kind == "remote" else ""))
-    return out
 
 
 CHECKER = JsonSchemaChecker()

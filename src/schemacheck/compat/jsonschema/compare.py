@@ -19,8 +19,10 @@ from ...model import Finding
 
 if TYPE_CHECKING:
     from ...formats.jsonschema.refs import RefResolver
+    from .file_changes import RemovedDefinition
 
-__all__ = ["PairComparer", "changed_definitions", "reachable_definitions", "definition_roots"]
+__all__ = ["PairComparer", "changed_definitions", "reachable_definitions", "definition_roots",
+           "removed_definitions"]
 
 
 class PairComparer:
@@ -74,6 +76,32 @@ def changed_definitions(old_doc: JsonDocument, new_doc: JsonDocument) -> list[st
             continue
         out.extend(pointer_join("", keyword, name) for name, schema in after.items()
                    if name in before and before[name] != schema)
+    return out
+
+
+def removed_definitions(old_doc: JsonDocument, new_doc: JsonDocument) -> list[RemovedDefinition]:
+    """Top-level definitions of ``old_doc`` that ``new_doc`` has under neither ``$defs`` nor ``definitions``."""
+    from ...formats.jsonschema.document import pointer_join
+    from .file_changes import RemovedDefinition
+
+    if not isinstance(old_doc.data, dict):
+        return []
+    after = new_doc.data if isinstance(new_doc.data, dict) else {}
+    kept = {name for keyword in ("$defs", "definitions") if isinstance(after.get(keyword), dict)
+            for name in after[keyword]}
+    out: list[RemovedDefinition] = []
+    for keyword in ("$defs", "definitions"):
+        before = old_doc.data.get(keyword)
+        if not isinstance(before, dict):
+            continue
+        for name in before:
+            if name in kept:
+                continue
+            pointer = pointer_join("", keyword, name)
+            here = new_doc.nearest_location(pointer_join("", keyword)) if isinstance(after.get(keyword), dict) \
+                else new_doc.nearest_location("")
+            there = old_doc.location(pointer) if old_doc.span(pointer) is not None else None
+            out.append(RemovedDefinition(new_doc.path, pointer, here, there))
     return out
 
 

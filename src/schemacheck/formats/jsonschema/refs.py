@@ -62,12 +62,14 @@ class Unresolved:
             ``unsupported`` (a URI scheme we cannot map to a file).
         reason: One sentence for the user.
         location: Where the ``$ref`` is (the member ``"$ref": ...``).
+        pointer: Pointer of the schema object holding the ``$ref`` in the referring document.
     """
 
     ref: str
     kind: str
     reason: str
     location: Location | None = None
+    pointer: str = ""
 
     @property
     def message(self) -> str:
@@ -287,7 +289,7 @@ class RefResolver:
         location = None
         if doc.positions is not None:
             location = doc.nearest_location(ref_pointer)
-        result = Unresolved(ref, kind, reason, location)
+        result = Unresolved(ref, kind, reason, location, base_pointer)
         self.unresolved[key] = result
         return result
 
