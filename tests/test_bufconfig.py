@@ -281,6 +281,19 @@ def test_tool_schemacheck_select_overrides_buf_use_but_keeps_ignores(tmp_path: P
     assert got == {("FIELD_SAME_JSON_NAME", "proto/shop/v1/order.proto")}  # legacy/ and v1alpha1 still ignored
 
 
+def test_tool_schemacheck_ignore_alone_subtracts_from_buf_use(tmp_path: Path) -> None:
+    base = _tree(tmp_path / "base", {**BASE, V2[0]: V2[1]})
+    head = _tree(tmp_path / "head", {**HEAD, V2[0]: V2[1]})
+
+    def rules(settings: Settings) -> set[str]:
+        result = run_check(CheckRequest(DirectorySnapshot(base), DirectorySnapshot(head), settings, formats=("protobuf",)))
+        return {f.rule_id for f in result.findings}
+
+    with_buf = rules(Settings())
+    assert "FIELD_SAME_NAME" in with_buf and "FIELD_SAME_JSON_NAME" not in with_buf  # buf.yaml's except
+    assert rules(Settings(ignore=("FIELD_SAME_NAME",))) == with_buf - {"FIELD_SAME_NAME"}
+
+
 def test_use_buf_yaml_false_ignores_it(tmp_path: Path) -> None:
     base = _tree(tmp_path / "base", {**BASE, V2[0]: "version: v2\nbreaking:\n  use: [NOT_A_RULE]\n"})
     head = _tree(tmp_path / "head", {**HEAD, V2[0]: "version: v2\nbreaking:\n  use: [NOT_A_RULE]\n"})

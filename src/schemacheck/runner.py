@@ -66,7 +66,8 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
 
 
 def _explicit_selection(settings: Settings) -> bool:
-    return bool(settings.select or settings.ignore)
+    """``select`` replaces buf.yaml's ``use``/``except``; ``ignore`` alone only subtracts from them."""
+    return bool(settings.select)
 
 
 def _buf_config(request: CheckRequest) -> BufConfig | None:
@@ -90,7 +91,8 @@ def _format_settings(settings: Settings, fmt: str, buf: BufConfig | None) -> Set
 
 def _format_rules(settings: Settings, fmt: str, buf: BufConfig | None) -> frozenset[str]:
     if fmt == "protobuf" and buf is not None and not _explicit_selection(settings):
-        return buf.all_rules()
+        ignored = REGISTRY.expand(settings.ignore, fmt, source=settings.source or "the command line")
+        return buf.all_rules() - ignored
     return select_rules(settings, fmt)
 
 
