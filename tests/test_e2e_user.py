@@ -295,8 +295,6 @@ def test_index_file_untouched_when_stat_info_is_stale(shop: GitRepo) -> None:
         assert index.read_bytes() == before, f"schemacheck {' '.join(args)} rewrote .git/index"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a pattern added to `items` in the second allOf branch is reported as "
-                                       "TYPE_NARROWED 'from any value to string' (old pointer #/allOf/0/items)")
 def test_allof_items_pattern_added_is_named_correctly(tmp_path: Path) -> None:
     (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()

@@ -182,3 +182,21 @@ def test_deleted_schema_file_and_removed_definition(repo: GitRepo) -> None:
     found = sorted((f["rule_id"], (f["location"] or f["base_location"])["path"]) for f in report(proc)["findings"])
     assert found == [("DEFINITION_REMOVED", "schemas/bundle.schema.json"),
                      ("SCHEMA_FILE_NO_DELETE", "schemas/old.schema.json")]
+
+
+# -- 4. allOf: a reader conjunct is explained against the writer conjunct at the same place ---------
+
+@pytest.mark.parametrize(("added", "rules"), [
+    ('"pattern": "^[a-z]+$"', ["PATTERN_ADDED"]),
+    ('"maxLength": 4', ["MAX_LENGTH_DECREASED"]),
+    ('"pattern": "^[a-z]+$", "maxLength": 4', ["MAX_LENGTH_DECREASED", "PATTERN_ADDED"]),
+])
+def test_allof_items_change_is_named_by_its_keyword(tmp_path: Path, added: str, rules: list[str]) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    head = '{"$schema": "http://json-schema.org/draft-07/schema#", "allOf": [{"type": "array"}, {"items": '
+    (tmp_path / "old" / "t.schema.json").write_text(head + '{"type": "string"}}]}', encoding="utf-8")
+    (tmp_path / "new" / "t.schema.json").write_text(head + '{"type": "string", ' + added + '}}]}', encoding="utf-8")
+    proc = run_cli(tmp_path, "new", "--against", "old", "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    assert sorted(f["rule_id"] for f in report(proc)["findings"]) == rules

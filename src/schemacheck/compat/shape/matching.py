@@ -167,20 +167,34 @@ def product_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
     rcs = merge_objects(engine, reader, _branches(reader, AllOfShape))
     out: list[Diff] = []
     for rc in rcs:
+        twin = _place(rc, reader)
         best: tuple[Diff, ...] | None = None
+        best_twin = False
         for wc in wcs:
             if not _same_type(wc, rc):
                 continue
             diffs = engine.compare(*engine.old_new(wc, rc))
-            if best is None or len(diffs) < len(best):
-                best = diffs
             if not diffs:
+                best = diffs
                 break
+            # No conjunct implies it: explain against the conjunct at the same place (what the
+            # author edited), else against the closest one.
+            is_twin = twin is not None and _place(wc, writer) == twin
+            if best is None or (is_twin and not best_twin) or (is_twin == best_twin and len(diffs) < len(best)):
+                best, best_twin = diffs, is_twin
         if best is None:
             out += engine.run("COMBINED", old, new, context="product", branch=rc)
         else:
             out += best
     return tuple(out)
+
+
+def _place(conjunct: Shape, owner: Shape) -> str | None:
+    """Where a conjunct sits below its ``allOf`` (``/allOf/1``; ``""`` for merged objects), ``None`` if elsewhere."""
+    inner, outer = conjunct.origin.pointer, owner.origin.pointer
+    if inner == outer or inner.startswith(outer + "/"):
+        return inner[len(outer):]
+    return None
 
 
 def not_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
