@@ -190,8 +190,6 @@ def test_dangling_local_ref_is_an_input_error(shop: GitRepo) -> None:
     assert proc.returncode == 2, proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with a buf.yaml in the current directory, --against a descriptor set "
-                                       "drops every finding as 'outside every buf module' and exits 0")
 def test_against_descriptor_set_from_repo_root_with_buf_yaml(shop: GitRepo, tmp_path: Path) -> None:
     out = tmp_path / "order.binpb"
     proto_root = shop.root / "order api" / "proto"

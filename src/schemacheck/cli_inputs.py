@@ -77,7 +77,8 @@ def against_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapsh
         from .config import load_settings
 
         roots = load_settings(cwd, Path(args.config) if args.config else None).protobuf.roots or ("",)
-        return DescriptorSetSnapshot(old, roots), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
+        head = DirectorySnapshot(new, args.paths[0] if args.paths else ".")
+        return DescriptorSetSnapshot(old, roots, head), head, {}, new
     if old.is_dir() and new.is_dir():
         return DirectorySnapshot(old, args.against), DirectorySnapshot(new, args.paths[0] if args.paths else "."), {}, new
     if old.is_file() and new.is_file():

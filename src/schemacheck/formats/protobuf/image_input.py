@@ -19,6 +19,8 @@ from ...errors import ParseError
 if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2
 
+    from ...snapshot import Snapshot
+
 __all__ = ["DescriptorSetSnapshot", "looks_like_descriptor_set"]
 
 _IMAGE_SUFFIXES = (".binpb", ".bin", ".pb", ".desc", ".protoset", ".fds")
@@ -29,15 +31,31 @@ def looks_like_descriptor_set(path: Path) -> bool:
     return path.is_file() and path.suffix in _IMAGE_SUFFIXES
 
 
+def _head_paths_by_import_name(head: Snapshot) -> dict[str, str]:
+    """Every way a head ``.proto`` path can be named by import (each suffix at a ``/``), shortest path first.
+
+    The set records import names; the head has repository paths under module roots that may
+    only be known later (buf.yaml). Presenting each file under its head path makes base and
+    head pair up whatever the roots are.
+    """
+    found: dict[str, str] = {}
+    for path in sorted((p for p in head.paths() if p.endswith(".proto")), key=lambda p: (p.count("/"), p)):
+        parts = path.split("/")
+        for i in range(len(parts)):
+            found.setdefault("/".join(parts[i:]), path)
+    return found
+
+
 class DescriptorSetSnapshot:
     """A ``FileDescriptorSet`` file seen as a revision.
 
     Args:
         file: The serialized set.
-        roots: Import roots of the head side; names are presented under the first one.
+        roots: Import roots of the head side; names not found in ``head`` are presented under the first one.
+        head: The new side: each file is presented under the head path that has its import name.
     """
 
-    def __init__(self, file: Path, roots: Sequence[str] = ("",)) -> None:
+    def __init__(self, file: Path, roots: Sequence[str] = ("",), head: Snapshot | None = None) -> None:
         from google.protobuf import descriptor_pb2
         from google.protobuf.message import DecodeError
 
@@ -53,7 +71,8 @@ class DescriptorSetSnapshot:
         root = (roots[0] if roots else "").strip("/")
         self._prefix = "" if root in ("", ".") else root + "/"
         self.descriptors: dict[str, descriptor_pb2.FileDescriptorProto] = {f.name: f for f in fds.file}
-        self._by_path = {self._prefix + name: fd for name, fd in self.descriptors.items()
+        in_head = _head_paths_by_import_name(head) if head is not None else {}
+        self._by_path = {in_head.get(name, self._prefix + name): fd for name, fd in self.descriptors.items()
                          if not name.startswith("google/protobuf/")}
 
     def paths(self) -> Iterable[str]:
