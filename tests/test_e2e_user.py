@@ -215,8 +215,6 @@ def test_tab_indented_field_columns_point_at_the_type(tmp_path: Path) -> None:
     assert line[region["startColumn"] - 1:region["endColumn"] - 1] == "int64", region
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: only the repository root's buf.yaml is read; a module buf.yaml in a "
-                                       "subdirectory (where buf itself works) leaves imports unresolved, exit 2")
 def test_nested_buf_yaml_module_from_its_directory(tmp_path: Path) -> None:
     repo = GitRepo(tmp_path / "nested")
     repo.write("svc/buf.yaml", "version: v2\nmodules:\n  - path: proto\n")

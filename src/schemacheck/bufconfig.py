@@ -277,13 +277,14 @@ def _v2_modules(doc: Mapping[str, Any], source: str, workspace: str, warnings: l
     return tuple(modules)
 
 
-def _work_modules(snapshot: Snapshot, data: bytes, warnings: list[str]) -> tuple[BufModule, ...]:
-    doc = _parse_yaml(data, "buf.work.yaml")
+def _work_modules(snapshot: Snapshot, data: bytes, warnings: list[str], workspace: str = "") -> tuple[BufModule, ...]:
+    source = posixpath.join(workspace, "buf.work.yaml")
+    doc = _parse_yaml(data, source)
     if not isinstance(doc, Mapping) or doc.get("version") != "v1":
-        raise ConfigError("buf.work.yaml: unsupported version (expected v1)")
+        raise ConfigError(f"{source}: unsupported version (expected v1)")
     modules: list[BufModule] = []
-    for directory in _str_list(doc.get("directories"), "buf.work.yaml", "directories"):
-        module_dir = _join("", directory)
+    for directory in _str_list(doc.get("directories"), source, "directories"):
+        module_dir = _join(workspace, directory)
         config = posixpath.join(module_dir, "buf.yaml") if module_dir else "buf.yaml"
         if snapshot.exists(config):
             modules.extend(parse_buf_yaml(snapshot.read(config), config, module_dir, warnings)[1])
@@ -292,22 +293,34 @@ def _work_modules(snapshot: Snapshot, data: bytes, warnings: list[str]) -> tuple
     return tuple(modules)
 
 
-def load_buf_config(snapshot: Snapshot) -> BufConfig | None:
-    """The buf configuration at the root of ``snapshot``, or ``None`` when there is none.
+def _config_dirs(start_dir: str) -> list[str]:
+    """``start_dir`` and its ancestors up to the repository root, closest first."""
+    parts = [p for p in start_dir.strip("/").split("/") if p and p != "."]
+    return ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]
 
-    ``buf.work.yaml`` (v1) wins over a root ``buf.yaml``, as in buf.
+
+def load_buf_config(snapshot: Snapshot, start_dir: str = "") -> BufConfig | None:
+    """The buf configuration that applies where the user runs schemacheck, or ``None``.
+
+    Like buf run in ``start_dir`` (repository-relative), the closest directory from there up
+    to the root holding a ``buf.work.yaml`` or ``buf.yaml`` wins; in one directory
+    ``buf.work.yaml`` (v1) wins over ``buf.yaml``. Module paths are relative to that directory.
 
     Raises:
         ConfigError: Invalid YAML, an unknown key in ``breaking:``, an unknown rule ID (the
             message lists the nearest valid IDs).
     """
     warnings: list[str] = []
-    if snapshot.exists("buf.work.yaml"):
-        modules = _work_modules(snapshot, snapshot.read("buf.work.yaml"), warnings)
-        source, version = "buf.work.yaml", "v1"
-    elif snapshot.exists("buf.yaml"):
-        version, modules = parse_buf_yaml(snapshot.read("buf.yaml"), "buf.yaml", "", warnings)
-        source = "buf.yaml"
+    for directory in _config_dirs(start_dir):
+        work, single = posixpath.join(directory, "buf.work.yaml"), posixpath.join(directory, "buf.yaml")
+        if snapshot.exists(work):
+            modules = _work_modules(snapshot, snapshot.read(work), warnings, directory)
+            source, version = work, "v1"
+            break
+        if snapshot.exists(single):
+            version, modules = parse_buf_yaml(snapshot.read(single), single, directory, warnings)
+            source = single
+            break
     else:
         return None
     ordered = tuple(sorted(modules, key=lambda m: (-len(m.path), m.path)))

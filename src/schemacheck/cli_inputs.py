@@ -98,6 +98,15 @@ def pre_push_refs(args: argparse.Namespace) -> bool:
     return True
 
 
+def _workdir(cwd: Path, root: Path) -> str:
+    """Where the user runs, relative to the repository root ('' at the root or outside it)."""
+    try:
+        rel = cwd.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." or rel.startswith(".git") else rel
+
+
 def _check_paths_exist(limit_to: tuple[str, ...], base: Snapshot, head: Snapshot) -> None:
     """A PATH that names nothing at either revision is a typo, not an empty selection."""
     if not limit_to:
@@ -121,7 +130,8 @@ def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, 
     limit_to = repo_paths(repo, args.paths, cwd)
     comparison = compare(repo, base=args.base, head=args.head, staged=args.staged)
     _check_paths_exist(limit_to, comparison.base, comparison.head)
-    extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to}
+    extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to,
+             "workdir": _workdir(cwd, repo.root)}
     return comparison.base, comparison.head, extra, repo.root
 
 

@@ -41,6 +41,7 @@ class CheckRequest:
         renames: Base path -> head path for renamed files.
         formats: Restrict to these formats (default: all registered).
         limit_to: Only check these head paths (and their base counterparts), e.g. CLI arguments.
+        workdir: Repository-relative directory the user ran in: where buf.yaml is looked up first.
     """
 
     base: Snapshot
@@ -50,6 +51,7 @@ class CheckRequest:
     renames: Mapping[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ()
     limit_to: tuple[str, ...] = ()
+    workdir: str = ""
 
 
 def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
@@ -78,7 +80,7 @@ def _buf_config(request: CheckRequest) -> BufConfig | None:
         return None
     from .bufconfig import load_buf_config
 
-    return load_buf_config(request.head)
+    return load_buf_config(request.head, request.workdir)
 
 
 def _format_settings(settings: Settings, fmt: str, buf: BufConfig | None) -> Settings:
