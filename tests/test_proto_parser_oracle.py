@@ -60,7 +60,14 @@ def _diff(expected, actual) -> str:
 def test_python_compiler_matches_protoc(path: Path) -> None:
     root, expected = _root_for(path)
     rel = path.relative_to(root).as_posix()
-    actual = compile_with_python(DirectorySnapshot(root), [rel])
+    actual = compile_with_python(DirectorySnapshot(root), [rel], closure="full")
+    shallow = compile_with_python(DirectorySnapshot(root), [rel])
+    if not actual.errors:  # the default compile links only the target: it must come out the same
+        assert not shallow.errors, shallow.errors[0]
+        assert shallow.files[rel].descriptor.SerializeToString(deterministic=True) == \
+            actual.files[rel].descriptor.SerializeToString(deterministic=True)
+    elif shallow.errors:  # a shallow compile that fails is redone in full: same errors
+        assert [str(e) for e in shallow.errors] == [str(e) for e in actual.errors]
     if expected.errors:
         assert actual.errors, f"protoc rejects {rel} ({expected.errors[0]}) but the Python compiler accepts it"
         return
@@ -79,7 +86,7 @@ def test_python_compiler_matches_protoc(path: Path) -> None:
 
 
 def test_descriptor_set_orders_imports_first() -> None:
-    result = compile_with_python(DirectorySnapshot(CORPUS), ["imports/user.proto"])
+    result = compile_with_python(DirectorySnapshot(CORPUS), ["imports/user.proto"], closure="full")
     assert not result.errors
     names = [f.name for f in descriptor_set(result, ["imports/user.proto"]).file]
     assert names[-1] == "imports/user.proto"

@@ -74,7 +74,7 @@ def cmd_descriptor(args: argparse.Namespace) -> int:
         if not (cwd / rel).is_file():
             raise UsageError(f"{raw}: no such file")
     roots = tuple(_in_cwd(r, cwd, "an import root") for r in args.root) or ("",)
-    result = compile_protos(DirectorySnapshot(cwd), files, roots)
+    result = compile_protos(DirectorySnapshot(cwd), files, roots, closure="full")  # imports linked too
     if result.errors:
         raise result.errors[0]
     fds = descriptor_set(result, files)

@@ -64,7 +64,8 @@ def import_name(path: str, roots: Sequence[str]) -> str:
     return path
 
 
-def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",)) -> CompileResult:
+def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",),
+                   closure: str = "shallow") -> CompileResult:
     """Parse and link ``paths`` and, transitively, what they import.
 
     Args:
@@ -72,6 +73,11 @@ def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str
         paths: Repository-relative paths of the target files.
         roots: Import roots, repository-relative, searched in order; bundled well-known types
             (``google/protobuf/*.proto``) are found last.
+        closure: ``"shallow"``: targets linked, their direct and public imports only declared
+            (definitions with full names, field type names as written, no options or source
+            info); what a compatibility check needs, and much faster. ``"full"``: every
+            imported file linked too, as ``protoc --include_imports`` (the protoc back end
+            always does this).
 
     Returns:
         The compiled files by import name; a file that fails to parse or link (or imports one
@@ -84,4 +90,4 @@ def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str
         return compile_with_protoc(snapshot, paths, roots)
     from .compiler import compile_with_python
 
-    return compile_with_python(snapshot, paths, roots)
+    return compile_with_python(snapshot, paths, roots, closure)

@@ -1,7 +1,8 @@
 """Compile with ``protoc`` from grpcio-tools: the reference the Python parser is tested against.
 
 Maintainers: files are copied from the snapshot into a temporary directory laid out by import
-name (one sub-directory per root), then protoc writes a descriptor set with imports and source
+name (one sub-directory per root; a file under several roots is copied into each, as
+``protoc -I`` would find it through any of them), then protoc writes a descriptor set with imports and source
 info. Only used when ``SCHEMACHECK_PROTO_PARSER=protoc`` or by tests; grpcio-tools is a test
 dependency, not a runtime one.
 """
@@ -22,6 +23,15 @@ from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
 __all__ = ["compile_with_protoc", "protoc_include_dir"]
 
 _ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<msg>.*)$", re.M)
+
+
+def _first_error(stderr: str) -> re.Match[str] | None:
+    """The first ``file:line:col: message`` line that is an error, not a warning such as an
+    unused import (protoc prints warnings too, and they may come first)."""
+    for match in _ERROR.finditer(stderr):
+        if not match["msg"].lstrip().lower().startswith("warning"):
+            return match
+    return None
 
 
 def protoc_include_dir() -> Path:
@@ -45,15 +55,17 @@ def compile_with_protoc(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
         for path in snapshot.paths():
             if not path.endswith(".proto"):
                 continue
-            for i, root in enumerate(roots):
+            data: bytes | None = None
+            for i, root in enumerate(roots):  # every root holding it, as ``protoc -I`` sees them
                 r = root.strip("/")
                 if r in ("", ".") or path.startswith(r + "/"):
+                    if data is None:
+                        data = snapshot.read(path)
                     name = import_name(path, (root,))
                     dest = root_dirs[i] / name
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    dest.write_bytes(snapshot.read(path))
+                    dest.write_bytes(data)
                     name_to_path.setdefault(name, path)
-                    break
         out = tmpdir / "out.binpb"
         errors: list[ParseError] = []
         files: dict[str, CompiledFile] = {}
@@ -64,7 +76,7 @@ def compile_with_protoc(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
             cmd += [f"-I{d}" for d in root_dirs] + [f"-I{protoc_include_dir()}", name]
             proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root_dirs[0])
             if proc.returncode != 0:
-                match = _ERROR.search(proc.stderr)
+                match = _first_error(proc.stderr)
                 if match:
                     errors.append(ParseError(target, int(match["line"]), int(match["col"]), match["msg"]))
                 else:
