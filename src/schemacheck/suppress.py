@@ -235,12 +235,14 @@ def apply_suppressions(findings: Iterable[Finding], ctx: FilterContext) -> Suppr
         ctx: A :class:`~schemacheck.filters.FilterContext` (head/base snapshots, changed
             paths with their format, rules that ran, selected meta rules).
     """
-    load_rules()
     findings = list(findings)
     files: dict[str, str] = {p: fmt for p, fmt in ctx.changed.items() if fmt in SCANNER_BY_FORMAT}
     for f in findings:
         if f.location is not None and f.format in SCANNER_BY_FORMAT:
             files.setdefault(f.location.path, f.format)
+    if not files:  # nothing to scan and nothing to judge: skip loading the rule catalog
+        return SuppressionOutcome(tuple(findings))
+    load_rules()
     directives = {path: _scan(ctx.head, path, fmt) for path, fmt in sorted(files.items())}
     expanded = {s: _expand(s.rule_ids) for sups in directives.values() for s in sups}
     used: set[Suppression] = set()
