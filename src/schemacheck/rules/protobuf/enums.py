@@ -9,6 +9,7 @@ from ...compat.protobuf.image import CheckContext, EnumValueGroup, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
 from ._scope import quoted, reserved_name_line
+from .reserved import missing_ranges
 
 _ENUM_MAX = 2**31 - 1
 
@@ -63,33 +64,6 @@ def enum_value_same_name(pair: Pair[EnumValueGroup], ctx: CheckContext) -> Itera
         )
 
 
-def _collapse(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _missing(start: int, end: int, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sub-ranges of ``[start, end]`` (inclusive) not inside ``covered`` (collapsed, sorted)."""
-    gaps: list[tuple[int, int]] = []
-    cursor = start
-    for lo, hi in covered:
-        if hi < cursor or lo > end:
-            continue
-        if lo > cursor:
-            gaps.append((cursor, lo - 1))
-        cursor = max(cursor, hi + 1)
-        if cursor > end:
-            break
-    if cursor <= end:
-        gaps.append((cursor, end))
-    return gaps
-
-
 def _range_text(start: int, end: int) -> str:
     upper = "max" if end == _ENUM_MAX else str(end)
     return str(start) if start == end else f"{start} to {upper}"
@@ -132,9 +106,9 @@ def reserved_enum_no_delete(pair: Pair[Enum], ctx: CheckContext) -> Iterator[Vio
     - buf breaking rule `RESERVED_ENUM_NO_DELETE`.
     """
     old, new = pair.old, pair.new
-    covered = _collapse(_ranges(new))
+    covered = _ranges(new)
     for start, end in _ranges(old):
-        gaps = _missing(start, end, covered)
+        gaps = missing_ranges(start, end, covered)
         if not gaps:
             continue
         freed = ", ".join(_range_text(a, b) for a, b in gaps)
