@@ -200,3 +200,55 @@ def test_allof_items_change_is_named_by_its_keyword(tmp_path: Path, added: str, 
     proc = run_cli(tmp_path, "new", "--against", "old", "--format", "json")
     assert proc.returncode == 1, proc.stdout
     assert sorted(f["rule_id"] for f in report(proc)["findings"]) == rules
+
+
+# -- 5. locations inside $defs, and real spans ------------------------------------------------------
+
+DEFS = """{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$defs": {
+    "Line": {
+      "type": "object",
+      "properties": {
+        "sku": {"type": "string"}
+      }
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("new", "rule", "head", "base"), [
+    (DEFS.replace('"sku": {"type": "string"}\n      }', '"sku": {"type": "string"},\n        "qty": {"type": "integer"}\n'
+                  '      },\n      "required": ["qty"]'), "REQUIRED_PROPERTY_ADDED", (8, 9), (4, 5)),
+    (DEFS.replace('"sku": {"type": "string"}\n      }', '"sku": {"type": "string"}\n      },\n      "required": ["sku"]'),
+     "PROPERTY_BECAME_REQUIRED", (9, 7), (7, 9)),
+])
+def test_required_changes_in_defs_point_into_the_definition(tmp_path: Path, new: str, rule: str,
+                                                             head: tuple[int, int], base: tuple[int, int]) -> None:
+    (tmp_path / "old").mkdir()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "old" / "t.schema.json").write_text(DEFS, encoding="utf-8")
+    (tmp_path / "new" / "t.schema.json").write_text(new, encoding="utf-8")
+    proc = run_cli(tmp_path, "new", "--against", "old", "--format", "json")
+    assert proc.returncode == 1, proc.stdout
+    [finding] = report(proc)["findings"]
+    loc, old = finding["location"], finding["base_location"]
+    assert (finding["rule_id"], (loc["line"], loc["column"]), (old["line"], old["column"])) == (rule, head, base)
+    assert loc["end_line"] >= loc["line"] and old["end_line"] >= old["line"]
+
+
+def test_json_schema_diagnostics_have_real_spans(repo: GitRepo) -> None:
+    schema = '{"$schema": "https://json-schema.org/draft/2020-12/schema",\n'
+    repo.write("schemas/a.schema.json", schema + ' "type": }\n')
+    repo.write("schemas/b.schema.json", schema + ' "type": 5}\n')
+    repo.write("schemas/c.schema.json", schema + ' "properties": {"x": {"$ref": "#/nope"}}}\n')
+    repo.write("schemas/d.schema.yaml", "type: object\n\tfoo: 1\n")
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 2
+    diagnostics = report(proc)["diagnostics"]
+    assert sorted(d["location"]["path"] for d in diagnostics) == [
+        "schemas/a.schema.json", "schemas/b.schema.json", "schemas/c.schema.json", "schemas/d.schema.yaml"]
+    for d in diagnostics:
+        loc = d["location"]
+        assert loc["line"] >= 1 and (loc["end_line"], loc["end_column"]) >= (loc["line"], loc["column"]), d

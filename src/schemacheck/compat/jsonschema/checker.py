@@ -142,6 +142,7 @@ class JsonSchemaChecker:
             if new_doc is None or not self._valid(new_doc, old_doc, diagnostics):
                 continue
             if old_doc is None:
+                self._resolve_new(comparer, new_doc, diagnostics)
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
@@ -202,6 +203,15 @@ class JsonSchemaChecker:
                                           Severity.WARNING))
             return None
         return doc
+
+    @staticmethod
+    def _resolve_new(comparer: PairComparer, new_doc: JsonDocument, diagnostics: list[Diagnostic]) -> None:
+        try:
+            comparer.resolve_new(new_doc)
+        except RecursionError:
+            diagnostics.append(Diagnostic("schema is nested or recursive beyond what can be checked; its $refs "
+                                          "were not all followed", Location(new_doc.path, 1, 1, 1, 1),
+                                          Severity.WARNING))
 
     @staticmethod
     def _compare(comparer: PairComparer, old_doc: JsonDocument, new_doc: JsonDocument, mode: str, policy: str,

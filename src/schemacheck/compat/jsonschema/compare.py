@@ -54,6 +54,22 @@ class PairComparer:
         return diffs_to_findings(diffs, self._selected)
 
 
+    def resolve_new(self, new_doc: JsonDocument) -> None:
+        """Build a new file's shapes (root and top-level definitions) so that its ``$ref``s are resolved.
+
+        A new file has nothing to be compared with, but a dangling reference in it is still an
+        input error: building records it in the head resolver's ``unresolved``.
+        """
+        pointers = [""]
+        if isinstance(new_doc.data, dict):
+            from ...formats.jsonschema.document import pointer_join
+
+            pointers += [pointer_join("", keyword, name) for keyword in ("$defs", "definitions")
+                         if isinstance(new_doc.data.get(keyword), dict) for name in new_doc.data[keyword]]
+        for pointer in pointers:
+            self._new.build(new_doc, pointer)
+
+
 def definition_roots(old_doc: JsonDocument, new_doc: JsonDocument) -> list[str]:
     """Changed definitions the root does not reach in both versions."""
     pointers = changed_definitions(old_doc, new_doc)

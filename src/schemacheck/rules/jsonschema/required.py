@@ -41,7 +41,7 @@ def property_became_required(pair: ShapePair) -> Iterator[Issue]:
             continue
         yield pair.issue(f"Property {quote(old_prop.name)} of {pair.where} became required; "
                          f"{pair.direction.victims} when they omit it.", keywords=("required",),
-                         subject=prop_pointer(pair.new.pointer, old_prop.name))
+                         old=old_prop.shape, subject=prop_pointer(pair.new.pointer, old_prop.name))
 
 
 @shape_rule("PROPERTY_BECAME_OPTIONAL", family="OBJECT", breaks=FWD, aliases=("REQUIRED_ATTRIBUTE_REMOVED",))
