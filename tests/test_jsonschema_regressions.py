@@ -252,3 +252,11 @@ def test_json_schema_diagnostics_have_real_spans(repo: GitRepo) -> None:
     for d in diagnostics:
         loc = d["location"]
         assert loc["line"] >= 1 and (loc["end_line"], loc["end_column"]) >= (loc["line"], loc["column"]), d
+
+
+def test_named_schema_whose_ref_target_changed_outside_the_named_path(repo: GitRepo) -> None:
+    repo.write("schemas/common/money.json", MONEY.replace('"minimum": 0', '"minimum": 1'))
+    proc = run_cli(repo.root, "schemas/ev/order.schema.json", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [f["rule_id"] for f in report(proc)["findings"]] == ["MINIMUM_INCREASED"]
+    assert run_cli(repo.root, "package.json").returncode == 0  # a named file that references nothing

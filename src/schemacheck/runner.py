@@ -123,15 +123,16 @@ def _related_changes(request: CheckRequest, checker: object, base_all: list[str]
     """Changed files the checker does not claim but says may still matter (JSON Schema ``$ref`` targets).
 
     The checker receives them in ``FormatJob.changed`` (outside ``base_paths``/``head_paths``)
-    and decides, from the schemas that reference them, whether they count.
+    and decides, from the schemas that reference them, whether they count. They are never
+    checked themselves, so PATH arguments and globs do not limit them: a named schema whose
+    ``$ref`` target changed elsewhere is still checked.
     """
     may_affect = getattr(checker, "may_affect", None)
     if may_affect is None:
         return frozenset()
     claimed = set(base_paths) | set(head_paths)
     if request.changed is not None:
-        known = set(base_all) | set(head_all)
-        return frozenset(p for p in request.changed if p in known and p not in claimed and may_affect(p))
+        return frozenset(p for p in request.changed if p not in claimed and may_affect(p))
     return changed_paths(request.base, request.head,
                          [p for p in base_all if p not in claimed and may_affect(p)],
                          [p for p in head_all if p not in claimed and may_affect(p)])
