@@ -260,3 +260,21 @@ def test_named_schema_whose_ref_target_changed_outside_the_named_path(repo: GitR
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert [f["rule_id"] for f in report(proc)["findings"]] == ["MINIMUM_INCREASED"]
     assert run_cli(repo.root, "package.json").returncode == 0  # a named file that references nothing
+
+
+def test_renamed_target_without_updating_the_ref(repo: GitRepo) -> None:
+    repo.run("mv", "schemas/common/money.json", "schemas/common/amount.json")
+    proc = run_cli(repo.root, "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    [finding] = report(proc)["findings"]
+    assert finding["rule_id"] == "REF_TARGET_REMOVED" and "money.json" in finding["message"]
+    repo.write("schemas/ev/order.schema.json", ORDER.replace("money.json", "amount.json"))
+    assert run_cli(repo.root).returncode == 0  # the ref follows the move: nothing breaks
+
+
+def test_renamed_referrer_keeps_its_broken_ref_a_finding(repo: GitRepo) -> None:
+    repo.run("mv", "schemas/ev/order.schema.json", "schemas/ev/purchase.schema.json")
+    repo.run("rm", "-q", "schemas/common/money.json")
+    proc = run_cli(repo.root, "--staged", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert [f["rule_id"] for f in report(proc)["findings"]] == ["REF_TARGET_REMOVED"]
