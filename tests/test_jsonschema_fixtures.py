@@ -5,7 +5,9 @@ schema files (JSON or YAML), checked by the real runner and JSON Schema checker 
 CLI would (``fixture_harness.run_fixture``); ``expected.<mode>.txt`` holds the exact report lines
 (``path:line:col RULE_ID message``) for ``backward``, ``forward`` and ``full`` under the strict
 policy, and ``expected.<mode>.lenient.txt`` when a fixture also pins the lenient verdict.
-Each pair mixes changes that fire with look-alikes that must not. Regenerate with
+Each pair mixes changes that fire with look-alikes that must not. File-level rules (subject
+``file``: deleted files, dangling ``$ref``s, removed definitions) have fixtures too; they fire in
+every mode. Regenerate with
 ``SCHEMACHECK_UPDATE_SNAPSHOTS=1`` and review the diff.
 """
 
