@@ -41,12 +41,20 @@ class ProtobufChecker:
         new_image, new_errors = build_image(job.head, new_targets, job.head_paths, roots)
         for err in old_errors:
             diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
-                                          Location(err.path, err.line, err.column), Severity.WARNING))
+                                          _error_location(err), Severity.WARNING))
         for err in new_errors:
-            diagnostics.append(Diagnostic(err.detail, Location(err.path, err.line, err.column), Severity.ERROR,
+            diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
         findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), job.selected, job.settings.severity if job.settings else {})
         return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(new_targets)))
+
+
+def _error_location(err) -> Location:
+    """A one-character span at a parse error (a whole-file error keeps line 0)."""
+    if not err.line:
+        return Location(err.path)
+    column = max(err.column, 1)
+    return Location(err.path, err.line, column, err.line, column + 1)
 
 
 def _is_blank(snapshot: Snapshot, path: str) -> bool:
