@@ -247,8 +247,8 @@ class _Compilation:
     # -- shallow compiles: declarations and the import graph -------------------------------
     def declare(self, name: str, path: str) -> None:
         """Make the definitions of ``name`` (and of what it imports publicly) known to the
-        symbol table without linking it: all a file importing it needs. Targets and edition
-        2024+ files (whose visibility rules read linked file options) are linked instead."""
+        symbol table without linking it: all a file importing it needs. Targets are linked
+        instead."""
         if name in self.declared or name in self.done:
             return
         if name in self.failed:
@@ -271,9 +271,6 @@ class _Compilation:
                 _DECLARED[(name, blob)] = pf
                 if len(_DECLARED) > _CACHE_SIZE:
                     _DECLARED.popitem(last=False)
-            if pf.fd.edition >= d.EDITION_2024:
-                self.build(name, path)
-                return
             register(pf, self.table)
             self.declared[name] = pf
             for i in pf.fd.public_dependency:

@@ -66,6 +66,7 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
     fd = pf.fd
     name = fd.name
     table.files[name] = fd
+    table.visibility[name] = _file_visibility(pf)
     symbols = table.symbols
 
     def add(kind: str, full: str, proto: object, path: tuple[int, ...]) -> None:
@@ -120,6 +121,22 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
             add(METHOD, full + "." + method.name, method, (6, i, 2, j))
 
 
+def _file_visibility(pf: ParsedFile) -> int:
+    """The file's ``option features.default_symbol_visibility`` (0: not set), read from the
+    options as written and remembered on ``pf``: protoc strips this source-retention option
+    from the descriptor, so it cannot be read back from a linked file."""
+    if pf.visibility < 0:
+        pf.visibility = 0
+        for pending in pf.options:
+            if pending.options_type != "FileOptions":
+                continue
+            for item in pending.items:
+                if item.name == [("features", False), ("default_symbol_visibility", False)] and item.kind == "ident" \
+                        and item.value in _VIS.DefaultSymbolVisibility.keys():
+                    pf.visibility = _VIS.DefaultSymbolVisibility.Value(item.value)
+    return pf.visibility
+
+
 def _not_found(pf: ParsedFile, ref_name: str, line: int, col: int, hidden: list[Symbol],
                table: SymbolTable, visible: frozenset[str]) -> LinkError:
     tip = None
@@ -154,7 +171,7 @@ def _local_reason(sym: Symbol, table: SymbolTable) -> str | None:
         return "it is marked 'local'"
     if sym.proto.visibility == d.VISIBILITY_EXPORT:
         return None
-    default = fd.options.features.default_symbol_visibility
+    default = table.visibility.get(sym.file, 0) or fd.options.features.default_symbol_visibility
     if default == _VIS.EXPORT_ALL:
         return None
     rel = sym.full[len(fd.package) + 1:] if fd.package else sym.full

@@ -86,6 +86,9 @@ class ParsedFile:
     options: list[PendingOptions]
     refs: list[TypeRef]
     import_pos: list[tuple[int, int]]  # ``import`` keywords: dependency, then option_dependency
+    # ``features.default_symbol_visibility`` of the file, -1 until read from its options (the
+    # option is source-retention: it is gone from the descriptor once options are interpreted)
+    visibility: int = -1
 
 
 class ParserBase:

@@ -40,6 +40,7 @@ class SymbolTable:
         self.symbols: dict[str, Symbol] = {}
         self.packages: dict[str, set[str]] = {}
         self.files: dict[str, object] = {}  # file name -> its FileDescriptorProto
+        self.visibility: dict[str, int] = {}  # file name -> its default_symbol_visibility (0: unset)
 
     def add(self, sym: Symbol) -> Symbol | None:
         """Register ``sym``; returns the clashing earlier symbol, if any."""
