@@ -76,6 +76,12 @@ def generate_monorepo(root: Path, count: int, seed: int = 7) -> list[str]:
     return paths
 
 
+@pytest.fixture(autouse=True)
+def _no_disk_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cold means cold: no entries from an earlier run (see test_proto_parser_diskcache.py)."""
+    monkeypatch.setenv("SCHEMACHECK_NO_CACHE", "1")
+
+
 def measure(root: Path, paths: list[str]) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, files compiled) for one cold compile."""
     clear_cache()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import sys
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,12 +22,14 @@ from google.protobuf import descriptor_pb2 as d
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot
 from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
-from .import_scan import scan_imports
+from .diskcache import open_cache
+from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
 from .linker import register, resolve
 from .options import interpret_options
 from .parallel import MIN_FILES, parse_many
 from .parser import ParsedFile, parse
+from .shallow import ShallowMixin
 from .sourceinfo import source_code_info_bytes
 from .symbols import SymbolTable
 from .validate import validate
@@ -38,28 +39,7 @@ __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 #: Directory of the bundled well-known type sources (``google/protobuf/*.proto``).
 WKT_DIR = Path(__file__).parent / "wkt"
 
-_CACHE: OrderedDict[str, tuple[ParsedFile, str]] = OrderedDict()
-_CACHE_SIZE = 5000  # linked files kept (about 30 KB each with source info)
-_IMPORTS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
-_DECLARED: OrderedDict[tuple[str, str], ParsedFile] = OrderedDict()  # parsed, never linked: never mutate
-_SCANNED: dict[str, tuple[str, ...]] = {}  # blob id -> imports found by scan_imports
-
-
-def clear_cache() -> None:
-    """Forget every cached linked file."""
-    _CACHE.clear()
-    _IMPORTS.clear()
-    _DECLARED.clear()
-    _SCANNED.clear()
-
-
-class _Failed(Exception):
-    def __init__(self, error: ParseError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class _Compilation:
+class _Compilation(ShallowMixin):
     def __init__(self, snapshot: Snapshot, roots: Sequence[str], shallow: bool = False,
                  targets: frozenset[str] = frozenset()) -> None:
         self.snapshot = snapshot
@@ -72,6 +52,7 @@ class _Compilation:
         self.declaring: list[str] = []
         self.keys: dict[str, str] = {}  # closure keys (shallow only)
         self.walking: list[str] = []
+        self.disk = open_cache()
         self.failed: dict[str, ParseError] = {}
         self.building: list[str] = []
         self.pool = None
@@ -90,7 +71,7 @@ class _Compilation:
                 data, blob = self.read(target)
             except FileNotFoundError:
                 continue
-            if (name, blob) not in _IMPORTS:
+            if (name, blob) not in IMPORTS:
                 jobs.append((target, name, data))
         self.prefetched = parse_many(jobs)
 
@@ -132,27 +113,27 @@ class _Compilation:
         if name in self.done:
             return self.done[name]
         if name in self.failed:
-            raise _Failed(self.failed[name])
+            raise Failed(self.failed[name])
         if name in self.building:
             cycle = " -> ".join(self.building[self.building.index(name):] + [name])
-            raise _Failed(LinkError(path, 0, 0, f"import cycle: {cycle}"))
+            raise Failed(LinkError(path, 0, 0, f"import cycle: {cycle}"))
         self.building.append(name)
         try:
             pf, key = self._build(name, path)
         except ParseError as exc:
             self.failed[name] = exc
-            raise _Failed(exc) from None
-        except _Failed:
+            raise Failed(exc) from None
+        except Failed:
             raise
         except RecursionError:
             exc = ParseError(path, 0, 0, "nesting or import chain too deep to compile")
             self.failed[name] = exc
-            raise _Failed(exc) from None
+            raise Failed(exc) from None
         except Exception as exc:  # a bug here must not become a traceback for the user
             err = ParseError(path, 0, 0, f"internal error in the protobuf compiler: {type(exc).__name__}: {exc}",
                              "set SCHEMACHECK_PROTO_PARSER=protoc to use protoc instead, and report this")
             self.failed[name] = err
-            raise _Failed(err) from None
+            raise Failed(err) from None
         finally:
             self.building.pop()
         self.done[name] = (pf, key)
@@ -160,19 +141,22 @@ class _Compilation:
 
     def _build(self, name: str, path: str) -> tuple[ParsedFile, str]:
         try:
-            data, blob = self.read(path)
+            blob = self.blob(path)
         except FileNotFoundError:
             raise ParseError(path, 0, 0, "file not found") from None
         pf = self.prefetched.pop(name, None)
         if isinstance(pf, ParseError):
             raise pf
-        known = _IMPORTS.get((name, blob))
+        known = IMPORTS.get((name, blob))
+        if known is None and pf is None and self.shallow:
+            # Imports without parsing (the linked file may come from the disk cache); their
+            # positions only serve error messages, and a failed shallow compile is redone in full.
+            known = (self.imports_of(name, path, blob), ())
         if known is None:
             if pf is None:
-                check_text(data, path)
-                pf = parse(tokenize(data, path), path, name)
+                pf = self.parse_text(name, path)
             known = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
-            _IMPORTS[(name, blob)] = known
+            IMPORTS[(name, blob)] = known
         imports, positions = known
         deps = []
         for i, dep in enumerate(imports):
@@ -191,7 +175,7 @@ class _Compilation:
                     self.declare(dep, dep_path)
                 else:
                     deps.append(self.build(dep, dep_path)[1])
-            except _Failed as failed:
+            except Failed as failed:
                 raise LinkError(path, line, col, f"import \"{dep}\" has errors: {failed.error.message}") \
                     from None
         # A fixed-size digest, not a tuple nesting the dependencies' keys: nested tuples grow with
@@ -202,15 +186,21 @@ class _Compilation:
             key = self.closure_key(name, path)
         else:
             key = hashlib.sha1(repr((name, self.roots, blob, deps)).encode()).hexdigest()
-        hit = _CACHE.get(key)
+        hit = LINKED.get(key)
         if hit is not None:
-            _CACHE.move_to_end(key)
+            LINKED.move_to_end(key)
+        elif self.disk is not None:
+            stored = self.disk.get(key)
+            found = unpack(stored, path) if stored is not None else None
+            if found is not None and found.fd.name == name:
+                hit = (found, path)
+                remember(LINKED, key, hit)
+        if hit is not None:
             if name not in self.table.files:
                 register(hit[0], self.table)
             return hit[0], key
         if pf is None:
-            check_text(data, path)
-            pf = parse(tokenize(data, path), path, name)
+            pf = self.parse_text(name, path)
         fd = pf.fd
         if name not in self.table.files:  # a shallow compile may have declared it already
             register(pf, self.table)
@@ -222,10 +212,18 @@ class _Compilation:
         pf.locs = []
         pf.refs = []
         pf.options = []
-        _CACHE[key] = (pf, path)
-        if len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        remember(LINKED, key, (pf, path))
+        if self.disk is not None:
+            self.disk.put(key, pack(pf))
         return pf, key
+
+    def parse_text(self, name: str, path: str) -> ParsedFile:
+        try:
+            data = self.read(path)[0]
+        except FileNotFoundError:
+            raise ParseError(path, 0, 0, "file not found") from None
+        check_text(data, path)
+        return parse(tokenize(data, path), path, name)
 
     def visible(self, fd: d.FileDescriptorProto) -> frozenset[str]:
         seen = {fd.name}
@@ -243,102 +241,6 @@ class _Compilation:
     def fd_of(self, name: str) -> d.FileDescriptorProto:
         done = self.done.get(name)
         return done[0].fd if done is not None else self.declared[name].fd
-
-    # -- shallow compiles: declarations and the import graph -------------------------------
-    def declare(self, name: str, path: str) -> None:
-        """Make the definitions of ``name`` (and of what it imports publicly) known to the
-        symbol table without linking it: all a file importing it needs. Targets are linked
-        instead."""
-        if name in self.declared or name in self.done:
-            return
-        if name in self.failed:
-            raise _Failed(self.failed[name])
-        if name in self.targets:
-            self.build(name, path)
-            return
-        if name in self.declaring:
-            raise _Failed(LinkError(path, 0, 0, f"import cycle through \"{name}\""))
-        self.declaring.append(name)
-        try:
-            blob = self.blob(path)
-            pf = _DECLARED.get((name, blob))
-            if pf is None:
-                data = self.read(path)[0]
-                check_text(data, path)
-                pf = parse(tokenize(data, path), path, name)
-                _IMPORTS[(name, blob)] = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency),
-                                          tuple(pf.import_pos))
-                _DECLARED[(name, blob)] = pf
-                if len(_DECLARED) > _CACHE_SIZE:
-                    _DECLARED.popitem(last=False)
-            register(pf, self.table)
-            self.declared[name] = pf
-            for i in pf.fd.public_dependency:
-                dep = pf.fd.dependency[i]
-                dep_path = self.locate(dep)
-                if dep_path is None:
-                    raise LinkError(path, 0, 0, f"import \"{dep}\" was not found")
-                self.declare(dep, dep_path)
-        except FileNotFoundError:
-            raise _Failed(ParseError(path, 0, 0, "file not found")) from None
-        except ParseError as exc:
-            self.failed[name] = exc
-            raise _Failed(exc) from None
-        except _Failed:
-            raise
-        except Exception as exc:  # RecursionError or a bug: the full compile that follows reports it
-            raise _Failed(ParseError(path, 0, 0, f"{type(exc).__name__}: {exc}")) from None
-        finally:
-            self.declaring.pop()
-
-    def closure_key(self, name: str, path: str) -> str:
-        """The key a full compile gives ``name``: a digest over its whole import graph, read
-        with :func:`.import_scan.scan_imports` where the file was not parsed. A missing import
-        or a cycle raises :class:`_Failed` (the caller then compiles in full, which reports it
-        exactly)."""
-        key = self.keys.get(name)
-        if key is not None:
-            return key
-        if name in self.walking:
-            raise _Failed(LinkError(path, 0, 0, f"import cycle through \"{name}\""))
-        self.walking.append(name)
-        try:
-            blob = self.blob(path)
-            imports = self.imports_of(name, path, blob)
-            deps = []
-            for i, dep in enumerate(imports):
-                dep_path = self.locate(dep)
-                if dep_path is None or dep in imports[:i]:
-                    raise _Failed(LinkError(path, 0, 0, f"bad import \"{dep}\""))
-                deps.append(self.closure_key(dep, dep_path))
-        finally:
-            self.walking.pop()
-        key = hashlib.sha1(repr((name, self.roots, blob, deps)).encode()).hexdigest()
-        self.keys[name] = key
-        return key
-
-    def imports_of(self, name: str, path: str, blob: str) -> tuple[str, ...]:
-        known = _IMPORTS.get((name, blob))
-        if known is not None:
-            return known[0]
-        scanned = _SCANNED.get(blob)
-        if scanned is not None:
-            return scanned
-        try:
-            data = self.read(path)[0]
-            found = scan_imports(data)
-            if found is not None:
-                imports = found[0] + found[1]
-            else:
-                check_text(data, path)
-                pf = parse(tokenize(data, path), path, name)
-                imports = tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency)
-        except (OSError, ParseError) as exc:
-            raise _Failed(ParseError(path, 0, 0, f"cannot read imports: {exc}")) from None
-        if len(_SCANNED) > 20 * _CACHE_SIZE:
-            _SCANNED.clear()
-        _SCANNED[blob] = imports
-        return imports
 
     # -- descriptor pools for custom options ---------------------------------------------
     def _add_closure(self, pool, added: set[str], name: str) -> None:
@@ -435,7 +337,7 @@ def _compile(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str], sha
             name = import_name(target, comp.roots)
             try:
                 comp.build(name, target)
-            except _Failed as failed:
+            except Failed as failed:
                 root = failed.error
                 if str(root) not in seen_errors:
                     seen_errors.add(str(root))
@@ -444,6 +346,8 @@ def _compile(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str], sha
         sys.setrecursionlimit(limit)
         if gc_was_enabled:
             gc.enable()
+        if comp.disk is not None:
+            comp.disk.close()
     files: dict[str, CompiledFile] = {}
     for name, (pf, _key) in comp.done.items():
         files[name] = CompiledFile(pf.path, name, pf.fd)

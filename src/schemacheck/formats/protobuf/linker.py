@@ -17,7 +17,7 @@ from .strings import simple_dtoa, simple_ftoa
 from .symbols import (ENUM, EXTENSION, FIELD, MESSAGE, METHOD, ONEOF, PACKAGE, SERVICE, VALUE, Symbol,
                       SymbolTable)
 
-__all__ = ["register", "resolve", "json_name"]
+__all__ = ["register", "resolve", "json_name", "file_visibility"]
 
 F = d.FieldDescriptorProto
 _VIS = d.FeatureSet.VisibilityFeature
@@ -66,7 +66,7 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
     fd = pf.fd
     name = fd.name
     table.files[name] = fd
-    table.visibility[name] = _file_visibility(pf)
+    table.visibility[name] = file_visibility(pf)
     symbols = table.symbols
 
     def add(kind: str, full: str, proto: object, path: tuple[int, ...]) -> None:
@@ -121,7 +121,7 @@ def register(pf: ParsedFile, table: SymbolTable) -> None:
             add(METHOD, full + "." + method.name, method, (6, i, 2, j))
 
 
-def _file_visibility(pf: ParsedFile) -> int:
+def file_visibility(pf: ParsedFile) -> int:
     """The file's ``option features.default_symbol_visibility`` (0: not set), read from the
     options as written and remembered on ``pf``: protoc strips this source-retention option
     from the descriptor, so it cannot be read back from a linked file."""

@@ -1,0 +1,193 @@
+"""On-disk cache of compiler results across runs, keyed by git blob ids.
+
+Maintainers: a pre-commit hook runs the same compile again and again with most files
+unchanged; this cache lets a run skip reading and parsing what an earlier run already did.
+Entries are small files under ``$SCHEMACHECK_CACHE_DIR``, else
+``$XDG_CACHE_HOME/schemacheck``, else ``~/.cache/schemacheck`` (never inside the git work
+tree being checked: then the cache is off), in a sub-directory named after a digest of the
+compiler's own source, so a new version never reads an old entry. Keys are digests the
+compiler computes from blob ids (see :mod:`.compiler`); values are bytes.
+
+Robustness: writes go to a temporary file renamed into place (atomic; concurrent runs at
+worst write the same entry twice); every entry carries a checksum and a bad one reads as a
+miss and is deleted; any ``OSError`` turns the cache off for the rest of the run. Size: when
+the directory grows past ``SCHEMACHECK_CACHE_MAX_MB`` (default 256) the least recently
+written entries are deleted until it is at 3/4 of that. ``SCHEMACHECK_NO_CACHE=1`` disables
+it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["DiskCache", "open_cache"]
+
+_MAGIC = b"SCPB1"
+_SUM = 16  # bytes of blake2b checksum after the magic
+_EVICT_EVERY = 512  # check the size after this many writes (and once per process that wrote)
+
+
+class DiskCache:
+    """A directory of checksummed entries.
+
+    Args:
+        directory: Where entries live (created on first write).
+        max_bytes: Size above which old entries are evicted.
+    """
+
+    def __init__(self, directory: Path, max_bytes: int) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.enabled = True
+        self.writes = 0
+        self._made: set[str] = set()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key
+
+    def get(self, key: str) -> bytes | None:
+        """The value stored under ``key``, or None (missing, unreadable or corrupt)."""
+        if not self.enabled:
+            return None
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self.enabled = False
+            return None
+        body = data[len(_MAGIC) + _SUM:]
+        if data[: len(_MAGIC)] != _MAGIC or hashlib.blake2b(body, digest_size=_SUM).digest() != \
+                data[len(_MAGIC): len(_MAGIC) + _SUM]:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+        return body
+
+    def put(self, key: str, value: bytes) -> None:
+        """Store ``value`` under ``key`` (best effort)."""
+        if not self.enabled:
+            return
+        path = self._path(key)
+        try:
+            if key[:2] not in self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(key[:2])
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(_MAGIC + hashlib.blake2b(value, digest_size=_SUM).digest() + value)
+                os.replace(tmp, path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            self.enabled = False
+            return
+        self.writes += 1
+        if self.writes % _EVICT_EVERY == 0:
+            self.evict()
+
+    def evict(self) -> None:
+        """Delete the oldest entries while the cache is larger than allowed."""
+        entries = []
+        total = 0
+        try:
+            for sub in os.scandir(self.directory):
+                if not sub.is_dir():
+                    continue
+                for entry in os.scandir(sub.path):
+                    st = entry.stat()
+                    total += st.st_size
+                    entries.append((st.st_mtime, st.st_size, entry.path))
+        except OSError:
+            return
+        if total <= self.max_bytes:
+            return
+        entries.sort()
+        for _mtime, size, path in entries:
+            if total <= self.max_bytes * 3 // 4:
+                break
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+            total -= size
+
+    def close(self) -> None:
+        """End of a run: check the size if this run wrote anything."""
+        if self.writes % _EVICT_EVERY:
+            self.evict()
+        self.writes = 0
+
+
+def _base_directory() -> Path | None:
+    explicit = os.environ.get("SCHEMACHECK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "schemacheck"
+    home = os.path.expanduser("~")
+    if home == "~" or not os.path.isabs(home):
+        return None
+    return Path(home) / ".cache" / "schemacheck"
+
+
+def _inside_work_tree(directory: Path) -> bool:
+    """Whether ``directory`` is inside the git work tree (or .git) around the current directory."""
+    try:
+        here = Path.cwd().resolve()
+        target = directory.resolve()
+    except OSError:
+        return True
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder == target or folder in target.parents
+    return False
+
+
+def _version() -> str:
+    """A digest of the compiler's source and the protobuf runtime: entries of another version
+    of either are never read."""
+    from google.protobuf import __version__ as runtime
+
+    digest = hashlib.sha1(runtime.encode())
+    here = Path(__file__).parent
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_OPENED: dict[str, DiskCache | None] = {}
+
+
+def open_cache() -> DiskCache | None:
+    """The cache for this process, or None when disabled or unusable."""
+    if os.environ.get("SCHEMACHECK_NO_CACHE", "") not in ("", "0"):
+        return None
+    base = _base_directory()
+    if base is None:
+        return None
+    marker = str(base)
+    if marker not in _OPENED:
+        cache = None
+        if not _inside_work_tree(base):
+            try:
+                max_mb = int(os.environ.get("SCHEMACHECK_CACHE_MAX_MB", "256"))
+            except ValueError:
+                max_mb = 256
+            cache = DiskCache(base / f"proto-{_version()}", max(1, max_mb) * 1024 * 1024)
+        _OPENED[marker] = cache
+    cache = _OPENED[marker]
+    return cache if cache is not None and cache.enabled else None

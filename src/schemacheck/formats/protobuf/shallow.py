@@ -1,0 +1,142 @@
+"""Shallow compiles: declare imports instead of linking them, and key by the import graph.
+
+Maintainers: a compatibility check links only the files that changed (the targets). To link
+a file, protoc needs the *definitions* of what it imports directly and, transitively, of
+what those import publicly; it does not need them linked. :meth:`ShallowMixin.declare`
+parses such a file and registers its definitions (type names in its fields stay as
+written, options uninterpreted, no source info). :meth:`ShallowMixin.closure_key` still
+walks the whole import graph, reading imports with :func:`.import_scan.scan_imports`: it
+gives the same cache key a full compile computes (a digest over every file the result may
+depend on, custom option definitions included) and finds missing imports and cycles, after
+which the compiler redoes the compile in full so that errors read exactly as protoc's.
+"""
+
+from __future__ import annotations
+
+from .import_scan import scan_imports
+from .lexer import check_text, tokenize
+from .linker import file_visibility, register
+from .memo import DECLARED, IMPORTS, LINKED_SIZE, SCANNED, Failed, digest, pack, remember, unpack
+from .parser import ParsedFile, parse
+from ...errors import LinkError, ParseError
+
+__all__ = ["ShallowMixin"]
+
+
+class ShallowMixin:
+    """Declaration and import-graph methods of the compiler's ``_Compilation``."""
+
+    def declare(self, name: str, path: str) -> None:
+        """Make the definitions of ``name`` (and of what it imports publicly) known to the
+        symbol table without linking it: all a file importing it needs. Targets are linked
+        instead."""
+        if name in self.declared or name in self.done:
+            return
+        if name in self.failed:
+            raise Failed(self.failed[name])
+        if name in self.targets:
+            self.build(name, path)
+            return
+        if name in self.declaring:
+            raise Failed(LinkError(path, 0, 0, f"import cycle through \"{name}\""))
+        self.declaring.append(name)
+        try:
+            blob = self.blob(path)
+            pf = DECLARED.get((name, blob))
+            if pf is None:
+                pf = self.parse_declaration(name, path, blob)
+                remember(DECLARED, (name, blob), pf)
+            register(pf, self.table)
+            self.declared[name] = pf
+            for i in pf.fd.public_dependency:
+                dep = pf.fd.dependency[i]
+                dep_path = self.locate(dep)
+                if dep_path is None:
+                    raise LinkError(path, 0, 0, f"import \"{dep}\" was not found")
+                self.declare(dep, dep_path)
+        except FileNotFoundError:
+            raise Failed(ParseError(path, 0, 0, "file not found")) from None
+        except ParseError as exc:
+            self.failed[name] = exc
+            raise Failed(exc) from None
+        except Failed:
+            raise
+        except Exception as exc:  # RecursionError or a bug: the full compile that follows reports it
+            raise Failed(ParseError(path, 0, 0, f"{type(exc).__name__}: {exc}")) from None
+        finally:
+            self.declaring.pop()
+
+    def closure_key(self, name: str, path: str) -> str:
+        """The key a full compile gives ``name``: a digest over its whole import graph, read
+        with :func:`.import_scan.scan_imports` where the file was not parsed. A missing import
+        or a cycle raises :class:`Failed` (the caller then compiles in full, which reports it
+        exactly)."""
+        key = self.keys.get(name)
+        if key is not None:
+            return key
+        if name in self.walking:
+            raise Failed(LinkError(path, 0, 0, f"import cycle through \"{name}\""))
+        self.walking.append(name)
+        try:
+            blob = self.blob(path)
+            imports = self.imports_of(name, path, blob)
+            deps = []
+            for i, dep in enumerate(imports):
+                dep_path = self.locate(dep)
+                if dep_path is None or dep in imports[:i]:
+                    raise Failed(LinkError(path, 0, 0, f"bad import \"{dep}\""))
+                deps.append(self.closure_key(dep, dep_path))
+        finally:
+            self.walking.pop()
+        key = digest(name, self.roots, blob, deps)  # as a full compile keys it (compiler._build)
+        self.keys[name] = key
+        return key
+
+    def imports_of(self, name: str, path: str, blob: str) -> tuple[str, ...]:
+        known = IMPORTS.get((name, blob))
+        if known is not None:
+            return known[0]
+        scanned = SCANNED.get(blob)
+        if scanned is not None:
+            return scanned
+        disk_key = digest("imports", blob)
+        stored = self.disk.get(disk_key) if self.disk is not None else None
+        if stored is not None:
+            imports = tuple(stored.decode().split("\n")) if stored else ()
+            SCANNED[blob] = imports
+            return imports
+        try:
+            data = self.read(path)[0]
+            found = scan_imports(data)
+            if found is not None:
+                imports = found[0] + found[1]
+            else:
+                check_text(data, path)
+                pf = parse(tokenize(data, path), path, name)
+                imports = tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency)
+        except (OSError, ParseError) as exc:
+            raise Failed(ParseError(path, 0, 0, f"cannot read imports: {exc}")) from None
+        if len(SCANNED) > 20 * LINKED_SIZE:
+            SCANNED.clear()
+        SCANNED[blob] = imports
+        if self.disk is not None:
+            self.disk.put(disk_key, "\n".join(imports).encode())
+        return imports
+
+    def parse_declaration(self, name: str, path: str, blob: str) -> ParsedFile:
+        """``name`` parsed for its definitions: from the disk cache, else from its text."""
+        disk_key = digest("declared", name, blob)
+        if self.disk is not None:
+            stored = self.disk.get(disk_key)
+            pf = unpack(stored, path) if stored is not None else None
+            if pf is not None:
+                SCANNED.setdefault(blob, tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency))
+                return pf
+        data = self.read(path)[0]
+        check_text(data, path)
+        pf = parse(tokenize(data, path), path, name)
+        IMPORTS[(name, blob)] = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
+        if self.disk is not None:
+            file_visibility(pf)  # read from the options as written, before they are gone
+            self.disk.put(disk_key, pack(pf))
+        return pf
