@@ -109,3 +109,16 @@ def test_unwritable_directory_turns_the_cache_off(tmp_path: Path) -> None:
     cache = DiskCache(blocker / "sub", max_bytes=10_000)
     cache.put("ab" * 20, b"value")
     assert not cache.enabled and cache.get("ab" * 20) is None
+
+
+def test_large_runs_only_read(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from schemacheck.formats.protobuf import compiler
+
+    monkeypatch.setattr(compiler, "WRITE_BUDGET", 1)
+    monkeypatch.setattr(diskcache, "WRITE_BUDGET", 1)
+    snap = _tree(tmp_path / "repo")
+    clear_cache()
+    assert not compile_with_python(snap, ["a.proto", "c.proto"]).errors  # two targets > budget: no entries
+    assert [p.name for p in _entries(cache_dir)] == ["imports.idx"]
+    _compile(snap)  # one target: within budget, writes (one entry, the budget)
+    assert len(_entries(cache_dir)) == 2

@@ -22,7 +22,7 @@ from google.protobuf import descriptor_pb2 as d
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot
 from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
-from .diskcache import open_cache
+from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
 from .linker import register, resolve
@@ -53,6 +53,8 @@ class _Compilation(ShallowMixin):
         self.keys: dict[str, str] = {}  # closure keys (shallow only)
         self.walking: list[str] = []
         self.disk = open_cache()
+        if self.disk is not None:
+            self.disk.read_only = len(targets) > WRITE_BUDGET
         self.failed: dict[str, ParseError] = {}
         self.building: list[str] = []
         self.pool = None

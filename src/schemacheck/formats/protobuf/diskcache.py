@@ -2,11 +2,12 @@
 
 Maintainers: a pre-commit hook runs the same compile again and again with most files
 unchanged; this cache lets a run skip reading and parsing what an earlier run already did.
-Entries are small files under ``$SCHEMACHECK_CACHE_DIR``, else
+Entries are files under ``$SCHEMACHECK_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/schemacheck``, else ``~/.cache/schemacheck`` (never inside the git work
 tree being checked: then the cache is off), in a sub-directory named after a digest of the
 compiler's own source, so a new version never reads an old entry. Keys are digests the
-compiler computes from blob ids (see :mod:`.compiler`); values are bytes.
+compiler computes from blob ids (see :mod:`.compiler`); values are bytes. The imports of
+each blob, tiny and wanted by the hundred, share one index file, written once per run.
 
 Robustness: writes go to a temporary file renamed into place (atomic; concurrent runs at
 worst write the same entry twice); every entry carries a checksum and a bad one reads as a
@@ -28,6 +29,12 @@ __all__ = ["DiskCache", "open_cache"]
 _MAGIC = b"SCPB1"
 _SUM = 16  # bytes of blake2b checksum after the magic
 _EVICT_EVERY = 512  # check the size after this many writes (and once per process that wrote)
+#: Entries written per run at most. A write costs a good part of the parse it saves, so a
+#: first run over thousands of files would be slower than no cache at all: such runs (more
+#: targets than this) only read, and runs of a typical change write.
+WRITE_BUDGET = 256
+_INDEX = "imports.idx"
+_INDEX_MAX = 400_000  # lines kept in the imports index
 
 
 class DiskCache:
@@ -44,6 +51,9 @@ class DiskCache:
         self.enabled = True
         self.writes = 0
         self._made: set[str] = set()
+        self._index: dict[str, str] | None = None  # blob id -> imports, "\t"-joined
+        self._index_new: dict[str, str] = {}
+        self.read_only = False  # set for a run with more targets than WRITE_BUDGET
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
@@ -71,8 +81,8 @@ class DiskCache:
         return body
 
     def put(self, key: str, value: bytes) -> None:
-        """Store ``value`` under ``key`` (best effort)."""
-        if not self.enabled:
+        """Store ``value`` under ``key`` (best effort; at most :data:`WRITE_BUDGET` per run)."""
+        if not self.enabled or self.writes >= WRITE_BUDGET or (self.read_only and key != _INDEX):
             return
         path = self._path(key)
         try:
@@ -96,6 +106,44 @@ class DiskCache:
         self.writes += 1
         if self.writes % _EVICT_EVERY == 0:
             self.evict()
+
+    # -- the imports index: one file, since entries are tiny and a walk wants hundreds ----
+    def imports(self, blob: str) -> tuple[str, ...] | None:
+        """The imports recorded for ``blob`` (by :meth:`add_imports`, in any earlier run)."""
+        if not self.enabled:
+            return None
+        if self._index is None:
+            self._index = {}
+            raw = self.get(_INDEX)
+            if raw:
+                try:
+                    for line in raw.decode("utf-8").split("\n"):
+                        blob_id, _, rest = line.partition("\t")
+                        self._index[blob_id] = rest
+                except UnicodeDecodeError:
+                    self._index = {}
+        found = self._index.get(blob)
+        if found is None:
+            return None
+        return tuple(found.split("\t")) if found else ()
+
+    def add_imports(self, blob: str, imports: tuple[str, ...]) -> None:
+        """Record the imports of ``blob``; written once, when the run ends (:meth:`close`)."""
+        if self.enabled and all("\t" not in i and "\n" not in i for i in imports) and "\t" not in blob:
+            self._index_new[blob] = "\t".join(imports)
+
+    def _write_index(self) -> None:
+        if self._index is None:
+            self.imports("")  # load what is there, to merge
+        merged = dict(self._index or {})
+        if len(merged) + len(self._index_new) > _INDEX_MAX:
+            merged = {}
+        merged.update(self._index_new)
+        merged.pop("", None)
+        budget, self.writes = self.writes, 0  # the index is one write whatever the budget
+        self.put(_INDEX, "\n".join(f"{b}\t{i}" for b, i in merged.items()).encode())
+        self.writes = budget + 1
+        self._index, self._index_new = merged, {}
 
     def evict(self) -> None:
         """Delete the oldest entries while the cache is larger than allowed."""
@@ -124,7 +172,10 @@ class DiskCache:
             total -= size
 
     def close(self) -> None:
-        """End of a run: check the size if this run wrote anything."""
+        """End of a run: write the imports index, check the size if this run wrote anything."""
+        if self._index_new and self.enabled:
+            self._write_index()
+        self.read_only = False
         if self.writes % _EVICT_EVERY:
             self.evict()
         self.writes = 0

@@ -99,12 +99,10 @@ class ShallowMixin:
         scanned = SCANNED.get(blob)
         if scanned is not None:
             return scanned
-        disk_key = digest("imports", blob)
-        stored = self.disk.get(disk_key) if self.disk is not None else None
+        stored = self.disk.imports(blob) if self.disk is not None else None
         if stored is not None:
-            imports = tuple(stored.decode().split("\n")) if stored else ()
-            SCANNED[blob] = imports
-            return imports
+            SCANNED[blob] = stored
+            return stored
         try:
             data = self.read(path)[0]
             found = scan_imports(data)
@@ -120,7 +118,7 @@ class ShallowMixin:
             SCANNED.clear()
         SCANNED[blob] = imports
         if self.disk is not None:
-            self.disk.put(disk_key, "\n".join(imports).encode())
+            self.disk.add_imports(blob, imports)
         return imports
 
     def parse_declaration(self, name: str, path: str, blob: str) -> ParsedFile:
