@@ -29,12 +29,17 @@ from schemacheck.snapshot import DirectorySnapshot  # noqa: E402
 def _same(root: Path, texts: dict[str, str]) -> None:
     paths = sorted(texts)
     want = compile_with_protoc(DirectorySnapshot(root), paths)
-    got = compile_with_python(DirectorySnapshot(root), paths)
+    got = compile_with_python(DirectorySnapshot(root), paths, closure="full")
+    shallow = compile_with_python(DirectorySnapshot(root), paths)  # the default: targets linked alike
     assert not want.errors, f"protogen made an invalid file: {want.errors[0]}\n{texts}"
     assert not got.errors, f"{got.errors[0]}\n{texts}"
+    assert not shallow.errors, f"{shallow.errors[0]}\n{texts}"
     for name, compiled in want.files.items():
-        assert got.files[name].descriptor.SerializeToString(deterministic=True) == \
-            compiled.descriptor.SerializeToString(deterministic=True), f"{name} differs\n{texts}"
+        wanted = compiled.descriptor.SerializeToString(deterministic=True)
+        assert got.files[name].descriptor.SerializeToString(deterministic=True) == wanted, f"{name} differs\n{texts}"
+        if name in paths:
+            assert shallow.files[name].descriptor.SerializeToString(deterministic=True) == wanted, \
+                f"{name} differs (shallow)\n{texts}"
 
 
 @settings(max_examples=int(os.environ.get("PROTO_FUZZ_EXAMPLES", "25")), deadline=None, suppress_health_check=list(HealthCheck))

@@ -4,9 +4,11 @@ Maintainers: :func:`compile_with_python` has the contract of ``compile_with_prot
 file is read, checked (UTF-8, no NUL bytes), tokenized, parsed, then linked after its
 imports: symbols registered, type names resolved, options interpreted, source info built.
 Import names are looked up in the import roots in order, then in the bundled well-known
-types (``wkt/``). A linked file is cached in-process under its import name, roots and the
-blob ids of itself and everything it imports, so a second compile of unchanged files
-(base and head revision share most files) costs a dict lookup.
+types (``wkt/``). A linked file is cached under its import name, roots and the blob ids of
+itself and everything it imports, in-process (:mod:`.memo`: base and head revision share most
+files) and on disk (:mod:`.diskcache`: the next run). By default a compile is *shallow*
+(:mod:`.shallow`): imports are declared, not linked, unless custom options need them
+(:mod:`.pools`); a shallow compile that fails is redone in full, so errors never differ.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .linker import register, resolve
 from .options import interpret_options
 from .parallel import MIN_FILES, parse_many
 from .parser import ParsedFile, parse
+from .pools import PoolsMixin
 from .shallow import ShallowMixin
 from .sourceinfo import source_code_info_bytes
 from .symbols import SymbolTable
@@ -39,7 +42,7 @@ __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 #: Directory of the bundled well-known type sources (``google/protobuf/*.proto``).
 WKT_DIR = Path(__file__).parent / "wkt"
 
-class _Compilation(ShallowMixin):
+class _Compilation(ShallowMixin, PoolsMixin):
     def __init__(self, snapshot: Snapshot, roots: Sequence[str], shallow: bool = False,
                  targets: frozenset[str] = frozenset()) -> None:
         self.snapshot = snapshot
@@ -243,56 +246,6 @@ class _Compilation(ShallowMixin):
     def fd_of(self, name: str) -> d.FileDescriptorProto:
         done = self.done.get(name)
         return done[0].fd if done is not None else self.declared[name].fd
-
-    # -- descriptor pools for custom options ---------------------------------------------
-    def _add_closure(self, pool, added: set[str], name: str) -> None:
-        if name in added:
-            return
-        if name not in self.done:  # shallow compile: link on demand
-            self.build(name, self.locate(name) or name)
-        fd = self.done[name][0].fd
-        for dep in list(fd.dependency) + list(fd.option_dependency):
-            self._add_closure(pool, added, dep)
-        added.add(name)
-        pool.AddSerializedFile(fd.SerializeToString())
-
-    def pool_for(self, pf: ParsedFile, files: set[str] | None):
-        """A pool with the definitions custom options of ``pf`` need.
-
-        ``files`` are the files defining the extensions used (None: unknown, load every
-        import). A file using its own extensions gets a private pool holding itself.
-        """
-        from google.protobuf import descriptor_pool
-
-        fd = pf.fd
-        deps = list(fd.dependency) + list(fd.option_dependency)
-        try:
-            if fd.name in files if files is not None else _defines_extensions(fd):
-                pool = descriptor_pool.DescriptorPool()
-                added: set[str] = set()
-                for dep in deps:
-                    self._add_closure(pool, added, dep)
-                pool.AddSerializedFile(fd.SerializeToString())
-                return pool
-            if self.pool is None:
-                self.pool = descriptor_pool.DescriptorPool()
-            for dep in sorted(files) if files is not None else deps:
-                self._add_closure(self.pool, self.in_pool, dep)
-            return self.pool
-        except (TypeError, ValueError) as exc:
-            raise LinkError(pf.path, 0, 0, f"cannot load the definitions of custom options: {exc}") from None
-
-
-def _defines_extensions(fd: d.FileDescriptorProto) -> bool:
-    if len(fd.extension):
-        return True
-    stack = list(fd.message_type)
-    while stack:
-        msg = stack.pop()
-        if len(msg.extension):
-            return True
-        stack.extend(msg.nested_type)
-    return False
 
 
 def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",),
