@@ -122,3 +122,15 @@ def test_large_runs_only_read(tmp_path: Path, cache_dir: Path, monkeypatch: pyte
     assert [p.name for p in _entries(cache_dir)] == ["imports.idx"]
     _compile(snap)  # one target: within budget, writes (one entry, the budget)
     assert len(_entries(cache_dir)) == 2
+
+
+def test_other_versions_unused_for_a_week_are_removed(tmp_path: Path) -> None:
+    stale, recent = tmp_path / "proto-0000stale", tmp_path / "proto-0000recent"
+    for folder in (stale, recent):
+        (folder / "ab").mkdir(parents=True)
+        (folder / "ab" / "entry").write_bytes(b"x")
+    os.utime(stale, (1, 1))
+    cache = DiskCache(tmp_path / "proto-current", max_bytes=10_000)
+    cache.put("cd" * 20, b"value")
+    cache.close()
+    assert not stale.exists() and recent.exists() and cache.get("cd" * 20) == b"value"

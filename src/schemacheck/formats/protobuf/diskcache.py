@@ -146,7 +146,9 @@ class DiskCache:
         self._index, self._index_new = merged, {}
 
     def evict(self) -> None:
-        """Delete the oldest entries while the cache is larger than allowed."""
+        """Delete the oldest entries while the cache is larger than allowed, and the caches of
+        other compiler versions unused for a week."""
+        self._drop_old_versions()
         entries = []
         total = 0
         try:
@@ -170,6 +172,23 @@ class DiskCache:
             except OSError:
                 continue
             total -= size
+
+    def _drop_old_versions(self) -> None:
+        import shutil
+        import time
+
+        try:
+            siblings = list(os.scandir(self.directory.parent))
+        except OSError:
+            return
+        week_ago = time.time() - 7 * 86400
+        for sibling in siblings:
+            if sibling.name.startswith("proto-") and sibling.path != str(self.directory) and sibling.is_dir():
+                try:
+                    if sibling.stat().st_mtime < week_ago:
+                        shutil.rmtree(sibling.path, ignore_errors=True)
+                except OSError:
+                    continue
 
     def close(self) -> None:
         """End of a run: write the imports index, check the size if this run wrote anything."""
@@ -208,13 +227,13 @@ def _inside_work_tree(directory: Path) -> bool:
 
 
 def _version() -> str:
-    """A digest of the compiler's source and the protobuf runtime: entries of another version
-    of either are never read."""
+    """A digest of the compiler's source, its bundled well-known types and the protobuf
+    runtime: entries of another version of any of them are never read."""
     from google.protobuf import __version__ as runtime
 
     digest = hashlib.sha1(runtime.encode())
     here = Path(__file__).parent
-    for path in sorted(here.glob("*.py")):
+    for path in sorted(here.glob("*.py")) + sorted(here.glob("wkt/**/*.proto")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
