@@ -55,6 +55,7 @@ class _Compilation(ShallowMixin, PoolsMixin):
         self.declaring: list[str] = []
         self.keys: dict[str, str] = {}  # closure keys (shallow only)
         self.walking: list[str] = []
+        self.texts: dict[str, bytes] = {}  # read by the import walk, not parsed yet (shallow only)
         self.disk = open_cache()
         if self.disk is not None:
             self.disk.read_only = len(targets) > WRITE_BUDGET
@@ -107,6 +108,12 @@ class _Compilation(ShallowMixin, PoolsMixin):
         blob = self.snapshot.blob_id(path) or hashlib.sha1(data).hexdigest()
         return data, blob
 
+    def text(self, path: str) -> bytes:
+        """The content of ``path`` for parsing: kept from the import walk if it read it (a
+        file is read once per compile), else read now."""
+        data = self.texts.pop(path, None)
+        return data if data is not None else self.read(path)[0]
+
     def blob(self, path: str) -> str:
         """The blob id of ``path``, reading the content only when the snapshot has no ids."""
         if path.startswith(BUILTIN_PREFIX):
@@ -153,7 +160,7 @@ class _Compilation(ShallowMixin, PoolsMixin):
         if isinstance(pf, ParseError):
             raise pf
         known = IMPORTS.get((name, blob))
-        if known is None and pf is None and self.shallow:
+        if known is None and pf is None and self.shallow and self.disk is not None:
             # Imports without parsing (the linked file may come from the disk cache); their
             # positions only serve error messages, and a failed shallow compile is redone in full.
             known = (self.imports_of(name, path, blob), ())
@@ -224,7 +231,7 @@ class _Compilation(ShallowMixin, PoolsMixin):
 
     def parse_text(self, name: str, path: str) -> ParsedFile:
         try:
-            data = self.read(path)[0]
+            data = self.text(path)
         except FileNotFoundError:
             raise ParseError(path, 0, 0, "file not found") from None
         check_text(data, path)

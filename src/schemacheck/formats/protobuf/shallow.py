@@ -105,6 +105,8 @@ class ShallowMixin:
             return stored
         try:
             data = self.read(path)[0]
+            if name in self.targets or len(self.walking) <= 2:  # likely parsed next: keep the text
+                self.texts[path] = data
             found = scan_imports(data)
             if found is not None:
                 imports = found[0] + found[1]
@@ -130,7 +132,7 @@ class ShallowMixin:
             if pf is not None:
                 SCANNED.setdefault(blob, tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency))
                 return pf
-        data = self.read(path)[0]
+        data = self.text(path)
         check_text(data, path)
         pf = parse(tokenize(data, path), path, name)
         IMPORTS[(name, blob)] = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))

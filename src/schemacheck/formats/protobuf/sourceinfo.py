@@ -45,7 +45,8 @@ def _varint(value: int) -> bytes:
             return bytes(out)
 
 
-_V = [_varint(i) for i in range(1 << 14)]
+# Varints of 0..16383 (one or two bytes), built directly: this table is made at import time.
+_V = [bytes((i,)) for i in range(128)] + [bytes(((i & 0x7F) | 0x80, i >> 7)) for i in range(128, 1 << 14)]
 
 
 def _v(value: int) -> bytes:
