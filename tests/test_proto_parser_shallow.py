@@ -147,3 +147,19 @@ def test_unknown_closure_is_refused(tmp_path: Path) -> None:
 ])
 def test_import_scan_is_exact_or_declines(text: bytes, expected) -> None:
     assert scan_imports(text) == expected
+
+
+def test_checker_image_sees_declared_imports_by_full_name(tmp_path: Path) -> None:
+    from schemacheck.compat.protobuf.checker import build_image
+
+    files = dict(CHAIN)
+    files["b.proto"] = ('syntax = "proto3";\npackage p;\nimport "c.proto";\n'
+                        'message B { C c = 1; enum Kind { K0 = 0; K1 = 1; } }\nenum Top { TOP_ZERO = 0; }\n')
+    snap = _write(tmp_path, files)
+    image, errors = build_image(snap, ["a.proto"], sorted(files), ("",))
+    assert not errors
+    assert image.targets == frozenset({"a.proto"})
+    assert [v.name for v in image.enums["p.B.Kind"].proto.value] == ["K0", "K1"]
+    assert image.enums["p.Top"].file.path == "b.proto"
+    assert "p.B" in image.messages and "p.C" not in image.messages  # c.proto: not imported by a target
+    assert image.package_of("c.proto") == "p"  # still known to package rules (scanned)
