@@ -65,6 +65,8 @@ def test_public_imports_of_imports_are_declared(tmp_path: Path) -> None:
     ({"b.proto": 'syntax = "proto3";\npackage p;\nimport "c.proto";\nmessage B { C c = 1 }\n'}, "expected"),
     ({"b.proto": 'syntax = "proto3";\npackage p;\nimport "c.proto";\nmessage B { C c = 1; }\nmessage D {}\n'},
      "already defined"),
+    ({"a.proto": 'syntax = "proto3";\npackage p;\nimport "b.proto";\nmessage A { B b = 1; D d = 2; }\n'},
+     "unknown type"),  # the tip names d.proto, which only a full compile has loaded
 ])
 def test_errors_are_those_of_a_full_compile(tmp_path: Path, change: dict[str, str], expected: str) -> None:
     snap = _write(tmp_path, {**CHAIN, **change})
@@ -74,6 +76,8 @@ def test_errors_are_those_of_a_full_compile(tmp_path: Path, change: dict[str, st
     assert full.errors and expected in str(full.errors[0])
     assert [str(e) for e in shallow.errors] == [str(e) for e in full.errors]
     assert [(e.line, e.column, e.tip) for e in shallow.errors] == [(e.line, e.column, e.tip) for e in full.errors]
+    if expected == "unknown type":
+        assert "d.proto" in (shallow.errors[0].tip or "")
 
 
 OPTIONS = {
