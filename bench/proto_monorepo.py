@@ -9,6 +9,8 @@ across packages, well-known types), commits it on ``main``, then times, each as 
       ``buf breaking --against .git#branch=main``;
   (b) every file changed: the same two commands.
 
+schemacheck runs as users run it (bytecode cached) with a parse cache of its own per case: the
+first run is cold, the following ones warm; a third series runs with ``SCHEMACHECK_NO_CACHE=1``.
 Prints a table and the ratios (buf time / schemacheck time; > 1 means schemacheck is faster).
 Not a test: run it by hand, ``python bench/proto_monorepo.py [--files 2000] [--runs 5]``.
 """
@@ -125,21 +127,24 @@ def change_all(root: Path, paths: list[str]) -> None:
     change_one(root, paths[len(paths) // 2])
 
 
+def run_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """(seconds, peak RSS in MiB) of one run; exit 0, 1 (findings) and 100 (buf findings) are fine."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1, 100):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(cmd)} failed with {code}:\n{err}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
 def measure(cmd: list[str], cwd: Path, runs: int, env: dict[str, str]) -> tuple[float, float, int]:
-    """(median seconds, min seconds, peak RSS in MiB) of ``runs`` runs; returns exit code check-free."""
-    times: list[float] = []
-    peak = 0
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        peak = max(peak, usage.ru_maxrss // 1024)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1, 100):
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise SystemExit(f"{' '.join(cmd)} failed with {code}:\n{err}")
-    return statistics.median(times), min(times), peak
+    """(median seconds, first-run seconds, peak RSS in MiB) of ``runs`` runs."""
+    results = [run_once(cmd, cwd, env) for _ in range(runs)]
+    times = [t for t, _ in results]
+    return statistics.median(times), times[0], max(m for _, m in results)
 
 
 def main() -> int:
@@ -152,8 +157,11 @@ def main() -> int:
     if not Path(buf).exists() and not shutil.which("buf"):
         raise SystemExit("buf not found: run scripts/install-test-tools.sh first")
     schemacheck = [sys.executable, "-m", "schemacheck"]
-    env = dict(os.environ)
     tmp = Path(tempfile.mkdtemp(prefix="schemacheck-bench-"))
+    # As users run it: bytecode cached (this container sets PYTHONDONTWRITEBYTECODE), and a parse
+    # cache of its own per case so that the first run is really cold.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     rows = []
     try:
         repo = tmp / "repo"
@@ -163,24 +171,34 @@ def main() -> int:
         git(repo, "init", "-q", "-b", "main")
         git(repo, "add", "-A")
         git(repo, "commit", "-qm", "generated monorepo")
-        print(f"generated {len(paths)} files in {time.perf_counter() - t0:.1f}s at {repo}")
+        print(f"generated {len(paths)} files in {time.perf_counter() - t0:.1f}s at {repo}", flush=True)
         for case, mutate in (("a: 1 file changed", lambda: change_one(repo, paths[len(paths) // 3])),
                              ("b: every file changed", lambda: change_all(repo, paths))):
             git(repo, "checkout", "-q", "main")
             git(repo, "checkout", "-q", "-B", "change")
             mutate()
             git(repo, "commit", "-qam", case)
-            ours = measure([*schemacheck, "--base", "main", "--format", "json"], repo, args.runs, env)
+            cmd = [*schemacheck, "--base", "main", "--format", "json"]
+            # One uncounted run without the parse cache writes the bytecode of every module used,
+            # so that "cold" below means a cold parse cache, not a first start of Python.
+            run_once(cmd, repo, {**env, "SCHEMACHECK_NO_CACHE": "1"})
+            cached = {**env, "SCHEMACHECK_CACHE_DIR": str(tmp / f"cache-{len(rows)}")}
+            ours = measure(cmd, repo, args.runs + 1, cached)  # run 1 cold, the others warm
+            warm = statistics.median(run_once(cmd, repo, cached)[0] for _ in range(args.runs))
+            no_cache = measure(cmd, repo, args.runs, {**env, "SCHEMACHECK_NO_CACHE": "1"})
             theirs = measure([buf, "breaking", "--against", ".git#branch=main"], repo, args.runs, env)
-            rows.append((case, ours, theirs))
+            rows.append((case, ours[1], warm, no_cache[0], theirs[0], max(ours[2], no_cache[2]), theirs[2]))
+            print(f"measured {case}", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print(f"| case ({args.files} files, median of {args.runs}) | schemacheck s | buf s | buf/schemacheck | schemacheck MiB | buf MiB |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for case, ours, theirs in rows:
-        print(f"| {case} | {ours[0]:.3f} | {theirs[0]:.3f} | {theirs[0] / ours[0]:.1f}x | {ours[2]} | {theirs[2]} |")
+    print(f"| case ({args.files} files; median of {args.runs}) | schemacheck cold | warm cache | no cache "
+          f"| buf | buf / schemacheck (cold, warm, no cache) | MiB schemacheck / buf |")
+    print("|---|---:|---:|---:|---:|---|---:|")
+    for case, cold, warm, none, buf_s, ours_mib, buf_mib in rows:
+        print(f"| {case} | {cold:.2f} s | {warm:.2f} s | {none:.2f} s | {buf_s:.2f} s "
+              f"| {buf_s / cold:.1f}x, {buf_s / warm:.1f}x, {buf_s / none:.1f}x | {ours_mib} / {buf_mib} |")
     return 0
 
 
