@@ -25,6 +25,7 @@ from typing import Any
 
 from google.protobuf import descriptor_pb2 as pb
 
+from ...formats.protobuf.wire import read_varint
 from .elements import Enum, Field, Message, Oneof, ProtoFile
 
 __all__ = [
@@ -237,30 +238,19 @@ def _fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
     """Walk the top-level fields of a serialized message: (number, wire type, value)."""
     pos = 0
     while pos < len(data):
-        key, pos = _varint(data, pos)
+        key, pos = read_varint(data, pos)
         number, wire_type = key >> 3, key & 7
         if wire_type == 0:
-            value, pos = _varint(data, pos)
+            value, pos = read_varint(data, pos)
             yield number, wire_type, value
         elif wire_type == 2:
-            size, pos = _varint(data, pos)
+            size, pos = read_varint(data, pos)
             yield number, wire_type, data[pos:pos + size]
             pos += size
         elif wire_type in (1, 5):
             pos += 8 if wire_type == 1 else 4
         else:  # groups never occur in FeatureSet; stop rather than misread
             return
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
 
 
 class Cardinality:

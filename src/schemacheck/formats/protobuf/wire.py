@@ -6,10 +6,11 @@ number, stable). Only the record boundaries are decoded, never the values.
 
 from __future__ import annotations
 
-__all__ = ["sort_fields"]
+__all__ = ["sort_fields", "read_varint"]
 
 
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
+def read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    """Decode the base-128 varint at ``pos``; returns (value, position after it)."""
     result = shift = 0
     while True:
         byte = data[pos]
@@ -22,17 +23,17 @@ def _varint(data: bytes, pos: int) -> tuple[int, int]:
 
 def _skip(data: bytes, pos: int, wire: int) -> int:
     if wire == 0:
-        return _varint(data, pos)[1]
+        return read_varint(data, pos)[1]
     if wire == 1:
         return pos + 8
     if wire == 5:
         return pos + 4
     if wire == 2:
-        size, pos = _varint(data, pos)
+        size, pos = read_varint(data, pos)
         return pos + size
     if wire == 3:
         while True:
-            tag, pos = _varint(data, pos)
+            tag, pos = read_varint(data, pos)
             if tag & 7 == 4:
                 return pos
             pos = _skip(data, pos, tag & 7)
@@ -47,7 +48,7 @@ def sort_fields(data: bytes) -> bytes:
     size = len(data)
     while pos < size:
         start = pos
-        tag, pos = _varint(data, pos)
+        tag, pos = read_varint(data, pos)
         pos = _skip(data, pos, tag & 7)
         records.append((tag >> 3, data[start:pos]))
     records.sort(key=lambda r: r[0])
