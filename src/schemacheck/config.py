@@ -158,7 +158,8 @@ def settings_from_mapping(data: dict[str, Any], source: str, table: str = "tool.
 
 
 def _from_data(data: dict[str, Any], name: str, source: str) -> Settings | None:
-    if name == "pyproject.toml":
+    # pyproject.toml, or any file laid out like one (a --config file holding [tool.schemacheck]).
+    if name == "pyproject.toml" or (set(data) == {"tool"} and isinstance(data["tool"], dict)):
         table = data.get("tool", {}).get("schemacheck")
         if table is None:
             return None

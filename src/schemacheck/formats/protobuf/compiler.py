@@ -178,7 +178,10 @@ class _Compilation(ShallowMixin, PoolsMixin):
                 raise LinkError(path, line, col, f"import \"{dep}\" is listed twice")
             if dep_path is None:
                 raise LinkError(path, line, col, f"import \"{dep}\" was not found in the import roots "
-                                f"({', '.join(r or '.' for r in self.roots)}) or the well-known types")
+                                f"({', '.join(r or '.' for r in self.roots)}) or the well-known types",
+                                "Set [tool.schemacheck.protobuf] roots (or a buf.yaml module path) to the directory "
+                                "imports are relative to; dependencies from buf.lock / the BSR are never fetched, "
+                                "vendor them under a root.")
             if dep in self.building:
                 cycle = " -> ".join(self.building[self.building.index(dep):] + [dep])
                 raise LinkError(path, line, col, f"import cycle: {cycle}")
