@@ -32,3 +32,18 @@ def test_unresolved_import_says_how_to_fix_it(tmp_path: Path, capsys, monkeypatc
     text = out.out + out.err
     assert 'p/a.proto:2:1: import "google/api/annotations.proto" was not found' in text
     assert "roots" in text and "never fetched" in text
+
+
+def test_missing_local_branch_suggests_the_remote_one(tmp_path: Path, capsys, monkeypatch) -> None:
+    upstream = GitRepo(tmp_path / "upstream")
+    upstream.write("a.proto", 'syntax = "proto3";\nmessage A {}\n')
+    upstream.commit("v1")
+    clone = tmp_path / "clone"
+    upstream.run("clone", "-q", str(upstream.root), str(clone))
+    work = GitRepo(clone)
+    work.run("checkout", "-q", "-b", "feature")
+    work.run("branch", "-q", "-D", "main")
+    monkeypatch.chdir(clone)
+    assert main(["--base", "main"]) == 2
+    err = capsys.readouterr().err
+    assert "base revision 'main' not found" in err and "use --base origin/main" in err

@@ -95,6 +95,8 @@ def _resolve_or_fail(repo: GitRepository, ref: str, what: str) -> str:
     sha = repo.resolve(ref, what=what)
     if sha is None:
         tip = _SHALLOW_TIP if repo.is_shallow() else _FETCH_TIP
+        if "/" not in ref and repo.resolve(f"origin/{ref}", what=what) is not None:
+            tip = f"There is no local branch {ref!r}, but there is 'origin/{ref}': use --base origin/{ref}."
         raise GitError(f"{what} {ref!r} not found in {repo.root}", tip=tip)
     return sha
 
