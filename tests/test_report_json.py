@@ -67,6 +67,7 @@ def test_header_and_summary() -> None:
         "failing": 3,
         "diagnostic_errors": 1,
         "diagnostic_warnings": 1,
+        "suppressed": 0,
     }
     assert render(sample_result(), fail_on=Severity.WARNING)["summary"]["failing"] == 4
     assert render(sample_result(), base_label="v1.0")["base"] == "v1.0"

@@ -178,3 +178,17 @@ def test_directive_of_a_renamed_file_is_found_in_its_old_version(tmp_path: Path)
 
     assert run({}) == ["SUPPRESSION_UNUSED"]
     assert run({"order.proto": "orders.proto"}) == []
+
+
+def test_suppressed_findings_are_counted_in_the_result(tmp_path: Path) -> None:
+    after = BEFORE.replace("int64 total_amount = 2;",
+                           "// schemacheck:ignore FIELD_SAME_NAME, FIELD_SAME_JSON_NAME -- PAY-7\n  int64 total_cents = 2;")
+    assert after != BEFORE
+    (tmp_path / "before").mkdir()
+    (tmp_path / "after").mkdir()
+    (tmp_path / "before" / "order.proto").write_text(BEFORE)
+    (tmp_path / "after" / "order.proto").write_text(after)
+    result = run_check(CheckRequest(DirectorySnapshot(tmp_path / "before"), DirectorySnapshot(tmp_path / "after"),
+                                    Settings(), formats=("protobuf",)))
+    assert result.findings == ()
+    assert result.suppressed == 2

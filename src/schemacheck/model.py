@@ -107,3 +107,4 @@ class CheckResult:
     base_label: str = ""
     head_label: str = ""
     rules_run: tuple[str, ...] = field(default=())
+    suppressed: int = 0  # findings accepted by inline schemacheck:ignore directives

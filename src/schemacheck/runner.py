@@ -198,5 +198,6 @@ def run_check(request: CheckRequest) -> CheckResult:
         renames=request.renames,
     ))
     kept = sorted(filtered.findings, key=Finding.sort_key)
+    suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
     return CheckResult(tuple(kept), tuple(diagnostics), files_checked,
-                       request.base.label, request.head.label, tuple(rules_run))
+                       request.base.label, request.head.label, tuple(rules_run), suppressed)

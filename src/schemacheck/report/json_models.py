@@ -86,6 +86,7 @@ class JsonSummary(_Model):
     failing: int = Field(ge=0, description="Findings at or above fail_on.")
     diagnostic_errors: int = Field(ge=0)
     diagnostic_warnings: int = Field(ge=0)
+    suppressed: int = Field(default=0, ge=0, description="Findings accepted by inline schemacheck:ignore directives (not listed).")
 
 
 class JsonTool(_Model):

@@ -92,6 +92,8 @@ def summary_line(result: CheckResult, ctx: ReportContext) -> str:
             problems.append(plural(counts.diagnostic_warnings, "input warning"))
         text += f" {' and '.join(problems).capitalize()}"
         text += "; results may be incomplete." if counts.diagnostic_errors else "."
+    if result.suppressed:
+        text += f" {plural(result.suppressed, 'finding')} accepted by schemacheck:ignore directives."
     return text
 
 
