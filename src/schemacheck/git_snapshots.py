@@ -9,6 +9,8 @@ are made on first use, so a run where git reports no change never lists the tree
 
 from __future__ import annotations
 
+import abc
+
 import hashlib
 import os
 from collections.abc import Iterable
@@ -104,7 +106,7 @@ class GitRepository:
         return self.repo.odb.stream(binsha).read()
 
 
-class _EntriesSnapshot:
+class _EntriesSnapshot(abc.ABC):
     """A snapshot backed by ``path -> blob sha`` entries, listed from git on first use."""
 
     label: str
@@ -113,8 +115,9 @@ class _EntriesSnapshot:
         self.repo, self.label = repo, label
         self._cache: dict[str, str] | None = None
 
+    @abc.abstractmethod
     def _load(self) -> dict[str, str]:
-        raise NotImplementedError
+        """List ``path -> blob sha`` (subclasses: a commit's tree, the index)."""
 
     @property
     def _entries(self) -> dict[str, str]:
