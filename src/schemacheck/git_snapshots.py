@@ -10,7 +10,6 @@ are made on first use, so a run where git reports no change never lists the tree
 from __future__ import annotations
 
 import abc
-
 import hashlib
 import os
 from collections.abc import Iterable
