@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
+from .globs import is_under
 from .registry import REGISTRY, load_rules
 from .snapshot import Snapshot
 
-__all__ = ["BufBreaking", "BufModule", "BufConfig", "load_buf_config", "parse_buf_yaml", "is_under", "BUF_RULE_IDS"]
+__all__ = ["BufBreaking", "BufModule", "BufConfig", "load_buf_config", "parse_buf_yaml", "BUF_RULE_IDS"]
 
 #: Every rule ID buf 1.75 knows in any config version (active and deprecated).
 BUF_RULE_IDS = frozenset("""
@@ -132,11 +133,6 @@ class BufConfig:
     def all_rules(self) -> frozenset[str]:
         """The union of every module's selected rules."""
         return frozenset().union(*(m.breaking.rules for m in self.modules)) if self.modules else frozenset()
-
-
-def is_under(path: str, prefix: str) -> bool:
-    """buf's path match: equal, or below the directory ``prefix`` ('' matches everything)."""
-    return prefix == "" or path == prefix or path.startswith(prefix + "/")
 
 
 def _join(base: str, rel: str) -> str:

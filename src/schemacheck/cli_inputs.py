@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .globs import is_under
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -114,7 +115,7 @@ def _check_paths_exist(limit_to: tuple[str, ...], base: Snapshot, head: Snapshot
     missing = set(p.rstrip("/") for p in limit_to if p.strip("/") not in ("", "."))
     for snapshot in (head, base):
         for path in snapshot.paths():
-            missing = {m for m in missing if not (path == m or path.startswith(m + "/"))}
+            missing = {m for m in missing if not is_under(path, m)}
             if not missing:
                 return
     if missing:

@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from .bufconfig import BufConfig, BufModule, is_under
+from .bufconfig import BufConfig, BufModule
+from .globs import is_under
 from .model import Finding, Severity
 from .snapshot import Snapshot
 

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-__all__ = ["glob_to_regex", "matches_any"]
+__all__ = ["glob_to_regex", "matches_any", "is_under"]
 
 
 @functools.lru_cache(maxsize=512)
@@ -60,3 +60,9 @@ def glob_to_regex(pattern: str) -> re.Pattern[str]:
 def matches_any(path: str, patterns: Iterable[str]) -> bool:
     """Whether ``path`` (POSIX, repo-relative) matches one of ``patterns``."""
     return any(glob_to_regex(p).match(path) for p in patterns)
+
+
+def is_under(path: str, prefix: str) -> bool:
+    """``path`` is ``prefix`` or lies below the directory ``prefix`` ('' matches everything)."""
+    prefix = prefix.rstrip("/")
+    return prefix == "" or path == prefix or path.startswith(prefix + "/")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .checkers import CHECKER_BY_FORMAT, FormatJob, get_checker
 from .config import Settings
 from .filters import FilterContext, apply_filters
-from .globs import matches_any
+from .globs import is_under, matches_any
 from .model import CheckResult, Diagnostic, Finding, Severity
 from .registry import REGISTRY, load_rules
 from .snapshot import Snapshot
@@ -103,7 +103,7 @@ def _in_scope(path: str, settings: Settings, limit_to: tuple[str, ...]) -> bool:
         return False
     if settings.exclude and matches_any(path, settings.exclude):
         return False
-    if limit_to and not any(path == p or path.startswith(p.rstrip("/") + "/") for p in limit_to):
+    if limit_to and not any(is_under(path, p) for p in limit_to):
         return False
     return True
 
