@@ -56,3 +56,10 @@ def test_generated_rule_pages_are_fresh() -> None:
     proc = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, "rules/*.md are stale; run python scripts/gen_rule_docs.py\n" + proc.stdout
+
+
+def test_protobuf_rules_declare_a_subject_the_engine_pairs() -> None:
+    from schemacheck.compat.protobuf.image import SUBJECTS
+
+    unknown = sorted(r.id for r in RULES if r.format == "protobuf" and r.subject not in SUBJECTS)
+    assert not unknown, f"rules with a subject image.py does not pair: {unknown}"
