@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from bufrun import format_diff, key_of, load_differences, run_buf
 from protogen import file_sets, mutate, write_tree
-from schemacheck.bufconfig import BUF_RULE_IDS, parse_buf_yaml
+from schemacheck.compat.protobuf.bufconfig import BUF_RULE_IDS, parse_buf_yaml
 from schemacheck.config import Settings
 from schemacheck.registry import REGISTRY, load_rules
 from schemacheck.runner import CheckRequest, run_check

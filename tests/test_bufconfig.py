@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bufrun import format_diff, key_of, load_differences, run_buf
-from schemacheck.bufconfig import load_buf_config, parse_buf_yaml
+from schemacheck.compat.protobuf.bufconfig import load_buf_config, parse_buf_yaml
 from schemacheck.config import ProtobufSettings, Settings
 from schemacheck.errors import ConfigError
 from schemacheck.registry import load_rules

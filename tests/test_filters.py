@@ -9,7 +9,7 @@ import pytest
 
 from bufrun import Key, format_diff, key_of, run_buf
 from schemacheck.config import Settings
-from schemacheck.filters import is_unstable_package, package_of_text
+from schemacheck.compat.protobuf.buffilter import is_unstable_package, package_of_text
 from schemacheck.model import Severity
 from schemacheck.registry import load_rules
 from schemacheck.runner import CheckRequest, run_check

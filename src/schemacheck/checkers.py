@@ -1,10 +1,17 @@
-"""The contract between the runner and each format's checker.
+"""The contract between the runner and each format, and the registry of formats.
 
-Maintainers: the runner decides *which* files changed (from git blob ids) and hands each
-format a :class:`FormatJob`; the format's checker parses what it needs from the two
-snapshots, pairs elements, runs the selected rules and returns findings plus diagnostics.
+Maintainers: the runner is format-neutral. It asks the revisions what changed, hands each
+format the changed paths it :meth:`~FormatChecker.claims` (plus changed files it does not claim
+but says :meth:`~FormatChecker.may_affect` it, such as ``$ref`` targets) in a
+:class:`FormatJob`, and runs the shared filters on what comes back. Everything specific to a
+format happens behind this protocol: its configuration section (``[tool.schemacheck.<name>]``,
+a model the format supplies, see :class:`FormatEntry`), its own configuration files (buf.yaml),
+its default rule selection, which of its files are in scope, and format-specific ignores.
 A checker never prints, never touches git directly, and never raises for a bad schema file:
 it records a :class:`~schemacheck.model.Diagnostic` and carries on.
+
+Adding a format = its packages (``formats/<name>/`` front end, ``compat/<name>/`` checker and
+settings model) and one line in :data:`FORMATS`; nothing else (see docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .model import Diagnostic, Finding
 from .snapshot import Snapshot
@@ -20,7 +27,17 @@ from .snapshot import Snapshot
 if TYPE_CHECKING:
     from .config import Settings
 
-__all__ = ["FormatJob", "FormatOutcome", "FormatChecker", "CHECKER_BY_FORMAT", "get_checker"]
+__all__ = [
+    "FormatJob",
+    "FormatOutcome",
+    "FormatChecker",
+    "BaseChecker",
+    "FormatEntry",
+    "FORMATS",
+    "CHECKER_BY_FORMAT",
+    "get_checker",
+    "settings_models",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +47,18 @@ class FormatJob:
     Attributes:
         base: The old revision.
         head: The new revision.
-        base_paths: Files of this format in base.
+        base_paths: Files of this format in base (in the shared include/exclude/PATH scope).
         head_paths: Files of this format in head.
-        changed: Paths (base or head side) whose content differs, plus added and deleted ones.
+        changed: Paths (base or head side) whose content differs, plus added and deleted ones,
+            plus changed files the checker did not claim but said :meth:`FormatChecker.may_affect` it.
         renames: Base path -> head path for files git saw as renamed.
-        settings: The effective configuration.
-        selected: Rule IDs to run (already expanded from categories and aliases).
+        settings: The effective configuration (the format reads its own section, ``settings.<name>``).
+        selected: Rule IDs chosen by the shared ``select``/``ignore`` (or the format's registry
+            defaults). Empty means *no rule*. A format may derive its own selection from its
+            configuration files when ``explicit_select`` is false (buf.yaml ``use``/``except``).
+        explicit_select: The configuration or command line named ``select`` rules.
+        workdir: Repository-relative directory the user ran in (where format configuration
+            files such as buf.yaml are looked up first).
     """
 
     base: Snapshot
@@ -46,22 +69,62 @@ class FormatJob:
     renames: Mapping[str, str] = field(default_factory=dict)
     settings: Settings | None = None
     selected: frozenset[str] = frozenset()
+    explicit_select: bool = False
+    workdir: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class FormatOutcome:
+    """What a format returns.
+
+    Attributes:
+        findings: Findings already filtered by the format's own ignore configuration (buf.yaml);
+            the shared filters (inline suppressions, severity overrides) come after.
+        diagnostics: Input problems (errors make the run exit 2) and remarks.
+        files_checked: Schema files compared (changed, deleted, or dependents re-checked).
+        rules_run: Rule IDs that actually ran (an unused suppression is judged only against these).
+        targets: Head paths this format treated as changed (their suppression directives are judged).
+    """
+
     findings: tuple[Finding, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     files_checked: int = 0
+    rules_run: frozenset[str] = frozenset()
+    targets: tuple[str, ...] = ()
 
 
 class FormatChecker(Protocol):
-    """One format's entry point."""
+    """One format's entry point (subclass :class:`BaseChecker` for the optional hooks' defaults).
+
+    Attributes:
+        name: Format name, also its configuration section ``[tool.schemacheck.<name>]`` and
+            ``Finding.format``.
+    """
 
     name: str
 
-    def claims(self, path: str, head: Snapshot | None) -> bool:
-        """Whether ``path`` is a schema of this format (by name, configuration or content)."""
+    def claims(self, path: str, snapshot: Snapshot | None, settings: Settings | None = None,
+               named: tuple[str, ...] = ()) -> bool:
+        """Whether ``path`` of ``snapshot`` is a schema of this format.
+
+        Args:
+            path: Repository-relative path.
+            snapshot: The revision it belongs to (for content sniffing), if known.
+            settings: The configuration (a format's own include globs).
+            named: PATH arguments from the command line (a named file may be claimed by name alone).
+        """
+        ...
+
+    def may_affect(self, path: str) -> bool:
+        """The one hook for *related* paths: whether a changed file this format does not claim may
+        still change the meaning of its schemas (a ``$ref`` target, an import). Such files reach
+        :meth:`check` in ``FormatJob.changed`` outside ``head_paths``; they are never checked
+        themselves."""
+        ...
+
+    def configured_globs(self, settings: Settings) -> tuple[tuple[str, str], ...]:
+        """``(configuration key, glob)`` pairs of this format's section that should match a file
+        (the runner warns about a glob that matches none)."""
         ...
 
     def check(self, job: FormatJob) -> FormatOutcome:
@@ -69,13 +132,58 @@ class FormatChecker(Protocol):
         ...
 
 
-#: Format name -> "module:attribute" of its checker; imported lazily so unused formats cost nothing.
-CHECKER_BY_FORMAT: dict[str, str] = {
-    "protobuf": "schemacheck.compat.protobuf.checker:CHECKER",
-    "jsonschema": "schemacheck.compat.jsonschema.checker:CHECKER",
+class BaseChecker:
+    """Defaults for the optional hooks of :class:`FormatChecker`."""
+
+    name = ""
+
+    def may_affect(self, path: str) -> bool:
+        return False
+
+    def configured_globs(self, settings: Settings) -> tuple[tuple[str, str], ...]:
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class FormatEntry:
+    """Where a format's parts are, as ``"module:attribute"`` strings (imported lazily).
+
+    Attributes:
+        checker: Its :class:`FormatChecker` instance.
+        label: What one of its files is called in the summary (``.proto file``), so that a run
+            that compared nothing can say so without importing the checker.
+        settings: Its configuration model (a pydantic model built on
+            :class:`schemacheck.config_model.ConfigModel`), which becomes
+            ``[tool.schemacheck.<name>]``; light to import. ``""``: the format has no section.
+    """
+
+    checker: str
+    label: str
+    settings: str = ""
+
+
+#: The registry of formats, in the order they run. One line per format.
+FORMATS: dict[str, FormatEntry] = {
+    "protobuf": FormatEntry("schemacheck.compat.protobuf.checker:CHECKER", ".proto file",
+                            "schemacheck.compat.protobuf.settings:ProtobufSettings"),
+    "jsonschema": FormatEntry("schemacheck.compat.jsonschema.checker:CHECKER", "JSON Schema file",
+                              "schemacheck.compat.jsonschema.settings:JsonSchemaSettings"),
 }
+
+#: Format name -> "module:attribute" of its checker (kept for callers of the older registry).
+CHECKER_BY_FORMAT: dict[str, str] = {name: entry.checker for name, entry in FORMATS.items()}
+
+
+def _load(target: str) -> Any:
+    module_name, attr = target.split(":")
+    return getattr(importlib.import_module(module_name), attr)
 
 
 def get_checker(fmt: str) -> FormatChecker:
-    module_name, attr = CHECKER_BY_FORMAT[fmt].split(":")
-    return getattr(importlib.import_module(module_name), attr)
+    """The checker of format ``fmt`` (imported on first use)."""
+    return _load(FORMATS[fmt].checker)
+
+
+def settings_models() -> dict[str, Any]:
+    """Format name -> its configuration model, for the formats that have one."""
+    return {name: _load(entry.settings) for name, entry in FORMATS.items() if entry.settings}

@@ -13,8 +13,11 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
+from .checkers import settings_models
+from .compat.jsonschema.settings import PathOverride
+from .config_model import ConfigModel
 from .errors import ConfigError
 from .model import Severity
 
@@ -32,40 +35,8 @@ __all__ = [
 CONFIG_FILES = ("schemacheck.toml", "pyproject.toml")
 
 
-def _kebab(name: str) -> str:
-    return name.replace("_", "-")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=_kebab, populate_by_name=True)
-
-
-class ProtobufSettings(_Model):
-    """``[tool.schemacheck.protobuf]``."""
-
-    roots: tuple[str, ...] = Field(default=(), description="Import roots, repository-relative. Default: buf.yaml module roots, else '.'.")
-    use_buf_yaml: bool = Field(default=True, description="Honour buf.yaml `breaking:` and module roots when present.")
-
-
-class PathOverride(_Model):
-    """Per-glob compatibility settings for JSON-shaped formats."""
-
-    paths: tuple[str, ...]
-    mode: Literal["backward", "forward", "full"] | None = None
-    policy: Literal["strict", "lenient"] | None = None
-
-
-class JsonSchemaSettings(_Model):
-    """``[tool.schemacheck.jsonschema]``."""
-
-    include: tuple[str, ...] = Field(default=(), description="Extra globs of JSON Schema files beyond detection.")
-    mode: Literal["backward", "forward", "full"] = "backward"
-    policy: Literal["strict", "lenient"] = "strict"
-    overrides: tuple[PathOverride, ...] = ()
-
-
-class Settings(_Model):
-    """``[tool.schemacheck]``: the whole configuration."""
+class _SharedSettings(ConfigModel):
+    """The keys every format shares; each format's section is added by :func:`_build_settings`."""
 
     include: tuple[str, ...] = Field(default=(), description="Globs of files to check (default: every schema found).")
     exclude: tuple[str, ...] = Field(default=(), description="Globs of files never checked.")
@@ -73,10 +44,24 @@ class Settings(_Model):
     ignore: tuple[str, ...] = Field(default=(), description="Rule IDs or categories not to run.")
     fail_on: Literal["error", "warning", "info"] = "error"
     severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
-    protobuf: ProtobufSettings = ProtobufSettings()
-    jsonschema: JsonSchemaSettings = JsonSchemaSettings()
 
     source: str = Field(default="", exclude=True, description="The file these settings came from ('' for defaults).")
+
+
+def _build_settings() -> Any:
+    """``[tool.schemacheck]``: the shared keys plus one section per registered format.
+
+    The section models come from the formats (``checkers.FORMATS``), so a new format's
+    configuration needs no change here.
+    """
+    sections = {name: (model, model()) for name, model in settings_models().items()}
+    return create_model("Settings", __base__=_SharedSettings, __module__=__name__,
+                        __doc__="``[tool.schemacheck]``: the whole configuration.", **sections)
+
+
+Settings = _build_settings()
+ProtobufSettings = Settings.model_fields["protobuf"].annotation
+JsonSchemaSettings = Settings.model_fields["jsonschema"].annotation
 
 
 def _parse_toml(data: bytes, source: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-__all__ = ["Severity", "Location", "Finding", "Diagnostic", "CheckResult"]
+__all__ = ["Severity", "Location", "Finding", "Diagnostic", "FormatCount", "CheckResult"]
 
 
 class Severity(str, enum.Enum):
@@ -98,8 +98,27 @@ class Diagnostic:
 
 
 @dataclass(frozen=True, slots=True)
+class FormatCount:
+    """How many schema files of one format were compared.
+
+    Attributes:
+        format: The format name (``protobuf``, ``jsonschema``, ...).
+        label: What one such file is called in a sentence (``.proto file``).
+        files: Files compared (changed, added, deleted, or re-checked because a file they use changed).
+    """
+
+    format: str
+    label: str
+    files: int
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
-    """Everything one run produced, ready for a reporter."""
+    """Everything one run produced, ready for a reporter.
+
+    ``compared`` lists every format that was asked to check, in registry order (zero counts
+    included); ``files_checked`` is their total.
+    """
 
     findings: tuple[Finding, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -108,3 +127,4 @@ class CheckResult:
     head_label: str = ""
     rules_run: tuple[str, ...] = field(default=())
     suppressed: int = 0  # findings accepted by inline schemacheck:ignore directives
+    compared: tuple[FormatCount, ...] = ()

@@ -1,30 +1,29 @@
 """One check, end to end: two snapshots in, a :class:`~schemacheck.model.CheckResult` out.
 
-Maintainers: this is the only place that knows every layer. It lists the schema files of
-both revisions, works out which changed (by content id, so unchanged files cost nothing),
-selects the rules (``[tool.schemacheck]`` select/ignore, else the head's buf.yaml ``breaking:``
-for protobuf, else each format's defaults), feeds buf module roots to the protobuf import
-roots, hands each format its :class:`~schemacheck.checkers.FormatJob`, then runs the filter
-stage (``filters.py``: buf.yaml ignores, unstable packages, inline suppressions, severity
-overrides) and sorts. It never prints and never decides the exit code (that is ``cli.py``).
+Maintainers: the runner is format-neutral: no format name appears here. It lists both
+revisions' paths in the shared scope (``include``/``exclude``/PATH arguments), works out per
+format which changed (from git's change set when there is one, by claiming only the changed
+paths first; else by content id over the format's files), adds the changed files the format
+says :meth:`~schemacheck.checkers.FormatChecker.may_affect` it, and hands the format a
+:class:`~schemacheck.checkers.FormatJob` with the shared rule selection. Each format applies
+its own configuration (buf.yaml, modes, ...) inside ``check``. Then the shared filters
+(``filters.py``: inline suppressions, severity overrides) run and the findings are sorted.
+It warns about configured globs that match no file, and counts the files compared per
+format. It never prints and never decides the exit code (that is ``cli.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from .checkers import CHECKER_BY_FORMAT, FormatJob, get_checker
+from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
 from .filters import FilterContext, apply_filters
 from .globs import is_under, matches_any
-from .model import CheckResult, Diagnostic, Finding, Severity
+from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
 from .registry import REGISTRY, load_rules
 from .snapshot import Snapshot
-
-if TYPE_CHECKING:
-    from .bufconfig import BufConfig
 
 __all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
 
@@ -41,7 +40,8 @@ class CheckRequest:
         renames: Base path -> head path for renamed files.
         formats: Restrict to these formats (default: all registered).
         limit_to: Only check these head paths (and their base counterparts), e.g. CLI arguments.
-        workdir: Repository-relative directory the user ran in: where buf.yaml is looked up first.
+        workdir: Repository-relative directory the user ran in: where format configuration
+            files (buf.yaml) are looked up first.
     """
 
     base: Snapshot
@@ -55,7 +55,11 @@ class CheckRequest:
 
 
 def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
-    """Rule IDs of ``fmt`` to run: ``select`` (or the defaults) minus ``ignore``."""
+    """Rule IDs of ``fmt`` to run: ``select`` (or the defaults) minus ``ignore``.
+
+    An empty result means *no rule* of ``fmt`` runs (``--select`` naming only other formats'
+    rules, or ``--ignore`` of every category): never "all".
+    """
     load_rules()
     source = settings.source or "the command line"
     if settings.select:
@@ -65,37 +69,6 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     if settings.ignore:
         chosen -= REGISTRY.expand(settings.ignore, fmt, source=source)
     return frozenset(chosen)
-
-
-def _explicit_selection(settings: Settings) -> bool:
-    """``select`` replaces buf.yaml's ``use``/``except``; ``ignore`` alone only subtracts from them."""
-    return bool(settings.select)
-
-
-def _buf_config(request: CheckRequest) -> BufConfig | None:
-    """The head side's buf.yaml / buf.work.yaml, unless the configuration turns it off."""
-    if not request.settings.protobuf.use_buf_yaml:
-        return None
-    if request.formats and "protobuf" not in request.formats:
-        return None
-    from .bufconfig import load_buf_config
-
-    return load_buf_config(request.head, request.workdir)
-
-
-def _format_settings(settings: Settings, fmt: str, buf: BufConfig | None) -> Settings:
-    """buf module roots feed the protobuf import roots unless ``protobuf.roots`` is set."""
-    if fmt != "protobuf" or buf is None or settings.protobuf.roots:
-        return settings
-    protobuf = settings.protobuf.model_copy(update={"roots": buf.roots()})
-    return settings.model_copy(update={"protobuf": protobuf})
-
-
-def _format_rules(settings: Settings, fmt: str, buf: BufConfig | None) -> frozenset[str]:
-    if fmt == "protobuf" and buf is not None and not _explicit_selection(settings):
-        ignored = REGISTRY.expand(settings.ignore, fmt, source=settings.source or "the command line")
-        return buf.all_rules() - ignored
-    return select_rules(settings, fmt)
 
 
 def _in_scope(path: str, settings: Settings, limit_to: tuple[str, ...]) -> bool:
@@ -118,86 +91,125 @@ def changed_paths(base: Snapshot, head: Snapshot, base_paths: Iterable[str], hea
     return frozenset(changed)
 
 
-def _related_changes(request: CheckRequest, checker: object, base_all: list[str], head_all: list[str],
-                     base_paths: tuple[str, ...], head_paths: tuple[str, ...]) -> frozenset[str]:
-    """Changed files the checker does not claim but says may still matter (JSON Schema ``$ref`` targets).
+class _Trees:
+    """Both revisions' paths (all, and those in the shared scope), listed once per run."""
 
-    The checker receives them in ``FormatJob.changed`` (outside ``base_paths``/``head_paths``)
-    and decides, from the schemas that reference them, whether they count. They are never
-    checked themselves, so PATH arguments and globs do not limit them: a named schema whose
-    ``$ref`` target changed elsewhere is still checked.
-    """
-    may_affect = getattr(checker, "may_affect", None)
-    if may_affect is None:
-        return frozenset()
-    claimed = set(base_paths) | set(head_paths)
+    def __init__(self, request: CheckRequest) -> None:
+        self.request = request
+        self.base_tree = list(request.base.paths())
+        self.head_tree = list(request.head.paths())
+        scope = request.settings, request.limit_to
+        self.base_all = [p for p in self.base_tree if _in_scope(p, *scope)]
+        self.head_all = [p for p in self.head_tree if _in_scope(p, *scope)]
+        self.base_set, self.head_set = set(self.base_all), set(self.head_all)
+
+
+class _Claims:
+    """One checker's ``claims`` answers, asked at most once per (side, path)."""
+
+    def __init__(self, checker: FormatChecker, request: CheckRequest) -> None:
+        self.checker, self.request = checker, request
+        self.answers: dict[tuple[bool, str], bool] = {}
+
+    def __call__(self, path: str, head: bool) -> bool:
+        key = (head, path)
+        if key not in self.answers:
+            snapshot = self.request.head if head else self.request.base
+            self.answers[key] = bool(self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
+        return self.answers[key]
+
+
+def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees) -> FormatJob | None:
+    """The format's job, or ``None`` when nothing of this format changed."""
+    claims = _Claims(checker, request)
     if request.changed is not None:
-        return frozenset(p for p in request.changed if p not in claimed and may_affect(p))
-    return changed_paths(request.base, request.head,
-                         [p for p in base_all if p not in claimed and may_affect(p)],
-                         [p for p in head_all if p not in claimed and may_affect(p)])
+        # git knows what changed: claim those paths first, so a format none of whose files
+        # changed costs no claims() over the trees (JSON Schema's reads every file's start).
+        mine = {p for p in request.changed
+                if (p in trees.base_set and claims(p, False)) or (p in trees.head_set and claims(p, True))}
+        related = {p for p in request.changed if p not in mine and checker.may_affect(p)}
+        if not mine and not related:
+            return None
+    base_paths = tuple(p for p in trees.base_all if claims(p, False))
+    head_paths = tuple(p for p in trees.head_all if claims(p, True))
+    if not base_paths and not head_paths:
+        return None
+    if request.changed is not None:
+        changed = frozenset(mine | related)
+    else:
+        changed = changed_paths(request.base, request.head, base_paths, head_paths)
+        changed |= _related_by_content(request, checker, trees, set(base_paths) | set(head_paths))
+    if not changed:
+        return None
+    settings = request.settings
+    return FormatJob(request.base, request.head, base_paths, head_paths, changed, request.renames, settings,
+                     select_rules(settings, checker.name), bool(settings.select), request.workdir)
+
+
+def _related_by_content(request: CheckRequest, checker: FormatChecker, trees: _Trees,
+                        claimed: set[str]) -> frozenset[str]:
+    """Without git's change set: changed files in scope that the checker does not claim but may be
+    affected by (with git's change set they come from it, unlimited by PATH arguments and globs:
+    a named schema whose ``$ref`` target changed elsewhere is still checked)."""
+    request_base = [p for p in trees.base_all if p not in claimed and checker.may_affect(p)]
+    request_head = [p for p in trees.head_all if p not in claimed and checker.may_affect(p)]
+    if not request_base and not request_head:
+        return frozenset()
+    return changed_paths(request.base, request.head, request_base, request_head)
+
+
+def _glob_warnings(settings: Settings, checkers: list[FormatChecker], trees: _Trees) -> list[Diagnostic]:
+    """A configured include-type glob that matches no file of either revision is almost always a
+    typo, and would make the check pass having compared nothing: say so."""
+    globs = [("include", g) for g in settings.include]
+    for checker in checkers:
+        globs.extend(checker.configured_globs(settings))
+    if not globs:
+        return []
+    paths = set(trees.base_tree) | set(trees.head_tree)
+    where = f"{settings.source}: " if settings.source else ""
+    return [Diagnostic(f"{where}{key} pattern {glob!r} matches no file", None, Severity.WARNING,
+                       "Patterns with a '/' are anchored at the repository root; '**' spans directories.")
+            for key, glob in globs if not any(matches_any(p, (glob,)) for p in paths)]
 
 
 def run_check(request: CheckRequest) -> CheckResult:
-    """Run every format's checker on the request, then the filters, and gather the result.
+    """Run every format's checker on the request, then the shared filters, and gather the result.
 
     Raises:
-        ConfigError: A bad selection, or a bad buf.yaml in the head revision.
+        ConfigError: A bad selection, or a format's bad configuration (a bad buf.yaml in head).
     """
     settings = request.settings
-    buf: BufConfig | None = None
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
-    files_checked = 0
     rules_run: list[str] = []
     changed_by_path: dict[str, str] = {}
-    formats = request.formats or tuple(CHECKER_BY_FORMAT)
-    if request.changed is not None and not request.changed:
-        formats = ()  # git saw no change at all: load nothing
-    base_all = [p for p in request.base.paths() if _in_scope(p, settings, request.limit_to)] if formats else []
-    head_all = [p for p in request.head.paths() if _in_scope(p, settings, request.limit_to)] if formats else []
-    for fmt in formats:
-        checker = get_checker(fmt)
-        # A checker whose claims depend on configuration (JSON Schema include globs) says so.
-        extra = {"settings": settings} if getattr(checker, "claims_uses_settings", False) else {}
-        if getattr(checker, "claims_named_paths", False):  # PATH arguments naming a file are claimed
-            extra["named"] = request.limit_to
-        base_paths = tuple(p for p in base_all if checker.claims(p, request.base, **extra))
-        head_paths = tuple(p for p in head_all if checker.claims(p, request.head, **extra))
-        if not base_paths and not head_paths:
+    counts: list[FormatCount] = []
+    names = request.formats or tuple(FORMATS)
+    if request.changed is not None and not request.changed:  # git saw no change: list and load nothing
+        counts = [FormatCount(name, FORMATS[name].label, 0) for name in names]
+        names = ()
+    checkers = [get_checker(name) for name in names]
+    if checkers:
+        trees = _Trees(request)
+        diagnostics.extend(_glob_warnings(settings, checkers, trees))
+    for checker in checkers:
+        job = _job(request, checker, trees)
+        outcome = checker.check(job) if job is not None else None
+        counts.append(FormatCount(checker.name, FORMATS[checker.name].label, outcome.files_checked if outcome else 0))
+        if outcome is None:
             continue
-        if request.changed is not None:
-            changed = frozenset(p for p in request.changed if p in base_paths or p in head_paths)
-        else:
-            changed = changed_paths(request.base, request.head, base_paths, head_paths)
-        changed |= _related_changes(request, checker, base_all, head_all, base_paths, head_paths)
-        if not changed:
-            continue
-        if fmt == "protobuf":  # read buf.yaml only when protobuf files changed
-            buf = _buf_config(request)
-        if fmt == "protobuf" and buf is not None:  # buf checks only files of its modules
-            diagnostics.extend(Diagnostic(w, None, Severity.WARNING) for w in buf.warnings)
-            base_paths = tuple(p for p in base_paths if buf.module_for(p) is not None)
-            head_paths = tuple(p for p in head_paths if buf.module_for(p) is not None)
-            changed = frozenset(p for p in changed if buf.module_for(p) is not None)
-            if not changed:
-                continue
-        selected = _format_rules(settings, fmt, buf)
-        rules_run.extend(sorted(selected))
-        changed_by_path.update((p, fmt) for p in changed if p in head_paths)
-        fmt_settings = _format_settings(settings, fmt, buf)
-        outcome = checker.check(FormatJob(request.base, request.head, base_paths, head_paths, changed,
-                                          request.renames, fmt_settings, selected))
         findings.extend(outcome.findings)
         diagnostics.extend(outcome.diagnostics)
-        files_checked += outcome.files_checked
+        rules_run.extend(sorted(outcome.rules_run))
+        changed_by_path.update((p, checker.name) for p in outcome.targets)
     filtered = apply_filters(findings, FilterContext(
-        base=request.base, head=request.head, buf=buf, buf_selects=buf is not None and not _explicit_selection(settings),
-        changed=changed_by_path, rules_run=frozenset(rules_run), severity=settings.severity,
+        base=request.base, head=request.head, changed=changed_by_path, rules_run=frozenset(rules_run),
+        severity=settings.severity,
         meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
         renames=request.renames,
     ))
     kept = sorted(filtered.findings, key=Finding.sort_key)
     suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
-    return CheckResult(tuple(kept), tuple(diagnostics), files_checked,
-                       request.base.label, request.head.label, tuple(rules_run), suppressed)
+    return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
+                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts))

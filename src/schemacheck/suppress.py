@@ -25,22 +25,20 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .errors import ConfigError
 from .model import Finding, Location, Severity
 from .registry import REGISTRY, load_rules
 from .snapshot import Snapshot
 
-if TYPE_CHECKING:
-    from .filters import FilterContext
-
 __all__ = [
     "Suppression",
     "SuppressionReview",
     "SuppressionOutcome",
+    "SuppressionInputs",
     "Scanner",
     "SCANNER_BY_FORMAT",
     "register_scanner",
@@ -103,6 +101,33 @@ class SuppressionOutcome:
     kept: tuple[Finding, ...]
     suppressed: tuple[Finding, ...] = ()
     reviews: tuple[SuppressionReview, ...] = ()
+
+
+class SuppressionInputs(Protocol):
+    """What :func:`apply_suppressions` consults (``filters.FilterContext`` is one; this module
+    does not import it, so the filter stage depends on suppressions and not the reverse).
+
+    Attributes:
+        base: The old revision (to tell whether a directive is new).
+        head: The new revision (directives are read here).
+        changed: Head paths whose content changed, with their format.
+        rules_run: Rule IDs that ran.
+        meta_rules: Selected ``meta`` rule IDs.
+        renames: Base path -> head path of renamed files.
+    """
+
+    @property
+    def base(self) -> Snapshot: ...
+    @property
+    def head(self) -> Snapshot: ...
+    @property
+    def changed(self) -> Mapping[str, str]: ...
+    @property
+    def rules_run(self) -> frozenset[str]: ...
+    @property
+    def meta_rules(self) -> frozenset[str]: ...
+    @property
+    def renames(self) -> Mapping[str, str]: ...
 
 
 #: (path, text) -> directives found in the file.
@@ -227,13 +252,13 @@ def _scan(snapshot: Snapshot, path: str, fmt: str) -> list[Suppression]:
     return SCANNER_BY_FORMAT[fmt](path, text) if text is not None else []
 
 
-def apply_suppressions(findings: Iterable[Finding], ctx: FilterContext) -> SuppressionOutcome:
+def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> SuppressionOutcome:
     """Drop suppressed findings and add the meta rules' findings about the directives.
 
     Args:
         findings: Findings left after the other filters.
-        ctx: A :class:`~schemacheck.filters.FilterContext` (head/base snapshots, changed
-            paths with their format, rules that ran, selected meta rules).
+        ctx: Head/base snapshots, changed paths with their format, rules that ran, selected
+            meta rules (:class:`SuppressionInputs`, e.g. a ``filters.FilterContext``).
     """
     findings = list(findings)
     files: dict[str, str] = {p: fmt for p, fmt in ctx.changed.items() if fmt in SCANNER_BY_FORMAT}

@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...checkers import FormatJob, FormatOutcome
+from ...checkers import BaseChecker, FormatJob, FormatOutcome
 from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
@@ -45,7 +45,8 @@ from ...snapshot import Snapshot
 from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findings
 
 if TYPE_CHECKING:
-    from ...config import JsonSchemaSettings, Settings
+    from ...config import Settings
+    from .settings import JsonSchemaSettings
     from ...formats.jsonschema.refs import RefResolver
     from .compare import PairComparer
 
@@ -83,15 +84,18 @@ def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
     return mode, policy
 
 
-class JsonSchemaChecker:
+class JsonSchemaChecker(BaseChecker):
     """Checks JSON Schema files (drafts 4, 6, 7, 2019-09, 2020-12; JSON or YAML)."""
 
     name = "jsonschema"
-    #: The runner passes ``settings=`` to :meth:`claims` (for ``jsonschema.include``).
-    claims_uses_settings = True
 
-    #: The runner passes ``named=`` (the PATH arguments) to :meth:`claims`.
-    claims_named_paths = True
+    def configured_globs(self, settings: Settings) -> tuple[tuple[str, str], ...]:
+        """``include`` and each override's ``paths``: a glob there that matches nothing is a typo."""
+        own = settings.jsonschema
+        globs = [("jsonschema.include", g) for g in own.include]
+        for i, override in enumerate(own.overrides):
+            globs.extend((f"jsonschema.overrides[{i}].paths", g) for g in override.paths)
+        return tuple(globs)
 
     def claims(self, path: str, head: Snapshot | None, settings: Settings | None = None,
                named: tuple[str, ...] = ()) -> bool:
@@ -168,7 +172,8 @@ class JsonSchemaChecker:
         findings = [f for f in findings if not (f.rule_id == UNDECIDABLE_RULE and f.location in dangling)]
         findings.extend(ref_findings)
         diagnostics.extend(ref_diagnostics)
-        return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked)
+        targets = tuple(sorted(p for p in job.changed if p in head_set))
+        return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked, job.selected, targets)
 
     @staticmethod
     def _head_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:

@@ -31,7 +31,7 @@ class PairComparer:
     Args:
         old_refs: Resolver of the base revision.
         new_refs: Resolver of the head revision.
-        selected: Rule IDs to report (empty: all).
+        selected: Rule IDs to report; empty means none (``--select`` naming only other formats' rules).
     """
 
     def __init__(self, old_refs: RefResolver, new_refs: RefResolver, selected: frozenset[str]) -> None:
@@ -51,7 +51,9 @@ class PairComparer:
         for pointer in roots:
             diffs.extend(compare_shapes(self._old.build(old_doc, pointer), self._new.build(new_doc, pointer),
                                         mode=mode, policy=policy))
-        return diffs_to_findings(diffs, self._selected)
+        # diffs_to_findings reads an empty selection as "every rule" (its default for library
+        # callers); in a check an empty selection means no rule, so filter here too.
+        return [f for f in diffs_to_findings(diffs, self._selected) if f.rule_id in self._selected]
 
 
     def resolve_new(self, new_doc: JsonDocument) -> None:

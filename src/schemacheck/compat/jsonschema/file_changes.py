@@ -71,7 +71,7 @@ class RemovedDefinition:
 
 def file_findings(rule_id: str, subject: object, selected: frozenset[str],
                   severity: dict[str, str] | None = None) -> list[Finding]:
-    """Run ``rule_id`` on ``subject`` if it is declared and selected (empty ``selected``: all).
+    """Run ``rule_id`` on ``subject`` if it is declared and selected (empty ``selected``: no rule).
 
     Args:
         rule_id: A rule declared with subject ``file``.
@@ -83,7 +83,7 @@ def file_findings(rule_id: str, subject: object, selected: frozenset[str],
 
     load_rules()
     spec = REGISTRY.rules.get(rule_id)
-    if spec is None or (selected and rule_id not in selected):
+    if spec is None or rule_id not in selected:
         return []
     level = Severity((severity or {}).get(rule_id, spec.severity))
     default_hint = " ".join(spec.section("How to change this safely").split())

@@ -5,13 +5,15 @@ targets; they are compiled with what they import. Rule functions receive pairs f
 ``image.pairs_for`` and yield :class:`~schemacheck.registry.Violation`; this module turns them
 into findings with the rule's ID and effective severity. A head file that does not compile
 is an error diagnostic (exit 2); a base file that does not compile is a warning and is skipped.
+The format's own configuration (buf.yaml of both revisions, ``[tool.schemacheck.protobuf]``)
+is applied by ``bufsetup.py`` before, and buf.yaml's ignores by ``buffilter.py`` after.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ...checkers import FormatJob, FormatOutcome
+from ...checkers import BaseChecker, FormatJob, FormatOutcome
 from ...model import Diagnostic, Finding, Location, Severity
 from ...registry import REGISTRY, load_rules
 from ...snapshot import Snapshot
@@ -22,31 +24,42 @@ from .package_scan import PackageScan
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
 
 
-class ProtobufChecker:
-    """Checks ``.proto`` files."""
+class ProtobufChecker(BaseChecker):
+    """Checks ``.proto`` files; owns buf.yaml (roots, module scope, rule selection, ignores)."""
 
     name = "protobuf"
 
-    def claims(self, path: str, head: Snapshot | None) -> bool:
+    def claims(self, path: str, snapshot: Snapshot | None, settings: object = None, named: tuple[str, ...] = ()) -> bool:
         return path.endswith(".proto")
 
     def check(self, job: FormatJob) -> FormatOutcome:
-        roots = _roots(job)
-        old_targets = [p for p in job.base_paths if p in job.changed]
-        new_targets = [p for p in job.head_paths if p in job.changed]
+        from .bufsetup import plan_job
+
+        plan = plan_job(job)
+        diagnostics = [Diagnostic(w, None, Severity.WARNING) for w in plan.warnings]
+        if not plan.changed:  # nothing changed inside a buf module
+            return FormatOutcome(diagnostics=tuple(diagnostics))
+        old_targets = [p for p in plan.base_paths if p in plan.changed]
+        new_targets = [p for p in plan.head_paths if p in plan.changed]
         blank = [p for p in new_targets if _is_blank(job.head, p)]
-        diagnostics = [_empty_file_error(p) for p in blank]
-        new_targets = [p for p in new_targets if p not in blank]
-        old_image, old_errors = build_image(job.base, old_targets, job.base_paths, roots)
-        new_image, new_errors = build_image(job.head, new_targets, job.head_paths, roots)
+        diagnostics.extend(_empty_file_error(p) for p in blank)
+        compiled_targets = [p for p in new_targets if p not in blank]
+        old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots)
+        new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots)
         for err in old_errors:
             diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
                                           _error_location(err), Severity.WARNING))
         for err in new_errors:
             diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
-        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), job.selected, job.settings.severity if job.settings else {})
-        return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(new_targets)))
+        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), plan.selected,
+                             job.settings.severity if job.settings else {})
+        if plan.buf is not None:
+            from .buffilter import buf_filter
+
+            findings, _ = buf_filter(findings, plan.buf, plan.buf_selects, job.base, job.head)
+        return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(compiled_targets)),
+                             plan.selected, tuple(new_targets))
 
 
 def _error_location(err) -> Location:
@@ -71,12 +84,6 @@ def _empty_file_error(path: str) -> Diagnostic:
     return Diagnostic("the file is empty: expected a syntax or edition statement and definitions",
                       Location(path, 1, 1, 1, 1), Severity.ERROR,
                       "Restore its content, or delete the file if it is no longer needed.")
-
-
-def _roots(job: FormatJob) -> tuple[str, ...]:
-    if job.settings is not None and job.settings.protobuf.roots:
-        return tuple(job.settings.protobuf.roots)
-    return ("",)
 
 
 def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...]):

@@ -4,8 +4,9 @@ Maintainers: buf describes modules (import roots with includes/excludes) and, pe
 ``breaking:`` section (``use``, ``except``, ``ignore``, ``ignore_only``,
 ``ignore_unstable_packages``). This module turns those files, read from the *head* snapshot's
 root, into a frozen :class:`BufConfig` whose paths are all repository-relative and whose rule
-names are already expanded to rule IDs. It knows nothing of findings: ``filters.py`` applies
-the ignores, the runner uses :meth:`BufConfig.roots` and :meth:`BufConfig.module_for`.
+names are already expanded to rule IDs. It knows nothing of findings: ``buffilter.py`` applies
+the ignores, ``bufsetup.py`` uses :meth:`BufConfig.roots` and :meth:`BufConfig.module_for` for
+each revision (the base side's own buf.yaml gives the base side's roots).
 
 Versions: v1beta1 (``build.roots``; ignore paths relative to each root), v1 (one module;
 ignore/excludes relative to the module), a v1 ``buf.work.yaml`` (``directories``, each an
@@ -21,10 +22,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ConfigError
-from .globs import is_under
-from .registry import REGISTRY, load_rules
-from .snapshot import Snapshot
+from ...errors import ConfigError
+from ...globs import is_under
+from ...registry import REGISTRY, load_rules
+from ...snapshot import Snapshot
 
 __all__ = ["BufBreaking", "BufModule", "BufConfig", "load_buf_config", "parse_buf_yaml", "BUF_RULE_IDS"]
 

@@ -1,0 +1,88 @@
+"""What the protobuf checker's own configuration says about one job: roots, scope, rules.
+
+Maintainers: the runner knows nothing of buf. This module reads ``buf.yaml``/``buf.work.yaml``
+of *both* revisions (the head's decides rules and ignores; each side's gives that side's module
+roots and which of its files belong to a module, so a commit that moves a module root compares
+``proto/a.proto`` with ``api/proto/a.proto`` as the same import name ``a.proto``, as buf does).
+The base side falls back to the head's configuration when it has none (or a broken one: a
+warning), and is not consulted when the head has none. ``[tool.schemacheck.protobuf] roots``
+wins over buf.yaml roots on both sides; ``use-buf-yaml = false`` turns all of it off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...checkers import FormatJob
+from ...errors import ConfigError
+from ...registry import REGISTRY, load_rules
+from .bufconfig import BufConfig, load_buf_config
+
+__all__ = ["ProtobufPlan", "plan_job"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProtobufPlan:
+    """One protobuf job after its configuration is applied.
+
+    Attributes:
+        base_roots: Import roots of the base revision.
+        head_roots: Import roots of the head revision.
+        base_paths: Base .proto files that belong to a buf module (all of them without buf.yaml).
+        head_paths: Head .proto files that belong to a buf module.
+        changed: Changed paths that belong to a module on their side.
+        selected: Rule IDs to run.
+        buf: The head side's buf configuration (for its ignores), if honoured.
+        buf_selects: buf.yaml ``use``/``except`` chose the rules (no explicit ``select``).
+        warnings: Remarks about the configuration (unimplemented rules, unusable base buf.yaml).
+    """
+
+    base_roots: tuple[str, ...]
+    head_roots: tuple[str, ...]
+    base_paths: tuple[str, ...]
+    head_paths: tuple[str, ...]
+    changed: frozenset[str]
+    selected: frozenset[str]
+    buf: BufConfig | None = None
+    buf_selects: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def _base_config(job: FormatJob, head: BufConfig) -> tuple[BufConfig, list[str]]:
+    """The base side's buf configuration; the head's when the base has none or cannot be read."""
+    try:
+        base = load_buf_config(job.base, job.workdir)
+    except ConfigError as exc:
+        return head, [f"base revision's buf configuration not used ({exc.message}); "
+                      f"its files are read with the head's module roots"]
+    return (base if base is not None else head), []
+
+
+def plan_job(job: FormatJob) -> ProtobufPlan:
+    """Apply the protobuf configuration (settings section and buf.yaml of both sides) to ``job``.
+
+    Raises:
+        ConfigError: A bad buf.yaml in the head revision, or an unknown rule name.
+    """
+    from ...config import Settings
+
+    settings = job.settings or Settings()
+    own = settings.protobuf
+    buf = load_buf_config(job.head, job.workdir) if own.use_buf_yaml else None
+    if buf is None:
+        roots = tuple(own.roots) or ("",)
+        return ProtobufPlan(roots, roots, job.base_paths, job.head_paths, job.changed, job.selected)
+    base_buf, warnings = _base_config(job, buf)
+    head_roots = tuple(own.roots) or buf.roots()
+    base_roots = tuple(own.roots) or base_buf.roots()
+    head_paths = tuple(p for p in job.head_paths if buf.module_for(p) is not None)
+    base_paths = tuple(p for p in job.base_paths if base_buf.module_for(p) is not None)
+    changed = frozenset(p for p in job.changed
+                        if buf.module_for(p) is not None or base_buf.module_for(p) is not None)
+    selected = job.selected
+    if not job.explicit_select:  # buf.yaml use/except choose; a shared ``ignore`` still subtracts
+        load_rules()
+        ignored = REGISTRY.expand(settings.ignore, "protobuf", source=settings.source or "the command line")
+        selected = frozenset(buf.all_rules() - ignored)
+    return ProtobufPlan(base_roots, head_roots, base_paths, head_paths, changed, selected, buf,
+                        not job.explicit_select, tuple(buf.warnings) + tuple(warnings))
