@@ -33,6 +33,7 @@ __all__ = [
     "lines_from_texts",
     "lines_from_reader",
     "plural",
+    "compared_phrase",
 ]
 
 #: The tool's name as shown in every machine-readable format.
@@ -168,6 +169,20 @@ def count(result: CheckResult, fail_on: Severity = Severity.ERROR) -> Counts:
         diagnostic_errors=diag_errors,
         diagnostic_warnings=len(result.diagnostics) - diag_errors,
     )
+
+
+def compared_phrase(result: CheckResult) -> str | None:
+    """How many schema files of each format were compared: ``"3 .proto files and 1 JSON Schema file"``.
+
+    Formats with no file compared are left out; ``"0 schema files"`` when nothing was; ``None``
+    when the result does not say (one built by hand rather than by a run).
+    """
+    if not result.compared:
+        return None
+    parts = [plural(c.files, c.label) for c in result.compared if c.files]
+    if not parts:
+        return plural(0, "schema file")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

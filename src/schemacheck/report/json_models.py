@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -82,6 +82,10 @@ class JsonSummary(_Model):
     info: int = Field(ge=0, description="Findings of severity info.")
     files_with_findings: int = Field(ge=0)
     files_checked: int = Field(ge=0, description="Schema files compared between base and head.")
+    files_checked_by_format: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Schema files compared per format (protobuf, jsonschema, ...): every format that ran, "
+                    "zeros included; they add up to files_checked.")
     fail_on: SeverityName = Field(description="Lowest severity that fails the run.")
     failing: int = Field(ge=0, description="Findings at or above fail_on.")
     diagnostic_errors: int = Field(ge=0)

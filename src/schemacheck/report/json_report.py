@@ -75,6 +75,7 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
             info=counts.by_severity[Severity.INFO],
             files_with_findings=counts.files,
             files_checked=result.files_checked,
+            files_checked_by_format={c.format: c.files for c in result.compared},
             fail_on=ctx.fail_on.value,
             failing=counts.failing,
             diagnostic_errors=counts.diagnostic_errors,

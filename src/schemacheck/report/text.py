@@ -16,7 +16,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import ReportContext, Reporter, count, plural, sorted_diagnostics, sorted_findings
+from .base import ReportContext, Reporter, compared_phrase, count, plural, sorted_diagnostics, sorted_findings
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -74,13 +74,19 @@ def caret_line(text: str, loc: Location) -> str:
 def summary_line(result: CheckResult, ctx: ReportContext) -> str:
     """The closing sentence: how many breaking changes in how many files, and input errors."""
     counts = count(result, ctx.fail_on)
+    compared = compared_phrase(result)  # None: a hand-made result that does not say
     if counts.findings == 0 and counts.diagnostic_errors:
-        text = "No breaking changes in what could be checked."
+        text = "No breaking changes in what could be checked"
+        text += f" ({compared} compared)." if compared else "."
+    elif counts.findings == 0 and compared == plural(0, "schema file"):
+        text = "0 schema files compared: nothing was checked."
     elif counts.findings == 0:
-        text = "No breaking changes."
+        text = f"No breaking changes in {compared} compared." if compared else "No breaking changes."
     else:
         parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
         text = f"Found {plural(counts.findings, 'breaking change')} in {plural(counts.files, 'file')} ({', '.join(parts)})."
+        if compared:
+            text = f"{text[:-1]}; {compared} compared."
         below = counts.findings - counts.failing
         if below:
             text += f" {below} below --fail-on {ctx.fail_on.value} do{'es' if below == 1 else ''} not fail the check."
