@@ -68,6 +68,7 @@ def test_header_and_summary() -> None:
         "diagnostic_errors": 1,
         "diagnostic_warnings": 1,
         "suppressed": 0,
+        "files_checked_by_format": {},  # a hand-made result does not say; a run lists every format
     }
     assert render(sample_result(), fail_on=Severity.WARNING)["summary"]["failing"] == 4
     assert render(sample_result(), base_label="v1.0")["base"] == "v1.0"
