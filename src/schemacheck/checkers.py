@@ -11,16 +11,17 @@ A checker never prints, never touches git directly, and never raises for a bad s
 it records a :class:`~schemacheck.model.Diagnostic` and carries on.
 
 Adding a format = its packages (``formats/<name>/`` front end, ``compat/<name>/`` checker and
-settings model) and one line in :data:`FORMATS`; nothing else (see docs/architecture.md).
+settings model) and one line in ``formats/registry.py``'s ``FORMATS``; nothing else (see
+docs/architecture.md).
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from .formats.registry import FORMATS, FormatEntry, load_target
 from .model import Diagnostic, Finding
 from .snapshot import Snapshot
 
@@ -36,7 +37,6 @@ __all__ = [
     "FORMATS",
     "CHECKER_BY_FORMAT",
     "get_checker",
-    "settings_models",
 ]
 
 
@@ -144,46 +144,10 @@ class BaseChecker:
         return ()
 
 
-@dataclass(frozen=True, slots=True)
-class FormatEntry:
-    """Where a format's parts are, as ``"module:attribute"`` strings (imported lazily).
-
-    Attributes:
-        checker: Its :class:`FormatChecker` instance.
-        label: What one of its files is called in the summary (``.proto file``), so that a run
-            that compared nothing can say so without importing the checker.
-        settings: Its configuration model (a pydantic model built on
-            :class:`schemacheck.config_model.ConfigModel`), which becomes
-            ``[tool.schemacheck.<name>]``; light to import. ``""``: the format has no section.
-    """
-
-    checker: str
-    label: str
-    settings: str = ""
-
-
-#: The registry of formats, in the order they run. One line per format.
-FORMATS: dict[str, FormatEntry] = {
-    "protobuf": FormatEntry("schemacheck.compat.protobuf.checker:CHECKER", ".proto file",
-                            "schemacheck.compat.protobuf.settings:ProtobufSettings"),
-    "jsonschema": FormatEntry("schemacheck.compat.jsonschema.checker:CHECKER", "JSON Schema file",
-                              "schemacheck.compat.jsonschema.settings:JsonSchemaSettings"),
-}
-
 #: Format name -> "module:attribute" of its checker (kept for callers of the older registry).
 CHECKER_BY_FORMAT: dict[str, str] = {name: entry.checker for name, entry in FORMATS.items()}
 
 
-def _load(target: str) -> Any:
-    module_name, attr = target.split(":")
-    return getattr(importlib.import_module(module_name), attr)
-
-
 def get_checker(fmt: str) -> FormatChecker:
     """The checker of format ``fmt`` (imported on first use)."""
-    return _load(FORMATS[fmt].checker)
-
-
-def settings_models() -> dict[str, Any]:
-    """Format name -> its configuration model, for the formats that have one."""
-    return {name: _load(entry.settings) for name, entry in FORMATS.items() if entry.settings}
+    return load_target(FORMATS[fmt].checker)

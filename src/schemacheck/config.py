@@ -2,7 +2,8 @@
 
 Maintainers: the models are pydantic with ``extra="forbid"`` so an unknown key is an error
 naming the key and the file; keys are kebab-case in files (``fail-on``) and snake_case in
-Python. :func:`load_settings` finds and validates the file; command-line flags are applied
+Python. The shared keys are defined here; each format's section (``[tool.schemacheck.protobuf]``)
+is a model in that format's package, added from the registry of formats. :func:`load_settings` finds and validates the file; command-line flags are applied
 on top with :meth:`Settings.model_copy`.
 """
 
@@ -15,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
-from .checkers import settings_models
+from .formats.registry import settings_models
 from .compat.jsonschema.settings import PathOverride
 from .config_model import ConfigModel
 from .errors import ConfigError
@@ -51,7 +52,7 @@ class _SharedSettings(ConfigModel):
 def _build_settings() -> Any:
     """``[tool.schemacheck]``: the shared keys plus one section per registered format.
 
-    The section models come from the formats (``checkers.FORMATS``), so a new format's
+    The section models come from the formats (``formats/registry.py FORMATS``), so a new format's
     configuration needs no change here.
     """
     sections = {name: (model, model()) for name, model in settings_models().items()}
@@ -60,6 +61,8 @@ def _build_settings() -> Any:
 
 
 Settings = _build_settings()
+# Aliases kept so that existing ``from schemacheck.config import ...`` keep working; a new
+# format's model is imported from its own package.
 ProtobufSettings = Settings.model_fields["protobuf"].annotation
 JsonSchemaSettings = Settings.model_fields["jsonschema"].annotation
 

@@ -2,7 +2,7 @@
 
 Maintainers: ``config.py`` builds ``[tool.schemacheck]`` from the shared keys plus one section
 per format; each format defines its section's model on :class:`ConfigModel` in its own package
-(``compat/<format>/settings.py``) and names it in ``checkers.FORMATS``. This module imports
+(``compat/<format>/settings.py``) and names it in ``formats/registry.py FORMATS``. This module imports
 nothing of schemacheck, so a format's settings module can import it without a cycle.
 """
 

@@ -1,6 +1,6 @@
 """``[tool.schemacheck.protobuf]``: the protobuf format's own configuration section.
 
-Maintainers: named in ``checkers.FORMATS`` so that ``config.py`` adds it to the settings
+Maintainers: named in ``formats/registry.py FORMATS`` so that ``config.py`` adds it to the settings
 without knowing the format; keep this module light (pydantic only).
 """
 
