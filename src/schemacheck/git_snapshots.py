@@ -91,10 +91,27 @@ class GitRepository:
         return out.strip() if status == 0 and out.strip() else None
 
     def is_shallow(self) -> bool:
-        """Whether the clone is shallow (has a ``shallow`` file in its git directory)."""
+        """Whether the clone is shallow (``git rev-parse --is-shallow-repository``)."""
+        _, out, _ = self.git("rev-parse", "--is-shallow-repository")
+        return out.strip() == "true"
+
+    def shallow_commits(self) -> frozenset[str]:
+        """The commits at the edge of a shallow clone (``.git/shallow``): git shows them without
+        parents although their commit objects name some."""
         _, out, _ = self.git("rev-parse", "--git-path", "shallow")
         path = Path(out.strip())
-        return (path if path.is_absolute() else self.root / path).exists()
+        path = path if path.is_absolute() else self.root / path
+        try:
+            return frozenset(path.read_text(encoding="ascii").split())
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+
+    def recorded_parents(self, sha: str) -> tuple[str, ...]:
+        """The parents written in commit ``sha``'s object, whether or not they are present
+        (``cat-file`` prints the raw object; shallow grafts are not applied to it)."""
+        _, out, _ = self.git("cat-file", "commit", sha)
+        head = out.split("\n\n", 1)[0]
+        return tuple(line[7:].strip() for line in head.splitlines() if line.startswith("parent "))
 
     def read_blob(self, sha: str, path: str) -> bytes:
         """The content of blob ``sha`` (``path`` is for the error message)."""

@@ -1,0 +1,85 @@
+"""Git inputs a checker must not trust blindly: shallow clones, intent-to-add entries, missing objects.
+
+Maintainers: every test builds a real repository (or clone) with the git binary and runs the
+real CLI in a subprocess; each one reproduces a silent pass or an internal error of issue 7.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+
+V1 = 'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  int64 total_amount = 1;\n}\n'
+V2 = V1.replace("total_amount", "total_cents")
+
+
+def run_cli(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in GitRepo.env().items() if not k.startswith(("PRE_COMMIT", "FORCE_COLOR"))}
+    full_env.update({"NO_COLOR": "1", **(env or {})})
+    return subprocess.run([sys.executable, "-m", "schemacheck", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    """The error line of an exit-2 run, after checking there is no traceback or internal error."""
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
+    assert proc.stderr.startswith("schemacheck: error: "), proc.stderr
+    return proc.stderr.splitlines()[0]
+
+
+# -- shallow clones ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shallow(tmp_path: Path) -> GitRepo:
+    """A depth-1 clone of ``feature``, whose only commit renames a field (breaking)."""
+    origin = GitRepo(tmp_path / "origin")
+    origin.write("api/order.proto", V1)
+    origin.commit("v1")
+    origin.branch("feature")
+    origin.write("api/order.proto", V2)
+    origin.commit("rename")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-single-branch", "--branch", "feature",
+                    f"file://{origin.root}", str(clone)], check=True, env=GitRepo.env())
+    return GitRepo(clone, init=False)
+
+
+@pytest.mark.parametrize("args, env", [
+    (("--head", "HEAD"), {}),
+    (("--head", "origin/feature"), {}),
+    (("--base", "origin/main"), {}),
+    (("--base", "origin/main", "--head", "HEAD"), {}),
+    (("--pre-push",), {"PRE_COMMIT_FROM_REF": "origin/main", "PRE_COMMIT_TO_REF": "HEAD"}),
+], ids=["head", "head-remote", "base", "base-head", "pre-push"])
+def test_shallow_clone_missing_old_side_is_an_error_with_the_fetch_tip(shallow: GitRepo, args: tuple[str, ...],
+                                                                       env: dict[str, str]) -> None:
+    proc = run_cli(shallow.root, *args, env=env)
+    assert "shallow clone" in one_line_error(proc)
+    assert "fetch-depth: 0" in proc.stderr
+
+
+@pytest.mark.parametrize("mode", [(), ("--staged",)], ids=["work-tree", "staged"])
+def test_shallow_clone_compares_work_tree_and_index_with_the_present_head(shallow: GitRepo,
+                                                                         mode: tuple[str, ...]) -> None:
+    """HEAD itself is in the clone, so the default and --staged modes have their old side."""
+    shallow.write("api/order.proto", V2.replace("total_cents", "total"))
+    shallow.stage()
+    proc = run_cli(shallow.root, *mode)
+    assert proc.returncode == 1 and "FIELD_SAME_NAME" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_first_commit_of_a_new_repository_has_no_old_side(tmp_path: Path) -> None:
+    """A real root commit is the one legitimate "no parent": every file is new, exit 0."""
+    repo = GitRepo(tmp_path / "fresh")
+    repo.write("api/order.proto", V1)
+    repo.commit("first")
+    proc = run_cli(repo.root, "--head", "HEAD", "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["base"] == "empty (no commits)"
