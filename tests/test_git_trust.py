@@ -83,3 +83,49 @@ def test_first_commit_of_a_new_repository_has_no_old_side(tmp_path: Path) -> Non
     proc = run_cli(repo.root, "--head", "HEAD", "--format", "json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert json.loads(proc.stdout)["base"] == "empty (no commits)"
+
+
+# -- intent-to-add (git add -N) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_intent_to_add(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "ita")
+    repo.write("api/order.proto", V1)
+    repo.commit("v1")
+    repo.write("api/new.proto", 'syntax = "proto3";\npackage shop.v1;\nmessage Refund {\n  string id = 1;\n}\n')
+    repo.run("add", "-N", "api/new.proto")
+    return repo
+
+
+def test_staged_ignores_an_intent_to_add_placeholder(with_intent_to_add: GitRepo) -> None:
+    """`git add -N` records no content: the file is not part of the commit, so not an empty .proto."""
+    proc = run_cli(with_intent_to_add.root, "--staged", "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["diagnostics"] == []
+
+
+def test_staged_still_checks_real_changes_next_to_an_intent_to_add_file(with_intent_to_add: GitRepo) -> None:
+    with_intent_to_add.write("api/order.proto", V2)
+    with_intent_to_add.stage("api/order.proto")
+    proc = run_cli(with_intent_to_add.root, "--staged", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert {f["location"]["path"] for f in json.loads(proc.stdout)["findings"]} == {"api/order.proto"}
+    assert json.loads(proc.stdout)["diagnostics"] == []
+
+
+def test_staged_empty_file_is_still_an_error(with_intent_to_add: GitRepo) -> None:
+    """A real staged empty .proto (not -N) keeps being reported: only the placeholder is special."""
+    with_intent_to_add.write("api/empty.proto", "")
+    with_intent_to_add.stage("api/empty.proto")
+    proc = run_cli(with_intent_to_add.root, "--staged", "--format", "json")
+    assert proc.returncode == 2
+    assert [d["location"]["path"] for d in json.loads(proc.stdout)["diagnostics"]] == ["api/empty.proto"]
+
+
+def test_work_tree_checks_intent_to_add_file_with_its_content(with_intent_to_add: GitRepo) -> None:
+    """Without --staged the new file is compared with its content on disk (a broken one is an error)."""
+    with_intent_to_add.write("api/new.proto", "syntax = \"proto3\";\nmessage {\n")
+    proc = run_cli(with_intent_to_add.root, "--format", "json")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert [d["location"]["path"] for d in json.loads(proc.stdout)["diagnostics"]] == ["api/new.proto"]

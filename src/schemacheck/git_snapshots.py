@@ -174,8 +174,9 @@ class CommitSnapshot(_EntriesSnapshot):
         return entries
 
 
-def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str]]:
-    """Stage-0 index entries (path -> sha, symlinks and submodules left out) and conflicted paths."""
+def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str], set[str]]:
+    """Stage-0 index entries (path -> sha, symlinks and submodules left out), conflicted paths,
+    and intent-to-add paths (``git add -N``), which are not in ``entries``."""
     _, out, _ = repo.git("ls-files", "-s", "-z")
     entries: dict[str, str] = {}
     conflicted: set[str] = set()
@@ -186,7 +187,26 @@ def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str]]:
             conflicted.add(path)
         elif mode not in (_SYMLINK, _SUBMODULE) and utf8_path(path):
             entries[path] = sha
-    return entries, conflicted
+    intent_to_add = _intent_to_add(repo, entries)
+    for path in intent_to_add:
+        del entries[path]
+    return entries, conflicted, intent_to_add
+
+
+def _intent_to_add(repo: GitRepository, entries: dict[str, str]) -> set[str]:
+    """Paths added with ``git add -N``: placeholders that record no content, not staged empty files.
+
+    They carry the empty blob's id, like a real empty file; ``--ita-invisible-in-index`` makes
+    a diff of the index against the empty tree leave exactly them out. Only run when some
+    entry has the empty blob's id, so a normal run pays nothing.
+    """
+    empty_ids = {_blob_sha(b""), hashlib.sha256(b"blob 0\0").hexdigest()}
+    candidates = {path for path, sha in entries.items() if sha in empty_ids}
+    if not candidates:
+        return set()
+    _, tree, _ = repo.git("hash-object", "-t", "tree", os.devnull)
+    _, out, _ = repo.git("diff-index", "--cached", "--name-only", "-z", "--ita-invisible-in-index", tree.strip())
+    return candidates.difference(_split_z(out))
 
 
 class IndexSnapshot(_EntriesSnapshot):
@@ -200,7 +220,7 @@ class IndexSnapshot(_EntriesSnapshot):
         super().__init__(repo, label)
 
     def _load(self) -> dict[str, str]:
-        entries, conflicted = _index_entries(self.repo)
+        entries, conflicted, _ = _index_entries(self.repo)
         if conflicted:
             first = sorted(conflicted)[0]
             raise GitError(f"{first}: unresolved merge conflict in the index",
@@ -225,10 +245,10 @@ class WorkTreeSnapshot:
     def _list(self) -> tuple[dict[str, str], set[str], set[str]]:
         """(index entries, stat-dirty paths, all paths), listed from git on first use."""
         if self._listing is None:
-            index, conflicted = _index_entries(self.repo)
+            index, conflicted, intent_to_add = _index_entries(self.repo)
             _, dirty_out, _ = self.repo.git("diff-files", "--name-only", "-z")
-            dirty = set(_split_z(dirty_out)) | conflicted
-            tracked = [p for p in (*index, *conflicted) if p not in dirty or self._is_file(p)]
+            dirty = set(_split_z(dirty_out)) | conflicted | intent_to_add  # `add -N`: content on disk only
+            tracked = [p for p in (*index, *conflicted, *intent_to_add) if p not in dirty or self._is_file(p)]
             self._listing = (index, dirty, {*tracked, *self.untracked})
         return self._listing
 

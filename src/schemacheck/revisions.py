@@ -161,7 +161,7 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         diff_args: tuple[str, ...] = ("diff-tree", base_sha, head_sha) if base_sha else ()  # type: ignore[assignment]
     elif staged:
         new = IndexSnapshot(repo)
-        diff_args = ("diff-index", "--cached", base_sha) if base_sha else ()
+        diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha) if base_sha else ()
     else:
         worktree = WorkTreeSnapshot(repo)
         new, extra = worktree, set(worktree.untracked)
