@@ -129,3 +129,71 @@ def test_work_tree_checks_intent_to_add_file_with_its_content(with_intent_to_add
     proc = run_cli(with_intent_to_add.root, "--format", "json")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert [d["location"]["path"] for d in json.loads(proc.stdout)["diagnostics"]] == ["api/new.proto"]
+
+
+# -- missing or damaged objects ----------------------------------------------------------------
+
+SCHEMA_V1 = '{"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}\n'
+SCHEMA_V2 = SCHEMA_V1.replace('"id"', '"key"')
+FILES = {"proto": ("api/order.proto", V1, V2), "json": ("schemas/order.schema.json", SCHEMA_V1, SCHEMA_V2)}
+
+
+def _two_commits(repo: GitRepo, fmt: str) -> str:
+    """Commit v1 then v2 of one schema file; returns the blob id of v1 (the old side)."""
+    path, old, new = FILES[fmt]
+    repo.write(path, old)
+    repo.commit("v1")
+    repo.write(path, new)
+    repo.commit("v2")
+    return repo.run("rev-parse", f"HEAD~1:{path}").strip()
+
+
+def _object_file(repo: GitRepo, sha: str) -> Path:
+    return repo.root / ".git" / "objects" / sha[:2] / sha[2:]
+
+
+@pytest.mark.parametrize("fmt", ["proto", "json"])
+@pytest.mark.parametrize("damage", ["deleted", "truncated"])
+def test_damaged_object_is_named_with_a_tip(tmp_path: Path, fmt: str, damage: str) -> None:
+    repo = GitRepo(tmp_path / "damaged")
+    blob = _two_commits(repo, fmt)
+    loose = _object_file(repo, blob)
+    loose.chmod(0o644)
+    if damage == "deleted":
+        loose.unlink()
+    else:
+        loose.write_bytes(loose.read_bytes()[:12])
+    proc = run_cli(repo.root, "--head", "HEAD")
+    line = one_line_error(proc)
+    assert blob in line and FILES[fmt][0] in line
+    assert "git fsck" in proc.stderr
+
+
+def test_damaged_tree_is_an_error_with_a_tip(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "damaged")
+    _two_commits(repo, "proto")
+    tree = repo.run("rev-parse", "HEAD~1^{tree}").strip()
+    _object_file(repo, tree).unlink()
+    proc = run_cli(repo.root, "--head", "HEAD")
+    assert "unable to read tree" in one_line_error(proc) and "git fsck" in proc.stderr
+
+
+@pytest.mark.parametrize("fmt", ["proto", "json"])
+@pytest.mark.parametrize("origin_state", ["removed", "reachable"])
+def test_partial_clone_missing_blob_is_reported_never_fetched(tmp_path: Path, fmt: str, origin_state: str) -> None:
+    """A blobless clone lacks old blobs; schemacheck names the blob and never fetches it, even
+    when the promisor remote is reachable (so a run never waits on the network)."""
+    origin = GitRepo(tmp_path / "origin")
+    blob = _two_commits(origin, fmt)
+    origin.run("config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{origin.root}", str(clone)],
+                   check=True, env=GitRepo.env(), capture_output=True)
+    partial = GitRepo(clone, init=False)
+    assert partial.run("rev-list", "--objects", "--missing=print", "HEAD~1").count("?" + blob) == 1
+    if origin_state == "removed":
+        origin.root.rename(tmp_path / "gone")
+    proc = run_cli(clone, "--head", "HEAD")
+    line = one_line_error(proc)
+    assert blob in line and FILES[fmt][0] in line and "partial clone" in line
+    assert "?" + blob in partial.run("rev-list", "--objects", "--missing=print", "HEAD~1")  # still not fetched

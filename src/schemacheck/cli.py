@@ -163,7 +163,7 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .cli_inputs import against_sides, git_sides, load_check_settings, pre_push_refs
+    from .cli_inputs import against_sides, git_sides, load_check_settings, pre_push_refs, raise_read_errors
     from .model import Severity
 
     cwd = Path.cwd()
@@ -190,6 +190,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from .runner import CheckRequest, run_check
 
         result = run_check(CheckRequest(base, head, settings, **extra))
+        raise_read_errors(base, head)
     _write_report(args, result, settings.fail_on, head, root)
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR

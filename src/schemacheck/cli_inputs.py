@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .config import Settings
     from .snapshot import Snapshot
 
-__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "load_check_settings", "check_severity_keys"]
+__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "load_check_settings", "raise_read_errors", "check_severity_keys"]
 
 def split_ids(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
@@ -134,6 +134,22 @@ def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, 
     extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to,
              "workdir": _workdir(cwd, repo.root)}
     return comparison.base, comparison.head, extra, repo.root
+
+
+def raise_read_errors(*snapshots: Snapshot) -> None:
+    """Fail the run when a git object could not be read (partial clone, damaged repository).
+
+    The format checkers record a failed read as a per-file diagnostic, a mere warning on the
+    old side; a missing object is not a property of the file, and comparing without it would
+    be a silent pass.
+
+    Raises:
+        GitError: The first object that could not be read, with how to fetch it.
+    """
+    for snapshot in snapshots:
+        errors = getattr(getattr(snapshot, "repo", None), "read_errors", None)
+        if errors:
+            raise errors[0]
 
 
 def _load_file_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:
