@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import GitError, UsageError
-from .snapshot import MAX_FILE_BYTES
+from .snapshot import MAX_FILE_BYTES, check_relative, is_regular_inside, read_inside
 
 __all__ = ["GitRepository", "CommitSnapshot", "IndexSnapshot", "WorkTreeSnapshot", "EmptySnapshot", "NOT_A_REPO_TIP",
            "utf8_path"]
@@ -218,7 +218,7 @@ class _EntriesSnapshot(abc.ABC):
 
     def read(self, path: str) -> bytes:
         if path not in self._entries:
-            raise FileNotFoundError(path)
+            raise FileNotFoundError(check_relative(path))
         return self.repo.read_blob(self._entries[path], path, self.label)
 
 
@@ -319,8 +319,8 @@ class WorkTreeSnapshot:
         return self._listing
 
     def _is_file(self, path: str) -> bool:
-        full = self.repo.root / path
-        return full.is_file() and not full.is_symlink()
+        # As git sees it: a symbolic link, or a path under a linked directory, is not this file.
+        return is_regular_inside(self.repo.root, path, follow_symlinks=False)
 
     def paths(self) -> Iterable[str]:
         return sorted(self._list()[2])
@@ -330,11 +330,8 @@ class WorkTreeSnapshot:
 
     def read(self, path: str) -> bytes:
         if not self.exists(path):
-            raise FileNotFoundError(path)
-        full = self.repo.root / path
-        if full.stat().st_size > MAX_FILE_BYTES:
-            raise OSError(f"{path}: larger than the {MAX_FILE_BYTES}-byte limit")
-        return full.read_bytes()
+            raise FileNotFoundError(check_relative(path))
+        return read_inside(self.repo.root, path, follow_symlinks=False)
 
     def blob_id(self, path: str) -> str | None:
         index, dirty, _ = self._list()
