@@ -197,3 +197,23 @@ def test_partial_clone_missing_blob_is_reported_never_fetched(tmp_path: Path, fm
     line = one_line_error(proc)
     assert blob in line and FILES[fmt][0] in line and "partial clone" in line
     assert "?" + blob in partial.run("rev-list", "--objects", "--missing=print", "HEAD~1")  # still not fetched
+
+
+def test_partial_clone_rename_detection_needs_missing_blobs(tmp_path: Path) -> None:
+    """git's rename detection wants both blobs of an edited move; missing ones are an error with
+    the partial-clone tip, not a lazy fetch."""
+    origin = GitRepo(tmp_path / "origin")
+    origin.run("config", "uploadpack.allowFilter", "true")
+    body = "".join(f"  int32 f{i} = {i};\n" for i in range(1, 40))
+    origin.write("api/a.proto", f'syntax = "proto3";\nmessage A {{\n{body}}}\n')
+    origin.commit("v1")
+    origin.run("mv", "api/a.proto", "api/b.proto")
+    origin.write("api/b.proto", f'syntax = "proto3";\nmessage A {{\n{body.replace("f39", "g39")}}}\n')
+    origin.commit("move and edit")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{origin.root}", str(clone)],
+                   check=True, env=GitRepo.env(), capture_output=True)
+    origin.root.rename(tmp_path / "gone")
+    proc = run_cli(clone, "--head", "HEAD")
+    one_line_error(proc)
+    assert "partial clone" in proc.stderr

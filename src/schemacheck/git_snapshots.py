@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -98,7 +99,11 @@ class GitRepository:
             if status not in ok_codes:
                 detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
                 detail = detail.strip().removeprefix("stderr:").strip().strip("'").removeprefix("fatal:").strip()
-                tip = MISSING_OBJECT_TIP if any(word in err.lower() for word in _OBJECT_TROUBLE) else None
+                tip = None
+                if any(word in err.lower() for word in _OBJECT_TROUBLE):
+                    partial = args[0] != "config" and self.is_partial_clone()
+                    named = re.search(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", err)
+                    tip = PARTIAL_CLONE_TIP.format(sha=named[0] if named else "OBJECT") if partial else MISSING_OBJECT_TIP
                 raise GitError(f"git {args[0]} failed: {detail}", tip=tip) from None
         return int(status or 0), out, err
 
