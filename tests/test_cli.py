@@ -340,6 +340,10 @@ def test_pre_push_reads_the_range_from_pre_commit(repo: GitRepo, capsys: pytest.
     _rename(repo)
     monkeypatch.delenv("PRE_COMMIT_FROM_REF", raising=False)
     monkeypatch.delenv("PRE_COMMIT_TO_REF", raising=False)
+    monkeypatch.delenv("PRE_COMMIT_REMOTE_NAME", raising=False)
+    code, out, err = run(capsys, "--pre-push")  # `pre-commit run --hook-stage pre-push --all-files` by hand
+    assert code == 2 and out == "" and "nothing to compare" in err
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_NAME", "origin")  # a real push of new, unrelated history
     code, out, err = run(capsys, "--pre-push")
     assert code == 0 and out == "" and "nothing to compare" in err
     monkeypatch.setenv("PRE_COMMIT_FROM_REF", "main")

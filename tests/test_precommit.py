@@ -109,3 +109,68 @@ def test_push_hook_checks_the_pushed_range(project: GitRepo, hook_repo: tuple[Gi
     assert proc.returncode == 1 and "FIELD_SAME_NAME" in proc.stdout, proc.stdout + proc.stderr
     proc = _try_repo(project, hook_repo, pre_commit_env, "schemacheck-push", *push, "--to-ref", safe)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_all_files_with_nothing_staged_is_not_a_silent_pass(project: GitRepo, hook_repo: tuple[GitRepo, str],
+                                                            pre_commit_env: dict[str, str]) -> None:
+    """`pre-commit run --all-files` (pre-commit.ci, CI) names no old revision: say so, don't pass."""
+    project.write("proto/order.proto", ORDER.replace("total_amount", "total_cents"))
+    project.commit("breaking, already committed")
+    proc = _try_repo(project, hook_repo, pre_commit_env, "schemacheck", "--all-files")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Failed" in out, out
+    assert "--from-ref" in out  # the tip says how to give it a range
+
+
+def test_commit_hook_honours_from_ref_and_to_ref(project: GitRepo, hook_repo: tuple[GitRepo, str],
+                                                 pre_commit_env: dict[str, str]) -> None:
+    """`pre-commit run --from-ref A --to-ref B` in the commit stage compares A...B, not index vs HEAD."""
+    project.branch("feature")
+    project.write("proto/order.proto", ORDER.replace("}\n", "  string currency = 3;\n}\n"))
+    safe = project.commit("add currency")
+    project.write("proto/order.proto", ORDER.replace("total_amount", "total_cents"))
+    project.commit("rename total")
+    proc = _try_repo(project, hook_repo, pre_commit_env, "schemacheck", "--from-ref", "main", "--to-ref", "HEAD")
+    assert proc.returncode == 1 and "FIELD_SAME_NAME" in proc.stdout, proc.stdout + proc.stderr
+    proc = _try_repo(project, hook_repo, pre_commit_env, "schemacheck", "--from-ref", "main", "--to-ref", safe)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_commit_hook_does_not_run_at_push_time(project: GitRepo, hook_repo: tuple[GitRepo, str],
+                                               pre_commit_env: dict[str, str]) -> None:
+    """`stages: [pre-commit]`: a push runs only schemacheck-push (a safe push passes; the commit
+    hook would fail it, since nothing is staged at push time)."""
+    project.branch("feature")
+    project.write("proto/order.proto", ORDER.replace("}\n", "  string currency = 3;\n}\n"))
+    project.commit("add currency")
+    push = ("--hook-stage", "pre-push", "--from-ref", "main", "--to-ref", "HEAD", "--all-files")
+    repo, sha = hook_repo
+    exe = shutil.which("pre-commit")
+    cmd = [exe] if exe else [sys.executable, "-m", "pre_commit"]
+    proc = subprocess.run([*cmd, "try-repo", str(repo.root), "--ref", sha, "--color", "never", *push],
+                          cwd=project.root, env=pre_commit_env, capture_output=True, text=True, timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert "schemacheck (breaking schema changes in pushed commits)" in out
+    assert "schemacheck (breaking schema changes)..." not in out
+
+
+def test_installed_hook_blocks_a_real_commit_and_allows_an_empty_one(project: GitRepo, hook_repo: tuple[GitRepo, str],
+                                                                     pre_commit_env: dict[str, str]) -> None:
+    """Through `pre-commit install` and `git commit`: git sets GIT_INDEX_FILE for its hooks, so an
+    empty commit is a clean run, not the `--all-files` error."""
+    repo, sha = hook_repo
+    project.write(".pre-commit-config.yaml", f"repos:\n  - repo: {repo.root}\n    rev: {sha}\n"
+                                             "    hooks:\n      - id: schemacheck\n")
+    project.commit("pre-commit config")
+    exe = shutil.which("pre-commit")
+    cmd = [exe] if exe else [sys.executable, "-m", "pre_commit"]
+    subprocess.run([*cmd, "install"], cwd=project.root, env=pre_commit_env, check=True, capture_output=True)
+    empty = subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "empty"], cwd=project.root,
+                           env=pre_commit_env, capture_output=True, text=True, timeout=600)
+    assert empty.returncode == 0, empty.stdout + empty.stderr
+    project.write("proto/order.proto", ORDER.replace("total_amount", "total_cents"))
+    project.stage("proto/order.proto")
+    blocked = subprocess.run(["git", "commit", "-q", "-m", "rename"], cwd=project.root, env=pre_commit_env,
+                             capture_output=True, text=True, timeout=600)
+    assert blocked.returncode != 0 and "FIELD_SAME_NAME" in blocked.stdout + blocked.stderr, blocked.stdout

@@ -47,6 +47,9 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
     where.add_argument("--staged", action="store_true", help="new side: the index, i.e. what will be committed")
     where.add_argument("--pre-push", action="store_true",
                        help="--base PRE_COMMIT_FROM_REF --head PRE_COMMIT_TO_REF (set by pre-commit for pre-push hooks)")
+    where.add_argument("--pre-commit", action="store_true",
+                       help="the commit hook: $PRE_COMMIT_FROM_REF...$PRE_COMMIT_TO_REF when pre-commit sets them, "
+                            "else --staged")
     where.add_argument("--against", metavar="OLD", help="old side: a directory or file outside git; PATH is the new one")
     out = check.add_argument_group("output")
     out.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
@@ -163,13 +166,18 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .cli_inputs import against_sides, git_sides, load_check_settings, pre_push_refs
+    from .cli_inputs import (against_sides, git_sides, load_check_settings, pre_commit_refs, pre_push_refs,
+                             raise_read_errors)
     from .model import Severity
 
     cwd = Path.cwd()
+    if args.pre_commit:
+        if args.pre_push:
+            raise UsageError("--pre-commit and --pre-push cannot be combined")
+        pre_commit_refs(args)
     if args.pre_push and not pre_push_refs(args):
-        print("schemacheck: note: PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF are not set (not a pre-push hook run, "
-              "or a push of new history): nothing to compare", file=sys.stderr)
+        print("schemacheck: note: pre-commit set no PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF for this push "
+              "(new history, unrelated to the remote's): nothing to compare", file=sys.stderr)
         return EXIT_CLEAN
     in_git = args.against is None
     base, head, extra, root = git_sides(args, cwd) if in_git else against_sides(args, cwd)
@@ -190,6 +198,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from .runner import CheckRequest, run_check
 
         result = run_check(CheckRequest(base, head, settings, **extra))
+        raise_read_errors(base, head)
     _write_report(args, result, settings.fail_on, head, root)
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR

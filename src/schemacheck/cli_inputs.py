@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .config import Settings
     from .snapshot import Snapshot
 
-__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "load_check_settings", "check_severity_keys"]
+__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "pre_commit_refs", "load_check_settings", "raise_read_errors", "check_severity_keys"]
 
 def split_ids(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
@@ -88,15 +88,49 @@ def against_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapsh
     raise UsageError("--against and PATH must both be directories or both be files")
 
 
-def pre_push_refs(args: argparse.Namespace) -> bool:
-    """Fill ``--base``/``--head`` from pre-commit's pre-push variables; False when there is nothing to compare."""
+_RANGE_TIP = ("`pre-commit run --all-files` names no old revision: in CI run "
+              "`pre-commit run --from-ref origin/main --to-ref HEAD` (or `schemacheck --base origin/main`).")
+
+
+def _hook_range(flag: str, args: argparse.Namespace) -> bool:
+    """Fill ``--base``/``--head`` from ``PRE_COMMIT_FROM_REF``/``PRE_COMMIT_TO_REF`` when pre-commit set them.
+
+    pre-commit sets them for ``pre-commit run --from-ref A --to-ref B`` in every stage (CI) and for
+    pre-push hooks; they mean "the changes of A...B", i.e. B against the merge-base.
+    """
     if args.base or args.head or args.staged or args.against:
-        raise UsageError("--pre-push takes its revisions from pre-commit; drop --base, --head, --staged and --against")
+        raise UsageError(f"{flag} takes its revisions from pre-commit; drop --base, --head, --staged and --against")
     from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
     if not (from_ref and to_ref):
         return False
     args.base, args.head = from_ref, to_ref
     return True
+
+
+def pre_push_refs(args: argparse.Namespace) -> bool:
+    """Fill ``--base``/``--head`` from pre-commit's pre-push variables; False when there is nothing to compare.
+
+    Raises:
+        UsageError: Neither the range nor a push is known: ``pre-commit run --all-files
+            --hook-stage pre-push`` by hand, which would otherwise pass without checking anything.
+    """
+    if _hook_range("--pre-push", args):
+        return True
+    if not os.environ.get("PRE_COMMIT_REMOTE_NAME"):  # set by pre-commit for every real push
+        raise UsageError("--pre-push: pre-commit gave no revision range (PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF) "
+                         "and this is not a push, so there is nothing to compare", tip=_RANGE_TIP)
+    return False
+
+
+def pre_commit_refs(args: argparse.Namespace) -> None:
+    """``--pre-commit`` (the commit hook): the pre-commit range when set, else the index against HEAD.
+
+    Outside ``git commit`` (which sets ``GIT_INDEX_FILE`` for its hooks) an empty index diff means
+    ``pre-commit run --all-files``: :func:`git_sides` refuses it rather than pass unchecked.
+    """
+    if not _hook_range("--pre-commit", args):
+        args.staged = True
+        args.require_staged = "GIT_INDEX_FILE" not in os.environ
 
 
 def _workdir(cwd: Path, root: Path) -> str:
@@ -130,10 +164,29 @@ def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, 
     repo = GitRepository(cwd)
     limit_to = repo_paths(repo, args.paths, cwd)
     comparison = compare(repo, base=args.base, head=args.head, staged=args.staged)
+    if getattr(args, "require_staged", False) and not comparison.changed:
+        raise UsageError("--pre-commit: nothing is staged and pre-commit gave no revision range "
+                         "(PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF), so there is nothing to compare", tip=_RANGE_TIP)
     _check_paths_exist(limit_to, comparison.base, comparison.head)
     extra = {"changed": comparison.changed, "renames": comparison.renames, "limit_to": limit_to,
              "workdir": _workdir(cwd, repo.root)}
     return comparison.base, comparison.head, extra, repo.root
+
+
+def raise_read_errors(*snapshots: Snapshot) -> None:
+    """Fail the run when a git object could not be read (partial clone, damaged repository).
+
+    The format checkers record a failed read as a per-file diagnostic, a mere warning on the
+    old side; a missing object is not a property of the file, and comparing without it would
+    be a silent pass.
+
+    Raises:
+        GitError: The first object that could not be read, with how to fetch it.
+    """
+    for snapshot in snapshots:
+        errors = getattr(getattr(snapshot, "repo", None), "read_errors", None)
+        if errors:
+            raise errors[0]
 
 
 def _load_file_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:

@@ -1,9 +1,9 @@
-"""Git-backed snapshots: one commit, the index, the work tree; and the repository handle.
+"""Git-backed snapshots: one commit, the index, the work tree.
 
-Maintainers: every read goes through gitpython without touching the repository: blobs are
-streamed from ``repo.odb`` (one long-lived ``git cat-file --batch``), listings come from
-``ls-tree``, ``ls-files`` and ``diff-files``, all run with ``GIT_OPTIONAL_LOCKS=0``. Listings
-are made on first use, so a run where git reports no change never lists the trees.
+Maintainers: every read goes through the repository handle (:mod:`schemacheck.git_repo`)
+without touching the repository: blobs are streamed from one long-lived
+``git cat-file --batch``, listings come from ``ls-tree``, ``ls-files`` and ``diff-files``.
+Listings are made on first use, so a run where git reports no change never lists the trees.
 :mod:`schemacheck.revisions` decides which snapshots to compare.
 """
 
@@ -13,96 +13,13 @@ import abc
 import hashlib
 import os
 from collections.abc import Iterable
-from pathlib import Path
 
-from .errors import GitError, UsageError
-from .snapshot import MAX_FILE_BYTES
+from .errors import GitError
+from .git_repo import _SUBMODULE, _SYMLINK, NOT_A_REPO_TIP, GitRepository, _blob_sha, _split_z, utf8_path
+from .snapshot import check_relative, is_regular_inside, read_inside
 
 __all__ = ["GitRepository", "CommitSnapshot", "IndexSnapshot", "WorkTreeSnapshot", "EmptySnapshot", "NOT_A_REPO_TIP",
            "utf8_path"]
-
-NOT_A_REPO_TIP = "Run it inside a git repository, or compare two directories with `schemacheck NEW --against OLD`."
-_SYMLINK, _SUBMODULE = "120000", "160000"
-
-
-def _blob_sha(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-def _split_z(output: str) -> list[str]:
-    return [item for item in output.split("\0") if item]
-
-
-def utf8_path(path: str) -> bool:
-    """Whether a path git printed is valid UTF-8 (gitpython keeps other bytes as surrogates)."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-class GitRepository:
-    """A work tree's repository, opened with gitpython (searching parent directories).
-
-    Args:
-        start: A directory inside the work tree.
-
-    Raises:
-        GitError: ``start`` is not inside a git work tree.
-    """
-
-    def __init__(self, start: str | os.PathLike[str]) -> None:
-        try:
-            import git
-        except ImportError as exc:  # gitpython runs `git version` on import
-            raise GitError(f"cannot run git ({str(exc).splitlines()[0]})",
-                           tip="Install git and put it on PATH (or set GIT_PYTHON_GIT_EXECUTABLE); "
-                               "without git, compare directories with --against.") from None
-
-        try:
-            self.repo = git.Repo(start, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise GitError(f"{Path(start).resolve()} is not inside a git repository", tip=NOT_A_REPO_TIP) from None
-        if self.repo.bare or self.repo.working_tree_dir is None:
-            raise GitError(f"{self.repo.git_dir} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
-        self.root = Path(self.repo.working_tree_dir).resolve()
-
-    def git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
-        """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
-        import git
-
-        try:
-            status, out, err = self.repo.git.execute(
-                [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "-c", "core.quotepath=off", *args], with_extended_output=True,
-                strip_newline_in_stdout=False, env={"GIT_OPTIONAL_LOCKS": "0"})
-        except git.GitCommandError as exc:
-            status, out, err = exc.status, str(exc.stdout or ""), str(exc.stderr or "")
-            if status not in ok_codes:
-                detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
-                raise GitError(f"git {args[0]} failed: {detail.strip(chr(39)).strip()}") from None
-        return int(status or 0), out, err
-
-    def resolve(self, ref: str, *, what: str = "revision") -> str | None:
-        """The commit sha of ``ref``, or ``None`` when it does not name a commit."""
-        if ref.startswith("-"):
-            raise UsageError(f"bad {what} {ref!r}: a revision cannot start with '-'")
-        status, out, _ = self.git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", ok_codes=(0, 1, 128))
-        return out.strip() if status == 0 and out.strip() else None
-
-    def is_shallow(self) -> bool:
-        """Whether the clone is shallow (has a ``shallow`` file in its git directory)."""
-        _, out, _ = self.git("rev-parse", "--git-path", "shallow")
-        path = Path(out.strip())
-        return (path if path.is_absolute() else self.root / path).exists()
-
-    def read_blob(self, sha: str, path: str) -> bytes:
-        """The content of blob ``sha`` (``path`` is for the error message)."""
-        binsha = bytes.fromhex(sha)
-        info = self.repo.odb.info(binsha)
-        if info.size > MAX_FILE_BYTES:
-            raise OSError(f"{path}: {info.size} bytes is more than the {MAX_FILE_BYTES}-byte limit")
-        return self.repo.odb.stream(binsha).read()
 
 
 class _EntriesSnapshot(abc.ABC):
@@ -135,8 +52,8 @@ class _EntriesSnapshot(abc.ABC):
 
     def read(self, path: str) -> bytes:
         if path not in self._entries:
-            raise FileNotFoundError(path)
-        return self.repo.read_blob(self._entries[path], path)
+            raise FileNotFoundError(check_relative(path))
+        return self.repo.read_blob(self._entries[path], path, self.label)
 
 
 class CommitSnapshot(_EntriesSnapshot):
@@ -157,8 +74,9 @@ class CommitSnapshot(_EntriesSnapshot):
         return entries
 
 
-def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str]]:
-    """Stage-0 index entries (path -> sha, symlinks and submodules left out) and conflicted paths."""
+def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str], set[str]]:
+    """Stage-0 index entries (path -> sha, symlinks and submodules left out), conflicted paths,
+    and intent-to-add paths (``git add -N``), which are not in ``entries``."""
     _, out, _ = repo.git("ls-files", "-s", "-z")
     entries: dict[str, str] = {}
     conflicted: set[str] = set()
@@ -169,7 +87,26 @@ def _index_entries(repo: GitRepository) -> tuple[dict[str, str], set[str]]:
             conflicted.add(path)
         elif mode not in (_SYMLINK, _SUBMODULE) and utf8_path(path):
             entries[path] = sha
-    return entries, conflicted
+    intent_to_add = _intent_to_add(repo, entries)
+    for path in intent_to_add:
+        del entries[path]
+    return entries, conflicted, intent_to_add
+
+
+def _intent_to_add(repo: GitRepository, entries: dict[str, str]) -> set[str]:
+    """Paths added with ``git add -N``: placeholders that record no content, not staged empty files.
+
+    They carry the empty blob's id, like a real empty file; ``--ita-invisible-in-index`` makes
+    a diff of the index against the empty tree leave exactly them out. Only run when some
+    entry has the empty blob's id, so a normal run pays nothing.
+    """
+    empty_ids = {_blob_sha(b""), hashlib.sha256(b"blob 0\0").hexdigest()}
+    candidates = {path for path, sha in entries.items() if sha in empty_ids}
+    if not candidates:
+        return set()
+    _, tree, _ = repo.git("hash-object", "-t", "tree", os.devnull)
+    _, out, _ = repo.git("diff-index", "--cached", "--name-only", "-z", "--ita-invisible-in-index", tree.strip())
+    return candidates.difference(_split_z(out))
 
 
 class IndexSnapshot(_EntriesSnapshot):
@@ -183,7 +120,7 @@ class IndexSnapshot(_EntriesSnapshot):
         super().__init__(repo, label)
 
     def _load(self) -> dict[str, str]:
-        entries, conflicted = _index_entries(self.repo)
+        entries, conflicted, _ = _index_entries(self.repo)
         if conflicted:
             first = sorted(conflicted)[0]
             raise GitError(f"{first}: unresolved merge conflict in the index",
@@ -208,16 +145,16 @@ class WorkTreeSnapshot:
     def _list(self) -> tuple[dict[str, str], set[str], set[str]]:
         """(index entries, stat-dirty paths, all paths), listed from git on first use."""
         if self._listing is None:
-            index, conflicted = _index_entries(self.repo)
+            index, conflicted, intent_to_add = _index_entries(self.repo)
             _, dirty_out, _ = self.repo.git("diff-files", "--name-only", "-z")
-            dirty = set(_split_z(dirty_out)) | conflicted
-            tracked = [p for p in (*index, *conflicted) if p not in dirty or self._is_file(p)]
+            dirty = set(_split_z(dirty_out)) | conflicted | intent_to_add  # `add -N`: content on disk only
+            tracked = [p for p in (*index, *conflicted, *intent_to_add) if p not in dirty or self._is_file(p)]
             self._listing = (index, dirty, {*tracked, *self.untracked})
         return self._listing
 
     def _is_file(self, path: str) -> bool:
-        full = self.repo.root / path
-        return full.is_file() and not full.is_symlink()
+        # As git sees it: a symbolic link, or a path under a linked directory, is not this file.
+        return is_regular_inside(self.repo.root, path, follow_symlinks=False)
 
     def paths(self) -> Iterable[str]:
         return sorted(self._list()[2])
@@ -227,11 +164,8 @@ class WorkTreeSnapshot:
 
     def read(self, path: str) -> bytes:
         if not self.exists(path):
-            raise FileNotFoundError(path)
-        full = self.repo.root / path
-        if full.stat().st_size > MAX_FILE_BYTES:
-            raise OSError(f"{path}: larger than the {MAX_FILE_BYTES}-byte limit")
-        return full.read_bytes()
+            raise FileNotFoundError(check_relative(path))
+        return read_inside(self.repo.root, path, follow_symlinks=False)
 
     def blob_id(self, path: str) -> str | None:
         index, dirty, _ = self._list()

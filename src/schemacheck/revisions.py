@@ -31,6 +31,8 @@ __all__ = [
 
 _FETCH_TIP = ("Fetch it first, e.g. `git fetch origin main`; in GitHub Actions set `fetch-depth: 0` "
               "on actions/checkout.")
+_MISSING_TIP = ("Fetch the missing objects (`git fetch --refetch origin`, or `git fetch --unshallow` in a "
+                "shallow clone); `git fsck` lists what is missing.")
 _SHALLOW_TIP = ("This is a shallow clone: run `git fetch --deepen=200` (or `git fetch --unshallow`); "
                 "in GitHub Actions set `fetch-depth: 0` on actions/checkout.")
 
@@ -91,6 +93,26 @@ def _merge_base(repo: GitRepository, ref: str, sha: str, other: str, other_sha: 
                    tip=f"Compare commits directly with `--head {other}` on the branch, or pick another --base.")
 
 
+def _first_parent(repo: GitRepository, sha: str, name: str) -> str | None:
+    """The first parent of ``sha``; None only for a real root commit.
+
+    A commit at the edge of a shallow clone looks like a root commit to git, and comparing it
+    with "no commits" would report nothing (every file is new): that is an error, not a pass.
+    """
+    parent = repo.resolve(f"{sha}^1")
+    if parent is not None:
+        return parent
+    recorded = repo.recorded_parents(sha)
+    if not recorded:
+        return None  # the repository's first commit: every file is new
+    if repo.is_shallow() and sha in repo.shallow_commits():
+        raise GitError(f"{name} ({sha[:7]}) is the oldest commit of this shallow clone: its parent "
+                       f"{recorded[0][:7]} was not fetched, so there is no old side to compare with",
+                       tip=_SHALLOW_TIP)
+    raise GitError(f"{name} ({sha[:7]}): its parent commit {recorded[0][:7]} is missing from the repository",
+                   tip=_MISSING_TIP)
+
+
 def _resolve_or_fail(repo: GitRepository, ref: str, what: str) -> str:
     sha = repo.resolve(ref, what=what)
     if sha is None:
@@ -128,7 +150,7 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
                                            head_name, head_sha)
         base_label = f"{base} (merge-base {base_sha[:7]})" if base_sha != head_sha else base
     elif head is not None:
-        base_sha = repo.resolve(f"{head_sha}^1")
+        base_sha = _first_parent(repo, head_sha, head)  # type: ignore[arg-type]
         base_label = f"{head}^"
     else:
         base_sha, base_label = head_sha, "HEAD"
@@ -139,7 +161,7 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         diff_args: tuple[str, ...] = ("diff-tree", base_sha, head_sha) if base_sha else ()  # type: ignore[assignment]
     elif staged:
         new = IndexSnapshot(repo)
-        diff_args = ("diff-index", "--cached", base_sha) if base_sha else ()
+        diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha) if base_sha else ()
     else:
         worktree = WorkTreeSnapshot(repo)
         new, extra = worktree, set(worktree.untracked)

@@ -10,14 +10,117 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Snapshot", "DirectorySnapshot", "SingleFileSnapshot", "MAX_FILE_BYTES"]
+__all__ = ["Snapshot", "DirectorySnapshot", "SingleFileSnapshot", "MAX_FILE_BYTES", "UnsafePath", "unsafe_reason",
+           "check_relative", "read_inside", "is_regular_inside"]
 
 #: Files larger than this are refused with a clear error instead of being parsed.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Longest path component and path (bytes) a name may have before the file system is asked:
+#: longer names are refused here rather than surfacing ENAMETOOLONG.
+NAME_MAX, PATH_MAX = 255, 4096
+
+
+class UnsafePath(FileNotFoundError):
+    """A path that could leave its root, or that no file system accepts; never opened.
+
+    A ``FileNotFoundError``, so callers that treat a missing file as "absent" stay correct;
+    ``reason`` says why, for messages.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.path, self.reason = path, reason
+
+
+def unsafe_reason(path: str) -> str | None:
+    """Why ``path`` cannot name a file inside a root, or None when it can.
+
+    This is the one rule every name built from input goes through (snapshot reads, protobuf
+    imports, JSON Schema ``$ref`` targets): relative, POSIX, no ``..``, no NUL, short enough.
+    """
+    if not path:
+        return "is empty"
+    if "\0" in path:
+        return "contains a NUL character"
+    if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[/\\]", path):
+        return "is an absolute path, and nothing outside the repository is read"
+    parts = path.replace("\\", "/").split("/")
+    if ".." in parts:
+        return "leaves its directory through '..', and nothing outside the repository is read"
+    if len(path.encode("utf-8", "surrogateescape")) > PATH_MAX:
+        return f"is longer than {PATH_MAX} bytes"
+    if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in parts):
+        return f"has a name longer than {NAME_MAX} bytes"
+    return None
+
+
+def check_relative(path: str) -> str:
+    """``path`` if :func:`unsafe_reason` finds nothing wrong; raises :class:`UnsafePath` otherwise."""
+    reason = unsafe_reason(path)
+    if reason is not None:
+        raise UnsafePath(path, reason)
+    return path
+
+
+def _inside(root: Path, rel: str, *, follow_symlinks: bool) -> Path:
+    """The real path of regular file ``root/rel``, refusing anything that leaves ``root``.
+
+    ``follow_symlinks``: a symbolic link (file or directory) may be followed while its target
+    stays inside ``root`` (a directory given with --against); otherwise any link on the way is
+    refused (git work trees: a link is a link, never the file it points to).
+    """
+    check_relative(rel)
+    real_root = root.resolve()
+    lexical = real_root / rel
+    try:
+        real = lexical.resolve(strict=True)
+    except (OSError, RuntimeError):
+        if os.path.islink(lexical):
+            raise UnsafePath(rel, "is a dangling symbolic link") from None
+        raise FileNotFoundError(rel) from None
+    if real != real_root and real_root not in real.parents:
+        raise UnsafePath(rel, f"is a symbolic link to {real}, outside {root}, which is never read")
+    if not follow_symlinks and real != lexical:
+        raise UnsafePath(rel, "is a symbolic link (or lies under one), which is never followed")
+    mode = real.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise UnsafePath(rel, "is not a regular file")
+    return real
+
+
+def read_inside(root: Path, rel: str, *, follow_symlinks: bool = True) -> bytes:
+    """Read regular file ``rel`` under ``root``: the single way a snapshot opens a file on disk.
+
+    Raises:
+        UnsafePath: The path or a symbolic link leaves ``root``, dangles, or is not a regular file.
+        FileNotFoundError: Nothing is there.
+        OSError: The file is larger than :data:`MAX_FILE_BYTES` or cannot be read.
+    """
+    real = _inside(root, rel, follow_symlinks=follow_symlinks)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(real, flags)  # O_NOFOLLOW/O_NONBLOCK: a link or FIFO swapped in since the check fails
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise UnsafePath(rel, "is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise OSError(f"{rel}: {info.st_size} bytes is more than the {MAX_FILE_BYTES}-byte limit")
+        return handle.read(MAX_FILE_BYTES + 1)
+
+
+def is_regular_inside(root: Path, rel: str, *, follow_symlinks: bool = True) -> bool:
+    """Whether :func:`read_inside` would open ``rel`` (no error raised)."""
+    try:
+        _inside(root, rel, follow_symlinks=follow_symlinks)
+    except OSError:
+        return False
+    return True
 
 
 @runtime_checkable
@@ -54,8 +157,16 @@ def _git_blob_sha(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+_SCHEMA_SUFFIXES = (".proto", ".json", ".yaml", ".yml")
+
+
 class DirectorySnapshot:
-    """A plain directory (``schemacheck NEW --against OLD`` outside git)."""
+    """A plain directory (``schemacheck NEW --against OLD`` outside git).
+
+    A symbolic link whose target stays inside the directory is followed. A schema file that is
+    a link leaving the directory, a dangling link or not a regular file (FIFO, device) is an
+    input error when the directory is listed; other such entries are left out.
+    """
 
     def __init__(self, root: str | os.PathLike[str], label: str | None = None) -> None:
         self.root = Path(root)
@@ -65,33 +176,34 @@ class DirectorySnapshot:
 
     def paths(self) -> Iterable[str]:
         if self._paths is None:
+            from .errors import UsageError
+
             found: list[str] = []
-            for dirpath, dirnames, filenames in os.walk(self.root):
+            for dirpath, dirnames, filenames in os.walk(self.root):  # never descends into linked dirs
                 dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
                 rel = Path(dirpath).relative_to(self.root)
                 for name in sorted(filenames):
-                    found.append((rel / name).as_posix() if str(rel) != "." else name)
+                    path = (rel / name).as_posix() if str(rel) != "." else name
+                    try:
+                        _inside(self.root, path, follow_symlinks=True)
+                    except UnsafePath as exc:
+                        if name.lower().endswith(_SCHEMA_SUFFIXES):
+                            raise UsageError(f"{self.label.rstrip('/')}/{path} {exc.reason}",
+                                             tip="schemacheck reads only regular files inside the directories it "
+                                                 "compares: replace the entry with a copy of the file, or remove it.") \
+                                from None
+                        continue
+                    except OSError:
+                        continue
+                    found.append(path)
             self._paths = found
         return self._paths
 
-    def _resolve(self, path: str) -> Path:
-        full = (self.root / path).resolve()
-        root = self.root.resolve()
-        if full != root and root not in full.parents:
-            raise FileNotFoundError(path)
-        return full
-
     def read(self, path: str) -> bytes:
-        full = self._resolve(path)
-        if not full.is_file():
-            raise FileNotFoundError(path)
-        return full.read_bytes()
+        return read_inside(self.root, path)
 
     def exists(self, path: str) -> bool:
-        try:
-            return self._resolve(path).is_file()
-        except FileNotFoundError:
-            return False
+        return is_regular_inside(self.root, path)
 
     def blob_id(self, path: str) -> str | None:
         if path not in self._ids:
@@ -100,7 +212,11 @@ class DirectorySnapshot:
 
 
 class SingleFileSnapshot:
-    """One file presented under a chosen name (``new.proto --against old.proto``)."""
+    """One file presented under a chosen name (``new.proto --against old.proto``).
+
+    The file was named on the command line, so a link to it is followed, but it must be a
+    regular file (a FIFO would block).
+    """
 
     def __init__(self, file: str | os.PathLike[str], name: str, label: str | None = None) -> None:
         self.file = Path(file)
@@ -113,7 +229,8 @@ class SingleFileSnapshot:
     def read(self, path: str) -> bytes:
         if path != self.name:
             raise FileNotFoundError(path)
-        return self.file.read_bytes()
+        real = self.file.resolve()
+        return read_inside(real.parent, real.name)
 
     def exists(self, path: str) -> bool:
         return path == self.name

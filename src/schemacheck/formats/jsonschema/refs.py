@@ -23,6 +23,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 from ...errors import SchemacheckError
 from ...model import Location
+from ...snapshot import unsafe_reason
 from .document import JsonDocument, pointer_join, pointer_parts
 from .ids import LEGACY_DIALECTS, REPO_BASE, IdIndex, build_index, id_keyword, retrieval_uri
 
@@ -245,6 +246,9 @@ class RefResolver:
         norm = posixpath.normpath(path) if path else path
         if not norm or norm.startswith("../") or norm == ".." or norm.startswith("/"):
             return Unresolved("", "outside", "it points outside the repository, which is never read")
+        reason = unsafe_reason(norm)  # the rule every snapshot read applies, said here with the $ref
+        if reason is not None:
+            return Unresolved("", "missing", f"the path {reason}")
         loaded = self.document(norm)
         if loaded is None:
             return Unresolved("", "missing", f"{norm} does not exist at this revision")

@@ -22,7 +22,7 @@ from pathlib import Path
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError, ParseError
-from ...snapshot import Snapshot
+from ...snapshot import Snapshot, unsafe_reason
 from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
 from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
@@ -41,6 +41,17 @@ __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 
 #: Directory of the bundled well-known type sources (``google/protobuf/*.proto``).
 WKT_DIR = Path(__file__).parent / "wkt"
+_WKT_NAMES: frozenset[str] | None = None
+
+
+def wkt_names() -> frozenset[str]:
+    """Import names of the bundled files. Lookups go through this set, never through a path
+    built from an import name, so no import can open a file outside the bundle."""
+    global _WKT_NAMES
+    if _WKT_NAMES is None:
+        _WKT_NAMES = frozenset(p.relative_to(WKT_DIR).as_posix() for p in WKT_DIR.rglob("*.proto") if p.is_file())
+    return _WKT_NAMES
+
 
 class _Compilation(ShallowMixin, PoolsMixin):
     def __init__(self, snapshot: Snapshot, roots: Sequence[str], shallow: bool = False,
@@ -90,19 +101,23 @@ class _Compilation(ShallowMixin, PoolsMixin):
     def locate(self, name: str) -> str | None:
         """The repository path of import ``name``: the first root holding it (as protoc's -I),
         else the bundled well-known types."""
+        if unsafe_reason(name) is not None:  # absolute, '..', over-long: never a file of ours
+            return None
         paths = self.index()
         for root in self.roots:
             root = root.strip("/")
             path = name if root in ("", ".") else f"{root}/{name}"
             if path in paths:
                 return path
-        if ".." not in name and (WKT_DIR / name).is_file():
+        if name in wkt_names():
             return BUILTIN_PREFIX + name
         return None
 
     def read(self, path: str) -> tuple[bytes, str]:
         if path.startswith(BUILTIN_PREFIX):
             name = path[len(BUILTIN_PREFIX) :]
+            if name not in wkt_names():
+                raise FileNotFoundError(path)
             return (WKT_DIR / name).read_bytes(), "wkt:" + name
         data = self.snapshot.read(path)
         blob = self.snapshot.blob_id(path) or hashlib.sha1(data).hexdigest()
@@ -176,6 +191,10 @@ class _Compilation(ShallowMixin, PoolsMixin):
             line, col = positions[i] if i < len(positions) else (0, 0)
             if dep in imports[:i]:
                 raise LinkError(path, line, col, f"import \"{dep}\" is listed twice")
+            if dep_path is None and unsafe_reason(dep) is not None:
+                raise LinkError(path, line, col, f"import \"{dep}\" {unsafe_reason(dep)}",
+                                "Imports are relative to the import roots (buf.yaml module paths or "
+                                "[tool.schemacheck.protobuf] roots) inside the repository.")
             if dep_path is None:
                 raise LinkError(path, line, col, f"import \"{dep}\" was not found in the import roots "
                                 f"({', '.join(r or '.' for r in self.roots)}) or the well-known types",

@@ -1,0 +1,190 @@
+"""The repository handle: every git command and object read of schemacheck goes through it.
+
+Maintainers: :class:`GitRepository` runs read-only git commands (no optional locks, no
+prompts, no lazy fetch from a partial clone's promisor remote) and reads blobs through
+gitpython's long-lived ``git cat-file --batch``. A missing or damaged object is a
+:class:`~schemacheck.errors.GitError` naming object, path and revision, with how to fetch it.
+Snapshots built on it live in :mod:`schemacheck.git_snapshots`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .errors import GitError, UsageError
+from .snapshot import MAX_FILE_BYTES
+
+__all__ = ["GitRepository", "NOT_A_REPO_TIP", "MISSING_OBJECT_TIP", "PARTIAL_CLONE_TIP", "utf8_path"]
+
+#: Every git command runs read-only (no optional locks), never prompts, and never fetches a
+#: missing object from a partial clone's promisor remote (git 2.39.4+ / 2.45+ honour
+#: GIT_NO_LAZY_FETCH; older git gets a presence check first, see GitRepository.read_blob).
+_GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0"}
+_OBJECT_TROUBLE = ("bad object", "missing", "unable to read", "invalid object", "could not fetch",
+                   "lazy fetching disabled", "corrupt", "inflate", "bad tree", "not a valid object")
+MISSING_OBJECT_TIP = ("`git fsck` lists the missing or damaged objects; `git fetch --refetch origin` fetches every "
+                      "object again (schemacheck itself never fetches).")
+PARTIAL_CLONE_TIP = ("This is a partial clone (--filter) and schemacheck never fetches: let git fetch the object "
+                     "with `git cat-file -e {sha}` while online, or clone without --filter (in GitHub Actions: "
+                     "no `filter:` on actions/checkout).")
+NOT_A_REPO_TIP = "Run it inside a git repository, or compare two directories with `schemacheck NEW --against OLD`."
+_SYMLINK, _SUBMODULE = "120000", "160000"
+
+
+def _blob_sha(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _split_z(output: str) -> list[str]:
+    return [item for item in output.split("\0") if item]
+
+
+def utf8_path(path: str) -> bool:
+    """Whether a path git printed is valid UTF-8 (gitpython keeps other bytes as surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class GitRepository:
+    """A work tree's repository, opened with gitpython (searching parent directories).
+
+    Args:
+        start: A directory inside the work tree.
+
+    Raises:
+        GitError: ``start`` is not inside a git work tree.
+    """
+
+    def __init__(self, start: str | os.PathLike[str]) -> None:
+        try:
+            import git
+        except ImportError as exc:  # gitpython runs `git version` on import
+            raise GitError(f"cannot run git ({str(exc).splitlines()[0]})",
+                           tip="Install git and put it on PATH (or set GIT_PYTHON_GIT_EXECUTABLE); "
+                               "without git, compare directories with --against.") from None
+
+        try:
+            self.repo = git.Repo(start, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise GitError(f"{Path(start).resolve()} is not inside a git repository", tip=NOT_A_REPO_TIP) from None
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            raise GitError(f"{self.repo.git_dir} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
+        self.root = Path(self.repo.working_tree_dir).resolve()
+        self.repo.git.update_environment(**_GIT_ENV)  # also the long-lived `cat-file --batch`
+        self._partial: bool | None = None
+        #: Objects that could not be read. Format checkers turn a failed read into a per-file
+        #: diagnostic (a base file "not compared"), but a missing object says nothing about the
+        #: file: the CLI turns any of these into an error once the run ends (see cli_inputs).
+        self.read_errors: list[GitError] = []
+
+    def git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
+        """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
+        import git
+
+        try:
+            status, out, err = self.repo.git.execute(
+                [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "-c", "core.quotepath=off", *args], with_extended_output=True,
+                strip_newline_in_stdout=False, env=_GIT_ENV)
+        except git.GitCommandError as exc:
+            status, out, err = exc.status, str(exc.stdout or ""), str(exc.stderr or "")
+            if status not in ok_codes:
+                detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
+                detail = detail.strip().removeprefix("stderr:").strip().strip("'").removeprefix("fatal:").strip()
+                tip = None
+                if any(word in err.lower() for word in _OBJECT_TROUBLE):
+                    partial = args[0] != "config" and self.is_partial_clone()
+                    named = re.search(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", err)
+                    tip = PARTIAL_CLONE_TIP.format(sha=named[0] if named else "OBJECT") if partial else MISSING_OBJECT_TIP
+                raise GitError(f"git {args[0]} failed: {detail}", tip=tip) from None
+        return int(status or 0), out, err
+
+    def resolve(self, ref: str, *, what: str = "revision") -> str | None:
+        """The commit sha of ``ref``, or ``None`` when it does not name a commit."""
+        if ref.startswith("-"):
+            raise UsageError(f"bad {what} {ref!r}: a revision cannot start with '-'")
+        status, out, _ = self.git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", ok_codes=(0, 1, 128))
+        return out.strip() if status == 0 and out.strip() else None
+
+    def is_shallow(self) -> bool:
+        """Whether the clone is shallow (``git rev-parse --is-shallow-repository``)."""
+        _, out, _ = self.git("rev-parse", "--is-shallow-repository")
+        return out.strip() == "true"
+
+    def shallow_commits(self) -> frozenset[str]:
+        """The commits at the edge of a shallow clone (``.git/shallow``): git shows them without
+        parents although their commit objects name some."""
+        _, out, _ = self.git("rev-parse", "--git-path", "shallow")
+        path = Path(out.strip())
+        path = path if path.is_absolute() else self.root / path
+        try:
+            return frozenset(path.read_text(encoding="ascii").split())
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+
+    def recorded_parents(self, sha: str) -> tuple[str, ...]:
+        """The parents written in commit ``sha``'s object, whether or not they are present
+        (``cat-file`` prints the raw object; shallow grafts are not applied to it)."""
+        _, out, _ = self.git("cat-file", "commit", sha)
+        head = out.split("\n\n", 1)[0]
+        return tuple(line[7:].strip() for line in head.splitlines() if line.startswith("parent "))
+
+    def is_partial_clone(self) -> bool:
+        """Whether objects may be missing by design (a promisor remote: ``clone --filter``)."""
+        if self._partial is None:
+            _, out, _ = self.git("config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$",
+                                 ok_codes=(0, 1))
+            self._partial = any(line.split()[-1:] != ["false"] for line in out.splitlines())
+        return self._partial
+
+    def _missing_object(self, sha: str, path: str, label: str) -> GitError:
+        partial = self.is_partial_clone()
+        where = "this partial clone" if partial else "the repository"
+        error = GitError(f"{path}: git object {sha} (its content at {label}) is missing or damaged in {where}",
+                         tip=PARTIAL_CLONE_TIP.format(sha=sha) if partial else MISSING_OBJECT_TIP)
+        self.read_errors.append(error)
+        return error
+
+    def read_blob(self, sha: str, path: str, label: str = "this revision") -> bytes:
+        """The content of blob ``sha`` (``path`` and ``label`` are for the error message).
+
+        Raises:
+            GitError: The object is missing (partial clone, damaged repository) or corrupt;
+                it is also kept in :attr:`read_errors`.
+        """
+        if self.is_partial_clone():
+            # Presence check that never fetches, even where git ignores GIT_NO_LAZY_FETCH:
+            # `rev-list --missing=print` turns lazy fetching off.
+            status, _, _ = self.git("rev-list", "--objects", "--no-walk", "--missing=print", sha, ok_codes=(0, 128))
+            if status != 0:
+                raise self._missing_object(sha, path, label)
+        binsha = bytes.fromhex(sha)
+        try:
+            info = self.repo.odb.info(binsha)
+            if info.size > MAX_FILE_BYTES:
+                raise OSError(f"{path}: {info.size} bytes is more than the {MAX_FILE_BYTES}-byte limit")
+            data = self.repo.odb.stream(binsha).read()
+        except (ValueError, EOFError, BrokenPipeError):
+            self._reset_cat_file()
+            raise self._missing_object(sha, path, label) from None
+        except Exception as exc:  # gitdb's BadObject/BadName and other object-database errors
+            if type(exc).__module__.split(".")[0] not in ("gitdb", "git"):
+                raise
+            self._reset_cat_file()
+            raise self._missing_object(sha, path, label) from None
+        if len(data) != info.size:
+            self._reset_cat_file()
+            raise self._missing_object(sha, path, label)
+        return data
+
+    def _reset_cat_file(self) -> None:
+        """Drop gitpython's persistent ``cat-file --batch``: after a failed read its pipe is out of step."""
+        try:
+            self.repo.git.clear_cache()
+        except Exception:  # noqa: BLE001 - best effort; the next read starts a new process
+            pass

@@ -1,0 +1,200 @@
+"""Nothing outside the repository (or the --against directories) is ever read.
+
+Maintainers: every test puts a "secret" file outside the checked tree whose content, if it
+were read, would show up in the output (a parse error quotes its first token) or change the
+verdict, then points an import, a ``$ref``, a PATH argument or a directory entry at it in
+each way a path can leave a root: absolute, ``..``, symbolic links (a git symlink blob, a
+link in the work tree, a link in an --against directory) and names too long for the file
+system. One choke point enforces it (``snapshot.unsafe_reason`` / ``read_inside``); these
+tests go through the real CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+
+SECRET = "TOPSECRET_TOKEN_42"
+PROTO = 'syntax = "proto3";\npackage shop.v1;\n{imports}message Order {{\n  int64 total_amount = 1;\n}}\n'
+SCHEMA = '{{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "properties": {{"price": {{"$ref": "{ref}"}}, "id": {{"type": "string"}}}}}}\n'
+LONG = "a" * 300
+
+
+def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in GitRepo.env().items() if not k.startswith(("PRE_COMMIT", "FORCE_COLOR"))}
+    env["NO_COLOR"] = "1"
+    return subprocess.run([sys.executable, "-m", "schemacheck", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=30)
+
+
+def assert_not_read(proc: subprocess.CompletedProcess[str]) -> None:
+    out = proc.stdout + proc.stderr
+    assert SECRET not in out, out
+    assert "Traceback" not in out and "internal error" not in out, out
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A directory outside every tree under test, holding files whose content gives them away."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.proto").write_text(f"{SECRET} = 1;\n")
+    (outside / "secret.json").write_text(f'{{"{SECRET}": [}}\n')
+    return outside
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    r.write("api/order.proto", PROTO.format(imports=""))
+    r.write("schemas/order.json", SCHEMA.format(ref="money.json"))
+    r.write("schemas/money.json", '{"type": "integer"}\n')
+    r.commit("v1")
+    return r
+
+
+def _import_names(secret: Path) -> dict[str, str]:
+    return {"absolute": str(secret / "secret.proto"), "dotdot": "../../outside/secret.proto",
+            "inner-dotdot": "api/../../outside/secret.proto", "long": f"{LONG}.proto",
+            "long-path": "/".join(["d" * 200] * 30) + ".proto"}
+
+
+# -- protobuf imports ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "inner-dotdot", "long", "long-path"])
+def test_proto_import_never_leaves_the_repository(repo: GitRepo, secret: Path, kind: str) -> None:
+    name = _import_names(secret)[kind]
+    repo.write("api/order.proto", PROTO.format(imports=f'import "{name}";\n'))
+    proc = run_cli(repo.root)
+    assert_not_read(proc)
+    assert proc.returncode == 2
+    assert "api/order.proto:3:1:" in proc.stdout  # the import statement is the culprit
+
+
+@pytest.mark.parametrize("where", ["git-symlink", "work-tree-symlink", "linked-directory"])
+def test_proto_import_of_a_symlink_is_never_followed(repo: GitRepo, secret: Path, where: str) -> None:
+    if where == "linked-directory":  # a tracked directory replaced by a link to the outside
+        (secret / "order.proto").write_text(f"{SECRET} = 1;\n")
+        os.rename(repo.root / "api", repo.root / "api.moved")
+        (repo.root / "api").symlink_to(secret, target_is_directory=True)
+    else:
+        (repo.root / "api" / "link.proto").symlink_to(secret / "secret.proto")
+        if where == "git-symlink":
+            repo.commit("a symlink blob (mode 120000)")
+        repo.write("api/order.proto", PROTO.format(imports='import "api/link.proto";\n'))
+    proc = run_cli(repo.root)
+    assert_not_read(proc)
+    if where != "linked-directory":
+        assert proc.returncode == 2 and "api/order.proto:3:1:" in proc.stdout
+
+
+# -- JSON Schema $ref ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "file-uri", "long"])
+def test_json_ref_never_leaves_the_repository(repo: GitRepo, secret: Path, kind: str) -> None:
+    ref = {"absolute": str(secret / "secret.json"), "dotdot": "../../outside/secret.json",
+           "file-uri": (secret / "secret.json").as_uri(), "long": f"{LONG}.json"}[kind]
+    repo.write("schemas/order.json", SCHEMA.format(ref=ref))
+    proc = run_cli(repo.root)
+    assert_not_read(proc)
+    assert "schemas/order.json:1:" in proc.stdout  # the $ref is the culprit, with its position
+
+
+@pytest.mark.parametrize("where", ["git-symlink", "work-tree-symlink"])
+def test_json_ref_to_a_symlink_is_never_followed(repo: GitRepo, secret: Path, where: str) -> None:
+    (repo.root / "schemas" / "link.json").symlink_to(secret / "secret.json")
+    if where == "git-symlink":
+        repo.commit("a symlink blob (mode 120000)")
+    repo.write("schemas/order.json", SCHEMA.format(ref="link.json"))
+    proc = run_cli(repo.root)
+    assert_not_read(proc)
+    assert proc.returncode == 2 and "schemas/order.json:1:" in proc.stdout
+
+
+# -- PATH arguments ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "symlink", "long"])
+def test_path_argument_never_leaves_the_repository(repo: GitRepo, secret: Path, kind: str) -> None:
+    if kind == "symlink":
+        (repo.root / "api" / "link.proto").symlink_to(secret / "secret.proto")
+    arg = {"absolute": str(secret / "secret.proto"), "dotdot": "../outside/secret.proto",
+           "symlink": "api/link.proto", "long": f"api/{LONG}.proto"}[kind]
+    proc = run_cli(repo.root, arg)
+    assert_not_read(proc)
+    assert proc.returncode == 2 and proc.stderr.startswith("schemacheck: error: ")
+
+
+# -- --against directories -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def dirs(tmp_path: Path) -> tuple[Path, Path]:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for side in (old, new):
+        side.mkdir()
+        (side / "order.proto").write_text(PROTO.format(imports=""))
+        (side / "order.json").write_text(SCHEMA.format(ref="money.json"))
+        (side / "money.json").write_text('{"type": "integer"}\n')
+    return old, new
+
+
+@pytest.mark.parametrize("side", ["old", "new"])
+@pytest.mark.parametrize("entry", ["outside-link", "dangling-link", "fifo"])
+def test_against_directory_with_unreadable_schema_entry_is_a_clear_error(dirs: tuple[Path, Path], secret: Path,
+                                                                        side: str, entry: str) -> None:
+    root = dirs[0] if side == "old" else dirs[1]
+    target = root / "extra.proto"
+    if entry == "outside-link":
+        target.symlink_to(secret / "secret.proto")
+    elif entry == "dangling-link":
+        target.symlink_to(root / "nowhere.proto")
+    else:
+        os.mkfifo(target)
+    proc = run_cli(dirs[0].parent, "new", "--against", "old")
+    assert_not_read(proc)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"schemacheck: error: {side}/extra.proto ")
+
+
+def test_against_directory_follows_a_link_that_stays_inside(dirs: tuple[Path, Path]) -> None:
+    old, new = dirs
+    (new / "real").mkdir()
+    (new / "real" / "order.json").write_text(SCHEMA.format(ref="../money.json").replace('"string"', '"integer"'))
+    (new / "order.json").unlink()
+    (new / "order.json").symlink_to(new / "real" / "order.json")
+    proc = run_cli(old.parent, "new", "--against", "old", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "order.json" in {f["location"]["path"] for f in json.loads(proc.stdout)["findings"]}
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot", "long"])
+def test_against_directory_imports_and_refs_never_leave_it(dirs: tuple[Path, Path], secret: Path, kind: str) -> None:
+    old, new = dirs
+    name = _import_names(secret)[kind]
+    (new / "order.proto").write_text(PROTO.format(imports=f'import "{name}";\n'))
+    ref = {"absolute": str(secret / "secret.json"), "dotdot": "../outside/secret.json", "long": f"{LONG}.json"}[kind]
+    (new / "order.json").write_text(SCHEMA.format(ref=ref))
+    proc = run_cli(old.parent, "new", "--against", "old")
+    assert_not_read(proc)
+    assert proc.returncode == 2
+    assert "order.proto:3:1:" in proc.stdout and "order.json:1:" in proc.stdout
+
+
+@pytest.mark.parametrize("path, safe", [
+    ("api/order.proto", True), ("a/./b.json", True), ("x:y.proto", True),
+    ("/etc/passwd", False), ("\\\\server\\share", False), ("C:/x.proto", False), ("../x", False),
+    ("a/../../x", False), ("a/..", False), ("", False), ("a\0b", False), (LONG, False), ("/".join(["d"] * 3000), False),
+])
+def test_unsafe_reason_is_the_one_rule(path: str, safe: bool) -> None:
+    from schemacheck.snapshot import unsafe_reason
+
+    assert (unsafe_reason(path) is None) is safe
