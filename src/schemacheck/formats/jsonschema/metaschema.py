@@ -53,11 +53,15 @@ class MetaschemaProblem:
         message: One sentence naming the keyword and the problem.
         location: Where in the file.
         pointer: JSON pointer of the offending node.
+        keyword: The metaschema keyword that failed (``type``, ``enum``...; ``""`` when not
+            known). The message's tail is the ``jsonschema`` package's wording, which varies by
+            version; code and tests that need to know *what* failed use this and ``pointer``.
     """
 
     message: str
     location: Location
     pointer: str
+    keyword: str = ""
 
 
 def _children(node: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -158,7 +162,7 @@ def check_metaschema(doc: JsonDocument, base: JsonDocument | None = None,
         where = "#" + pointer if pointer else "the root"
         dialect = doc.dialect if doc.dialect.startswith("draft") else f"draft {doc.dialect}"
         return MetaschemaProblem(f"not a valid {dialect} JSON Schema at {where}: {_short(error.message)}",
-                                 doc.nearest_location(pointer), pointer)
+                                 doc.nearest_location(pointer), pointer, str(error.validator or ""))
     return None
 
 

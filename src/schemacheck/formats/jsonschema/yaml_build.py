@@ -106,15 +106,42 @@ def compose_yaml(text: str, max_depth: int) -> Any:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        _raise_if_too_deep(text, mark.index if mark else len(text), max_depth)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlBuildError(line, col, f"invalid YAML: {detail}") from None
     except yaml.YAMLError as exc:
         raise YamlBuildError(1, 1, f"invalid YAML: {exc}") from None
     except RecursionError:
+        _raise_if_too_deep(text, len(text), max_depth)
         raise YamlBuildError(1, 1, f"nesting deeper than {max_depth} levels") from None
     finally:
         loader.dispose()
+
+
+#: Flow brackets, and the quoted strings and comments whose brackets do not count.
+_FLOW_TOKEN = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|(?<=[ \t]))#[^\n]*|[\[\]{}]""", re.M)
+
+
+def _raise_if_too_deep(text: str, upto: int, max_depth: int) -> None:
+    """Raise our own "nesting deeper than" error if flow brackets before ``upto`` nest too deep.
+
+    libyaml has nesting limits of its own (PyYAML 6.0.4's bundled libyaml stops flow nesting
+    near 1,000 levels) that fire before our composer sees the depth; their wording varies by
+    version. When the library gives up, this decides from the text whether the real cause is
+    depth, so the user gets the same message, position and limit whatever the library version.
+    """
+    depth = 0
+    for match in _FLOW_TOKEN.finditer(text, 0, min(upto + 1, len(text))):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                raise YamlBuildError(line, column, f"nesting deeper than {max_depth} levels") from None
+        elif token in "]}":
+            depth = max(depth - 1, 0)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
