@@ -63,3 +63,27 @@ def test_positions_at_the_end_of_a_file_stay_inside_it() -> None:
         assert 1 <= loc.end_line <= len(lines), (pointer, loc)
         assert 1 <= loc.end_column <= len(lines[loc.end_line - 1]) + 1, (pointer, loc)
     assert (doc.location("").end_line, doc.location("").end_column) == (5, 28)
+
+
+# -- bounded time -----------------------------------------------------------------------------
+
+GOOD = '{\n  "type": "object",\n  "properties": {"id": {"type": "string"}}\n}\n'
+
+
+def timed_cli(repo: GitRepo, seconds: float = 5.0) -> subprocess.CompletedProcess[str]:
+    """The CLI against ``main``; the whole process (start-up included) must end within ``seconds``."""
+    start = time.perf_counter()
+    proc = run_cli(repo, "--base", "main", timeout=60)
+    elapsed = time.perf_counter() - start
+    assert elapsed < seconds, f"took {elapsed:.1f}s"
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
+    return proc
+
+
+def test_bare_nan_in_a_200_kb_json_file_is_located_quickly(tmp_path: Path) -> None:
+    # Every "NaN" inside a string used to rescan the text before it: quadratic.
+    new = '{"description": "' + "NaN " * 50_000 + '",\n "maximum": NaN}\n'
+    repo = change(tmp_path, "a.schema.json", GOOD, new)
+    proc = timed_cli(repo)
+    assert proc.returncode == 2
+    assert "a.schema.json:2:13: invalid JSON: NaN is not a JSON value" in proc.stdout + proc.stderr

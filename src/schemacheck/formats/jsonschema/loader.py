@@ -184,19 +184,16 @@ def _deep_offset(text: str) -> int:
     return 0
 
 
+#: A JSON string (skipped whole) or one of the constants Python's decoder accepts.
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
 def _constant_offset(text: str, name: str) -> int:
-    for match in re.finditer(re.escape(name), text):
-        if not _inside_string(text, match.start()):
+    """Offset of the first ``NaN``/``Infinity`` outside a string: one linear pass over the text."""
+    for match in _CONSTANT_OR_STRING.finditer(text):
+        if match.group(1) is not None:  # the decoder stops at the first one, whatever its name
             return match.start()
     return 0
-
-
-def _inside_string(text: str, offset: int) -> bool:
-    inside = False
-    for match in re.finditer(r'\\.|"', text[:offset]):
-        if match.group() == '"':
-            inside = not inside
-    return inside
 
 
 _CONTAINERS = (dict, list)
