@@ -87,3 +87,34 @@ def test_bare_nan_in_a_200_kb_json_file_is_located_quickly(tmp_path: Path) -> No
     proc = timed_cli(repo)
     assert proc.returncode == 2
     assert "a.schema.json:2:13: invalid JSON: NaN is not a JSON value" in proc.stdout + proc.stderr
+
+
+def _nested_aliases(fan: int, levels: int, leaf_type: str = "string") -> str:
+    """A few hundred bytes of YAML whose anchors each use the previous one ``fan`` times."""
+    lines = ["$defs:", f"  l0: &l0 {{type: object, properties: {{a: {{type: {leaf_type}}}, b: {{type: integer}}}}}}"]
+    for i in range(1, levels + 1):
+        props = ", ".join(f"p{j}: *l{i - 1}" for j in range(fan))
+        lines.append(f"  l{i}: &l{i} {{type: object, properties: {{{props}}}}}")
+    return "\n".join(lines) + f"\ntype: object\nproperties:\n  x: *l{levels}\n"
+
+
+def test_nested_yaml_aliases_under_the_old_budget_are_refused_quickly(tmp_path: Path) -> None:
+    # ~550 bytes expanding to ~64,000 values: under the old budget (100,000 + size), 24-53 s to check.
+    old = _nested_aliases(4, 6)
+    assert len(old) < 700
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("s.schema.yaml", "type: object\n")
+    repo.commit("base")
+    repo.write("s.schema.yaml", old)
+    proc = timed_cli(repo)
+    assert proc.returncode == 2, proc.stdout
+    assert "s.schema.yaml:" in proc.stdout and "through YAML aliases" in proc.stdout
+
+
+def test_nested_yaml_aliases_within_the_budget_are_checked_quickly(tmp_path: Path) -> None:
+    # The largest of this family that loads: a change under the innermost anchor is a finding at every use.
+    old, new = _nested_aliases(3, 5), _nested_aliases(3, 5, leaf_type="number")
+    repo = change(tmp_path, "s.schema.yaml", old, new)
+    proc = timed_cli(repo)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "s.schema.yaml:2:" in proc.stdout

@@ -102,13 +102,20 @@ def changed_schema_nodes(old: Any, new: Any) -> Iterator[tuple[str, Any]]:
     """``(pointer, instance to validate)`` for every part of ``new`` that differs from ``old``.
 
     Changed nodes come back shallow (see :func:`_shallow`); nodes without a counterpart in
-    ``old`` come back whole. Unchanged subtrees are skipped.
+    ``old`` come back whole. Unchanged subtrees are skipped, and so is an object already
+    yielded under another pointer (YAML aliases share objects).
     """
     stack: list[tuple[str, Any, Any]] = [("", old, new)]
+    # A YAML alias shares one object between many pointers: validating it once is enough.
+    seen: set[int] = set()
     while stack:
         pointer, before, after = stack.pop()
         if before is not _MISSING and before == after:
             continue
+        if isinstance(after, dict):
+            if id(after) in seen:
+                continue
+            seen.add(id(after))
         if not isinstance(after, dict) or not isinstance(before, dict):
             yield pointer, after
             continue

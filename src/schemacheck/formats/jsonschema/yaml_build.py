@@ -175,49 +175,93 @@ def _check_tag(node: Any, expected: str) -> None:
         raise _error(node, f"unsupported YAML tag {node.tag!r}; only JSON-compatible values are allowed")
 
 
-def build_data(root: Any, budget: int) -> Any:
-    """Turn composed nodes into plain JSON data, expanding aliases within ``budget`` values."""
-    count = 0
-    result: list[Any] = [None]
-    # Work items: (node, container, key/index, ancestors as a frozenset of node ids)
-    stack: list[tuple[Any, Any, Any, frozenset[int]]] = [(root, result, 0, frozenset())]
+def _postorder(root: Any) -> list[Any]:
+    """Every distinct node once, children before parents; a node reachable from itself is an error.
+
+    Linear in the *written* document: an aliased node is visited once however often it is used.
+    """
+    done: set[int] = set()
+    on_path: set[int] = set()
+    order: list[Any] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
-        node, container, slot, ancestors = stack.pop()
-        count += 1
-        if count > budget:
-            raise _error(node, f"the document expands to more than {budget} values through YAML aliases "
-                               "(an alias bomb?); refusing to load it")
-        if isinstance(node, yaml.ScalarNode):
-            container[slot] = _scalar(node)
+        node, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            on_path.discard(key)
+            done.add(key)
+            order.append(node)
             continue
-        if id(node) in ancestors:
+        if key in done:
+            continue
+        if key in on_path:
             raise _error(node, "recursive YAML alias: a node contains itself")
-        inner = ancestors | {id(node)}
+        on_path.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, False) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            # Keys are not visited: a key must be a scalar (``_members`` says so otherwise).
+            stack.extend((value, False) for _, value in reversed(node.value))
+    return order
+
+
+def _members(node: Any, members: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Key → value node of a mapping, ``<<`` merges applied (earlier keys win, as in YAML 1.1)."""
+    _check_tag(node, "map")
+    own: dict[str, Any] = {}
+    merges: list[Any] = []
+    for key, value in node.value:
+        if key.tag == _TAG + "merge":
+            merges.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+            continue
+        if not isinstance(key, yaml.ScalarNode):
+            raise _error(key, "a mapping key must be a plain string, not a collection")
+        if key.value in own:
+            raise _error(key, f"duplicate key {key.value!r} in a mapping")
+        own[key.value] = value
+    for source in merges:
+        if not isinstance(source, yaml.MappingNode):
+            raise _error(source, "a merge key (<<) must refer to a mapping")
+        for name, value in members[id(source)].items():
+            own.setdefault(name, value)
+    return own
+
+
+def build_data(root: Any, alias_budget: int, max_depth: int = 200) -> Any:
+    """Turn composed nodes into plain JSON data.
+
+    An aliased node is built once and the same Python object is shared by every alias (JSON
+    data read-only from here on), so building is linear in the written text. What later
+    stages walk is the *expanded* tree, though, so its size and depth are computed on the way
+    (children before parents) and bounded: aliases may add at most ``alias_budget`` values
+    beyond the written ones, and may not nest deeper than ``max_depth``.
+    """
+    order = _postorder(root)
+    limit = len(order) + alias_budget
+    built: dict[int, Any] = {}
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    members: dict[int, dict[str, Any]] = {}
+    for node in order:
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            built[key], size[key], depth[key] = _scalar(node), 1, 1
+            continue
         if isinstance(node, yaml.SequenceNode):
             _check_tag(node, "seq")
-            items: list[Any] = [None] * len(node.value)
-            container[slot] = items
-            stack.extend((child, items, i, inner) for i, child in enumerate(node.value))
-            continue
-        _check_tag(node, "map")
-        mapping: dict[str, Any] = {}
-        container[slot] = mapping
-        merges: list[Any] = []
-        for key, value in node.value:
-            if key.tag == _TAG + "merge":
-                merges.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
-                continue
-            if not isinstance(key, yaml.ScalarNode):
-                raise _error(key, "a mapping key must be a plain string, not a collection")
-            if key.value in mapping:
-                raise _error(key, f"duplicate key {key.value!r} in a mapping")
-            mapping[key.value] = None
-            stack.append((value, mapping, key.value, inner))
-        for source in merges:
-            if not isinstance(source, yaml.MappingNode):
-                raise _error(source, "a merge key (<<) must refer to a mapping")
-            for key, value in source.value:
-                if isinstance(key, yaml.ScalarNode) and key.value not in mapping:
-                    mapping[key.value] = None
-                    stack.append((value, mapping, key.value, inner))
-    return result[0]
+            children = node.value
+            built[key] = [built[id(child)] for child in children]
+        else:
+            members[key] = own = _members(node, members)
+            children = list(own.values())
+            built[key] = {name: built[id(value)] for name, value in own.items()}
+        size[key] = 1 + sum(size[id(child)] for child in children)
+        depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+        if size[key] > limit:
+            raise _error(node, f"the document expands to more than {limit} values through YAML aliases "
+                               f"(its {len(order)} written values plus at most {alias_budget} copies); "
+                               "refusing to load it")
+        if depth[key] > max_depth:
+            raise _error(node, f"nesting deeper than {max_depth} levels through YAML aliases")
+    return built[id(root)]
