@@ -118,3 +118,81 @@ def test_nested_yaml_aliases_within_the_budget_are_checked_quickly(tmp_path: Pat
     proc = timed_cli(repo)
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "s.schema.yaml:2:" in proc.stdout
+
+
+# -- dialect inference without $schema -------------------------------------------------------
+
+DRAFT7_TUPLE = {"type": "array", "items": [{"type": "string"}, {"type": "integer"}], "additionalItems": False}
+
+LEGACY_SCHEMAS = {
+    "items as an array": DRAFT7_TUPLE,
+    "additionalItems": {"type": "array", "items": {"type": "string"}, "additionalItems": False},
+    "definitions": {"type": "object", "properties": {"a": {"$ref": "#/definitions/a"}},
+                    "definitions": {"a": {"type": "string"}}},
+    "dependencies": {"type": "object", "properties": {"a": {"type": "string"}}, "dependencies": {"a": ["b"]}},
+    "draft 4 boolean exclusiveMinimum and id": {"id": "http://example.com/s.json", "type": "object",
+                                               "properties": {"n": {"type": "number", "minimum": 0,
+                                                                    "exclusiveMinimum": True}}},
+    "draft 6 plain-name $id": {"type": "object", "properties": {"a": {"$ref": "#money"}},
+                               "definitions": {"m": {"$id": "#money", "type": "integer"}}},
+    "items array and $defs": {"type": "array", "items": [{"$ref": "#/$defs/a"}], "$defs": {"a": {"type": "string"}}},
+}
+
+
+@pytest.mark.parametrize("name", list(LEGACY_SCHEMAS))
+def test_draft_07_schema_without_dollar_schema_is_not_rejected(tmp_path: Path, name: str) -> None:
+    import jsonschema
+
+    schema = LEGACY_SCHEMAS[name]
+    validator = jsonschema.Draft4Validator if "draft 4" in name else jsonschema.Draft7Validator
+    validator.check_schema(schema)  # the premise: an older validator accepts it
+    repo = change(tmp_path, "other.schema.json", "{}", "{}")
+    repo.write("s.schema.json", json.dumps(schema, indent=2))  # a new file: validated whole
+    proc = run_cli(repo, "--base", "main", "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert findings(proc) == [] and json.loads(proc.stdout)["diagnostics"] == []
+
+
+def test_draft_07_tuple_change_without_dollar_schema_is_a_tuple_change(tmp_path: Path) -> None:
+    # items: [...] is a tuple in draft 7: the second position narrowing from integer to string is breaking.
+    old = json.dumps({"type": "object", "properties": {"pair": DRAFT7_TUPLE}}, indent=2)
+    new = old.replace('"integer"', '"boolean"')
+    repo = change(tmp_path, "s.schema.json", old, new)
+    proc = run_cli(repo, "--base", "main", "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    found = findings(proc)
+    assert [(f["rule_id"], f["subject"], f["location"]["line"]) for f in found] == [
+        ("TYPE_CHANGED", "#/properties/pair/items/1", 11)]
+
+
+def test_invalid_schema_without_dollar_schema_says_which_dialect_was_assumed(tmp_path: Path) -> None:
+    bad = json.dumps({"type": "array", "items": [{"type": "strng"}]}, indent=2)
+    repo = change(tmp_path, "s.schema.json", json.dumps({"type": "array"}), bad)
+    proc = run_cli(repo, "--base", "main")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out
+    assert "s.schema.json:5:7: not a valid draft7 JSON Schema at #/items/0/type: " in out
+    assert "(no known $schema; read as draft 7 because of items as an array at #/items)" in out
+
+
+@pytest.mark.parametrize("schema, dialect", [
+    ({"type": "object"}, "2020-12"),
+    ({"items": [{}], "additionalItems": False}, "draft7"),
+    ({"items": [{}], "unevaluatedItems": False}, "2019-09"),  # 2019-09 has both
+    ({"items": [{}], "prefixItems": [{}]}, "draft7"),  # 2020-12 rejects items: [...]; draft 7 ignores prefixItems
+    ({"minimum": 0, "exclusiveMinimum": True}, "draft4"),
+    ({"id": "x.json", "type": "object"}, "draft4"),
+    ({"id": "x.json", "items": True}, "2020-12"),  # a boolean schema: draft 4 would reject it; id is unknown later
+    ({"definitions": {"a": {}}}, "draft7"),
+    ({"definitions": {"a": {}}, "$defs": {"b": {}}}, "2020-12"),
+    ({"properties": {"id": {"type": "string"}, "items": {"type": "array"}}}, "2020-12"),  # property names
+    ({"enum": [{"id": "x", "items": [1]}], "default": {"exclusiveMinimum": True}}, "2020-12"),  # data, not schemas
+    ({"properties": {"a": {"items": [{"type": "string"}]}}}, "draft7"),  # nested
+])
+def test_dialect_is_inferred_from_schema_positions_only(schema: dict, dialect: str) -> None:
+    from schemacheck.formats.jsonschema import load_document
+
+    doc = load_document("s.json", json.dumps(schema).encode())
+    assert doc.dialect == dialect
+    assert load_document("t.json", json.dumps({"$schema": "http://json-schema.org/draft-06/schema#", **schema})
+                         .encode()).dialect == "draft6"  # $schema decides when present

@@ -11,6 +11,7 @@ Maintainers: every failure names the file, line and column and is bounded in tim
   check is nearly free: parsed keys are counted against key-colon matches in the text, and
   only a mismatch (a duplicate, or such a sequence inside a string) costs a second, exact parse;
 - ``NaN``/``Infinity`` are not JSON;
+- the dialect is the root ``$schema``'s, else inferred from the keywords (``dialect.py``);
 - YAML is composed safely (no object construction), plain scalars resolved by the YAML 1.2
   core schema (``on``/``yes`` are strings, as for js-yaml); unknown tags (``!!python/...``,
   ``!Ref``) are errors; aliases are allowed and built once (the data shares the object), but
@@ -28,7 +29,8 @@ import re
 from typing import Any
 
 from ...errors import ParseError
-from .document import DEFAULT_DIALECT, JsonDocument, dialect_of
+from .dialect import describe, infer_dialect
+from .document import JsonDocument, dialect_of
 from .positions import JsonPositions, LineMap, YamlPositions
 
 __all__ = ["load_document", "decode_utf8", "MAX_JSON_BYTES", "MAX_YAML_BYTES", "MAX_DEPTH", "ALIAS_BUDGET", "is_yaml_path"]
@@ -78,8 +80,12 @@ def load_document(path: str, raw: bytes) -> JsonDocument:
         raise ParseError(path, line, col, f"a JSON Schema must be an object or a boolean, not {_kind(data)}")
     schema_uri = data.get("$schema", "") if isinstance(data, dict) else ""
     schema_uri = schema_uri if isinstance(schema_uri, str) else ""
-    dialect = dialect_of(schema_uri) or DEFAULT_DIALECT
-    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri, len(raw))
+    dialect, reason = dialect_of(schema_uri), ""
+    if dialect is None:
+        dialect, reason = infer_dialect(data)
+        reason = f"no known $schema; read as {describe(dialect)}" + (f" because of {reason}" if reason else ", the default")
+    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri, len(raw),
+                        reason)
 
 
 def _mb(size: int) -> str:

@@ -168,7 +168,8 @@ def check_metaschema(doc: JsonDocument, base: JsonDocument | None = None,
         pointer = prefix + pointer_from_parts(list(error.absolute_path))
         where = "#" + pointer if pointer else "the root"
         dialect = doc.dialect if doc.dialect.startswith("draft") else f"draft {doc.dialect}"
-        return MetaschemaProblem(f"not a valid {dialect} JSON Schema at {where}: {_short(error.message)}",
+        why = f" ({doc.dialect_reason})" if doc.dialect_reason else ""
+        return MetaschemaProblem(f"not a valid {dialect} JSON Schema at {where}: {_short(error.message)}{why}",
                                  doc.nearest_location(pointer), pointer, str(error.validator or ""))
     return None
 
