@@ -196,3 +196,69 @@ def test_dialect_is_inferred_from_schema_positions_only(schema: dict, dialect: s
     assert doc.dialect == dialect
     assert load_document("t.json", json.dumps({"$schema": "http://json-schema.org/draft-06/schema#", **schema})
                          .encode()).dialect == "draft6"  # $schema decides when present
+
+
+# -- reports on long lines, control characters --------------------------------------------------
+
+def _one_line_schema(tmp_path: Path, megabytes: int = 3, findings: int = 50) -> GitRepo:
+    """A minified schema: one line of ``megabytes`` MB, ``findings`` type changes at its end."""
+    doc = {"type": "object", "description": "x" * (megabytes * 1_000_000),
+           "properties": {f"p{i}": {"type": "string"} for i in range(findings)}}
+    old = json.dumps(doc, separators=(",", ":"))
+    return change(tmp_path, "min.schema.json", old, old.replace('"string"', '"integer"'))
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "markdown", "github"])
+def test_long_line_reports_show_a_window_not_the_line(tmp_path: Path, fmt: str) -> None:
+    repo = _one_line_schema(tmp_path)
+    start = time.perf_counter()
+    proc = run_cli(repo, "--base", "main", "--format", fmt, timeout=120)
+    elapsed = time.perf_counter() - start
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert elapsed < 5, f"took {elapsed:.1f}s"
+    assert len(proc.stdout) < 200_000, f"{len(proc.stdout)} bytes of {fmt}"  # was 150 MB of SARIF
+    assert max(map(len, proc.stdout.splitlines())) < 1000
+    if fmt == "text":
+        assert "min.schema.json:1:3000055" in proc.stdout
+        source = [ln for ln in proc.stdout.splitlines() if ln.startswith("    1 | ")]
+        carets = [ln for ln in proc.stdout.splitlines() if ln.startswith("      | ")]
+        assert len(source) == len(carets) == 50
+        # the caret is under "p0"'s value in its window
+        first, caret = source[0], carets[0]
+        assert first[caret.index("^"):caret.rindex("^") + 1] == '"type":"integer"'
+    if fmt == "sarif":
+        result = json.loads(proc.stdout)["runs"][0]["results"][0]
+        physical = result["locations"][0]["physicalLocation"]
+        assert physical["region"]["snippet"]["text"] == '"type":"integer"'
+        context = physical["contextRegion"]
+        assert context["startColumn"] <= physical["region"]["startColumn"] < context["endColumn"]
+        assert context["snippet"]["text"] and len(context["snippet"]["text"]) < 1000
+
+
+CONTROL_NAME = "evil\x1b]0;owned\x07\x1b[2J\u202ename\r"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "markdown", "json", "sarif"])
+def test_control_characters_in_property_names_are_escaped(tmp_path: Path, fmt: str) -> None:
+    old = {"type": "object", "properties": {CONTROL_NAME: {"type": "string"}}}
+    new = {"type": "object", "properties": {CONTROL_NAME: {"type": "integer"}}}
+    repo = change(tmp_path, "c.schema.json", json.dumps(old, indent=2), json.dumps(new, indent=2))
+    proc = run_cli(repo, "--base", "main", "--format", fmt)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    for char in "\x1b\x07\u202e":
+        assert char not in proc.stdout, (fmt, char)
+    assert "\r" not in proc.stdout
+    if fmt in ("text", "github", "markdown"):
+        assert "\\x1b" in proc.stdout  # shown, not dropped: the reader sees the name is odd
+    else:  # the data is intact, only escaped in the text
+        assert any(CONTROL_NAME in text for text in _strings(json.loads(proc.stdout)))
+
+
+def _strings(data: object) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in _strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []
