@@ -262,3 +262,49 @@ def _strings(data: object) -> list[str]:
     if isinstance(data, list):
         return [s for v in data for s in _strings(v)]
     return []
+
+
+# -- size limits ----------------------------------------------------------------------------------
+
+def _yaml_defs(count: int) -> str:
+    """A realistic YAML bundle: ``count`` object definitions of six described properties."""
+    parts = ["$schema: https://json-schema.org/draft/2020-12/schema", "type: object",
+             "properties:", "  root:", "    $ref: '#/$defs/Type0'", "$defs:"]
+    for i in range(count):
+        parts += [f"  Type{i}:", "    type: object", f"    description: Thing number {i} with some words",
+                  "    required: [field0]", "    properties:"]
+        for j in range(6):
+            parts += [f"      field{j}:", f"        type: {('string', 'integer', 'boolean')[(i + j) % 3]}",
+                      "        description: a field"]
+    return "\n".join(parts) + "\n"
+
+
+def test_a_3_6_mb_yaml_schema_is_refused_quickly_naming_the_limit(tmp_path: Path) -> None:
+    from schemacheck.formats.jsonschema.loader import MAX_YAML_BYTES
+
+    big = _yaml_defs(8_000)
+    assert len(big) > 3_500_000 > MAX_YAML_BYTES
+    repo = change(tmp_path, "big.schema.yaml", _yaml_defs(2), big)
+    proc = timed_cli(repo)  # was 12.8 s and 627 MB
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2, out[-2000:]
+    assert f"larger than the {MAX_YAML_BYTES / 1048576:.1f} MB limit for YAML schema files" in out
+    assert "keep it as JSON" in out
+
+
+def test_a_yaml_schema_just_under_the_limit_is_checked(tmp_path: Path) -> None:
+    from schemacheck.formats.jsonschema.loader import MAX_YAML_BYTES
+
+    old = _yaml_defs(1)
+    count = 1
+    while len(_yaml_defs(count * 2)) < MAX_YAML_BYTES:
+        count *= 2
+    old = _yaml_defs(count)
+    assert MAX_YAML_BYTES / 2 < len(old) < MAX_YAML_BYTES
+    repo = change(tmp_path, "big.schema.yaml", old, old.replace("type: string", "type: boolean", 1))
+    start = time.perf_counter()
+    proc = run_cli(repo, "--base", "main", "--format", "json")
+    # 5 s is the promise on an idle 2-core machine; the bound leaves room for a loaded CI runner.
+    assert time.perf_counter() - start < 15
+    assert proc.returncode == 1
+    assert [f["rule_id"] for f in findings(proc)] == ["TYPE_CHANGED"]

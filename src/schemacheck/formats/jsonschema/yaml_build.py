@@ -14,136 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import re
-
 import yaml
-from yaml.composer import Composer
-from yaml.resolver import BaseResolver
+
+from .yaml_compose import Core12Resolver, YamlBuildError, compose_yaml
 
 __all__ = ["YamlBuildError", "Core12Resolver", "compose_yaml", "build_data"]
 
 _TAG = "tag:yaml.org,2002:"
 _AS_TEXT = {_TAG + "str", _TAG + "timestamp", _TAG + "binary"}
-
-
-class Core12Resolver(BaseResolver):
-    """Plain scalars resolved by the YAML 1.2 core schema, as js-yaml and most JSON Schema and
-    OpenAPI tools do: ``yes``/``no``/``on``/``off`` are strings, ``010`` is ten, no ``1_000``,
-    no sexagesimal ``1:30``, no timestamps. ``<<`` merge keys are still understood."""
-
-
-for _tag, _regexp, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-     "-+.0123456789"),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("merge", r"^(?:<<)$", "<"),
-):
-    Core12Resolver.add_implicit_resolver(_TAG + _tag, re.compile(_regexp), list(_first))
-
-
-class YamlBuildError(Exception):
-    """A YAML problem at a 1-based position."""
-
-    def __init__(self, line: int, column: int, detail: str) -> None:
-        super().__init__(detail)
-        self.line, self.column, self.detail = line, column, detail
-
-
-class _DepthComposer(Composer):
-    max_depth = 200
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401 - yaml API
-        depth = getattr(self, "_depth", 0) + 1
-        if depth > self.max_depth:
-            mark = self.peek_event().start_mark
-            raise YamlBuildError(mark.line + 1, mark.column + 1, f"nesting deeper than {self.max_depth} levels")
-        self._depth = depth
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth = depth - 1
-
-
-def _make_loader() -> type:
-    if getattr(yaml, "__with_libyaml__", False):
-        from yaml.cyaml import CParser as base
-
-        class _CLoader(_DepthComposer, base, Core12Resolver):  # type: ignore[misc, valid-type]
-            def __init__(self, stream: str) -> None:
-                base.__init__(self, stream)
-                _DepthComposer.__init__(self)
-                Core12Resolver.__init__(self)
-
-        return _CLoader
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _PyLoader(Reader, Scanner, Parser, _DepthComposer, Core12Resolver):
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            _DepthComposer.__init__(self)
-            Core12Resolver.__init__(self)
-
-    return _PyLoader
-
-
-_LOADER: type | None = None
-
-
-def compose_yaml(text: str, max_depth: int) -> Any:
-    """Compose one YAML document into nodes (``None`` when empty)."""
-    global _LOADER
-    if _LOADER is None:
-        _LOADER = _make_loader()
-    # libyaml parses UTF-8 bytes ~10x faster than a str (which PyYAML feeds it in pieces);
-    # its marks still count characters, so positions are the same.
-    loader = _LOADER(text.encode("utf-8") if _LOADER.__name__ == "_CLoader" else text)
-    loader.max_depth = max_depth
-    try:
-        return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        _raise_if_too_deep(text, mark.index if mark else len(text), max_depth)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlBuildError(line, col, f"invalid YAML: {detail}") from None
-    except yaml.YAMLError as exc:
-        raise YamlBuildError(1, 1, f"invalid YAML: {exc}") from None
-    except RecursionError:
-        _raise_if_too_deep(text, len(text), max_depth)
-        raise YamlBuildError(1, 1, f"nesting deeper than {max_depth} levels") from None
-    finally:
-        loader.dispose()
-
-
-#: Flow brackets, and the quoted strings and comments whose brackets do not count.
-_FLOW_TOKEN = re.compile(r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?:^|(?<=[ \t]))#[^\n]*|[\[\]{}]""", re.M)
-
-
-def _raise_if_too_deep(text: str, upto: int, max_depth: int) -> None:
-    """Raise our own "nesting deeper than" error if flow brackets before ``upto`` nest too deep.
-
-    libyaml has nesting limits of its own (PyYAML 6.0.4's bundled libyaml stops flow nesting
-    near 1,000 levels) that fire before our composer sees the depth; their wording varies by
-    version. When the library gives up, this decides from the text whether the real cause is
-    depth, so the user gets the same message, position and limit whatever the library version.
-    """
-    depth = 0
-    for match in _FLOW_TOKEN.finditer(text, 0, min(upto + 1, len(text))):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > max_depth:
-                line = text.count("\n", 0, match.start()) + 1
-                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-                raise YamlBuildError(line, column, f"nesting deeper than {max_depth} levels") from None
-        elif token in "]}":
-            depth = max(depth - 1, 0)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
