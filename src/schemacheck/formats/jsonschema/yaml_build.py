@@ -1,13 +1,14 @@
-"""Safe YAML → node tree → plain JSON data, with depth, alias and tag limits.
+"""Composed YAML nodes → plain JSON data, with alias, depth and tag limits.
 
-Maintainers: we compose (``yaml.compose``-style, libyaml's parser when available, plain
-scalars resolved by the YAML 1.2 core schema like the JavaScript tools that read most JSON
-Schema and OpenAPI YAML, see :class:`Core12Resolver`) with a composer that refuses nesting deeper than a limit, then build the data
-ourselves, iteratively, so that we control what aliases may do: an aliased node is expanded
-(JSON has no sharing) but every expanded value counts against a budget, and an alias to one of
-its own ancestors is refused. Only the JSON-compatible core tags are accepted; timestamps,
-``!!binary`` and the like stay the strings they were written as. Mapping keys are the key's
-source text (``on:`` stays ``"on"``), and duplicates are errors.
+Maintainers: ``yaml_compose.py`` turns the text into nodes (libyaml's events, plain scalars
+resolved by the YAML 1.2 core schema like the JavaScript tools that read most JSON Schema and
+OpenAPI YAML, see :class:`Core12Resolver`, nesting limited). Here we build the data ourselves,
+iteratively, so that we control what aliases may do: an aliased node is built once and the
+object shared, but its *expanded* size and depth count against limits (every later stage walks
+the expansion), and an alias to one of its own ancestors is refused. Only the JSON-compatible
+core tags are accepted; timestamps, ``!!binary`` and the like stay the strings they were
+written as. Mapping keys are the key's source text (``on:`` stays ``"on"``), and duplicates are
+errors.
 """
 
 from __future__ import annotations
