@@ -106,7 +106,9 @@ def test_schema_invalid_against_its_metaschema() -> None:
     problem = check_metaschema(doc)
     assert problem is not None
     assert problem.pointer == "/properties/n/minimum"
-    assert problem.location.line == 6 and "'0' is not of type 'number'" in problem.message
+    # The tail of the message is the jsonschema package's wording (it varies by version): not pinned.
+    assert problem.location.line == 6 and problem.keyword == "type"
+    assert problem.message.startswith("not a valid draft7 JSON Schema at #/properties/n/minimum: ")
     assert check_metaschema(load_document("b.json", json.dumps(GOOD).encode())) is None
 
 
@@ -324,7 +326,7 @@ def _bomb() -> bytes:
 
 @pytest.mark.parametrize("name, content, where, words", [
     ("huge.schema.json", b'{"description": "' + b"x" * (50 * 1024 * 1024) + b'"}', "huge.schema.json", "50.0 MB"),
-    ("bomb.schema.yaml", _bomb(), "bomb.schema.yaml:1:", "alias"),
+    ("bomb.schema.yaml", _bomb(), "bomb.schema.yaml:5:5", "alias"),  # a4, the first node too big
     ("deep.schema.json", b'{"items":' * 10_000 + b"{}" + b"}" * 10_000, "deep.schema.json:1:", "nesting deeper"),
     ("dup.schema.yaml", b"type: object\ntype: string\n", "dup.schema.yaml:2:1", "duplicate key 'type'"),
     ("latin.schema.json", '{"title": "caf\u00e9"}'.encode("latin-1"), "latin.schema.json:1:15", "not valid UTF-8"),

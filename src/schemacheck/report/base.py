@@ -34,6 +34,11 @@ __all__ = [
     "lines_from_reader",
     "plural",
     "compared_phrase",
+    "visible",
+    "json_safe",
+    "LineWindow",
+    "line_window",
+    "WINDOW_CHARS",
 ]
 
 #: The tool's name as shown in every machine-readable format.
@@ -42,6 +47,17 @@ TOOL_NAME = "schemacheck"
 PROJECT_URL = "https://github.com/schemacheck/schemacheck"
 #: Base URL of the generated rule pages (``rules/<ID>.md`` in the repository).
 RULE_DOCS_URL = f"{PROJECT_URL}/blob/main/rules/"
+
+#: Characters of a source line shown around a finding (text snippets, SARIF ``snippet`` and
+#: ``contextRegion``): a minified 10 MB one-line schema must not be copied once per finding.
+WINDOW_CHARS = 160
+
+#: C0/C1 control characters (but tab and newline), and the Unicode controls that reorder or
+#: hide text (bidi overrides and isolates, line/paragraph separators: "Trojan Source"), shown
+#: as visible escapes so that text from a schema can never drive a terminal or disguise itself.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if c not in (0x09, 0x0A)}
+_CONTROLS.update({c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
+                                               *range(0x2066, 0x206A))})
 
 SourceLine = Callable[[str, int], "str | None"]
 RuleLookup = Callable[[str], "RuleSpec | None"]
@@ -196,6 +212,63 @@ def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         diagnostics,
         key=lambda d: (-d.severity.rank, d.location.path if d.location else "", d.location.line if d.location else 0, d.message),
     )
+
+
+def visible(text: str, keep: str = "") -> str:
+    """``text`` with control characters (ESC, CR, BEL, bidi overrides...) replaced by ``\\xNN``/``\\uNNNN``.
+
+    Every reporter that writes text a person reads (text, github, markdown) passes untrusted
+    strings (property names, paths, source lines) through this; JSON and SARIF escape them
+    already. ``keep`` names characters a format escapes its own way (GitHub's ``%0D``).
+    """
+    if keep:
+        return text.translate({c: e for c, e in _CONTROLS.items() if chr(c) not in keep})
+    return text.translate(_CONTROLS)
+
+
+#: The same characters as ``\\uNNNN`` JSON escapes (those below 0x20 JSON escapes already).
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
+
+
+def json_safe(document: str) -> str:
+    """A serialised JSON document with C1 controls and bidi/separator characters as ``\\uNNNN``.
+
+    The parsed data is unchanged; the text can be printed to a terminal safely.
+    """
+    return document.translate(_JSON_ESCAPES)
+
+
+@dataclass(frozen=True, slots=True)
+class LineWindow:
+    """The part of a source line shown for a finding.
+
+    Attributes:
+        text: At most :data:`WINDOW_CHARS` characters of the line (the whole line when short).
+        start: 0-based offset of ``text[0]`` in the line.
+        clipped_left: Characters before ``text`` were left out.
+        clipped_right: Characters after ``text`` were left out.
+    """
+
+    text: str
+    start: int
+    clipped_left: bool
+    clipped_right: bool
+
+    def column(self, column: int) -> int:
+        """The 1-based column in ``text`` of the line's 1-based ``column`` (clamped into the window)."""
+        return min(max(column - self.start, 1), len(self.text) + 1)
+
+
+def line_window(line: str, column: int, end_column: int = 0, width: int = WINDOW_CHARS) -> LineWindow:
+    """The window of ``line`` around the 1-based span ``column``..``end_column`` (exclusive).
+
+    The span's start is always inside; a quarter of the window shows what precedes it, and
+    the rest the span and what follows (a long span is cut at the window's end).
+    """
+    if len(line) <= width:
+        return LineWindow(line, 0, False, False)
+    begin = min(max(column - 1 - width // 4, 0), len(line) - width)
+    return LineWindow(line[begin: begin + width], begin, begin > 0, begin + width < len(line))
 
 
 def rule_doc_url(rule_id: str) -> str:

@@ -14,7 +14,7 @@ path without a line.
 from __future__ import annotations
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import TOOL_NAME, ReportContext, Reporter, plural, sorted_diagnostics, sorted_findings
+from .base import TOOL_NAME, ReportContext, Reporter, plural, sorted_diagnostics, sorted_findings, visible
 from .text import summary_line
 
 __all__ = ["GithubReporter", "escape_data", "escape_property", "workflow_command"]
@@ -23,8 +23,9 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 def escape_data(value: str) -> str:
-    """Escape a workflow command's message."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow command's message (control characters become visible ``\\xNN`` first:
+    GitHub's log viewer interprets ANSI escapes, and a property name may contain any)."""
+    return visible(value, keep="\r").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(value: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import TOOL_NAME, ReportContext, Reporter, count, rule_doc_url, sorted_diagnostics, sorted_findings
+from .base import TOOL_NAME, ReportContext, Reporter, count, json_safe, rule_doc_url, sorted_diagnostics, sorted_findings
 
 if TYPE_CHECKING:
     from .json_models import JsonDiagnostic, JsonFinding, JsonLocation, JsonReport
@@ -91,4 +91,4 @@ class JsonReporter(Reporter):
     name = "json"
 
     def render(self, result: CheckResult, ctx: ReportContext) -> str:
-        return build_report(result, ctx).model_dump_json(indent=2) + "\n"
+        return json_safe(build_report(result, ctx).model_dump_json(indent=2)) + "\n"

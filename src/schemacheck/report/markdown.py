@@ -2,15 +2,16 @@
 
 Maintainers: a heading with the verdict, one table row per finding (severity, rule linked to
 its page, location, message, fix), then input problems. Cell text is escaped for tables
-(``|``, newlines, ``$`` which starts GitHub math) and for inline HTML (``<``, ``>``, ``&``), and backticks inside code spans
-are avoided. GitHub rejects a step summary above 1024 KiB, so rows stop at ``MAX_BYTES`` with a
+(``|``, newlines, ``$`` which starts GitHub math) and for inline HTML (``<``, ``>``, ``&``), backticks inside code spans
+are avoided, and control characters show as ``\\xNN`` (``base.visible``). GitHub rejects a step summary above 1024 KiB, so rows stop at ``MAX_BYTES`` with a
 line saying how many were left out.
 """
 
 from __future__ import annotations
 
 from ..model import CheckResult, Diagnostic, Finding
-from .base import TOOL_NAME, ReportContext, Reporter, count, plural, rule_doc_url, sorted_diagnostics, sorted_findings
+from .base import (TOOL_NAME, ReportContext, Reporter, count, plural, rule_doc_url, sorted_diagnostics, sorted_findings,
+                   visible)
 from .text import summary_line
 
 __all__ = ["MarkdownReporter", "MAX_BYTES", "escape_cell"]
@@ -22,15 +23,15 @@ _ICON = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
 
 
 def escape_cell(text: str) -> str:
-    """Make ``text`` safe inside one Markdown table cell."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make ``text`` safe inside one Markdown table cell (control characters shown as ``\\xNN``)."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("$", "\\$")
     return "<br>".join(line.strip() for line in text.strip().splitlines())
 
 
 def _code(text: str) -> str:
     """An inline code span that survives backticks and pipes in ``text``."""
-    text = text.replace("|", "\\|").replace("`", "'")
+    text = visible(text).replace("|", "\\|").replace("`", "'")
     return f"`{text}`" if text else ""
 
 

@@ -11,8 +11,11 @@ Maintainers, the choices GitHub forces (see the SARIF section of the reference n
   GitHub stores such an alert but cannot show it inline (the file is gone), so the
   ``github``/``markdown`` formats are the way to surface those on a pull request.
 * ``partialFingerprints.primaryLocationLineHash`` is ours: a hash of rule ID, subject and the
-  whitespace-free text of the head line (never the line number), plus ``:n`` for the n-th
+  whitespace-free text of the head line (of a window around the column when the line is
+  long; never the line number), plus ``:n`` for the n-th
   identical key, so an alert survives unrelated edits above it.
+* ``snippet`` and ``contextRegion`` copy at most a window of the line (``base.line_window``),
+  never a whole minified file per finding.
 * Diagnostics (input errors) go to ``invocations[0].toolExecutionNotifications``.
 * Above ``MAX_RESULTS`` (GitHub's per-run limit, which otherwise rejects the whole file) the
   most severe findings are kept and a warning notification says how many were left out.
@@ -28,7 +31,9 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import CheckResult, Diagnostic, Finding, Location
-from .base import PROJECT_URL, TOOL_NAME, ReportContext, Reporter, sorted_diagnostics, sorted_findings
+from .base import (PROJECT_URL, TOOL_NAME, WINDOW_CHARS, ReportContext, Reporter, json_safe, line_window,
+                   sorted_diagnostics,
+                   sorted_findings)
 from .sarif_rules import SARIF_LEVEL, rule_descriptor
 
 __all__ = ["SarifReporter", "SARIF_SCHEMA_URI", "SRCROOT", "MAX_RESULTS", "build_sarif", "fingerprint_key"]
@@ -65,14 +70,22 @@ def _physical(loc: Location, line_text: str | None = None) -> dict[str, Any]:
         "region": region,
     }
     if line_text is not None and loc.line >= 1 and region.get("endLine", loc.line) == loc.line:
-        # Single-line span: the snippet is the span, the context is the whole line, which the
-        # validator requires to be a proper superset of the region.
+        # Single-line span: the snippet is the span, the context is a window of the line around
+        # it (the whole line when short), which the validator requires to be a proper superset
+        # of the region. Nothing longer than a window is copied: a minified one-line schema
+        # would otherwise be written into the log once per finding.
         start = region["startColumn"] - 1
         end = region.get("endColumn", len(line_text) + 1) - 1
-        if "endColumn" in region:
+        if "endColumn" in region and end - start <= WINDOW_CHARS:
             region["snippet"] = {"text": line_text[start:end]}
-        if start > 0 or end < len(line_text):
-            physical["contextRegion"] = {"startLine": loc.line, "snippet": {"text": line_text}}
+        window = line_window(line_text, start + 1, end + 1)
+        w_start, w_end = window.start, window.start + len(window.text)
+        if w_start <= start and end <= w_end and (w_start < start or end < w_end):
+            context: dict[str, Any] = {"startLine": loc.line}
+            if window.clipped_left or window.clipped_right:
+                context["startColumn"], context["endColumn"] = w_start + 1, w_end + 1
+            context["snippet"] = {"text": window.text}
+            physical["contextRegion"] = context
     return {"physicalLocation": physical}
 
 
@@ -84,6 +97,8 @@ def fingerprint_key(finding: Finding, line_text: str | None) -> str:
         line_text: Its head source line, if known; whitespace is dropped so re-indenting
             does not change the fingerprint. Without it the message stands in.
     """
+    if line_text is not None and finding.location is not None and len(line_text) > WINDOW_CHARS:
+        line_text = line_window(line_text, finding.location.column).text  # a long line: its window
     anchor = "".join(line_text.split()) if line_text is not None else finding.message
     return "\x00".join((finding.rule_id, finding.subject or finding.path, anchor))
 
@@ -201,4 +216,4 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def render(self, result: CheckResult, ctx: ReportContext) -> str:
-        return json.dumps(build_sarif(result, ctx), indent=2, ensure_ascii=False) + "\n"
+        return json_safe(json.dumps(build_sarif(result, ctx), indent=2, ensure_ascii=False)) + "\n"

@@ -4,19 +4,21 @@ Maintainers: rich is imported inside :meth:`TextReporter.render` only, so runs t
 JSON or nothing never pay for it. The console is built with an empty environment and
 ``soft_wrap=True`` so that the plain output is byte-for-byte deterministic (fixture snapshots
 compare it); colour is exactly ``ctx.color``. Untrusted text (messages, source lines) goes
-through ``rich.text.Text``, never markup, so ``[brackets]`` print as they are and control
-characters are stripped.
+through ``rich.text.Text``, never markup, so ``[brackets]`` print as they are, and through
+``base.visible``, so control characters (terminal escapes, bidi overrides) show as ``\\xNN``.
+A source line is shown as a window around the finding's column (``base.line_window``).
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
+from dataclasses import replace
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import ReportContext, Reporter, compared_phrase, count, plural, sorted_diagnostics, sorted_findings
+from .base import ReportContext, Reporter, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,14 +29,8 @@ _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", 
 _INDENT = "    "
 
 
-#: C0/C1 control characters (but tab and newline) shown as visible escapes, so that text from
-#: a schema can never drive the terminal.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if c not in (0x09, 0x0A)}
-
-
-def clean(text: str) -> str:
-    """``text`` with control characters (ESC, CR, BEL, ...) replaced by ``\\xNN``."""
-    return text.translate(_CONTROLS)
+#: Control characters shown as escapes (ESC, CR, BEL, bidi overrides): see ``base.visible``.
+clean = visible
 
 
 def _display_width(text: str) -> int:
@@ -166,9 +162,16 @@ class TextReporter(Reporter):
         ]
         line = ctx.line_text(loc)
         if loc is not None and line is not None:
-            line, gutter = clean(line), str(loc.line)
-            parts.append(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), line))
-            parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(line, loc), "bold red")))
+            # Only a window around the column: a minified one-line file may be megabytes long.
+            window = line_window(line, loc.column, loc.end_column if loc.end_line == loc.line else 0)
+            left = "…" if window.clipped_left else ""
+            shown = left + clean(window.text) + ("…" if window.clipped_right else "")
+            end_column = window.column(loc.end_column) if loc.end_line == loc.line else len(window.text) + 1
+            marked = replace(loc, column=window.column(loc.column) + len(left), end_column=end_column + len(left),
+                             end_line=loc.line)
+            gutter = str(loc.line)
+            parts.append(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), shown))
+            parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
         if finding.base_location is not None:
             label = f" ({base_label})" if base_label else ""
             parts.append(Text(clean(f"{_INDENT}was at base {finding.base_location}{label}"), style="dim"))

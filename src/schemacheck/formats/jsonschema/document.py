@@ -44,7 +44,8 @@ DIALECTS: dict[str, str] = {
     "json-schema.org/draft/2020-12/schema": "2020-12",
 }
 
-#: The dialect of a schema without ``$schema`` (or with one we do not know).
+#: The dialect of a schema without ``$schema`` (or with one we do not know) whose keywords do
+#: not point to an older one (see ``dialect.infer_dialect``).
 DEFAULT_DIALECT = "2020-12"
 
 
@@ -128,11 +129,13 @@ class JsonDocument:
         data: The schema as plain JSON values (non-integers are ``float``; see
             :meth:`exact_number` for exact decimals).
         dialect: ``draft4``, ``draft6``, ``draft7``, ``2019-09`` or ``2020-12`` (from the root
-            ``$schema``; :data:`DEFAULT_DIALECT` when absent or unknown).
+            ``$schema``; inferred from the keywords used when absent or unknown).
         syntax: ``json`` or ``yaml``.
         positions: Where each pointer is in the text (computed lazily).
         schema_uri: The raw root ``$schema`` value (``""`` when absent).
         size: Size of the file in bytes.
+        dialect_reason: Why ``dialect`` was chosen when no known ``$schema`` names it
+            (``""`` when ``$schema`` decided); see :mod:`.dialect`.
     """
 
     path: str
@@ -142,6 +145,7 @@ class JsonDocument:
     positions: PositionIndex | None = field(default=None, compare=False, repr=False)
     schema_uri: str = ""
     size: int = 0
+    dialect_reason: str = ""
 
     def get(self, pointer: str, default: Any = None) -> Any:
         """The value at ``pointer`` (``default`` when it does not exist)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+from .dialect import LEGACY_DIALECTS
 from .document import JsonDocument, pointer_join
 
 __all__ = ["REPO_BASE", "IdIndex", "build_index", "retrieval_uri", "id_keyword", "LEGACY_DIALECTS"]
@@ -20,8 +21,6 @@ __all__ = ["REPO_BASE", "IdIndex", "build_index", "retrieval_uri", "id_keyword",
 #: The synthetic base URI of the repository root.
 REPO_BASE = "file:///@repo/"
 
-#: Dialects where ``$ref`` hides its sibling keywords.
-LEGACY_DIALECTS = frozenset({"draft4", "draft6", "draft7"})
 
 _MAP_KEYWORDS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
                            "dependencies"})

@@ -11,33 +11,45 @@ Maintainers: every failure names the file, line and column and is bounded in tim
   check is nearly free: parsed keys are counted against key-colon matches in the text, and
   only a mismatch (a duplicate, or such a sequence inside a string) costs a second, exact parse;
 - ``NaN``/``Infinity`` are not JSON;
+- the dialect is the root ``$schema``'s, else inferred from the keywords (``dialect.py``);
 - YAML is composed safely (no object construction), plain scalars resolved by the YAML 1.2
   core schema (``on``/``yes`` are strings, as for js-yaml); unknown tags (``!!python/...``,
-  ``!Ref``) are errors; aliases are allowed but the expanded document may hold at most
-  ``ALIAS_BUDGET + len(raw)`` values, which stops "billion laughs" at once; recursive aliases
-  are errors; timestamps and other non-JSON scalars stay strings; keys are their source text.
+  ``!Ref``) are errors; aliases are allowed and built once (the data shares the object), but
+  every later stage walks the *expanded* tree, so aliases may add at most
+  :data:`ALIAS_BUDGET` values beyond the written ones and may not nest past
+  :data:`MAX_DEPTH`: "billion laughs" is refused at once, and whatever is accepted is checked
+  within the time budget; recursive aliases are errors; timestamps and other non-JSON scalars
+  stay strings; keys are their source text.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from typing import Any
 
 from ...errors import ParseError
-from .document import DEFAULT_DIALECT, JsonDocument, dialect_of
+from .dialect import describe, infer_dialect
+from .document import JsonDocument, dialect_of
 from .positions import JsonPositions, LineMap, YamlPositions
 
 __all__ = ["load_document", "decode_utf8", "MAX_JSON_BYTES", "MAX_YAML_BYTES", "MAX_DEPTH", "ALIAS_BUDGET", "is_yaml_path"]
 
 #: Largest JSON schema file accepted (bytes).
 MAX_JSON_BYTES = 16 * 1024 * 1024
-#: Largest YAML schema file accepted (bytes).
-MAX_YAML_BYTES = 4 * 1024 * 1024
+#: Largest YAML schema file accepted (bytes). YAML is composed into Python node objects
+#: (~0.5-1 s per MB on one core even with libyaml, ~10x more without it) and both revisions
+#: are loaded, so this keeps a check within 5 s; 3.6 MB used to take 12.8 s and 627 MB.
+#: The same schema as JSON (parsed in C) may be 10x larger.
+MAX_YAML_BYTES = 3 * 512 * 1024
 #: Deepest nesting of arrays/objects accepted.
 MAX_DEPTH = 200
-#: Values a YAML document may expand to through aliases, beyond one per input byte.
-ALIAS_BUDGET = 100_000
+#: Values YAML aliases may add to a document beyond the values written in it. Every stage after
+#: loading (metaschema, shapes, comparison, reports) costs per *expanded* value, and a change
+#: under a much-used anchor is a finding at every use: at 10,000 copies the worst case still
+#: checks within 5 s; 100,000 took 24-53 s.
+ALIAS_BUDGET = 10_000
 
 
 def is_yaml_path(path: str) -> bool:
@@ -60,20 +72,34 @@ def load_document(path: str, raw: bytes) -> JsonDocument:
     if len(raw) > limit:
         raise ParseError(path, 0, 0, f"file is {_mb(len(raw))}, larger than the {_mb(limit)} limit for "
                                      f"{'YAML' if yaml_syntax else 'JSON'} schema files; it was not parsed",
-                         tip="Split the schema into several files referenced with $ref.")
+                         tip="Split the schema into several files referenced with $ref"
+                             + (", or keep it as JSON (up to " + _mb(MAX_JSON_BYTES) + ")." if yaml_syntax else "."))
     text = decode_utf8(path, raw)
-    if yaml_syntax:
-        data, positions = _load_yaml(path, text, len(raw))
-    else:
-        data, positions = _load_json(path, text)
+    # Loading creates ~10 objects per line and keeps them all: the cyclic GC would rescan the
+    # growing heap again and again (3x the load time of a large YAML file). Nothing built here
+    # is cyclic, so collection waits until the document is built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if yaml_syntax:
+            data, positions = _load_yaml(path, text, len(raw))
+        else:
+            data, positions = _load_json(path, text)
+    finally:
+        if collecting:
+            gc.enable()
     if not isinstance(data, (dict, bool)):
         span = positions.span("")
         line, col = (span.line, span.column) if span else (1, 1)
         raise ParseError(path, line, col, f"a JSON Schema must be an object or a boolean, not {_kind(data)}")
     schema_uri = data.get("$schema", "") if isinstance(data, dict) else ""
     schema_uri = schema_uri if isinstance(schema_uri, str) else ""
-    dialect = dialect_of(schema_uri) or DEFAULT_DIALECT
-    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri, len(raw))
+    dialect, reason = dialect_of(schema_uri), ""
+    if dialect is None:
+        dialect, reason = infer_dialect(data)
+        reason = f"no known $schema; read as {describe(dialect)}" + (f" because of {reason}" if reason else ", the default")
+    return JsonDocument(path, data, dialect, "yaml" if yaml_syntax else "json", positions, schema_uri, len(raw),
+                        reason)
 
 
 def _mb(size: int) -> str:
@@ -184,19 +210,16 @@ def _deep_offset(text: str) -> int:
     return 0
 
 
+#: A JSON string (skipped whole) or one of the constants Python's decoder accepts.
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
 def _constant_offset(text: str, name: str) -> int:
-    for match in re.finditer(re.escape(name), text):
-        if not _inside_string(text, match.start()):
+    """Offset of the first ``NaN``/``Infinity`` outside a string: one linear pass over the text."""
+    for match in _CONSTANT_OR_STRING.finditer(text):
+        if match.group(1) is not None:  # the decoder stops at the first one, whatever its name
             return match.start()
     return 0
-
-
-def _inside_string(text: str, offset: int) -> bool:
-    inside = False
-    for match in re.finditer(r'\\.|"', text[:offset]):
-        if match.group() == '"':
-            inside = not inside
-    return inside
 
 
 _CONTAINERS = (dict, list)
@@ -236,7 +259,7 @@ def _load_yaml(path: str, text: str, size: int) -> tuple[Any, YamlPositions]:
         root = compose_yaml(text, MAX_DEPTH)
         if root is None:
             raise ParseError(path, 1, 1, "empty YAML document; a JSON Schema must be an object or a boolean")
-        data = build_data(root, ALIAS_BUDGET + size)
+        data = build_data(root, ALIAS_BUDGET, MAX_DEPTH)
     except YamlBuildError as exc:
         raise ParseError(path, exc.line, exc.column, exc.detail) from None
     return data, YamlPositions(root, text)

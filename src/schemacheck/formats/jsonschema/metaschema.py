@@ -53,11 +53,15 @@ class MetaschemaProblem:
         message: One sentence naming the keyword and the problem.
         location: Where in the file.
         pointer: JSON pointer of the offending node.
+        keyword: The metaschema keyword that failed (``type``, ``enum``...; ``""`` when not
+            known). The message's tail is the ``jsonschema`` package's wording, which varies by
+            version; code and tests that need to know *what* failed use this and ``pointer``.
     """
 
     message: str
     location: Location
     pointer: str
+    keyword: str = ""
 
 
 def _children(node: dict[str, Any]) -> Iterator[tuple[tuple[str, ...], Any]]:
@@ -98,13 +102,20 @@ def changed_schema_nodes(old: Any, new: Any) -> Iterator[tuple[str, Any]]:
     """``(pointer, instance to validate)`` for every part of ``new`` that differs from ``old``.
 
     Changed nodes come back shallow (see :func:`_shallow`); nodes without a counterpart in
-    ``old`` come back whole. Unchanged subtrees are skipped.
+    ``old`` come back whole. Unchanged subtrees are skipped, and so is an object already
+    yielded under another pointer (YAML aliases share objects).
     """
     stack: list[tuple[str, Any, Any]] = [("", old, new)]
+    # A YAML alias shares one object between many pointers: validating it once is enough.
+    seen: set[int] = set()
     while stack:
         pointer, before, after = stack.pop()
         if before is not _MISSING and before == after:
             continue
+        if isinstance(after, dict):
+            if id(after) in seen:
+                continue
+            seen.add(id(after))
         if not isinstance(after, dict) or not isinstance(before, dict):
             yield pointer, after
             continue
@@ -157,8 +168,9 @@ def check_metaschema(doc: JsonDocument, base: JsonDocument | None = None,
         pointer = prefix + pointer_from_parts(list(error.absolute_path))
         where = "#" + pointer if pointer else "the root"
         dialect = doc.dialect if doc.dialect.startswith("draft") else f"draft {doc.dialect}"
-        return MetaschemaProblem(f"not a valid {dialect} JSON Schema at {where}: {_short(error.message)}",
-                                 doc.nearest_location(pointer), pointer)
+        why = f" ({doc.dialect_reason})" if doc.dialect_reason else ""
+        return MetaschemaProblem(f"not a valid {dialect} JSON Schema at {where}: {_short(error.message)}{why}",
+                                 doc.nearest_location(pointer), pointer, str(error.validator or ""))
     return None
 
 

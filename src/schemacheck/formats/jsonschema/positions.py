@@ -149,11 +149,24 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class YamlPositions:
-    """Pointer → span by walking a composed YAML node tree (``yaml.compose`` nodes)."""
+    """Pointer → span by walking a composed YAML node tree (``yaml.compose`` nodes).
+
+    Ends come from the marks' character offsets (``mark.index``), not their line/column: a
+    block node "ends" where the next token starts, which at the end of a file without a
+    trailing newline is a line past the last one. The end is moved back over trailing
+    whitespace to the node's last character, so it always lies inside the text.
+    """
 
     def __init__(self, root: Any, text: str = "") -> None:
         self._root = root
-        self._lines = text.split("\n") if text else []
+        self._text = text
+        self._lines: LineMap | None = None
+
+    @property
+    def lines(self) -> LineMap:
+        if self._lines is None:
+            self._lines = LineMap(self._text)
+        return self._lines
 
     def _child(self, node: Any, token: str) -> tuple[Any, Any] | None:
         """``(key node or None, value node)`` of ``token`` under ``node``."""
@@ -177,6 +190,13 @@ class YamlPositions:
                 return found
         return None
 
+    def _end(self, start: int, end: int) -> int:
+        """``end`` clamped to the text and moved back over whitespace, never before ``start + 1``."""
+        end = min(end, len(self._text))
+        while end > start + 1 and self._text[end - 1] in " \t\r\n":
+            end -= 1
+        return max(end, start + 1)
+
     def span(self, pointer: str) -> Span | None:
         import yaml
 
@@ -190,11 +210,11 @@ class YamlPositions:
         raw = node.value if isinstance(node, yaml.ScalarNode) else ""
         if key_node is not None and node.start_mark.index < key_node.start_mark.index:
             node = key_node  # an alias: its target lies elsewhere, so point at the key alone
-        end_line, end_col = node.end_mark.line + 1, node.end_mark.column + 1
-        start_line = first.start_mark.line + 1
-        while end_line > start_line and self._lines and not self._lines[end_line - 1][: end_col - 1].strip():
-            # A block node ends where the next token starts: point at its last text instead.
-            end_line -= 1
-            end_col = len(self._lines[end_line - 1].rstrip()) + 1
-        return Span(start_line, first.start_mark.column + 1, end_line, end_col,
-                    node.start_mark.line + 1, node.start_mark.column + 1, raw)
+        if not self._text:
+            return Span(first.start_mark.line + 1, first.start_mark.column + 1, node.end_mark.line + 1,
+                        node.end_mark.column + 1, node.start_mark.line + 1, node.start_mark.column + 1, raw)
+        lines = self.lines
+        line, column = lines.line_col(first.start_mark.index)
+        value_line, value_column = lines.line_col(node.start_mark.index)
+        end_line, end_column = lines.end_line_col(self._end(node.start_mark.index, node.end_mark.index))
+        return Span(line, column, end_line, end_column, value_line, value_column, raw)

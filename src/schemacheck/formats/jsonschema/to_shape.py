@@ -5,8 +5,9 @@ like. ``type: [a, b]`` becomes a synthetic union with one node per type (keyword
 type, so the split is exact); ``type`` + ``enum`` becomes one :class:`EnumShape` holding the
 values the type admits; a schema mixing a type with ``allOf``/``anyOf``/``oneOf``/``not``/
 ``$ref`` (2019-09+) becomes an :class:`AllOfShape` of its parts; draft 4's boolean
-``exclusiveMaximum`` becomes the numeric form; ``items: [...]`` + ``additionalItems`` and
-``prefixItems`` + ``items`` both become ``prefix_items`` + ``items``; ``dependencies`` is split
+``exclusiveMaximum`` becomes the numeric form; ``items: [...]`` + ``additionalItems`` (before
+2020-12) and ``prefixItems`` + ``items`` (2020-12) both become ``prefix_items`` + ``items``, the
+dialect (``doc.dialect``, see ``dialect.py``) saying which pair applies; ``dependencies`` is split
 into ``dependentRequired``/``dependentSchemas``. ``$ref`` becomes a lazy :class:`RefShape`
 whose target is built once per (file, pointer), so recursive schemas are finite graphs.
 Constructs the engine cannot decide (``if``/``then``/``else``, ``$dynamicRef``,
@@ -46,6 +47,7 @@ from ...shape.nodes import (
     canonical_json,
 )
 from ...shape.values import accepts
+from .dialect import LEGACY_DIALECTS, tuple_keywords
 from .document import JsonDocument, pointer_join
 from .refs import RefResolver, Unresolved
 
@@ -61,7 +63,6 @@ _KIND_KEYWORDS: dict[str, frozenset[str]] = {
                         "uniqueItems", "contains", "minContains", "maxContains"}),
 }
 _TYPES = ("null", "boolean", "object", "array", "string", "number", "integer")
-_LEGACY = ("draft4", "draft6", "draft7")
 _UNSET: Any = object()
 
 
@@ -117,7 +118,7 @@ class ShapeBuilder:
         parts: list[Shape] = []
         ref_part = self._ref(doc, ptr, value, origin, ann)
         if ref_part is not None:
-            if doc.dialect in _LEGACY:
+            if doc.dialect in LEGACY_DIALECTS:
                 return ref_part  # draft 4-7: siblings of $ref are ignored
             parts.append(ref_part)
         base = self._typed(doc, ptr, value, origin, ann)
@@ -270,11 +271,8 @@ class ShapeBuilder:
 
     def _array(self, doc: JsonDocument, ptr: str, v: dict[str, Any], origin: Origin, ann: Annotations
                ) -> ArrayShape:
-        if isinstance(v.get("prefixItems"), list):
-            prefix_kw, rest_kw = "prefixItems", "items"
-        elif isinstance(v.get("items"), list):
-            prefix_kw, rest_kw = "items", "additionalItems"
-        else:
+        prefix_kw, rest_kw = tuple_keywords(doc.dialect)
+        if not isinstance(v.get(prefix_kw), list):
             prefix_kw, rest_kw = "", "items"
         prefix = tuple(self.build(doc, pointer_join(ptr, prefix_kw, i), sub)
                        for i, sub in enumerate(_list(v.get(prefix_kw))))

@@ -1,120 +1,28 @@
-"""Safe YAML → node tree → plain JSON data, with depth, alias and tag limits.
+"""Composed YAML nodes → plain JSON data, with alias, depth and tag limits.
 
-Maintainers: we compose (``yaml.compose``-style, libyaml's parser when available, plain
-scalars resolved by the YAML 1.2 core schema like the JavaScript tools that read most JSON
-Schema and OpenAPI YAML, see :class:`Core12Resolver`) with a composer that refuses nesting deeper than a limit, then build the data
-ourselves, iteratively, so that we control what aliases may do: an aliased node is expanded
-(JSON has no sharing) but every expanded value counts against a budget, and an alias to one of
-its own ancestors is refused. Only the JSON-compatible core tags are accepted; timestamps,
-``!!binary`` and the like stay the strings they were written as. Mapping keys are the key's
-source text (``on:`` stays ``"on"``), and duplicates are errors.
+Maintainers: ``yaml_compose.py`` turns the text into nodes (libyaml's events, plain scalars
+resolved by the YAML 1.2 core schema like the JavaScript tools that read most JSON Schema and
+OpenAPI YAML, see :class:`Core12Resolver`, nesting limited). Here we build the data ourselves,
+iteratively, so that we control what aliases may do: an aliased node is built once and the
+object shared, but its *expanded* size and depth count against limits (every later stage walks
+the expansion), and an alias to one of its own ancestors is refused. Only the JSON-compatible
+core tags are accepted; timestamps, ``!!binary`` and the like stay the strings they were
+written as. Mapping keys are the key's source text (``on:`` stays ``"on"``), and duplicates are
+errors.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import re
-
 import yaml
-from yaml.composer import Composer
-from yaml.resolver import BaseResolver
+
+from .yaml_compose import Core12Resolver, YamlBuildError, compose_yaml
 
 __all__ = ["YamlBuildError", "Core12Resolver", "compose_yaml", "build_data"]
 
 _TAG = "tag:yaml.org,2002:"
 _AS_TEXT = {_TAG + "str", _TAG + "timestamp", _TAG + "binary"}
-
-
-class Core12Resolver(BaseResolver):
-    """Plain scalars resolved by the YAML 1.2 core schema, as js-yaml and most JSON Schema and
-    OpenAPI tools do: ``yes``/``no``/``on``/``off`` are strings, ``010`` is ten, no ``1_000``,
-    no sexagesimal ``1:30``, no timestamps. ``<<`` merge keys are still understood."""
-
-
-for _tag, _regexp, _first in (
-    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-     "-+.0123456789"),
-    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    ("merge", r"^(?:<<)$", "<"),
-):
-    Core12Resolver.add_implicit_resolver(_TAG + _tag, re.compile(_regexp), list(_first))
-
-
-class YamlBuildError(Exception):
-    """A YAML problem at a 1-based position."""
-
-    def __init__(self, line: int, column: int, detail: str) -> None:
-        super().__init__(detail)
-        self.line, self.column, self.detail = line, column, detail
-
-
-class _DepthComposer(Composer):
-    max_depth = 200
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401 - yaml API
-        depth = getattr(self, "_depth", 0) + 1
-        if depth > self.max_depth:
-            mark = self.peek_event().start_mark
-            raise YamlBuildError(mark.line + 1, mark.column + 1, f"nesting deeper than {self.max_depth} levels")
-        self._depth = depth
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self._depth = depth - 1
-
-
-def _make_loader() -> type:
-    if getattr(yaml, "__with_libyaml__", False):
-        from yaml.cyaml import CParser as base
-
-        class _CLoader(_DepthComposer, base, Core12Resolver):  # type: ignore[misc, valid-type]
-            def __init__(self, stream: str) -> None:
-                base.__init__(self, stream)
-                _DepthComposer.__init__(self)
-                Core12Resolver.__init__(self)
-
-        return _CLoader
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _PyLoader(Reader, Scanner, Parser, _DepthComposer, Core12Resolver):
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            _DepthComposer.__init__(self)
-            Core12Resolver.__init__(self)
-
-    return _PyLoader
-
-
-_LOADER: type | None = None
-
-
-def compose_yaml(text: str, max_depth: int) -> Any:
-    """Compose one YAML document into nodes (``None`` when empty)."""
-    global _LOADER
-    if _LOADER is None:
-        _LOADER = _make_loader()
-    loader = _LOADER(text)
-    loader.max_depth = max_depth
-    try:
-        return loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        detail = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlBuildError(line, col, f"invalid YAML: {detail}") from None
-    except yaml.YAMLError as exc:
-        raise YamlBuildError(1, 1, f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise YamlBuildError(1, 1, f"nesting deeper than {max_depth} levels") from None
-    finally:
-        loader.dispose()
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
@@ -148,49 +56,93 @@ def _check_tag(node: Any, expected: str) -> None:
         raise _error(node, f"unsupported YAML tag {node.tag!r}; only JSON-compatible values are allowed")
 
 
-def build_data(root: Any, budget: int) -> Any:
-    """Turn composed nodes into plain JSON data, expanding aliases within ``budget`` values."""
-    count = 0
-    result: list[Any] = [None]
-    # Work items: (node, container, key/index, ancestors as a frozenset of node ids)
-    stack: list[tuple[Any, Any, Any, frozenset[int]]] = [(root, result, 0, frozenset())]
+def _postorder(root: Any) -> list[Any]:
+    """Every distinct node once, children before parents; a node reachable from itself is an error.
+
+    Linear in the *written* document: an aliased node is visited once however often it is used.
+    """
+    done: set[int] = set()
+    on_path: set[int] = set()
+    order: list[Any] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
-        node, container, slot, ancestors = stack.pop()
-        count += 1
-        if count > budget:
-            raise _error(node, f"the document expands to more than {budget} values through YAML aliases "
-                               "(an alias bomb?); refusing to load it")
-        if isinstance(node, yaml.ScalarNode):
-            container[slot] = _scalar(node)
+        node, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            on_path.discard(key)
+            done.add(key)
+            order.append(node)
             continue
-        if id(node) in ancestors:
+        if key in done:
+            continue
+        if key in on_path:
             raise _error(node, "recursive YAML alias: a node contains itself")
-        inner = ancestors | {id(node)}
+        on_path.add(key)
+        stack.append((node, True))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, False) for child in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            # Keys are not visited: a key must be a scalar (``_members`` says so otherwise).
+            stack.extend((value, False) for _, value in reversed(node.value))
+    return order
+
+
+def _members(node: Any, members: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """Key → value node of a mapping, ``<<`` merges applied (earlier keys win, as in YAML 1.1)."""
+    _check_tag(node, "map")
+    own: dict[str, Any] = {}
+    merges: list[Any] = []
+    for key, value in node.value:
+        if key.tag == _TAG + "merge":
+            merges.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
+            continue
+        if not isinstance(key, yaml.ScalarNode):
+            raise _error(key, "a mapping key must be a plain string, not a collection")
+        if key.value in own:
+            raise _error(key, f"duplicate key {key.value!r} in a mapping")
+        own[key.value] = value
+    for source in merges:
+        if not isinstance(source, yaml.MappingNode):
+            raise _error(source, "a merge key (<<) must refer to a mapping")
+        for name, value in members[id(source)].items():
+            own.setdefault(name, value)
+    return own
+
+
+def build_data(root: Any, alias_budget: int, max_depth: int = 200) -> Any:
+    """Turn composed nodes into plain JSON data.
+
+    An aliased node is built once and the same Python object is shared by every alias (JSON
+    data read-only from here on), so building is linear in the written text. What later
+    stages walk is the *expanded* tree, though, so its size and depth are computed on the way
+    (children before parents) and bounded: aliases may add at most ``alias_budget`` values
+    beyond the written ones, and may not nest deeper than ``max_depth``.
+    """
+    order = _postorder(root)
+    limit = len(order) + alias_budget
+    built: dict[int, Any] = {}
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    members: dict[int, dict[str, Any]] = {}
+    for node in order:
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            built[key], size[key], depth[key] = _scalar(node), 1, 1
+            continue
         if isinstance(node, yaml.SequenceNode):
             _check_tag(node, "seq")
-            items: list[Any] = [None] * len(node.value)
-            container[slot] = items
-            stack.extend((child, items, i, inner) for i, child in enumerate(node.value))
-            continue
-        _check_tag(node, "map")
-        mapping: dict[str, Any] = {}
-        container[slot] = mapping
-        merges: list[Any] = []
-        for key, value in node.value:
-            if key.tag == _TAG + "merge":
-                merges.extend(value.value if isinstance(value, yaml.SequenceNode) else [value])
-                continue
-            if not isinstance(key, yaml.ScalarNode):
-                raise _error(key, "a mapping key must be a plain string, not a collection")
-            if key.value in mapping:
-                raise _error(key, f"duplicate key {key.value!r} in a mapping")
-            mapping[key.value] = None
-            stack.append((value, mapping, key.value, inner))
-        for source in merges:
-            if not isinstance(source, yaml.MappingNode):
-                raise _error(source, "a merge key (<<) must refer to a mapping")
-            for key, value in source.value:
-                if isinstance(key, yaml.ScalarNode) and key.value not in mapping:
-                    mapping[key.value] = None
-                    stack.append((value, mapping, key.value, inner))
-    return result[0]
+            children = node.value
+            built[key] = [built[id(child)] for child in children]
+        else:
+            members[key] = own = _members(node, members)
+            children = list(own.values())
+            built[key] = {name: built[id(value)] for name, value in own.items()}
+        size[key] = 1 + sum(size[id(child)] for child in children)
+        depth[key] = 1 + max((depth[id(child)] for child in children), default=0)
+        if size[key] > limit:
+            raise _error(node, f"the document expands to more than {limit} values through YAML aliases "
+                               f"(its {len(order)} written values plus at most {alias_budget} copies); "
+                               "refusing to load it")
+        if depth[key] > max_depth:
+            raise _error(node, f"nesting deeper than {max_depth} levels through YAML aliases")
+    return built[id(root)]
