@@ -89,7 +89,8 @@ def signature(exc: BaseException) -> str:
         return name
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if "/schemacheck/" in f.filename]
-    frame = (ours or frames or [None])[-1]
+    others = [f for f in frames if os.path.dirname(f.filename) != os.path.dirname(__file__)]  # not the harness
+    frame = (ours or others or frames or [None])[-1]
     if frame is None:
         return name
     where = frame.filename.split("/schemacheck/", 1)[-1] if "/schemacheck/" in frame.filename \
@@ -121,7 +122,7 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
         result = run_pair(target, base, head)
-        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        errors = [d for d in getattr(result, "diagnostics", ()) if d.severity is Severity.ERROR]
         if _COMPILER_BUGS and errors:
             exc = _COMPILER_BUGS[0]
             kind, sig = "internal", signature(exc)
