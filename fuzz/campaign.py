@@ -155,6 +155,7 @@ def run_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 0, ma
     checker = Worker(target_name)  # fresh-worker confirmation and minimisation
     pending: dict[int, tuple[bytes, bytes]] = {}
     seen: set[str] = set()
+    ready: list[tuple[bytes, bytes]] = []  # generated ahead
     start = last_report = time.monotonic()
     submitted = 0
     try:
@@ -162,12 +163,14 @@ def run_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 0, ma
             over = max_seconds is not None and time.monotonic() - start > max_seconds
             for i, w in enumerate(workers):
                 if i not in pending and submitted < inputs and not over:
-                    pair = target.next_input(rng, seeds)
+                    pair = ready.pop() if ready else target.next_input(rng, seeds)
                     pending[i] = pair
                     w.submit(*pair)
                     submitted += 1
             if not pending:
                 break
+            while len(ready) < len(workers) and submitted + len(ready) < inputs:  # while the workers run
+                ready.append(target.next_input(rng, seeds))
             wait([w.conn for i, w in enumerate(workers) if i in pending], timeout=0.5)
             for i, w in enumerate(workers):
                 if i not in pending or not (w.conn.poll() or w.overdue() or not w.process.is_alive()):
