@@ -204,3 +204,12 @@ def test_an_entry_is_checked_against_the_key_and_blob_it_claims(tmp_path: Path) 
     cache.put(one, b"first", blob="b" * 40)
     cache._path(one).write_bytes(cache._path(two).read_bytes())  # a valid entry of another key
     assert cache.get(one, blob="c" * 40) is None and cache.get(one, blob="b" * 40) is None
+
+
+def test_a_directory_others_may_write_is_not_trusted(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "c", max_bytes=10_000)
+    key = "ab" + "t" * 38
+    cache.put(key, b"value")
+    assert cache.get(key) == b"value"
+    os.chmod(tmp_path / "c" / "ab", 0o777)
+    assert cache.get(key) is None and not cache.enabled

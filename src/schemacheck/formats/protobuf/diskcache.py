@@ -11,8 +11,8 @@ each blob, tiny and wanted by the hundred, share one index file, written once pe
 
 What it trusts (docs/architecture.md, "Caches"): regular files owned by this user in
 directories owned by this user that nobody else may write. It is never a way in: below the
-configured base directory nothing is followed (directories and entries are opened relative
-to their parent's descriptor with ``O_NOFOLLOW``; symlinks, FIFOs and devices are misses, and
+configured base directory nothing is followed (:mod:`.cachefs`: directories and entries are
+opened relative to their parent's descriptor with ``O_NOFOLLOW``; symlinks, FIFOs and devices are misses, and
 are deleted, never opened); an entry is size-checked with ``fstat`` before it is read; it
 records the key and the blob id it describes and a checksum of the whole, and one that does
 not match the lookup is a miss (so a copied, truncated or flipped entry never changes a
@@ -25,12 +25,12 @@ written entries are deleted until it is at 3/4 of that. ``SCHEMACHECK_NO_CACHE=1
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
-import secrets
 import stat
 from pathlib import Path
+
+from .cachefs import open_dir, read_regular, regular_files, unlink_quiet, write_atomic
 
 __all__ = ["DiskCache", "open_cache", "MAX_ENTRY_BYTES"]
 
@@ -45,20 +45,6 @@ _INDEX = "imports.idx"
 _INDEX_MAX = 400_000  # lines kept in the imports index
 #: Largest entry read (bytes); larger files are misses, and so is any entry larger than the cache.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
-_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC
-
-
-class _Untrusted(OSError):
-    """A cache directory that is not a plain directory of this user that only they can write."""
-
-
-def _trusted_dir(fd: int) -> None:
-    st = os.fstat(fd)
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
-        raise _Untrusted(errno.EPERM, "cache directory not owned by this user or writable by others")
 
 
 class DiskCache:
@@ -81,51 +67,28 @@ class DiskCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
-    # -- directories, opened without following anything below the base --------------------
-    def _open_dir(self, parts: tuple[str, ...], create: bool) -> int:
-        """A descriptor of ``directory/<parts>``; the version directory and below are never symlinks.
-
-        Raises:
-            FileNotFoundError: It does not exist (and ``create`` is false).
-            OSError: It is a symlink or not a directory (ELOOP/ENOTDIR), or not trusted.
-        """
-        if create:
-            self.directory.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.directory.parent, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)  # as configured
-        try:
-            for name in (self.directory.name, *parts):
-                if create:
-                    try:
-                        os.mkdir(name, 0o700, dir_fd=fd)
-                    except FileExistsError:
-                        pass
-                child = os.open(name, _DIR_FLAGS, dir_fd=fd)
-                os.close(fd)
-                fd = child
-                _trusted_dir(fd)
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
+    def _dir(self, *parts: str, create: bool = False) -> int:
+        """A descriptor of the version directory (or a sub-directory), never through a symlink."""
+        return open_dir(self.directory.parent, (self.directory.name, *parts), create)
 
     def get(self, key: str, blob: str = "") -> bytes | None:
         """The value stored under ``key`` for ``blob``, or None (missing, unreadable, not ours, or corrupt)."""
         if not self.enabled:
             return None
         try:
-            sub = self._open_dir((key[:2],), create=False)
+            sub = self._dir(key[:2])
         except FileNotFoundError:
             return None
         except OSError:
             self.enabled = False
             return None
         try:
-            data = self._read_entry(sub, key)
+            data = read_regular(sub, key, min(MAX_ENTRY_BYTES, self.max_bytes))
             if data is None:
                 return None
             value = _check(data, key, blob)
             if value is None:
-                _unlink(sub, key)
+                unlink_quiet(sub, key)
             return value
         except OSError:
             self.enabled = False
@@ -133,56 +96,14 @@ class DiskCache:
         finally:
             os.close(sub)
 
-    def _read_entry(self, sub: int, key: str) -> bytes | None:
-        """The bytes of a regular file ``key`` in ``sub`` no larger than the limits; None (and the
-        entry deleted) for a symlink, FIFO, device, directory, another user's file or an oversized one."""
-        try:
-            before = os.stat(key, dir_fd=sub, follow_symlinks=False)
-        except FileNotFoundError:
-            return None
-        limit = min(MAX_ENTRY_BYTES, self.max_bytes)
-        if not stat.S_ISREG(before.st_mode) or before.st_uid != os.geteuid() or before.st_size > limit:
-            _unlink(sub, key)
-            return None
-        try:
-            fd = os.open(key, _READ_FLAGS, dir_fd=sub)
-        except (FileNotFoundError, OSError) as exc:
-            if isinstance(exc, FileNotFoundError) or exc.errno in (errno.ELOOP, errno.ENXIO, errno.EACCES):
-                return None  # replaced between the two calls: a miss
-            raise
-        try:
-            st = os.fstat(fd)
-            if (st.st_ino, st.st_dev) != (before.st_ino, before.st_dev) or not stat.S_ISREG(st.st_mode) \
-                    or st.st_size > limit:
-                return None
-            chunks, left = [], st.st_size + 1  # one byte more shows a file that grew meanwhile
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-            data = b"".join(chunks)
-            return data if len(data) <= st.st_size else None
-        finally:
-            os.close(fd)
-
     def put(self, key: str, value: bytes, blob: str = "") -> None:
         """Store ``value`` under ``key`` for ``blob`` (best effort; at most :data:`WRITE_BUDGET` per run)."""
         if not self.enabled or self.writes >= WRITE_BUDGET or (self.read_only and key != _INDEX):
             return
         try:
-            sub = self._open_dir((key[:2],), create=True)
+            sub = self._dir(key[:2], create=True)
             try:
-                tmp = f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
-                fd = os.open(tmp, _WRITE_FLAGS, 0o600, dir_fd=sub)
-                try:
-                    with os.fdopen(fd, "wb") as out:
-                        out.write(_entry(key, blob, value))
-                    os.replace(tmp, key, src_dir_fd=sub, dst_dir_fd=sub)
-                except BaseException:
-                    _unlink(sub, tmp)
-                    raise
+                write_atomic(sub, key, _entry(key, blob, value))
             finally:
                 os.close(sub)
         except OSError:
@@ -235,40 +156,19 @@ class DiskCache:
         other compiler versions unused for a week. Walks by descriptor and follows nothing:
         a symlink in the cache is deleted as a link, never entered."""
         self._drop_old_versions()
-        entries: list[tuple[float, int, str, str]] = []
-        total = 0
         try:
-            top = self._open_dir((), create=False)
+            entries = sorted((st.st_mtime, st.st_size, sub, name)
+                             for sub, name, st in regular_files(self.directory.parent, (self.directory.name,)))
         except OSError:
             return
-        try:
-            for sub in os.scandir(top):
-                if not sub.is_dir(follow_symlinks=False):
-                    continue
-                try:
-                    sub_fd = self._open_dir((sub.name,), create=False)
-                except OSError:
-                    continue
-                try:
-                    for entry in os.scandir(sub_fd):
-                        st = entry.stat(follow_symlinks=False)
-                        if stat.S_ISREG(st.st_mode):
-                            total += st.st_size
-                            entries.append((st.st_mtime, st.st_size, sub.name, entry.name))
-                finally:
-                    os.close(sub_fd)
-        except OSError:
-            return
-        finally:
-            os.close(top)
+        total = sum(size for _mtime, size, _sub, _name in entries)
         if total <= self.max_bytes:
             return
-        entries.sort()
-        for _mtime, size, sub_name, name in entries:
+        for _mtime, size, sub, name in entries:
             if total <= self.max_bytes * 3 // 4:
                 break
             try:
-                sub_fd = self._open_dir((sub_name,), create=False)
+                sub_fd = self._dir(sub)
             except OSError:
                 continue
             try:
@@ -323,13 +223,6 @@ def _check(data: bytes, key: str, blob: str) -> bytes | None:
         return None
     want = key.encode() + b"\n" + blob.encode() + b"\n"
     return body[len(want):] if body.startswith(want) else None
-
-
-def _unlink(dir_fd: int, name: str) -> None:
-    try:
-        os.unlink(name, dir_fd=dir_fd)
-    except OSError:
-        pass
 
 
 def _base_directory() -> Path | None:
