@@ -140,6 +140,7 @@ PROTO = Target(
     name="proto", fmt="protobuf", filename="fuzz/v1/fuzz.proto",
     seed_globs=("fixtures/protobuf/**/*.proto", "tests/protobuf_corpus/**/*.proto", "fuzz/seeds/proto/*.proto"),
     dictionary=tuple(w.encode() for w in _PROTO_WORDS),
+    generate=lambda rng, seeds: __import__("fuzz.mutate_proto", fromlist=["mutate_proto"]).mutate_proto(rng, seeds),
 )
 
 
