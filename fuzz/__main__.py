@@ -28,25 +28,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crash-dir", default=str(CRASH_DIR))
     parser.add_argument("--stats", help="append the counts as one JSON line to this file")
     parser.add_argument("--progress", type=float, default=60.0, help="seconds between progress lines (0: none)")
+    parser.add_argument("--table", metavar="STATS", help="print a Markdown table of a --stats file and exit")
     args = parser.parse_args(argv)
+    if args.table:
+        print(_table(args.table))
+        return 0
     from pathlib import Path
 
     names = list(TARGETS) if args.target == "all" else [args.target]
     failed = False
     for name in names:
+        commit = _commit()  # of the code the campaign starts with
         stats = run_campaign(name, args.inputs, jobs=args.jobs, seed=args.seed, max_seconds=args.seconds,
                              save=not args.no_save, crash_dir=Path(args.crash_dir), progress=args.progress)
         print(stats.summary(), flush=True)
         if args.stats:
-            import subprocess
             import time
 
-            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
             with open(args.stats, "a") as out:
                 out.write(json.dumps({"date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()), "commit": commit,
                                       "seed": args.seed, "jobs": args.jobs, **stats.as_dict()}) + "\n")
         failed |= stats.new_findings > 0
     return 1 if failed else 0
+
+
+def _commit() -> str:
+    import subprocess
+
+    from .targets import REPO
+
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "src", "fuzz"], cwd=REPO,
+                           capture_output=True, text=True).stdout.strip()
+    return head.stdout.strip() + ("+dirty" if dirty else "")
+
+
+def _table(path: str) -> str:
+    """Markdown rows of every campaign in a ``--stats`` file, then totals per target."""
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    out = ["| date (UTC) | commit | target | seed | inputs | seconds | inputs/s | internal | over 5 s | over 500 MB "
+           "| of which known | new signatures |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        out.append(f"| {r['date']} | {r['commit']} | {r['target']} | {r['seed']} | {r['inputs']:,} | {r['seconds']:.0f} "
+                   f"| {r['rate']:.0f} | {r['internal']} | {r['over_time']} | {r['over_memory']} | {r['known']} "
+                   f"| {len(r['new_signatures'])} |")
+        t = totals.setdefault(r["target"], [0] * 6)
+        for i, k in enumerate(("inputs", "internal", "over_time", "over_memory", "known")):
+            t[i] += r[k]
+        t[5] += len(r["new_signatures"])
+    for target, t in sorted(totals.items()):
+        out.append(f"| **total** | | **{target}** | | **{t[0]:,}** | | | {t[1]} | {t[2]} | {t[3]} | {t[4]} | {t[5]} |")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":
