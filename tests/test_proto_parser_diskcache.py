@@ -4,6 +4,7 @@ size is bounded, and it can be turned off or kept out of the work tree."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,17 @@ def test_a_directory_others_may_write_is_not_trusted(tmp_path: Path) -> None:
     assert cache.get(key) == b"value"
     os.chmod(tmp_path / "c" / "ab", 0o777)
     assert cache.get(key) is None and not cache.enabled
+
+
+def test_a_symlinked_sub_directory_is_replaced_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = DiskCache(tmp_path / "c", max_bytes=100_000)
+    key = "ab" + "u" * 38
+    cache.put(key, b"value")
+    shutil.rmtree(tmp_path / "c" / "ab")
+    (tmp_path / "c" / "ab").symlink_to(outside, target_is_directory=True)
+    assert cache.get(key) is None and cache.enabled  # a miss; the link is gone
+    assert not (tmp_path / "c" / "ab").is_symlink()
+    cache.put(key, b"value")
+    assert cache.get(key) == b"value" and list(outside.iterdir()) == []

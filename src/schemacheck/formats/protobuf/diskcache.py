@@ -25,6 +25,7 @@ written entries are deleted until it is at 3/4 of that. ``SCHEMACHECK_NO_CACHE=1
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -68,7 +69,21 @@ class DiskCache:
         return self.directory / key[:2] / key
 
     def _dir(self, *parts: str, create: bool = False) -> int:
-        """A descriptor of the version directory (or a sub-directory), never through a symlink."""
+        """A descriptor of the version directory (or a sub-directory), never through a symlink.
+
+        A sub-directory that is a symlink or a file is removed (the link, not its target) and,
+        when ``create``, made again; anything else untrusted raises ``OSError``.
+        """
+        try:
+            return open_dir(self.directory.parent, (self.directory.name, *parts), create)
+        except OSError as exc:
+            if not parts or exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+        top = open_dir(self.directory.parent, (self.directory.name,), create=False)
+        try:
+            unlink_quiet(top, parts[0])
+        finally:
+            os.close(top)
         return open_dir(self.directory.parent, (self.directory.name, *parts), create)
 
     def get(self, key: str, blob: str = "") -> bytes | None:
