@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .mutate import havoc
+from .mutate_json import DICTIONARY as JSON_DICTIONARY
+from .mutate_proto import mutate_proto
 
 __all__ = ["Target", "TARGETS", "MemorySnapshot", "run_pair", "REPO"]
 
@@ -140,7 +142,7 @@ PROTO = Target(
     name="proto", fmt="protobuf", filename="fuzz/v1/fuzz.proto",
     seed_globs=("fixtures/protobuf/**/*.proto", "tests/protobuf_corpus/**/*.proto", "fuzz/seeds/proto/*.proto"),
     dictionary=tuple(w.encode() for w in _PROTO_WORDS),
-    generate=lambda rng, seeds: __import__("fuzz.mutate_proto", fromlist=["mutate_proto"]).mutate_proto(rng, seeds),
+    generate=mutate_proto,
 )
 
 
@@ -209,7 +211,7 @@ _SCHEMA_GLOBS = ("fixtures/jsonschema/**/*.json", "fixtures/jsonschema/**/*.yaml
 JSON = Target(
     name="json", fmt="jsonschema", filename="fuzz.schema.json",
     seed_globs=tuple(g for g in _SCHEMA_GLOBS if g.endswith(".json")) + ("fuzz/seeds/json/*.json",),
-    dictionary=__import__("fuzz.mutate_json", fromlist=["DICTIONARY"]).DICTIONARY,
+    dictionary=JSON_DICTIONARY,
     generate=_json_generate("json"), convert=_json_seed,
 )
 YAML = Target(
