@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,8 +103,9 @@ class Target:
 def run_pair(target: Target, base: bytes, head: bytes) -> object:
     """Check ``head`` against ``base`` as the CLI would; returns the CheckResult.
 
-    Raises whatever the check raises: a ``SchemacheckError`` is a clean rejection, anything
-    else an internal error.
+    A quarter of the results (those with findings or diagnostics) are also rendered in one of
+    the output formats and encoded as the CLI writes them. Raises whatever the check raises: a
+    ``SchemacheckError`` is a clean rejection, anything else an internal error.
     """
     from schemacheck.config import Settings
     from schemacheck.runner import CheckRequest, run_check
@@ -111,16 +113,30 @@ def run_pair(target: Target, base: bytes, head: bytes) -> object:
     if target.run is not None:
         return target.run(base, head)
     settings = Settings()
-    if target.fmt == "jsonschema":  # every mode and policy, picked by the input so a rerun is the same
-        import zlib
-
-        pick = zlib.crc32(head)
+    pick = zlib.crc32(head)  # choices picked by the input, so that a rerun is the same run
+    if target.fmt == "jsonschema":  # every mode and policy
         settings = Settings.model_validate({"jsonschema": {"mode": ("backward", "forward", "full")[pick % 3],
                                                            "policy": ("strict", "lenient")[pick // 3 % 2]}})
-    request = CheckRequest(MemorySnapshot({target.filename: base}, "base"),
-                           MemorySnapshot({target.filename: head}, "head"),
+    head_snapshot = MemorySnapshot({target.filename: head}, "head")
+    request = CheckRequest(MemorySnapshot({target.filename: base}, "base"), head_snapshot,
                            settings, formats=(target.fmt,), limit_to=(target.filename,))
-    return run_check(request)
+    result = run_check(request)
+    if (result.findings or result.diagnostics) and pick % 4 == 0:  # a quarter: rendering costs a parse
+        _report(result, head_snapshot, pick // 4)
+    return result
+
+
+def _report(result, head: MemorySnapshot, pick: int) -> None:
+    """Render the result as the CLI would, in one output format picked by the input, and encode it
+    as the CLI writes it (UTF-8, strict): a reporter's crash is a crash of the check."""
+    from schemacheck.cli import _source_lines
+    from schemacheck.model import Severity
+    from schemacheck.report import REPORTER_BY_NAME, ReportContext, get_reporter
+
+    names = sorted(REPORTER_BY_NAME)
+    ctx = ReportContext(color=bool(pick & 1), source_line=_source_lines(head), repo_root="/repo",
+                        fail_on=Severity.ERROR)
+    get_reporter(names[pick // 2 % len(names)]).render(result, ctx).encode("utf-8")
 
 
 # -- protobuf -------------------------------------------------------------------------------

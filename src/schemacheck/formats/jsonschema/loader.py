@@ -66,6 +66,9 @@ def load_document(path: str, raw: bytes) -> JsonDocument:
         data, positions = _load_yaml(path, text, len(raw))
     else:
         data, positions = _load_json(path, text)
+        from .surrogates import refuse_unpaired_surrogates
+
+        refuse_unpaired_surrogates(path, text, data, positions)
     if not isinstance(data, (dict, bool)):
         span = positions.span("")
         line, col = (span.line, span.column) if span else (1, 1)
