@@ -30,3 +30,28 @@ def test_surrogate_pairs_and_escaped_backslashes_are_fine(tmp_path: Path) -> Non
         '{"properties": {"a": {"type": "string", "description": "\\ud83d\\ude00 and \\\\ud800"}}}')
     proc = run_cli(tmp_path, "check", "new.schema.json", "--against", "old.schema.json")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+_REQUIRED = '''syntax = "proto2";
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.FieldOptions { optional Sub sub = 50002; repeated Sub subs = 50005; }
+message Sub { required int32 a = 1; optional string b = 2; repeated Sub c = 3; }
+message M {
+  optional int32 x = 1 [OPTION];
+}
+'''
+
+
+@pytest.mark.parametrize(("option", "where"), [
+    ('(subs) = {a: 1 c {b: "x"}}', "new.proto:6:34:"),  # protoc: the aggregate value's position
+    ('(sub).b = "x"', "new.proto:6:25:"),  # protoc itself aborts on this one
+])
+def test_custom_option_missing_a_required_field_is_an_error_at_the_option(tmp_path: Path, option: str,
+                                                                          where: str) -> None:
+    """Found by the fuzzer: the options' serialisation raised EncodeError ("internal error in the compiler")."""
+    (tmp_path / "old.proto").write_text(_REQUIRED.replace("OPTION", "deprecated = true"))
+    (tmp_path / "new.proto").write_text(_REQUIRED.replace("OPTION", option))
+    proc = run_cli(tmp_path, "check", "new.proto", "--against", "old.proto")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert where in proc.stdout and "internal error" not in proc.stdout + proc.stderr
+    assert "a" in proc.stdout.split(where, 1)[1].splitlines()[0]  # names the missing field
