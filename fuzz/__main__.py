@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import sys
+import time
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,14 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for name in names:
         commit = _commit()  # of the code the campaign starts with
+        started = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
         stats = run_campaign(name, args.inputs, jobs=args.jobs, seed=args.seed, max_seconds=args.seconds,
                              save=not args.no_save, crash_dir=Path(args.crash_dir), progress=args.progress)
         print(stats.summary(), flush=True)
         if args.stats:
-            import time
-
             with open(args.stats, "a") as out:
-                out.write(json.dumps({"date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()), "commit": commit,
+                out.write(json.dumps({"date": started, "commit": commit,
                                       "seed": args.seed, "jobs": args.jobs, **stats.as_dict()}) + "\n")
         failed |= stats.new_findings > 0
     return 1 if failed else 0
