@@ -55,3 +55,17 @@ def test_custom_option_missing_a_required_field_is_an_error_at_the_option(tmp_pa
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert where in proc.stdout and "internal error" not in proc.stdout + proc.stderr
     assert "a" in proc.stdout.split(where, 1)[1].splitlines()[0]  # names the missing field
+
+
+@pytest.mark.parametrize(("statement", "where"), [
+    ("extensions 100 to 2147483647;", "new.proto:3:31:"),  # protoc's positions
+    ("extensions 2147483647;", "new.proto:3:24:"),
+    ("reserved 100 to 2147483647;", "new.proto:3:12:"),
+])
+def test_range_ending_at_int32_max_is_an_error_not_an_overflow(tmp_path: Path, statement: str, where: str) -> None:
+    """Found by the fuzzer: the exclusive end (2**31) overflowed the descriptor's int32 (ValueError)."""
+    (tmp_path / "old.proto").write_text('syntax = "proto2";\nmessage Parcel {\n  optional int32 a = 1;\n}\n')
+    (tmp_path / "new.proto").write_text(f'syntax = "proto2";\nmessage Parcel {{\n  {statement}\n}}\n')
+    proc = run_cli(tmp_path, "check", "new.proto", "--against", "old.proto")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert where in proc.stdout and "internal error" not in proc.stdout + proc.stderr
