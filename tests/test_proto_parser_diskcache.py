@@ -4,6 +4,7 @@ size is bounded, and it can be turned off or kept out of the work tree."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,96 @@ def test_other_versions_unused_for_a_week_are_removed(tmp_path: Path) -> None:
     cache.put("cd" * 20, b"value")
     cache.close()
     assert not stale.exists() and recent.exists() and cache.get("cd" * 20) == b"value"
+
+
+# -- the cache is never a way in (issue 7): nothing outside it is read, followed or deleted ----
+def test_eviction_never_follows_a_symlinked_directory(tmp_path: Path) -> None:
+    outside = tmp_path / "precious"
+    outside.mkdir()
+    for i in range(5):
+        (outside / f"keep{i}").write_bytes(bytes(5000))
+    cache = DiskCache(tmp_path / "c", max_bytes=10_000)
+    cache.put("ab" + "k" * 38, bytes(100))
+    (tmp_path / "c" / "zz").symlink_to(outside, target_is_directory=True)
+    for i in range(20):
+        cache.put(f"{i:02d}" + "k" * 38, bytes(1000))
+    cache.close()
+    assert sorted(p.name for p in outside.iterdir()) == [f"keep{i}" for i in range(5)]
+    assert (tmp_path / "c" / "zz").is_symlink()
+
+
+def test_eviction_never_follows_a_symlinked_version_directory(tmp_path: Path) -> None:
+    outside = tmp_path / "precious"
+    (outside / "ab").mkdir(parents=True)
+    (outside / "ab" / "keep").write_bytes(b"x")
+    os.utime(outside, (1, 1))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "proto-0000old").symlink_to(outside, target_is_directory=True)
+    cache = DiskCache(tmp_path / "cache" / "proto-current", max_bytes=10_000)
+    cache.put("cd" * 20, b"value")
+    cache.close()
+    assert (outside / "ab" / "keep").read_bytes() == b"x"
+
+
+def test_an_entry_is_never_read_through_a_symlink_fifo_or_when_oversized(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"not yours")
+    cache = DiskCache(tmp_path / "c", max_bytes=10_000)
+    keys = ["ab" + c * 38 for c in "pqrs"]
+    for key in keys:
+        cache.put(key, b"value")
+    link, fifo, big, subdir_link = (cache._path(k) for k in keys)
+    link.unlink()
+    link.symlink_to(secret)
+    fifo.unlink()
+    os.mkfifo(fifo)
+    big.write_bytes(big.read_bytes() + bytes(20_000))  # larger than the whole cache may be
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path, *args, **kwargs):
+        opened.append(os.fsdecode(path))
+        return real_open(path, *args, **kwargs)
+
+    import unittest.mock
+
+    with unittest.mock.patch("os.open", spy):
+        assert [cache.get(k) for k in keys[:3]] == [None, None, None]  # no hang on the FIFO
+    assert all("secret" not in p for p in opened)
+    assert secret.read_bytes() == b"not yours"
+    assert cache.enabled and cache.get(keys[3]) == b"value"  # the good entry still reads
+
+
+def test_an_entry_is_checked_against_the_key_and_blob_it_claims(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "c", max_bytes=100_000)
+    one, two = "ab" + "1" * 38, "ab" + "2" * 38
+    cache.put(one, b"first", blob="b" * 40)
+    cache.put(two, b"second", blob="c" * 40)
+    assert cache.get(one, blob="b" * 40) == b"first"
+    assert cache.get(one, blob="d" * 40) is None  # recorded for another blob
+    cache.put(one, b"first", blob="b" * 40)
+    cache._path(one).write_bytes(cache._path(two).read_bytes())  # a valid entry of another key
+    assert cache.get(one, blob="c" * 40) is None and cache.get(one, blob="b" * 40) is None
+
+
+def test_a_directory_others_may_write_is_not_trusted(tmp_path: Path) -> None:
+    cache = DiskCache(tmp_path / "c", max_bytes=10_000)
+    key = "ab" + "t" * 38
+    cache.put(key, b"value")
+    assert cache.get(key) == b"value"
+    os.chmod(tmp_path / "c" / "ab", 0o777)
+    assert cache.get(key) is None and not cache.enabled
+
+
+def test_a_symlinked_sub_directory_is_replaced_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = DiskCache(tmp_path / "c", max_bytes=100_000)
+    key = "ab" + "u" * 38
+    cache.put(key, b"value")
+    shutil.rmtree(tmp_path / "c" / "ab")
+    (tmp_path / "c" / "ab").symlink_to(outside, target_is_directory=True)
+    assert cache.get(key) is None and cache.enabled  # a miss; the link is gone
+    assert not (tmp_path / "c" / "ab").is_symlink()
+    cache.put(key, b"value")
+    assert cache.get(key) == b"value" and list(outside.iterdir()) == []

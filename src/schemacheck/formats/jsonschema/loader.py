@@ -85,6 +85,9 @@ def load_document(path: str, raw: bytes) -> JsonDocument:
             data, positions = _load_yaml(path, text, len(raw))
         else:
             data, positions = _load_json(path, text)
+            from .surrogates import refuse_unpaired_surrogates
+
+            refuse_unpaired_surrogates(path, text, data, positions)
     finally:
         if collecting:
             gc.enable()

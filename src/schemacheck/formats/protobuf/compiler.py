@@ -224,7 +224,7 @@ class _Compilation(ShallowMixin, PoolsMixin):
         if hit is not None:
             LINKED.move_to_end(key)
         elif self.disk is not None:
-            stored = self.disk.get(key)
+            stored = self.disk.get(key, blob)
             found = unpack(stored, path) if stored is not None else None
             if found is not None and found.fd.name == name:
                 hit = (found, path)
@@ -248,7 +248,7 @@ class _Compilation(ShallowMixin, PoolsMixin):
         pf.options = []
         remember(LINKED, key, (pf, path))
         if self.disk is not None:
-            self.disk.put(key, pack(pf))
+            self.disk.put(key, pack(pf), blob)
         return pf, key
 
     def parse_text(self, name: str, path: str) -> ParsedFile:

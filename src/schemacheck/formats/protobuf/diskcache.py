@@ -9,24 +9,33 @@ compiler's own source, so a new version never reads an old entry. Keys are diges
 compiler computes from blob ids (see :mod:`.compiler`); values are bytes. The imports of
 each blob, tiny and wanted by the hundred, share one index file, written once per run.
 
-Robustness: writes go to a temporary file renamed into place (atomic; concurrent runs at
-worst write the same entry twice); every entry carries a checksum and a bad one reads as a
-miss and is deleted; any ``OSError`` turns the cache off for the rest of the run. Size: when
-the directory grows past ``SCHEMACHECK_CACHE_MAX_MB`` (default 256) the least recently
-written entries are deleted until it is at 3/4 of that. ``SCHEMACHECK_NO_CACHE=1`` disables
-it.
+What it trusts (docs/architecture.md, "Caches"): regular files owned by this user in
+directories owned by this user that nobody else may write. It is never a way in: below the
+configured base directory nothing is followed (:mod:`.cachefs`: directories and entries are
+opened relative to their parent's descriptor with ``O_NOFOLLOW``; symlinks, FIFOs and devices are misses, and
+are deleted, never opened); an entry is size-checked with ``fstat`` before it is read; it
+records the key and the blob id it describes and a checksum of the whole, and one that does
+not match the lookup is a miss (so a copied, truncated or flipped entry never changes a
+verdict); eviction walks directories by descriptor and deletes only regular files inside.
+Writes go to a temporary file renamed into place (atomic; concurrent runs at worst write the
+same entry twice); any other ``OSError`` turns the cache off for the rest of the run. Size:
+when the directory grows past ``SCHEMACHECK_CACHE_MAX_MB`` (default 256) the least recently
+written entries are deleted until it is at 3/4 of that. ``SCHEMACHECK_NO_CACHE=1`` disables it.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
-import tempfile
+import stat
 from pathlib import Path
 
-__all__ = ["DiskCache", "open_cache"]
+from .cachefs import open_dir, read_regular, regular_files, unlink_quiet, write_atomic
 
-_MAGIC = b"SCPB1"
+__all__ = ["DiskCache", "open_cache", "MAX_ENTRY_BYTES"]
+
+_MAGIC = b"SCPB2"
 _SUM = 16  # bytes of blake2b checksum after the magic
 _EVICT_EVERY = 512  # check the size after this many writes (and once per process that wrote)
 #: Entries written per run at most. A write costs a good part of the parse it saves, so a
@@ -35,10 +44,12 @@ _EVICT_EVERY = 512  # check the size after this many writes (and once per proces
 WRITE_BUDGET = 256
 _INDEX = "imports.idx"
 _INDEX_MAX = 400_000  # lines kept in the imports index
+#: Largest entry read (bytes); larger files are misses, and so is any entry larger than the cache.
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
 class DiskCache:
-    """A directory of checksummed entries.
+    """A directory of checksummed entries, each naming the key and blob it was written for.
 
     Args:
         directory: Where entries live (created on first write).
@@ -50,7 +61,6 @@ class DiskCache:
         self.max_bytes = max_bytes
         self.enabled = True
         self.writes = 0
-        self._made: set[str] = set()
         self._index: dict[str, str] | None = None  # blob id -> imports, "\t"-joined
         self._index_new: dict[str, str] = {}
         self.read_only = False  # set for a run with more targets than WRITE_BUDGET
@@ -58,48 +68,59 @@ class DiskCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
 
-    def get(self, key: str) -> bytes | None:
-        """The value stored under ``key``, or None (missing, unreadable or corrupt)."""
+    def _dir(self, *parts: str, create: bool = False) -> int:
+        """A descriptor of the version directory (or a sub-directory), never through a symlink.
+
+        A sub-directory that is a symlink or a file is removed (the link, not its target) and,
+        when ``create``, made again; anything else untrusted raises ``OSError``.
+        """
+        try:
+            return open_dir(self.directory.parent, (self.directory.name, *parts), create)
+        except OSError as exc:
+            if not parts or exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                raise
+        top = open_dir(self.directory.parent, (self.directory.name,), create=False)
+        try:
+            unlink_quiet(top, parts[0])
+        finally:
+            os.close(top)
+        return open_dir(self.directory.parent, (self.directory.name, *parts), create)
+
+    def get(self, key: str, blob: str = "") -> bytes | None:
+        """The value stored under ``key`` for ``blob``, or None (missing, unreadable, not ours, or corrupt)."""
         if not self.enabled:
             return None
-        path = self._path(key)
         try:
-            data = path.read_bytes()
+            sub = self._dir(key[:2])
         except FileNotFoundError:
             return None
         except OSError:
             self.enabled = False
             return None
-        body = data[len(_MAGIC) + _SUM:]
-        if data[: len(_MAGIC)] != _MAGIC or hashlib.blake2b(body, digest_size=_SUM).digest() != \
-                data[len(_MAGIC): len(_MAGIC) + _SUM]:
-            try:
-                path.unlink()
-            except OSError:
-                pass
+        try:
+            data = read_regular(sub, key, min(MAX_ENTRY_BYTES, self.max_bytes))
+            if data is None:
+                return None
+            value = _check(data, key, blob)
+            if value is None:
+                unlink_quiet(sub, key)
+            return value
+        except OSError:
+            self.enabled = False
             return None
-        return body
+        finally:
+            os.close(sub)
 
-    def put(self, key: str, value: bytes) -> None:
-        """Store ``value`` under ``key`` (best effort; at most :data:`WRITE_BUDGET` per run)."""
+    def put(self, key: str, value: bytes, blob: str = "") -> None:
+        """Store ``value`` under ``key`` for ``blob`` (best effort; at most :data:`WRITE_BUDGET` per run)."""
         if not self.enabled or self.writes >= WRITE_BUDGET or (self.read_only and key != _INDEX):
             return
-        path = self._path(key)
         try:
-            if key[:2] not in self._made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._made.add(key[:2])
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            sub = self._dir(key[:2], create=True)
             try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(_MAGIC + hashlib.blake2b(value, digest_size=_SUM).digest() + value)
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+                write_atomic(sub, key, _entry(key, blob, value))
+            finally:
+                os.close(sub)
         except OSError:
             self.enabled = False
             return
@@ -147,30 +168,30 @@ class DiskCache:
 
     def evict(self) -> None:
         """Delete the oldest entries while the cache is larger than allowed, and the caches of
-        other compiler versions unused for a week."""
+        other compiler versions unused for a week. Walks by descriptor and follows nothing:
+        a symlink in the cache is deleted as a link, never entered."""
         self._drop_old_versions()
-        entries = []
-        total = 0
         try:
-            for sub in os.scandir(self.directory):
-                if not sub.is_dir():
-                    continue
-                for entry in os.scandir(sub.path):
-                    st = entry.stat()
-                    total += st.st_size
-                    entries.append((st.st_mtime, st.st_size, entry.path))
+            entries = sorted((st.st_mtime, st.st_size, sub, name)
+                             for sub, name, st in regular_files(self.directory.parent, (self.directory.name,)))
         except OSError:
             return
+        total = sum(size for _mtime, size, _sub, _name in entries)
         if total <= self.max_bytes:
             return
-        entries.sort()
-        for _mtime, size, path in entries:
+        for _mtime, size, sub, name in entries:
             if total <= self.max_bytes * 3 // 4:
                 break
             try:
-                os.unlink(path)
+                sub_fd = self._dir(sub)
             except OSError:
                 continue
+            try:
+                os.unlink(name, dir_fd=sub_fd)  # unlink never follows a symlink
+            except OSError:
+                continue
+            finally:
+                os.close(sub_fd)
             total -= size
 
     def _drop_old_versions(self) -> None:
@@ -183,12 +204,15 @@ class DiskCache:
             return
         week_ago = time.time() - 7 * 86400
         for sibling in siblings:
-            if sibling.name.startswith("proto-") and sibling.path != str(self.directory) and sibling.is_dir():
-                try:
-                    if sibling.stat().st_mtime < week_ago:
-                        shutil.rmtree(sibling.path, ignore_errors=True)
-                except OSError:
-                    continue
+            if not sibling.name.startswith("proto-") or sibling.path == str(self.directory):
+                continue
+            try:
+                st = sibling.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode) and st.st_mtime < week_ago and st.st_uid == os.geteuid() \
+                    and shutil.rmtree.avoids_symlink_attacks:
+                shutil.rmtree(sibling.path, ignore_errors=True)
 
     def close(self) -> None:
         """End of a run: write the imports index, check the size if this run wrote anything."""
@@ -198,6 +222,22 @@ class DiskCache:
         if self.writes % _EVICT_EVERY:
             self.evict()
         self.writes = 0
+
+
+def _entry(key: str, blob: str, value: bytes) -> bytes:
+    """Magic, checksum, then what the entry describes (key and blob id) and the value."""
+    body = key.encode() + b"\n" + blob.encode() + b"\n" + value
+    return _MAGIC + hashlib.blake2b(body, digest_size=_SUM).digest() + body
+
+
+def _check(data: bytes, key: str, blob: str) -> bytes | None:
+    """The value of an entry read for (key, blob), or None when it is corrupt or describes something else."""
+    head = len(_MAGIC) + _SUM
+    body = data[head:]
+    if data[: len(_MAGIC)] != _MAGIC or hashlib.blake2b(body, digest_size=_SUM).digest() != data[len(_MAGIC): head]:
+        return None
+    want = key.encode() + b"\n" + blob.encode() + b"\n"
+    return body[len(want):] if body.startswith(want) else None
 
 
 def _base_directory() -> Path | None:

@@ -123,6 +123,7 @@ class _Interpreter:
             self.paths[pending.path + (999, index)] = full
         stripped = _strip_source(msg, pending.path)
         if needs_pool:
+            _require_initialized(self, pending, msg)
             current.Clear()
             current.MergeFromString(sort_fields(msg.SerializeToString(deterministic=True)))
         if stripped:
@@ -319,3 +320,17 @@ def interpret_options(pf: ParsedFile, table: SymbolTable, visible: frozenset[str
     interp = _Interpreter(pf, table, visible, pool_for)
     interp.run()
     return interp.paths, interp.stripped
+
+
+def _require_initialized(interp: _Interpreter, pending: PendingOptions, msg) -> None:
+    """A custom option of a message type with ``required`` fields must set them (protoc:
+    "Message missing required fields"); an unset one is an error at the option that set the
+    message, not an ``EncodeError`` when the options are serialised."""
+    if msg.IsInitialized():
+        return
+    missing = msg.FindInitializationErrors()
+    top = missing[0].lstrip("(").split(")")[0].split("[")[0].split(".")[-1] if missing else ""
+    item = next((it for it in reversed(pending.items) if it.name and it.name[0][0].split(".")[-1] == top),
+                pending.items[0])
+    where = interp.value_error if item.kind == "aggregate" else interp.error  # protoc's column for {...}
+    raise where(item, f"option \"{_option_name(item)}\" is missing required fields: {', '.join(missing)}")

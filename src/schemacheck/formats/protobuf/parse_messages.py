@@ -116,15 +116,19 @@ class MessagesMixin(ParserBase):
             start_tok = self.i
             start = self.integer("a field number range")
             self._end(sloc)
+            end_tok = self.i
             if self.try_consume("to"):
                 eloc = self._loc(rloc[0] + (2,))
+                end_tok = self.i
                 end = -2 if self.try_consume("max") else self.integer("an integer")
                 self._end(eloc)
             else:
                 eloc = self._loc(rloc[0] + (2,))
                 self._start_at(eloc, start_tok)
                 self._end(eloc, start_tok)
-                end = start
+                end, end_tok = start, start_tok
+            if end >= INT32_MAX:  # the exclusive end would not fit in the descriptor's int32
+                raise self.error("field number out of bounds", end_tok + 1)  # where protoc reports it
             self._end(rloc)
             rng.start = start
             rng.end = end + 1
@@ -210,6 +214,8 @@ class MessagesMixin(ParserBase):
                     end = start
                 self._end(eloc)
                 self._end(rloc)
+                if message and end >= INT32_MAX:  # the exclusive end would not fit in an int32
+                    raise self.error("field number out of bounds: a reserved range ends at 2147483646 at most", tok)
                 rng.start = start
                 rng.end = end + 1 if message else end
                 first = False

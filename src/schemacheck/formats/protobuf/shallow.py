@@ -127,7 +127,7 @@ class ShallowMixin:
         """``name`` parsed for its definitions: from the disk cache, else from its text."""
         disk_key = digest("declared", name, blob)
         if self.disk is not None:
-            stored = self.disk.get(disk_key)
+            stored = self.disk.get(disk_key, blob)
             pf = unpack(stored, path) if stored is not None else None
             if pf is not None:
                 SCANNED.setdefault(blob, tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency))
@@ -138,5 +138,5 @@ class ShallowMixin:
         IMPORTS[(name, blob)] = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
         if self.disk is not None:
             file_visibility(pf)  # read from the options as written, before they are gone
-            self.disk.put(disk_key, pack(pf))
+            self.disk.put(disk_key, pack(pf), blob)
         return pf

@@ -1,0 +1,242 @@
+"""Running one input under limits, in forked worker processes (a fork server).
+
+Maintainers: the parent imports schemacheck once and forks workers, so a restart after a
+timeout or a memory blow-up costs milliseconds. Each input gets:
+
+- time: an interval timer raises :class:`InputTimeout` inside the worker after the limit, so
+  an over-time input still yields a traceback (its signature is where it was stuck); the
+  parent kills a worker that does not answer within the limit plus a grace period (time spent
+  in C code) and records the same finding without a traceback;
+- memory: ``RLIMIT_AS`` caps the worker's address space at its size after start-up plus the
+  limit (a runaway allocation becomes ``MemoryError``), and the peak resident size
+  (``ru_maxrss``) is compared with the limit after every input. The peak never goes down, so
+  a worker is replaced when it nears the limit, and an over-memory input is re-run in a
+  fresh worker before it counts.
+
+An outcome is ``ok`` (checked, or rejected with a ``SchemacheckError`` / error diagnostic),
+``internal`` (any other exception, including one the protobuf compiler turns into an
+"internal error" diagnostic: :func:`_record_compiler_bugs` sees through that), ``time`` or
+``memory``.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+
+__all__ = ["Outcome", "Worker", "execute", "signature", "TIME_LIMIT", "MEMORY_LIMIT"]
+
+TIME_LIMIT = 5.0
+MEMORY_LIMIT = 500 * 1024 * 1024
+_GRACE = 5.0  # seconds the parent waits beyond the limit before killing a worker
+_RECYCLE_AT = 0.6  # replace a worker whose peak resident size passed this share of the limit
+
+
+class InputTimeout(BaseException):
+    """Raised in the worker by the interval timer (a BaseException so no ``except Exception`` eats it)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # "ok", "internal", "time", "memory"
+    seconds: float
+    peak_bytes: int
+    signature: str = ""
+    detail: str = ""
+
+
+_COMPILER_BUGS: list[BaseException] = []
+
+
+def _record_compiler_bugs() -> None:
+    """Keep the exceptions the protobuf compiler reports as "internal error" diagnostics.
+
+    The compiler catches any exception of a file's build and turns it into a diagnostic (a user
+    gets exit 2, not a traceback); for fuzzing that is still a bug, and its traceback is wanted.
+    """
+    from schemacheck.errors import ParseError
+    from schemacheck.formats.protobuf import compiler
+    from schemacheck.formats.protobuf.memo import Failed
+
+    original = compiler._Compilation._build
+    if getattr(original, "_fuzz_wrapped", False):
+        return
+
+    def _build(self, name, path):
+        try:
+            return original(self, name, path)
+        except (ParseError, Failed, RecursionError, InputTimeout, MemoryError):
+            raise
+        except Exception as exc:
+            _COMPILER_BUGS.append(exc)
+            raise
+
+    _build._fuzz_wrapped = True  # type: ignore[attr-defined]
+    compiler._Compilation._build = _build
+
+
+def signature(exc: BaseException) -> str:
+    """``Type@file:function`` of the innermost schemacheck frame (just the type for RecursionError,
+    whose innermost frame is wherever the stack ran out)."""
+    name = type(exc).__name__
+    if isinstance(exc, RecursionError):
+        return name
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "/schemacheck/" in f.filename]
+    others = [f for f in frames if os.path.dirname(f.filename) != os.path.dirname(__file__)]  # not the harness
+    frame = (ours or others or frames or [None])[-1]
+    if frame is None:
+        return name
+    where = frame.filename.split("/schemacheck/", 1)[-1] if "/schemacheck/" in frame.filename \
+        else os.path.basename(frame.filename)
+    return f"{name}@{where}:{frame.name}"
+
+
+def _on_alarm(_signum, _frame):
+    raise InputTimeout()
+
+
+def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
+            memory_limit: int = MEMORY_LIMIT) -> Outcome:
+    """Run one input in this process and classify it."""
+    from schemacheck.errors import SchemacheckError
+
+    from .targets import run_pair
+
+    if target.fmt == "protobuf":
+        from schemacheck.formats.protobuf.memo import clear_cache
+
+        clear_cache()  # each input sees a cold compiler, as a fresh CLI run would
+        _record_compiler_bugs()
+    _COMPILER_BUGS.clear()
+    kind, sig, detail = "ok", "", ""
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    start = time.perf_counter()
+    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    try:
+        run_pair(target, base, head)
+        if _COMPILER_BUGS:  # reported as a diagnostic (an error in head, a warning in base): still a bug
+            exc = _COMPILER_BUGS[0]
+            kind, sig = "internal", signature(exc)
+            detail = "".join(traceback.format_exception(exc))
+    except InputTimeout as exc:
+        kind, sig, detail = "time", "timeout" + _where(exc), "".join(traceback.format_exception(exc))
+    except MemoryError as exc:
+        kind, sig, detail = "memory", "MemoryError" + _where(exc), ""
+    except SchemacheckError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - what the fuzzer looks for
+        kind, sig, detail = "internal", signature(exc), "".join(traceback.format_exception(exc))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    if kind == "ok" and seconds > time_limit:
+        kind, sig = "time", "timeout"
+    if kind == "ok" and peak > memory_limit:
+        kind, sig = "memory", "memory"
+    return Outcome(kind, seconds, peak, sig, detail[-6000:])
+
+
+def _where(exc: BaseException) -> str:
+    """``@file:function`` of where an over-limit input was stopped."""
+    found = signature(exc)
+    return found[found.index("@"):] if "@" in found else ""
+
+
+def _serve(conn: Connection, target_name: str, time_limit: float, memory_limit: int) -> None:
+    from .targets import TARGETS
+
+    target = TARGETS[target_name]
+    try:
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + memory_limit, resource.RLIM_INFINITY))
+    except (OSError, ValueError):
+        pass
+    while True:
+        try:
+            base, head = conn.recv()
+        except EOFError:
+            return
+        conn.send(execute(target, base, head, time_limit, memory_limit))
+
+
+class Worker:
+    """A forked child running inputs of one target; replaced after a kill or a memory peak."""
+
+    def __init__(self, target_name: str, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> None:
+        self.target_name = target_name
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self.process = None
+        self.conn: Connection | None = None
+        self.started = 0.0
+        self._start()
+
+    def _start(self) -> None:
+        ctx = get_context("fork")
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child, self.target_name, self.time_limit, self.memory_limit),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.conn = parent
+
+    def restart(self) -> None:
+        self.stop()
+        self._start()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        if self.conn is not None:
+            self.conn.close()
+
+    def submit(self, base: bytes, head: bytes) -> None:
+        self.started = time.monotonic()
+        self.conn.send((base, head))
+
+    def overdue(self) -> bool:
+        return time.monotonic() - self.started > self.time_limit + _GRACE
+
+    def collect(self) -> Outcome:
+        """The outcome of the submitted input (after ``conn`` is readable, or overdue)."""
+        if self.conn.poll():
+            try:
+                outcome = self.conn.recv()
+            except (EOFError, OSError):
+                outcome = Outcome("memory" if self._killed_by_memory() else "internal",
+                                  time.monotonic() - self.started, 0, "worker-died")
+                self.restart()
+                return outcome
+            if outcome.peak_bytes > self.memory_limit * _RECYCLE_AT or outcome.kind != "ok":
+                self.restart()
+            return outcome
+        seconds = time.monotonic() - self.started
+        died = not self.process.is_alive()
+        memory = died and self._killed_by_memory()
+        self.restart()
+        if died:
+            return Outcome("memory" if memory else "internal", seconds, 0, "worker-died")
+        return Outcome("time", seconds, 0, "timeout-hard")
+
+    def _killed_by_memory(self) -> bool:
+        self.process.join(1)
+        return self.process.exitcode == -signal.SIGKILL  # the kernel's OOM killer
+
+    def run(self, base: bytes, head: bytes) -> Outcome:
+        """Submit and wait (used by the minimiser and the regression test)."""
+        self.submit(base, head)
+        while not self.conn.poll(0.05):
+            if self.overdue() or not self.process.is_alive():
+                break
+        return self.collect()
