@@ -113,6 +113,7 @@ class ParserBase:
         self.syntax = "proto2"
         self.fd = d.FileDescriptorProto(name=name)
         self.package: tuple[str, ...] = ()
+        self.depth = 0  # messages and groups being parsed (see MAX_MESSAGE_DEPTH)
 
     def error(self, msg: str, i: int | None = None) -> ParseError:
         i = self.i if i is None else i

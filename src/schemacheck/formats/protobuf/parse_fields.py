@@ -176,6 +176,7 @@ class FieldsMixin(ParserBase):
                                      self.tk.col[name_tok] + 1, path))
             if not self.at("{"):
                 raise self.error(f"expected '{{' to open the group body, found {self.found()}")
+            self.check_depth(type_tok)
             self.message_block(group, gloc, scope + (group.name,) if fld.HasField("extendee") else
                                type_scope + (group.name,))
             self._end(gloc)
