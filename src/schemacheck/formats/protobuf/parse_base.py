@@ -105,6 +105,7 @@ class ParserBase:
         self.i = 0
         self.locs: list[list] = []
         self.options: list[PendingOptions] = []
+        self.pending_by_owner: dict[tuple[int, tuple[int, ...]], PendingOptions] = {}
         self.refs: list[TypeRef] = []
         self.import_pos: list[tuple[int, int]] = []
         self.option_import_pos: list[tuple[int, int]] = []
