@@ -157,3 +157,15 @@ def test_many_comment_openers_end_quickly(tmp_path: Path, tail: str, cache: str)
         proc, seconds, peak = run_measured(repo.root, "--base", "main", "--format", "json", env=env)
         assert proc.returncode in (0, 2) and "internal error" not in proc.stdout + proc.stderr
         assert seconds < MAX_SECONDS / 3 and peak < MAX_RSS_MB, (seconds, peak)
+
+
+def test_map_field_features_reach_key_and_value(tmp_path: Path) -> None:
+    """Issue 7 item 7: `features.utf8_validation` on a map field applies to its key and value."""
+    before = 'edition = "2023";\npackage p;\nmessage M {\n  map<string, string> labels = 1;\n}\n'
+    after = before.replace("labels = 1;", "labels = 1 [features.utf8_validation = NONE];")
+    repo = one_change(tmp_path, {"a.proto": before}, {"a.proto": after})
+    proc, _, _ = run_measured(repo.root, "--base", "main", "--format", "json",
+                              "--select", "FIELD_SAME_UTF8_VALIDATION")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    found = [(f["rule_id"], f["location"]["line"], f["location"]["column"]) for f in json.loads(proc.stdout)["findings"]]
+    assert found == [("FIELD_SAME_UTF8_VALIDATION", 4, 3)] * 2  # key and value, at the map field
