@@ -11,6 +11,7 @@ Errors raise :class:`~schemacheck.errors.ParseError` with 1-based line and colum
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from ...errors import ParseError
@@ -28,9 +29,11 @@ _PATTERN = (
     r"|([A-Za-z_][A-Za-z0-9_]*)"                              # 4 identifier
     r"|((?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+)"  # 5 float
     r"|(0[xX][0-9A-Fa-f]+|[0-9]+)"                            # 6 integer
-    r"|(\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')"       # 7 string
+    r"|(\"[^\"\\\n]*+(?:\\[^\n][^\"\\\n]*+)*+\"|'[^'\\\n]*+(?:\\[^\n][^'\\\n]*+)*+')"  # 7 string
     r"|([^ \t\r\f\v]))"                                    # 8 symbol (never blank: no backtracking into it)
 )
+if sys.version_info < (3, 11):  # no possessive quantifiers: the same language, backtracking
+    _PATTERN = _PATTERN.replace("*+", "*")
 _MASTER_STR = re.compile(_PATTERN, re.S)
 _MASTER_BYTES = re.compile(_PATTERN.encode(), re.S)
 _KINDS = (None, None, None, None, "ident", "float", "int", "string", "symbol")
@@ -129,7 +132,7 @@ def tokenize(data: bytes, path: str) -> Tokens:
                 line_start = pos
             continue
         if li == 3:
-            raw_all = data if not ascii_only else src.encode("ascii")
+            raw_all = data  # the bytes (never re-encode the text per comment: that was quadratic)
             close = raw_all.find(b"*/", pos)
             if close < 0:
                 raise ParseError(path, line + 1, _column(raw_all, line_start, start) + 1,

@@ -162,14 +162,14 @@ class ParserBase:
     def string(self, what: str) -> bytes:
         if self.kind[self.i] != STRING:
             raise self.error(f"expected {what}, found {self.found()}")
-        out = b""
+        parts = []  # adjacent literals are concatenated; joined once (+= was quadratic)
         while self.kind[self.i] == STRING:
             try:
-                out += unescape(self.text[self.i])
+                parts.append(unescape(self.text[self.i]))
             except EscapeError as exc:
                 raise self.error(f"invalid escape sequence {exc.args[0]!r} in string literal") from None
             self.i += 1
-        return out
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def text_string(self, what: str) -> str:
         i = self.i
