@@ -118,9 +118,9 @@ class _Interpreter:
             dest = self.set_one(msg, item, pending, pool)
             if not dest[1]:
                 numbers = dest[0]
-                if any(s[:len(numbers)] == numbers for s in seen):
+                if numbers in seen:  # set before, or a sub-field of it was
                     raise self.error(item, f"option \"{_option_name(item)}\" was already set")
-                seen.add(numbers)
+                seen.update(numbers[:n] for n in range(1, len(numbers) + 1))
             full = pending.path + dest[0]
             if dest[1]:
                 n = counts.get(full, 0)
