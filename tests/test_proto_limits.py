@@ -169,3 +169,56 @@ def test_map_field_features_reach_key_and_value(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     found = [(f["rule_id"], f["location"]["line"], f["location"]["column"]) for f in json.loads(proc.stdout)["findings"]]
     assert found == [("FIELD_SAME_UTF8_VALIDATION", 4, 3)] * 2  # key and value, at the map field
+
+
+def test_compute_proto_sized_file_checks_in_bounds(tmp_path: Path) -> None:
+    """A googleapis compute.proto-like 4 MB file (bench/big_proto.py): one renamed field is found,
+    cold (no parse cache), within the time and memory bounds."""
+    import big_proto
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    big_proto.write_repo(root)
+    proc, seconds, peak = run_measured(root, "--base", "main", "--format", "json",
+                                       env={"SCHEMACHECK_NO_CACHE": "1"})
+    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr
+    rules = {f["rule_id"] for f in json.loads(proc.stdout)["findings"]}
+    assert "FIELD_SAME_NAME" in rules
+    assert seconds < MAX_SECONDS and peak < MAX_RSS_MB, (seconds, peak)
+
+
+@pytest.mark.parametrize("unit", [
+    "message M{i} {{ int32 a = 1; }}\n",       # many small messages
+    ";",                                       # empty statements
+    "// a line comment\n",                     # long runs of line comments
+    "/* c */\n",                               # block comments
+    "\n",                                      # blank lines
+], ids=["messages", "semicolons", "line-comments", "block-comments", "blank-lines"])
+def test_five_megabytes_of_adversarial_proto_end_in_bounds(tmp_path: Path, unit: str) -> None:
+    """5 MB of dense content: checked or refused with a positioned error, in bounds (was 51.6 s / 1.5 GB)."""
+    body, i = [], 0
+    size = 0
+    while size < 5 * 1024 * 1024:
+        piece = unit.format(i=i)
+        body.append(piece)
+        size += len(piece)
+        i += 1
+    base = P3 + "message Keep { int32 a = 1; }\n"
+    repo = one_change(tmp_path, {"a.proto": base}, {"a.proto": base + "".join(body)})
+    proc, seconds, peak = run_measured(repo.root, "--base", "main", "--format", "json",
+                                       env={"SCHEMACHECK_NO_CACHE": "1"})
+    assert proc.returncode in (0, 2), proc.stdout[-2000:] + proc.stderr
+    assert "internal error" not in proc.stdout + proc.stderr
+    for diag in diagnostics(proc):
+        assert diag["location"]["path"] == "a.proto" and diag["location"]["line"] > 0, diag
+    assert seconds < MAX_SECONDS and peak < MAX_RSS_MB, (seconds, peak)
+
+
+def test_long_string_literal_is_linear(tmp_path: Path) -> None:
+    base = P3 + "message Keep { int32 a = 1; }\n"
+    head = base + 'option java_package = "' + "a" * 5_000_000 + '";\n' + 'option go_package = "' + "\\n" * 1_000_000 + '";\n'
+    repo = one_change(tmp_path, {"a.proto": base}, {"a.proto": head})
+    proc, seconds, peak = run_measured(repo.root, "--base", "main", "--format", "json",
+                                       env={"SCHEMACHECK_NO_CACHE": "1"})
+    assert proc.returncode in (0, 1), proc.stdout[-2000:] + proc.stderr
+    assert seconds < MAX_SECONDS and peak < MAX_RSS_MB, (seconds, peak)
