@@ -81,6 +81,10 @@ class SourcePath:
     METHOD_SERVER_STREAMING = 6
 
 
+#: Key of the file's split lines in ``ProtoFile._spans`` (never a source path: those are tuples of ints).
+_LINES = ("lines",)
+
+
 def _span_to_location(path: str, span: tuple[int, ...], lines: list[str] | None = None) -> Location:
     # SourceCodeInfo spans are 0-based [line, col, end_line?, end_col], end column exclusive, and
     # their columns are protoc's: bytes of UTF-8, a tab advancing to the next multiple of 8.
@@ -141,16 +145,36 @@ class ProtoFile:
             return None
         return None if text.isascii() and "\t" not in text else text.split("\n")
 
-    def _index(self) -> dict[tuple[int, ...], Location]:
+    def _index(self) -> dict[tuple[int, ...], object]:
+        """Source path -> protoc span (a tuple), replaced by its Location on first use.
+
+        Converting every span of a large file (a 4 MB file has ~100,000) to a character-column
+        Location up front cost more than all the rules together; findings need a handful.
+        """
         spans = self._spans
         if not spans and len(self.proto.source_code_info.location):
-            lines = self._lines()
-            for loc in self.proto.source_code_info.location:
-                key = tuple(loc.path)
-                if key not in spans:  # the first location of a path is the whole element
-                    spans[key] = _span_to_location(self.path, tuple(loc.span), lines)
-            spans.setdefault((), spans.get((), Location(self.path, 1, 1, 1, 1)))
+            for loc in reversed(self.proto.source_code_info.location):
+                spans[tuple(loc.path)] = loc.span  # reversed: the first location of a path wins
+            if () not in spans:
+                spans[()] = Location(self.path, 1, 1, 1, 1)
         return spans
+
+    def _located(self, key: tuple[int, ...]) -> Location | None:
+        spans = self._index()
+        found = spans.get(key)
+        if found is None or isinstance(found, Location):
+            return found
+        lines = self._lines_cache()
+        location = _span_to_location(self.path, tuple(found), lines)
+        spans[key] = location
+        return location
+
+    def _lines_cache(self) -> list[str] | None:
+        cached = self._spans.get(_LINES)
+        if cached is None:
+            cached = (self._lines(),)
+            self._spans[_LINES] = cached  # type: ignore[assignment]
+        return cached[0]  # type: ignore[index]
 
     @property
     def package(self) -> str:
@@ -163,25 +187,24 @@ class ProtoFile:
 
     def span(self, source_path: tuple[int, ...]) -> Location:
         """The span of ``source_path``, or of its nearest ancestor that has one."""
-        spans = self._index()
         key = tuple(source_path)
         while key:
-            found = spans.get(key)
+            found = self._located(key)
             if found is not None:
                 return found
             key = key[:-1]
-        return spans.get((), Location(self.path, 1, 1, 1, 1))
+        return self._located(()) or Location(self.path, 1, 1, 1, 1)
 
     def has_span(self, source_path: tuple[int, ...]) -> bool:
         return tuple(source_path) in self._index()
 
     def location(self) -> Location:
         """Where buf reports file-level findings: the syntax (or edition) statement, else line 1."""
-        spans = self._index()
         for key in ((SourcePath.FILE_SYNTAX,), (SourcePath.FILE_EDITION,)):
-            if key in spans:
-                return spans[key]
-        return spans.get((), Location(self.path, 1, 1, 1, 1))
+            found = self._located(key)
+            if found is not None:
+                return found
+        return self._located(()) or Location(self.path, 1, 1, 1, 1)
 
     def messages(self) -> Iterator[Message]:
         """Every message in the file, nested ones included, depth first."""

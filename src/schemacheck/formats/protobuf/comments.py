@@ -91,7 +91,14 @@ def next_with_comments(items: list[tuple], start: bool, prev_line: int, next_lin
         if tag == "l":
             if col.buf is not None and not col.is_line:
                 col.flush()
-            col.buf = item[1] if col.buf is None else col.buf + item[1]
+            # A run of line comments is one comment: join it at once (adding one line at a time
+            # was quadratic in the length of the run).
+            j = i
+            while j < n and items[j][0] == "l":
+                j += 1
+            text = item[1] if j == i else "".join([item[1], *(it[1] for it in items[i:j])])
+            i = j
+            col.buf = text if col.buf is None else col.buf + text
             col.is_line = True
         elif tag == "b":
             if col.buf is not None:

@@ -102,7 +102,13 @@ class _Interpreter:
         current = owner.options
         needs_pool = any(ext for item in pending.items for _, ext in item.name)
         if needs_pool:
-            cls = _message_class(pool, "google.protobuf." + pending.options_type)
+            try:
+                cls = _message_class(pool, "google.protobuf." + pending.options_type)
+            except KeyError:
+                # descriptor.proto is not in the closure, so no extension of the options type
+                # can be: report the first custom option as unknown, where protoc does.
+                self.unknown_custom(pending)
+                raise
             msg = cls.FromString(current.SerializeToString())
         else:
             msg = current
@@ -112,9 +118,9 @@ class _Interpreter:
             dest = self.set_one(msg, item, pending, pool)
             if not dest[1]:
                 numbers = dest[0]
-                if any(s[:len(numbers)] == numbers for s in seen):
+                if numbers in seen:  # set before, or a sub-field of it was
                     raise self.error(item, f"option \"{_option_name(item)}\" was already set")
-                seen.add(numbers)
+                seen.update(numbers[:n] for n in range(1, len(numbers) + 1))
             full = pending.path + dest[0]
             if dest[1]:
                 n = counts.get(full, 0)
@@ -144,6 +150,18 @@ class _Interpreter:
                                    f"{_edition(edition)}")
         if support.HasField("edition_removed") and edition >= support.edition_removed:
             raise self.error(item, f"{name} has been removed in edition {_edition(support.edition_removed)}")
+
+    def unknown_custom(self, pending: PendingOptions) -> None:
+        """Raise protoc's "unknown option" error for the first custom option of ``pending``
+        whose extension does not resolve (its definition is not imported)."""
+        for item in pending.items:
+            for name, is_ext in item.name:
+                if is_ext:
+                    sym = self.table.lookup(name, pending.scope, self.visible, False, [])
+                    if sym is None or sym.kind != EXTENSION:
+                        raise self.error(item, f"option \"({name})\" is unknown; import the file that defines it")
+        item = pending.items[0]
+        raise self.error(item, "custom options need google/protobuf/descriptor.proto among the imports")
 
     def resolve_ext(self, item: PendingOption, name: str, pending: PendingOptions, pool):
         hidden: list[Symbol] = []

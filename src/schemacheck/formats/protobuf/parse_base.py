@@ -105,6 +105,7 @@ class ParserBase:
         self.i = 0
         self.locs: list[list] = []
         self.options: list[PendingOptions] = []
+        self.pending_by_owner: dict[tuple[int, tuple[int, ...]], PendingOptions] = {}
         self.refs: list[TypeRef] = []
         self.import_pos: list[tuple[int, int]] = []
         self.option_import_pos: list[tuple[int, int]] = []
@@ -113,6 +114,7 @@ class ParserBase:
         self.syntax = "proto2"
         self.fd = d.FileDescriptorProto(name=name)
         self.package: tuple[str, ...] = ()
+        self.depth = 0  # messages and groups being parsed (see MAX_MESSAGE_DEPTH)
 
     def error(self, msg: str, i: int | None = None) -> ParseError:
         i = self.i if i is None else i
@@ -160,14 +162,14 @@ class ParserBase:
     def string(self, what: str) -> bytes:
         if self.kind[self.i] != STRING:
             raise self.error(f"expected {what}, found {self.found()}")
-        out = b""
+        parts = []  # adjacent literals are concatenated; joined once (+= was quadratic)
         while self.kind[self.i] == STRING:
             try:
-                out += unescape(self.text[self.i])
+                parts.append(unescape(self.text[self.i]))
             except EscapeError as exc:
                 raise self.error(f"invalid escape sequence {exc.args[0]!r} in string literal") from None
             self.i += 1
-        return out
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def text_string(self, what: str) -> str:
         i = self.i

@@ -11,7 +11,7 @@ from __future__ import annotations
 from google.protobuf import descriptor_pb2 as d
 
 from .lexer import FLOAT, IDENT, INT
-from .parse_base import INT32_MAX, SIGNED, TYPES, UNSIGNED, ParserBase, TypeRef
+from .parse_base import INT32_MAX, SIGNED, TYPES, UNSIGNED, ParserBase, PendingOptions, TypeRef
 from .strings import c_escape, parse_int, simple_dtoa
 
 F = d.FieldDescriptorProto
@@ -176,6 +176,7 @@ class FieldsMixin(ParserBase):
                                      self.tk.col[name_tok] + 1, path))
             if not self.at("{"):
                 raise self.error(f"expected '{{' to open the group body, found {self.found()}")
+            self.check_depth(type_tok)
             self.message_block(group, gloc, scope + (group.name,) if fld.HasField("extendee") else
                                type_scope + (group.name,))
             self._end(gloc)
@@ -221,6 +222,13 @@ class FieldsMixin(ParserBase):
                 sub.type_name = tname
                 self.refs.append(TypeRef(sub, "type_name", type_scope, self.tk.line[tok] + 1,
                                          self.tk.col[tok] + 1, entry_path + (2, number - 1)))
+        # protoc's GenerateMapEntry copies every `features.…` option of the map field, as written,
+        # to both synthetic fields (whatever their types), where it is interpreted like theirs.
+        written = self.pending_by_owner.get((id(fld), path + (8,)))
+        features = [item for item in written.items if item.name[0] == ("features", False)] if written else []
+        for index, sub in enumerate(entry.field if features else ()):
+            self.options.append(PendingOptions(sub, "FieldOptions", entry_path + (2, index, 8), written.scope,
+                                               list(features)))
 
     def field_options(self, fld: F, loc: list, scope: tuple[str, ...]) -> None:
         oloc = self._loc(loc[0] + (8,))

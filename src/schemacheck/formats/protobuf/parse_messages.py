@@ -15,11 +15,17 @@ from .parse_base import INT32_MAX, MAX_FIELD, ParserBase, PendingOptions, TypeRe
 
 F = d.FieldDescriptorProto
 
+#: protoc's parser refuses a 32nd level of nested messages (groups count as messages) with
+#: "Reached maximum recursion limit for nested messages."; so does this one, at the same
+#: token. It also keeps every later stage (linker, options, source info, rules) shallow.
+MAX_MESSAGE_DEPTH = 31
+
 
 class MessagesMixin(ParserBase):
     """Parse messages and the blocks that can appear inside them."""
 
     def message(self, msg: d.DescriptorProto, loc: list, scope: tuple[str, ...]) -> None:
+        self.check_depth(self.i)
         self.consume("message")
         name_loc = self._loc(loc[0] + (1,))
         msg.name = self.ident("a message name")
@@ -40,12 +46,20 @@ class MessagesMixin(ParserBase):
                 fld.oneof_index = len(msg.oneof_decl)
                 msg.oneof_decl.add(name=name)
 
+    def check_depth(self, at: int) -> None:
+        """Refuse a message (or group) starting at token ``at`` nested too deep to compile."""
+        if self.depth >= MAX_MESSAGE_DEPTH:
+            raise self.error(f"reached maximum recursion limit for nested messages "
+                             f"(protoc allows {MAX_MESSAGE_DEPTH} levels)", at)
+
     def message_block(self, msg: d.DescriptorProto, loc: list, scope: tuple[str, ...]) -> None:
         self.end_decl("{", loc, " to open the message body")
+        self.depth += 1
         while not self.try_end_decl("}", None):
             if self.kind[self.i] == END:
                 raise self.error("reached end of file in message definition (missing '}')")
             self.message_statement(msg, loc, scope)
+        self.depth -= 1
         opts = [p for p in self.options if p.owner is msg]
         limit = INT32_MAX if any(
             len(o.name) == 1 and o.name[0][0] == "message_set_wire_format" and o.value == "true"

@@ -17,11 +17,15 @@ class OptionsMixin(ParserBase):
 
     def _pending(self, owner: object, options_type: str, path: tuple[int, ...],
                  scope: tuple[str, ...]) -> PendingOptions:
-        for p in reversed(self.options):
-            if p.owner is owner and p.path == path:
-                return p
+        # By path, not by scanning self.options: a scan made files with many optioned
+        # elements quadratic.
+        key = (id(owner), path)
+        p = self.pending_by_owner.get(key)
+        if p is not None and p.owner is owner:
+            return p
         p = PendingOptions(owner, options_type, path, scope)
         self.options.append(p)
+        self.pending_by_owner[key] = p
         return p
 
     def option(self, owner: object, options_type: str, oloc: list, scope: tuple[str, ...],

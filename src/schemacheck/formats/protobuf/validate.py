@@ -8,6 +8,8 @@ position protoc reports.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError
@@ -56,9 +58,9 @@ class _Checker:
     def message(self, msg: d.DescriptorProto, path: tuple[int, ...]) -> None:
         proto3 = self.pf.syntax == "proto3"
         used: dict[int, str] = {}
-        reserved = [(r.start, r.end) for r in msg.reserved_range]
+        reserved = _Ranges((r.start, r.end) for r in msg.reserved_range)
         names = set(msg.reserved_name)
-        ranges = [(r.start, r.end) for r in msg.extension_range]
+        ranges = _Ranges((r.start, r.end) for r in msg.extension_range)
         for i, fld in enumerate(msg.field):
             number = fld.number
             name = fld.name
@@ -68,15 +70,13 @@ class _Checker:
                 raise self.error(path + (2, i, 3), f"field number {number} has already been used in "
                                                    f"\"{msg.name}\" by field \"{used[number]}\"")
             used[number] = name
-            for start, end in reserved:
-                if start <= number < end:
-                    raise self.error(path + (2, i, 3), f"field \"{name}\" uses reserved number {number}")
+            if number in reserved:
+                raise self.error(path + (2, i, 3), f"field \"{name}\" uses reserved number {number}")
             if name in names:
                 raise self.error(path + (2, i, 1), f"field name \"{name}\" is reserved")
-            for start, end in ranges:
-                if start <= number < end:
-                    raise self.error(path + (2, i, 3), f"field \"{name}\" uses number {number}, which is in "
-                                                       f"an extension range")
+            if number in ranges:
+                raise self.error(path + (2, i, 3), f"field \"{name}\" uses number {number}, which is in "
+                                                   f"an extension range")
             if proto3:
                 if fld.label == F.LABEL_REQUIRED:
                     raise self.error(path + (2, i, 4), "required fields are not allowed in proto3")
@@ -87,9 +87,15 @@ class _Checker:
         self.extensions(msg.extension, path + (6,))
         if proto3 and len(msg.extension_range):
             raise self.error(path + (5,), "extension ranges are not allowed in proto3")
+        entries = None
         for i, fld in enumerate(msg.field):
             if fld.label == F.LABEL_REPEATED and fld.type == F.TYPE_MESSAGE and fld.type_name.endswith("Entry"):
-                self.map_key(msg, fld, path + (2, i))
+                if entries is None:  # by name, once per message (a scan per map field was quadratic)
+                    entries = {}
+                    for nested in msg.nested_type:
+                        if nested.options.map_entry:
+                            entries.setdefault(nested.name, nested)
+                self.map_key(entries, fld, path + (2, i))
         for i, nested in enumerate(msg.nested_type):
             self.message(nested, path + (3, i))
         for i, en in enumerate(msg.enum_type):
@@ -117,15 +123,10 @@ class _Checker:
                                                    f"of field \"{other}\"")
             seen[fld.json_name] = fld.name
 
-    def map_key(self, msg: d.DescriptorProto, fld: F, path: tuple[int, ...]) -> None:
-        entry_name = fld.type_name.rsplit(".", 1)[-1]
-        for nested in msg.nested_type:
-            if nested.name == entry_name and nested.options.map_entry:
-                key = nested.field[0]
-                if key.type in _BAD_KEYS:
-                    raise self.error(path + (6,), "map keys cannot be float, double, bytes, enum or message "
-                                                  "types")
-                return
+    def map_key(self, entries: dict[str, d.DescriptorProto], fld: F, path: tuple[int, ...]) -> None:
+        nested = entries.get(fld.type_name.rsplit(".", 1)[-1])
+        if nested is not None and nested.field[0].type in _BAD_KEYS:
+            raise self.error(path + (6,), "map keys cannot be float, double, bytes, enum or message types")
 
     def enum(self, en: d.EnumDescriptorProto, path: tuple[int, ...]) -> None:
         if not len(en.value):
@@ -148,13 +149,35 @@ class _Checker:
                                      f"\"{value.name}\" uses the same enum value as \"{seen[value.number]}\"; "
                                      "set option allow_alias = true to allow this")
                 seen[value.number] = value.name
+        reserved = _Ranges((r.start, r.end + 1) for r in en.reserved_range)  # enum ranges are inclusive
+        names = set(en.reserved_name)
         for i, value in enumerate(en.value):
-            for rng in en.reserved_range:
-                if rng.start <= value.number <= rng.end:
-                    raise self.error(path + (2, i, 2), f"enum value \"{value.name}\" uses reserved number "
-                                                       f"{value.number}")
-            if value.name in en.reserved_name:
+            if value.number in reserved:
+                raise self.error(path + (2, i, 2), f"enum value \"{value.name}\" uses reserved number "
+                                                   f"{value.number}")
+            if value.name in names:
                 raise self.error(path + (2, i, 1), f"enum value name \"{value.name}\" is reserved")
+
+
+class _Ranges:
+    """Half-open number ranges, merged and sorted once, for membership tests by bisection (a scan
+    of every range for every field was quadratic in files with thousands of each)."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, ranges) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [r[0] for r in merged]
+        self.ends = [r[1] for r in merged]
+
+    def __contains__(self, number: int) -> bool:
+        i = bisect_right(self.starts, number) - 1
+        return i >= 0 and number < self.ends[i]
 
 
 def validate(pf: ParsedFile) -> None:
