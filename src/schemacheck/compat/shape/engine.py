@@ -90,9 +90,12 @@ class Engine:
 
     def run(self, family: str, old: Shape, new: Shape, **context: object) -> tuple[Diff, ...]:
         """Call every active rule of ``family`` on the pair."""
-        pair = ShapePair(old, new, self.direction, self.policy, self, **context)  # type: ignore[arg-type]
+        reader = new if self.direction is Direction.BACKWARD else old
+        own = reader.policy if isinstance(reader, ObjectShape) else None
+        policy = Policy(own) if own else self.policy  # an object may carry its reader's policy
+        pair = ShapePair(old, new, self.direction, policy, self, **context)  # type: ignore[arg-type]
         out: list[Diff] = []
-        for rule in self.table.active(family, self.direction, self.policy):
+        for rule in self.table.active(family, self.direction, policy):
             out.extend(Diff(rule.spec.id, issue, self.direction) for issue in rule.spec.handler(pair))
         return tuple(out)
 
