@@ -145,8 +145,13 @@ def parse_module(path: str, module: str, data: bytes) -> ModuleInfo:
     Raises:
         ParseError: Not UTF-8 or not valid Python.
     """
+    import warnings
+
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
+
+    with warnings.catch_warnings():  # libcst.metadata imports mypy_extensions.TypedDict (deprecated)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from libcst.metadata import MetadataWrapper, PositionProvider
 
     try:
         text = data.decode("utf-8-sig")
