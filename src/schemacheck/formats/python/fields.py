@@ -4,8 +4,9 @@ Maintainers: the rules differ per kind and are written down in docs/python.md; i
 pydantic v2 (and pydantic dataclasses) require a field iff it has no default, v1 also lets
 ``Optional``/``Any`` fields be omitted; dataclasses and attrs require fields without default
 or factory; msgspec likewise; a TypedDict key is required by ``total`` unless wrapped in
-``Required``/``NotRequired``. ``ClassVar``, ``InitVar``, ``KW_ONLY``, private pydantic
-attributes and ``init=False`` fields are not read from input. Output always carries every
+``Required``/``NotRequired``. ``ClassVar``, ``KW_ONLY`` and private pydantic attributes are
+not fields; an ``InitVar`` is read but never written, an ``init=False`` field written but never
+read. Output always carries every
 field (by alias, as FastAPI serialises responses) except msgspec ``omit_defaults`` fields with
 a default and pydantic ``exclude=True`` fields.
 """
@@ -218,8 +219,9 @@ class FieldReader:
     def _field(self, mod: ModuleInfo, attr: str, annotation: Expr | None, value: Expr | None, span: Span,
                serialized: set[str]) -> DtoField | None:
         inner, wrappers, meta = _unwrap(self.x, mod, annotation) if annotation is not None else (None, set(), [])
-        if wrappers & {"ClassVar", "InitVar", "KW_ONLY"}:
+        if wrappers & {"ClassVar", "KW_ONLY"}:
             return None
+        init_only = "InitVar" in wrappers  # an __init__ argument: read, never written
         if self.kind in _PYDANTIC and (attr.startswith("_") or attr == "model_config"):
             return None
         if value is not None and value.kind == "call" and value.text.rsplit(".", 1)[-1] == "PrivateAttr":
@@ -239,8 +241,8 @@ class FieldReader:
         kw: dict[str, Expr] = {}
         for call in calls:
             kw.update(call.kwargs)
-        if kw.get("init") is not None and kw["init"].value is False:
-            return None if self.kind in ("dataclass", "attrs", "pydantic-dataclass") else None
+        # init=False: not an __init__ argument, so input cannot set it; it is still written.
+        not_init = kw.get("init") is not None and kw["init"].value is False
         has_default = default is not _MISSING and not (isinstance(default, Expr) and default.value is Ellipsis
                                                        and default.kind == "const")
         if self.kind == "pydantic1" and default is _MISSING and annotation is not None \
@@ -266,8 +268,9 @@ class FieldReader:
         default_text = None
         if has_default:
             default_text = default_json(default) if isinstance(default, Expr) else '"<factory>"'
-        return DtoField(attr, read_name, write_name, annotation, tuple(sorted(constraints.items())), required_in,
-                        required_out, default_text, True, written, attr in serialized, mod, span)
+        return DtoField(attr, read_name, write_name, annotation, tuple(sorted(constraints.items())),
+                        required_in and not not_init, required_out and not init_only, default_text, not not_init,
+                        written and not init_only, attr in serialized, mod, span)
 
     def _call_default(self, call: Expr) -> Any:
         for key in ("default_factory", "factory"):

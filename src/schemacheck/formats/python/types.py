@@ -255,7 +255,7 @@ class TypeMapper:
 
             inner = self.shape(items[0], mod, origin)
             return apply_constraints(inner, _constraints_from(items[1:], self.x, mod), origin)
-        if N.is_name(q, "Required", "NotRequired", "ReadOnly", "ClassVar", "Final"):
+        if N.is_name(q, "Required", "NotRequired", "ReadOnly", "ClassVar", "Final") or q == "dataclasses.InitVar":
             return self.shape(items[0], mod, origin)
         if N.is_name(q, *_ARRAYS):
             return ArrayShape(items=self.shape(items[0], mod, self._child(origin, "/items")), origin=origin)
