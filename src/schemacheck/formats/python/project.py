@@ -127,8 +127,26 @@ class Project:
         elif head in _BUILTINS:
             base = f"builtins.{head}"
         else:
-            base = head
+            base = self._from_star(head, mod) or head
         return f"{base}.{rest}" if rest else base
+
+    def _from_star(self, name: str, mod: ModuleInfo) -> str | None:
+        """``name`` bound by a ``from m import *``: a repository module that defines it, else the
+        first star-imported module outside the repository (``from pydantic import *``)."""
+        stars = [v for k, v in mod.imports.items() if k.startswith("*")]
+        outside = None
+        for star in reversed(stars):
+            path = self.module_path(star, mod.path)
+            if path is None:
+                outside = star
+                continue
+            try:
+                other = self.load(path)
+            except SchemacheckError:
+                continue
+            if name in other.classes or name in other.assigns or name in other.imports:
+                return f"{star}.{name}"
+        return f"{outside}.{name}" if outside is not None else None
 
     def find(self, qualified: str, importer: str, depth: int = 0) -> Found | None:
         """The repository definition of ``qualified`` (a class or module-level assignment), if any.

@@ -120,7 +120,8 @@ class ModuleInfo:
     Attributes:
         path: Repository-relative path.
         imports: Local name -> qualified name (``BaseModel`` -> ``pydantic.BaseModel``,
-            ``pd`` -> ``pydantic``); relative imports are already absolute.
+            ``pd`` -> ``pydantic``); relative imports are already absolute. ``from m import *``
+            is kept as ``"*0"`` -> ``m`` (in order).
         classes: Top-level classes by name.
         assigns: Top-level ``X = ...`` / ``X: T = ...`` / ``type X = ...`` by name (last wins).
         functions: Top-level functions that have decorators.
@@ -240,6 +241,7 @@ class _Reader:
             prefix = ".".join(parts[:max(keep, 0)])
             base = ".".join(p for p in (prefix, base) if p)
         if isinstance(node.names, cst.ImportStar):
+            out[f"*{len([k for k in out if k.startswith('*')])}"] = base  # resolved by Project.qualify
             return
         for alias in node.names:
             name = _dotted(alias.name)
