@@ -171,3 +171,42 @@ def test_other_python_files_pay_only_the_prefilter(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": SRC})
     assert "LIBCST True" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(tmp_path: Path, capsys,
+                                                                               monkeypatch) -> None:
+    repo = _repo(tmp_path, HEADER, HEADER + "class Broken(BaseModel:\n")
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 2 and got == set()
+    assert [d["severity"] for d in report["diagnostics"]] == ["error"]
+
+
+ADDRESS = ("from pydantic import BaseModel, ConfigDict\n\n\nclass Address(BaseModel):\n"
+           "    model_config = ConfigDict(extra='forbid')\n    street: str\n")
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("request", set()),  # new code reads old data: an optional key more is fine
+    ("event", {("PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL", 7)}),  # old readers forbid the new key
+    ("both", {("PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL", 7)}),
+])
+def test_roles_from_configuration_choose_the_direction(role: str, expected: set, tmp_path: Path, capsys,
+                                                       monkeypatch) -> None:
+    config = f'[tool.schemacheck.python]\nroles = [{{paths = ["app/**"], classes = ["Addr*"], role = "{role}"}}]\n'
+    repo = _repo(tmp_path, ADDRESS, ADDRESS + "    city: str = ''\n", {"pyproject.toml": config})
+    code, got, _ = _json(repo, capsys, monkeypatch)
+    assert got == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_moved_class_is_paired_and_called_out(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = GitRepo(tmp_path)
+    repo.write("app/models.py", HEADER)
+    repo.commit("base")
+    repo.branch("change")
+    repo.write("app/models.py", "")
+    repo.write("app/orders.py", HEADER.replace("total_amount: int", "total_amount: str"))
+    repo.commit("move")
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert got == {("TYPE_CHANGED", 7)}
+    assert any("moved" in d["message"] for d in report["diagnostics"])

@@ -126,6 +126,10 @@ class PythonChecker(BaseChecker):
         new_x = Extractor(Project(job.head), own.pydantic_version or pydantic_major(job.head))
         old_classes = self._classes(old_x, old_paths, diagnostics, Severity.WARNING)
         new_classes = self._classes(new_x, new_paths, diagnostics, Severity.ERROR)
+        unread = {p for p in new_paths if not self._loads(new_x, p)}
+        unread |= {old for old, new in job.renames.items() if new in unread}
+        if unread:  # a head file that does not parse: its classes are not "removed", just unchecked
+            old_classes = {q: c for q, c in old_classes.items() if c.path not in unread}
         selected = self._selection(job, settings)
         comparison = Comparison(ShapeBuilder(old_x), ShapeBuilder(new_x), selected)
         roles = RoleResolver(own, job.head, new_x, old_x) if (own.roles or own.infer_roles) else None
@@ -152,6 +156,14 @@ class PythonChecker(BaseChecker):
                                               else Location(note.path), Severity.INFO))
         checked = len(set(new_paths) | {p for p in old_paths if p not in job.renames})
         return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected, tuple(new_paths))
+
+    @staticmethod
+    def _loads(extractor: Extractor, path: str) -> bool:
+        try:
+            extractor.project.load(path)
+        except SchemacheckError:
+            return False
+        return True
 
     @staticmethod
     def _classes(extractor: Extractor, paths: list[str], diagnostics: list[Diagnostic],

@@ -46,6 +46,8 @@ def dto_field_alias_changed(pair: Any, ctx: Any = None) -> Iterator[Violation]:
     "total_amount")`), keep writing the old one (`serialization_alias`), and switch the output
     only after every reader accepts the new key.
     """
+    if pair.new is None:
+        return
     for new_field in pair.new.fields:
         old_field = pair.old.field(new_field.attr)
         if old_field is None:
@@ -87,7 +89,7 @@ def dto_extra_policy_tightened(pair: Any, ctx: Any = None) -> Iterator[Violation
     Log unknown keys first (`extra='allow'` and inspect `model_extra`), fix the clients that
     send them, then forbid.
     """
-    if "backward" not in pair.directions:
+    if pair.new is None or "backward" not in pair.directions:
         return
     if pair.old.extra in ("ignore", "allow") and pair.new.extra == "forbid":
         yield Violation(f"{pair.new.name} now rejects unknown keys (it {pair.old.extra}d them before); "
