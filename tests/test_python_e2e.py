@@ -210,3 +210,27 @@ def test_a_moved_class_is_paired_and_called_out(tmp_path: Path, capsys, monkeypa
     code, got, report = _json(repo, capsys, monkeypatch)
     assert got == {("TYPE_CHANGED", 7)}
     assert any("moved" in d["message"] for d in report["diagnostics"])
+
+
+def test_nested_classes_in_unchanged_files_are_not_walked(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A chain of 400 modules, each model nesting the previous one; one changes: only it is read deeply."""
+    import schemacheck.formats.python.source as source
+
+    repo = GitRepo(tmp_path)
+    repo.write("pkg/__init__.py", "")
+    for i in range(400):
+        prev = f"from .m{i - 1} import M{i - 1}\n" if i else ""
+        nested = f"    prev: Optional[M{i - 1}] = None\n" if i else ""
+        repo.write(f"pkg/m{i}.py", f"from typing import Optional\nfrom pydantic import BaseModel\n{prev}\n\n"
+                                   f"class M{i}(BaseModel):\n    total_amount: int\n{nested}")
+    repo.commit("base")
+    repo.branch("change")
+    text = (repo.root / "pkg/m399.py").read_text()
+    repo.write("pkg/m399.py", text.replace("total_amount", "total_cents"))
+    repo.commit("change")
+    parsed: list[str] = []
+    real = source.parse_module
+    monkeypatch.setattr(source, "parse_module", lambda path, *a, **k: parsed.append(path) or real(path, *a, **k))
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert (code, got, report["diagnostics"]) == (1, {("PROPERTY_RENAMED", 7)}, [])
+    assert len(parsed) <= 6, parsed  # m399 and m398 on each side, not the whole chain

@@ -97,6 +97,10 @@ class PythonChecker(BaseChecker):
         include = settings.python.include if settings is not None else ()
         return not include or matches_any(path, include) or path in named
 
+    def worth_checking(self, path: str, snapshot: Snapshot) -> bool:
+        """The text pre-filter (no libcst): a changed ``.py`` file that defines no DTO needs no job."""
+        return is_dto_module(snapshot, path)
+
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
 
@@ -122,8 +126,9 @@ class PythonChecker(BaseChecker):
         from .roles import RoleResolver
 
         diagnostics: list[Diagnostic] = []
-        old_x = Extractor(Project(job.base), own.pydantic_version or pydantic_major(job.base))
-        new_x = Extractor(Project(job.head), own.pydantic_version or pydantic_major(job.head))
+        positioned = frozenset(old_paths) | frozenset(new_paths)
+        old_x = Extractor(Project(job.base, positioned=positioned), own.pydantic_version or pydantic_major(job.base))
+        new_x = Extractor(Project(job.head, positioned=positioned), own.pydantic_version or pydantic_major(job.head))
         old_classes = self._classes(old_x, old_paths, diagnostics, Severity.WARNING)
         new_classes = self._classes(new_x, new_paths, diagnostics, Severity.ERROR)
         unread = {p for p in new_paths if not self._loads(new_x, p)}
@@ -131,8 +136,15 @@ class PythonChecker(BaseChecker):
         if unread:  # a head file that does not parse: its classes are not "removed", just unchecked
             old_classes = {q: c for q, c in old_classes.items() if c.path not in unread}
         selected = self._selection(job, settings)
-        comparison = Comparison(ShapeBuilder(old_x), ShapeBuilder(new_x), selected)
-        roles = RoleResolver(own, job.head, new_x, old_x) if (own.roles or own.infer_roles) else None
+        touched = set(job.changed) | set(job.renames) | set(job.renames.values())
+
+        def stable(path: str) -> bool:
+            return path not in touched
+
+        shared: dict = {}
+        comparison = Comparison(ShapeBuilder(old_x, stable, shared), ShapeBuilder(new_x, stable, shared), selected)
+        roles = RoleResolver(own, job.head, new_x, old_x, frozenset(job.changed)) \
+            if (own.roles or own.infer_roles) else None
         pairs, removed = pair_classes(old_classes, new_classes)
         try:
             for old, new, moved in pairs:

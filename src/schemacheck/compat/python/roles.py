@@ -3,8 +3,9 @@
 Maintainers: ``request`` is data the code reads (BACKWARD), ``response``/``event`` data it
 writes (FORWARD), ``both`` (the default) both. The *last* ``[[tool.schemacheck.python.roles]]``
 entry whose ``paths`` glob matches the class's file (and whose ``classes`` glob, if any,
-matches its name or qualified name) wins. Otherwise routes decide: route modules are the head
-``.py`` files whose text mentions FastAPI (a byte search), parsed only when a DTO changed; a
+matches its name or qualified name) wins. Otherwise routes decide: route modules are the changed
+``.py`` files and those whose path names an API layer (``api``, ``routes``, ``views``,
+``main.py``...), read only when a DTO changed and parsed only when their text mentions FastAPI; a
 class used both as a body and as a response keeps both directions. Nested classes take the
 union of the roles of the classes that contain them only through configuration: inference
 covers the classes routes name directly (documented in docs/python.md).
@@ -26,14 +27,21 @@ if TYPE_CHECKING:
     from ...formats.python.dto import DtoClass
     from .settings import PythonSettings
 
-__all__ = ["RoleResolver"]
+__all__ = ["RoleResolver", "ROUTE_PATH_HINTS", "MAX_ROUTE_FILES"]
+
+#: Path fragments of modules that usually declare web routes.
+ROUTE_PATH_HINTS = ("api", "route", "endpoint", "view", "handler", "server", "main.py", "app.py")
+#: At most this many route candidates are read per check.
+MAX_ROUTE_FILES = 200
 
 
 class RoleResolver:
     """Roles of the classes of one check."""
 
-    def __init__(self, settings: PythonSettings, head: Snapshot, new: Extractor, old: Extractor) -> None:
+    def __init__(self, settings: PythonSettings, head: Snapshot, new: Extractor, old: Extractor,
+                 changed: frozenset[str] = frozenset()) -> None:
         self.settings = settings
+        self.changed = changed
         self.head, self.new, self.old = head, new, old
         self._inferred: dict[str, set[str]] | None = None
 
@@ -74,10 +82,14 @@ class RoleResolver:
         return found.qualname if found is not None else qualified
 
     def _route_files(self) -> list[str]:
+        """Head files that may declare routes: changed ones, and those whose path names an API
+        layer (``api``, ``route``, ``endpoint``, ``view``, ``main.py``, ...), at most
+        :data:`MAX_ROUTE_FILES` of them: reading every ``.py`` blob of a large repository through
+        git costs seconds."""
         out = []
-        for path in self.head.paths():
-            if not path.endswith(".py"):
-                continue
+        candidates = [p for p in self.head.paths() if p.endswith(".py") and
+                      (p in self.changed or any(hint in p.lower() for hint in ROUTE_PATH_HINTS))]
+        for path in sorted(candidates, key=lambda p: (p not in self.changed, p))[:MAX_ROUTE_FILES]:
             try:
                 data = self.head.read(path)
             except (OSError, SchemacheckError):

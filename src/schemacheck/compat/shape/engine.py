@@ -63,6 +63,8 @@ class Engine:
     def compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
         """Every breaking difference between ``old`` and ``new`` in this engine's direction."""
         old, new = deref(old), deref(new)
+        if old is new:
+            return ()  # one node on both sides (a Python DTO class in an unchanged file): nothing changed
         key = (id(old), id(new))
         found = self._memo.get(key)
         if found is not None:

@@ -54,10 +54,12 @@ class Project:
         snapshot: The revision.
         max_modules: Bound on modules parsed while following imports (a runaway import graph
             must not make a check slow).
+        positioned: Paths whose positions are needed (the changed files); ``None``: every path.
     """
 
-    def __init__(self, snapshot: Snapshot, max_modules: int = 400) -> None:
+    def __init__(self, snapshot: Snapshot, max_modules: int = 400, positioned: frozenset[str] | None = None) -> None:
         self.snapshot = snapshot
+        self.positioned = positioned
         self.max_modules = max_modules
         self._modules: dict[str, ModuleInfo | SchemacheckError] = {}
         self._paths: dict[tuple[str, str], str | None] = {}
@@ -89,7 +91,8 @@ class Project:
         except OSError as exc:
             return ParseError(path, 0, 0, f"cannot be read: {exc}")
         try:
-            return parse_module(path, module_name(path), data)
+            return parse_module(path, module_name(path), data,
+                                positions=self.positioned is None or path in self.positioned)
         except ParseError as exc:
             return exc
 

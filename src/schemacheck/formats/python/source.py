@@ -135,13 +135,15 @@ class ModuleInfo:
     functions: tuple[FuncDef, ...]
 
 
-def parse_module(path: str, module: str, data: bytes) -> ModuleInfo:
+def parse_module(path: str, module: str, data: bytes, positions: bool = True) -> ModuleInfo:
     """Parse ``data`` (the text of ``path``) with libcst.
 
     Args:
         path: Repository-relative path (for positions and errors).
         module: Its dotted module name (to make relative imports absolute).
         data: File bytes.
+        positions: Compute positions (a module only read to resolve names needs none, and
+            position metadata costs more than the parse itself).
 
     Raises:
         ParseError: Not UTF-8 or not valid Python.
@@ -164,9 +166,10 @@ def parse_module(path: str, module: str, data: bytes) -> ModuleInfo:
         raise ParseError(path, exc.raw_line, exc.raw_column + 1, "is not valid Python") from None
     except RecursionError:
         raise ParseError(path, 0, 0, "is nested too deeply to parse") from None
+    if not positions:
+        return _Reader(path, module, {}).read_module(tree)
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    return _Reader(path, module, positions).read_module(tree)
+    return _Reader(path, module, wrapper.resolve(PositionProvider)).read_module(tree)
 
 
 def parse_annotation_text(text: str, span: Span) -> Expr | None:

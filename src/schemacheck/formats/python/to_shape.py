@@ -8,11 +8,13 @@ data) and the old read view against the new write view for FORWARD (old readers 
 output). Each object node carries its reader policy (``forbid``/``allow``: strict;
 ``ignore``: lenient, unknown keys are dropped). Pointers are ``/<Class>/properties/<wire
 name>/...``; the locator maps them back to the field's statement, so findings point at the
-field's line.
+field's line. A nested class defined in an unchanged file (``stable``) is built once and
+shared by both revisions' builders, so comparisons stop at it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...model import Location
@@ -55,8 +57,11 @@ class _Locator:
 class ShapeBuilder:
     """Shapes of one revision's DTO classes, built once per (class, view)."""
 
-    def __init__(self, extractor: Extractor) -> None:
+    def __init__(self, extractor: Extractor, stable: Callable[[str], bool] | None = None,
+                 shared: dict[tuple[str, str], Shape] | None = None) -> None:
         self.x = extractor
+        self.stable = stable
+        self.shared = shared if shared is not None else {}
         self._locators: dict[str, _Locator] = {}
         self._shapes: dict[tuple[str, str], Shape] = {}
         self.mapper_read = TypeMapper(extractor, lambda *a: self._ref(READ, *a))
@@ -69,7 +74,19 @@ class ShapeBuilder:
 
     def _ref(self, view: str, mod: ModuleInfo, cls: ClassDef, qual: str, origin: Origin) -> Shape:
         dto = self.x.dto(mod, cls, qual)
-        return RefShape(ref=dto.qualname, target=lambda: self.shape(dto, view), origin=origin)
+        if self.stable is None or not self.stable(dto.path):
+            return RefShape(ref=dto.qualname, target=lambda: self.shape(dto, view), origin=origin)
+
+        def same_on_both_sides() -> Shape:
+            # A class in an unchanged file is one node for both revisions and both views: the
+            # engine stops there (a change it inherits is reported where it was made, in a
+            # changed file; a class that cannot read its own output is not this change's doing).
+            key = (dto.qualname, "")
+            if key not in self.shared:
+                self.shared[key] = self.shape(dto, READ)
+            return self.shared[key]
+
+        return RefShape(ref=dto.qualname, target=same_on_both_sides, origin=origin)
 
     def shape(self, dto: DtoClass, view: str) -> Shape:
         """The class's shape in ``view`` (``read`` or ``write``)."""
