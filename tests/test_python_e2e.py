@@ -234,3 +234,35 @@ def test_nested_classes_in_unchanged_files_are_not_walked(tmp_path: Path, capsys
     code, got, report = _json(repo, capsys, monkeypatch)
     assert (code, got, report["diagnostics"]) == (1, {("PROPERTY_RENAMED", 7)}, [])
     assert len(parsed) <= 6, parsed  # m399 and m398 on each side, not the whole chain
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("--select", "DTO_FIELD_ALIAS_CHANGED"), {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+    (("--select", "DTO"), {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+    (("--ignore", "PROPERTY_RENAMED"), {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+    # without the DTO rule the alias change is a plain likely rename of the wire key
+    (("--select", "PROPERTY_RENAMED"), {("PROPERTY_RENAMED", 7), ("PROPERTY_RENAMED", 8)}),
+    ((), {("PROPERTY_RENAMED", 7), ("DTO_FIELD_ALIAS_CHANGED", 8)}),
+])
+def test_selection_covers_shape_and_dto_rules(args: tuple[str, ...], expected: set, tmp_path: Path, capsys,
+                                              monkeypatch) -> None:
+    before = HEADER + "    code: str = Field(alias='orderCode')\n"
+    after = before.replace("total_amount", "total_cents").replace("orderCode", "order_code")
+    code, got, _ = _json(_repo(tmp_path, before, after), capsys, monkeypatch, *args)
+    assert got == expected
+    assert code == 1
+
+
+def test_a_deleted_dto_module_reports_its_classes(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = GitRepo(tmp_path)
+    repo.write("app/models.py", HEADER)
+    repo.write("app/other.py", "x = 1\n")
+    repo.commit("base")
+    repo.branch("change")
+    repo.delete("app/models.py")
+    repo.commit("delete")
+    monkeypatch.chdir(repo.root)
+    code = main(["--base", "main", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(f["rule_id"], f["base_location"]["line"]) for f in report["findings"]] == [("DTO_CLASS_REMOVED", 5)]
