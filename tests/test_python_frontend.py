@@ -125,3 +125,10 @@ def test_forward_refs_type_aliases_newtypes_and_enums(tmp_path: Path) -> None:
     color = node.prop("color").shape
     assert color.decoded() == ["r", "b"] and node.prop("only").shape.decoded() == ["r"]
     assert not x.notes
+
+
+def test_root_model_is_its_root_type(tmp_path: Path) -> None:
+    x, dtos = load(tmp_path, {"m.py": "from pydantic import RootModel, Field\nfrom typing import Annotated\n\n"
+                                      "class Ids(RootModel[list[int]]):\n    root: Annotated[list[int], Field(max_length=5)]\n"})
+    shape = ShapeBuilder(x).shape(dtos["Ids"], READ)
+    assert type(shape).__name__ == "ArrayShape" and shape.max_items == 5

@@ -19,7 +19,7 @@ from .dto import DtoClass, DtoField, Note
 from .project import Found, Project
 from .source import ClassDef, Expr, ModuleInfo, Span, Stmt
 
-__all__ = ["Extractor"]
+__all__ = ["Extractor", "literal_value", "default_json"]
 
 _Config = dict[str, tuple[Expr, ModuleInfo]]
 

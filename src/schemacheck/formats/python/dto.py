@@ -25,6 +25,7 @@ KINDS = {
     "typeddict": "TypedDict",
     "attrs": "attrs class",
     "msgspec": "msgspec Struct",
+    "root": "pydantic RootModel",
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import names as N
+from .annotations import CONSTRAINT_KEYS, constraints_from, nullable, py_value, unwrap
 from .classes import default_json, literal_value
 from .dto import DtoField
 from .source import ClassDef, Expr, ModuleInfo, Span
@@ -25,61 +26,16 @@ if TYPE_CHECKING:
 
 __all__ = ["FieldReader", "typeddict_field", "CONSTRAINT_KEYS"]
 
-#: Field/Meta keywords kept as constraints (pydantic v1 spellings included).
-CONSTRAINT_KEYS = frozenset({"gt", "ge", "lt", "le", "multiple_of", "min_length", "max_length", "pattern", "regex",
-                             "min_items", "max_items", "unique_items", "const", "discriminator"})
 _PYDANTIC = ("pydantic2", "pydantic1", "pydantic-dataclass", "root")
 _MISSING = object()
-
-
-def _unwrap(extractor: Extractor, mod: ModuleInfo, annotation: Expr) -> tuple[Expr, set[str], list[Expr]]:
-    """Strip ``Annotated``/``Required``/``NotRequired``/``ReadOnly``/``ClassVar``/``InitVar``.
-
-    Returns the inner type, the wrapper names seen, and ``Annotated`` metadata.
-    """
-    wrappers: set[str] = set()
-    meta: list[Expr] = []
-    while annotation.kind == "sub" and annotation.items:
-        name = extractor.project.qualify(annotation.text, mod)
-        short = name.rsplit(".", 1)[-1]
-        if N.is_name(name, "Annotated"):
-            meta.extend(annotation.items[1:])
-        elif N.is_name(name, "Required", "NotRequired", "ReadOnly", "ClassVar", "Final") or name == "dataclasses.InitVar":
-            wrappers.add(short)
-        else:
-            break
-        annotation = annotation.items[0]
-    if annotation.kind == "name":
-        name = extractor.project.qualify(annotation.text, mod)
-        if N.is_name(name, "ClassVar") or name in ("dataclasses.InitVar", "dataclasses.KW_ONLY"):
-            wrappers.add(name.rsplit(".", 1)[-1])
-    return annotation, wrappers, meta
-
-
-def nullable(extractor: Extractor, mod: ModuleInfo, annotation: Expr) -> bool:
-    """Whether the annotation admits ``None`` (``Optional``, ``Union[..., None]``, ``X | None``, ``Any``)."""
-    annotation, _, _ = _unwrap(extractor, mod, annotation)
-    if annotation.kind == "const" and annotation.value is None:
-        return True
-    if annotation.kind == "or":
-        return any(nullable(extractor, mod, e) for e in annotation.items)
-    if annotation.kind == "name":
-        return N.is_name(extractor.project.qualify(annotation.text, mod), "Any", "NoneType")
-    if annotation.kind == "sub":
-        name = extractor.project.qualify(annotation.text, mod)
-        if N.is_name(name, "Optional"):
-            return True
-        if N.is_name(name, "Union"):
-            return any(nullable(extractor, mod, e) for e in annotation.items)
-    return False
 
 
 def typeddict_field(extractor: Extractor, mod: ModuleInfo, key: str, annotation: Expr, total: bool,
                     span: Span) -> DtoField:
     """One TypedDict key."""
-    inner, wrappers, meta = _unwrap(extractor, mod, annotation)
+    inner, wrappers, meta = unwrap(extractor, mod, annotation)
     required = ("Required" in wrappers) or (total and "NotRequired" not in wrappers)
-    constraints = _constraints_from(meta, extractor, mod)
+    constraints = constraints_from(meta, extractor, mod)
     return DtoField(key, key, key, annotation, tuple(constraints.items()), required, required, None, True, True,
                     False, mod, span)
 
@@ -218,7 +174,7 @@ class FieldReader:
 
     def _field(self, mod: ModuleInfo, attr: str, annotation: Expr | None, value: Expr | None, span: Span,
                serialized: set[str]) -> DtoField | None:
-        inner, wrappers, meta = _unwrap(self.x, mod, annotation) if annotation is not None else (None, set(), [])
+        inner, wrappers, meta = unwrap(self.x, mod, annotation) if annotation is not None else (None, set(), [])
         if wrappers & {"ClassVar", "KW_ONLY"}:
             return None
         init_only = "InitVar" in wrappers  # an __init__ argument: read, never written
@@ -257,8 +213,8 @@ class FieldReader:
         omit = self.config.get("omit_defaults")
         omits = self.kind == "msgspec" and omit is not None and omit[0].value is True
         required_out = required_in if (self.kind == "typeddict" or omits) else True
-        constraints = _constraints_from(meta, self.x, mod)
-        constraints.update({k: _py(v) for k, v in kw.items() if k in CONSTRAINT_KEYS})
+        constraints = constraints_from(meta, self.x, mod)
+        constraints.update({k: py_value(v) for k, v in kw.items() if k in CONSTRAINT_KEYS})
         if "discriminator" in kw and kw["discriminator"].kind != "str":
             constraints["discriminator"] = None
             self.x.note(mod, kw["discriminator"].span, f"field {attr}: a callable discriminator cannot be read "
@@ -312,32 +268,3 @@ class FieldReader:
         read = text("validation_alias") or alias or (self.read_gen(attr) if self.read_gen else None) or attr
         write = text("serialization_alias") or alias or (self.write_gen(attr) if self.write_gen else None) or attr
         return read, write
-
-
-def _py(expr: Expr) -> Any:
-    ok, value = literal_value(expr)
-    return value if ok else f"<{expr.text or expr.kind}>"
-
-
-def _constraints_from(meta: list[Expr], extractor: Extractor, mod: ModuleInfo) -> dict[str, Any]:
-    """Constraints of ``Annotated`` metadata: ``Field(...)``, annotated_types markers, ``msgspec.Meta``."""
-    out: dict[str, Any] = {}
-    markers = {"Gt": "gt", "Ge": "ge", "Lt": "lt", "Le": "le", "MultipleOf": "multiple_of", "MinLen": "min_length",
-               "MaxLen": "max_length"}
-    for item in meta:
-        if item.kind != "call":
-            continue
-        name = extractor.project.qualify(item.text, mod)
-        short = name.rsplit(".", 1)[-1]
-        if short in markers and name.startswith("annotated_types") and item.items:
-            out[markers[short]] = _py(item.items[0])
-        elif short in ("Interval", "Len") and name.startswith("annotated_types"):
-            if short == "Len":
-                keys = ("min_length", "max_length")
-                for key, arg in zip(keys, item.items):
-                    out[key] = _py(arg)
-            out.update({k if short == "Interval" else {"min_length": "min_length"}.get(k, k): _py(v)
-                        for k, v in item.kwargs})
-        elif name in N.FIELD_CALLS or short == "Meta" and name.startswith("msgspec"):
-            out.update({k: _py(v) for k, v in item.kwargs if k in CONSTRAINT_KEYS})
-    return out

@@ -106,6 +106,13 @@ class ShapeBuilder:
                                                            f.required_in, f.default] for f in dto.fields])
             return UnknownShape(keyword="python-class", raw=raw, reason=opaque, origin=origin)
         mapper = self.mapper_read if view == READ else self.mapper_write
+        if dto.kind == "root":  # a RootModel is its ``root`` field's type on the wire
+            root_field = dto.field("root")
+            if root_field is None:
+                return UnknownShape(keyword="python-class", raw=canonical_json(dto.qualname),
+                                    reason="a RootModel without a root field", origin=origin)
+            return apply_constraints(mapper.shape(root_field.annotation, root_field.module, origin),
+                                     dict(root_field.constraints), origin)
         props: list[Property] = []
         for f in dto.fields:
             if (view == READ and not f.read) or (view == WRITE and not f.written):

@@ -251,10 +251,10 @@ class TypeMapper:
         if N.is_name(q, "Literal"):
             return self._literal(items, mod, origin)
         if N.is_name(q, "Annotated"):
-            from .fields import _constraints_from
+            from .annotations import constraints_from
 
             inner = self.shape(items[0], mod, origin)
-            return apply_constraints(inner, _constraints_from(items[1:], self.x, mod), origin)
+            return apply_constraints(inner, constraints_from(items[1:], self.x, mod), origin)
         if N.is_name(q, "Required", "NotRequired", "ReadOnly", "ClassVar", "Final") or q == "dataclasses.InitVar":
             return self.shape(items[0], mod, origin)
         if N.is_name(q, *_ARRAYS):
