@@ -266,3 +266,15 @@ def test_a_deleted_dto_module_reports_its_classes(tmp_path: Path, capsys, monkey
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert [(f["rule_id"], f["base_location"]["line"]) for f in report["findings"]] == [("DTO_CLASS_REMOVED", 5)]
+
+
+def test_python_section_is_validated_and_its_globs_checked(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path / "bad", HEADER, HEADER, {"pyproject.toml": "[tool.schemacheck.python]\ninfer-role = true\n"})
+    monkeypatch.chdir(repo.root)
+    assert main(["--base", "main"]) == 2
+    assert "tool.schemacheck.python.infer-role" in capsys.readouterr().err
+    config = '[tool.schemacheck.python]\nroles = [{paths = ["ap/**"], role = "request"}]\n'
+    repo = _repo(tmp_path / "typo", HEADER, HEADER.replace("total_amount", "total_cents"), {"pyproject.toml": config})
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 1 and ("PROPERTY_RENAMED", 7) in got
+    assert any("ap/**" in d["message"] for d in report["diagnostics"] if d["severity"] == "warning")
