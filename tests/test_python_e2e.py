@@ -162,15 +162,17 @@ def test_other_python_files_pay_only_the_prefilter(tmp_path: Path) -> None:
     repo.write("app/util.py", "def add(a, b):\n    return a + b\n")
     repo.commit("util")
     code = ("import sys\nfrom schemacheck.cli import main\nrc = main(['--base', 'main', '--format', 'json'])\n"
-            "print('LIBCST', 'libcst' in sys.modules)\n")
+            "import schemacheck.registry as r\n"
+            "print('LIBCST', 'libcst' in sys.modules, 'RULES', r._LOADED)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": SRC})
-    assert "LIBCST False" in proc.stdout, proc.stdout + proc.stderr
+    # no job at all: the runner asked the pre-filter (worth_checking), not even the rule catalog was loaded
+    assert "LIBCST False RULES False" in proc.stdout, proc.stdout + proc.stderr
     repo.write("app/models.py", HEADER + "    note: str\n")
     repo.commit("dto")
     proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": SRC})
-    assert "LIBCST True" in proc.stdout, proc.stdout + proc.stderr
+    assert "LIBCST True RULES True" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(tmp_path: Path, capsys,
