@@ -115,6 +115,13 @@ class FormatChecker(Protocol):
         """
         ...
 
+    def worth_checking(self, path: str, snapshot: Snapshot) -> bool:
+        """Whether a *changed* file this format claims (by name) is worth a job: a cheap content test
+        (Python: does the text name a DTO framework). The runner asks it only of git's changed
+        paths, so a format that claims every ``*.py`` file by name costs nothing for a change that
+        touches none of its schemas; the tree-wide listing stays name-based."""
+        ...
+
     def may_affect(self, path: str) -> bool:
         """The one hook for *related* paths: whether a changed file this format does not claim may
         still change the meaning of its schemas (a ``$ref`` target, an import). Such files reach
@@ -136,6 +143,9 @@ class BaseChecker:
     """Defaults for the optional hooks of :class:`FormatChecker`."""
 
     name = ""
+
+    def worth_checking(self, path: str, snapshot: Snapshot) -> bool:
+        return True
 
     def may_affect(self, path: str) -> bool:
         return False

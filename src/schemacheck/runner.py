@@ -127,6 +127,7 @@ def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees) -> Format
         # changed costs no claims() over the trees (JSON Schema's reads every file's start).
         mine = {p for p in request.changed
                 if (p in trees.base_set and claims(p, False)) or (p in trees.head_set and claims(p, True))}
+        mine = {p for p in mine if _worth_checking(checker, request, trees, p)}
         related = {p for p in request.changed if p not in mine and checker.may_affect(p)}
         if not mine and not related:
             return None
@@ -144,6 +145,12 @@ def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees) -> Format
     settings = request.settings
     return FormatJob(request.base, request.head, base_paths, head_paths, changed, request.renames, settings,
                      select_rules(settings, checker.name), bool(settings.select), request.workdir)
+
+
+def _worth_checking(checker: FormatChecker, request: CheckRequest, trees: _Trees, path: str) -> bool:
+    """The format's cheap content test of a changed file it claims by name (either side may pass)."""
+    return any(checker.worth_checking(path, snapshot) for snapshot, paths in
+               ((request.head, trees.head_set), (request.base, trees.base_set)) if path in paths)
 
 
 def _related_by_content(request: CheckRequest, checker: FormatChecker, trees: _Trees,

@@ -39,6 +39,8 @@ FORMATS: dict[str, FormatEntry] = {
                             "schemacheck.compat.protobuf.settings:ProtobufSettings"),
     "jsonschema": FormatEntry("schemacheck.compat.jsonschema.checker:CHECKER", "JSON Schema file",
                               "schemacheck.compat.jsonschema.settings:JsonSchemaSettings"),
+    "python": FormatEntry("schemacheck.compat.python.checker:CHECKER", "Python DTO file",
+                          "schemacheck.compat.python.settings:PythonSettings"),
 }
 
 

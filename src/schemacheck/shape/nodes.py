@@ -149,6 +149,9 @@ class ObjectShape(Shape):
     max_properties: int | None = None
     dependent_required: tuple[tuple[str, tuple[str, ...]], ...] = ()
     dependent_schemas: tuple[tuple[str, Shape], ...] = ()
+    #: The reader policy of this object when it differs from the comparison's (``"strict"`` or
+    #: ``"lenient"``): a Python DTO's ``extra='forbid'`` vs ``'ignore'``. ``None``: the comparison's.
+    policy: str | None = field(default=None, compare=False)
     kind: ClassVar[str] = "object"
 
     def prop(self, name: str) -> Property | None:

@@ -63,6 +63,8 @@ class Engine:
     def compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
         """Every breaking difference between ``old`` and ``new`` in this engine's direction."""
         old, new = deref(old), deref(new)
+        if old is new:
+            return ()  # one node on both sides (a Python DTO class in an unchanged file): nothing changed
         key = (id(old), id(new))
         found = self._memo.get(key)
         if found is not None:
@@ -90,9 +92,12 @@ class Engine:
 
     def run(self, family: str, old: Shape, new: Shape, **context: object) -> tuple[Diff, ...]:
         """Call every active rule of ``family`` on the pair."""
-        pair = ShapePair(old, new, self.direction, self.policy, self, **context)  # type: ignore[arg-type]
+        reader = new if self.direction is Direction.BACKWARD else old
+        own = reader.policy if isinstance(reader, ObjectShape) else None
+        policy = Policy(own) if own else self.policy  # an object may carry its reader's policy
+        pair = ShapePair(old, new, self.direction, policy, self, **context)  # type: ignore[arg-type]
         out: list[Diff] = []
-        for rule in self.table.active(family, self.direction, self.policy):
+        for rule in self.table.active(family, self.direction, policy):
             out.extend(Diff(rule.spec.id, issue, self.direction) for issue in rule.spec.handler(pair))
         return tuple(out)
 

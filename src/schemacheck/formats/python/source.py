@@ -1,0 +1,277 @@
+"""Read one Python module with libcst into plain frozen values: imports, classes, aliases, routes.
+
+Maintainers: this is the only module that touches libcst (imported lazily, only for files
+that passed the text pre-filter). It keeps what DTO extraction needs and nothing else:
+import bindings (local name -> qualified name), module-level assignments (type aliases,
+functional ``TypedDict``/``Enum`` calls), classes (bases, keywords, decorators, body
+statements) and decorated functions (FastAPI routes), as the values of :mod:`.syntax`
+(re-exported here). Nothing is imported or executed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import ParseError
+from .syntax import NO_SPAN, ClassDef, Expr, FuncDef, ModuleInfo, Span, Stmt
+
+__all__ = ["Expr", "Span", "Stmt", "ClassDef", "FuncDef", "ModuleInfo", "parse_module", "parse_annotation_text"]
+
+def parse_module(path: str, module: str, data: bytes, positions: bool = True) -> ModuleInfo:
+    """Parse ``data`` (the text of ``path``) with libcst.
+
+    Args:
+        path: Repository-relative path (for positions and errors).
+        module: Its dotted module name (to make relative imports absolute).
+        data: File bytes.
+        positions: Compute positions (a module only read to resolve names needs none, and
+            position metadata costs more than the parse itself).
+
+    Raises:
+        ParseError: Not UTF-8 or not valid Python.
+    """
+    import warnings
+
+    import libcst as cst
+
+    with warnings.catch_warnings():  # libcst.metadata imports mypy_extensions.TypedDict (deprecated)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from libcst.metadata import MetadataWrapper, PositionProvider
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ParseError(path, 0, 0, f"is not UTF-8 (byte {exc.start})") from None
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise ParseError(path, exc.raw_line, exc.raw_column + 1, "is not valid Python") from None
+    except RecursionError:
+        raise ParseError(path, 0, 0, "is nested too deeply to parse") from None
+    if not positions:
+        return _Reader(path, module, {}).read_module(tree)
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    return _Reader(path, module, wrapper.resolve(PositionProvider)).read_module(tree)
+
+
+def parse_annotation_text(text: str, span: Span) -> Expr | None:
+    """A string annotation (forward reference) as an :class:`Expr` (``None`` if it does not parse)."""
+    import libcst as cst
+
+    try:
+        node = cst.parse_expression(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    return _Reader("", "", {}, fixed=span).expr(node)
+
+
+class _Reader:
+    def __init__(self, path: str, module: str, positions: Any, fixed: Span | None = None) -> None:
+        self.path, self.module, self.positions, self.fixed = path, module, positions, fixed
+
+    def span(self, node: Any) -> Span:
+        if self.fixed is not None:
+            return self.fixed
+        pos = self.positions.get(node)
+        if pos is None:
+            return NO_SPAN
+        return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+
+    # -- module ----------------------------------------------------------------------------
+    def read_module(self, tree: Any) -> ModuleInfo:
+        import libcst as cst
+
+        imports: dict[str, str] = {}
+        classes: dict[str, ClassDef] = {}
+        assigns: dict[str, Stmt] = {}
+        functions: list[FuncDef] = []
+        for stmt in tree.body:
+            if isinstance(stmt, cst.ClassDef):
+                classes[stmt.name.value] = self.class_def(stmt)
+            elif isinstance(stmt, cst.FunctionDef):
+                if stmt.decorators:
+                    functions.append(self.func_def(stmt))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self.imports(small, imports)
+                    else:
+                        found = self.small(small, stmt)
+                        if found is not None:
+                            assigns[found.target] = found
+            elif isinstance(stmt, (cst.If, cst.Try)):
+                # ``if TYPE_CHECKING:`` / ``try: import ...`` blocks bind names too.
+                for inner in _nested_simple(stmt):
+                    for small in inner.body:
+                        if isinstance(small, (cst.Import, cst.ImportFrom)):
+                            self.imports(small, imports)
+        return ModuleInfo(self.path, self.module, imports, classes, assigns, tuple(functions))
+
+    def imports(self, node: Any, out: dict[str, str]) -> None:
+        import libcst as cst
+
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = _dotted(alias.name)
+                if alias.asname is not None:
+                    out[_dotted(alias.asname.name)] = full
+                else:
+                    out[full.split(".")[0]] = full.split(".")[0]
+            return
+        base = _dotted(node.module) if node.module is not None else ""
+        if node.relative:
+            parts = self.module.split(".")
+            is_package = self.path.endswith("__init__.py")
+            keep = len(parts) - len(node.relative) + (1 if is_package else 0)
+            prefix = ".".join(parts[:max(keep, 0)])
+            base = ".".join(p for p in (prefix, base) if p)
+        if isinstance(node.names, cst.ImportStar):
+            out[f"*{len([k for k in out if k.startswith('*')])}"] = base  # resolved by Project.qualify
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = _dotted(alias.asname.name) if alias.asname is not None else name
+            out[local] = f"{base}.{name}" if base else name
+
+    def small(self, small: Any, line: Any) -> Stmt | None:
+        import libcst as cst
+
+        if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+            value = self.expr(small.value) if small.value is not None else None
+            return Stmt("ann", small.target.value, self.expr(small.annotation.annotation), value, (), self.span(line))
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            return Stmt("assign", small.targets[0].target.value, None, self.expr(small.value), (), self.span(line))
+        type_alias = getattr(cst, "TypeAlias", None)
+        if type_alias is not None and isinstance(small, type_alias):
+            return Stmt("type", small.name.value, None, self.expr(small.value), (), self.span(line))
+        return None
+
+    def class_def(self, node: Any) -> ClassDef:
+        import libcst as cst
+
+        bases = tuple(self.expr(a.value) for a in node.bases if a.keyword is None and not a.star)
+        keywords = tuple((a.keyword.value, self.expr(a.value)) for a in node.keywords if a.keyword is not None)
+        decorators = tuple(self.expr(d.decorator) for d in node.decorators)
+        body: list[Stmt] = []
+        inner: list[ClassDef] = []
+        block = node.body.body if isinstance(node.body, cst.IndentedBlock) else (node.body,)
+        for stmt in block:
+            if isinstance(stmt, cst.ClassDef):
+                inner.append(self.class_def(stmt))
+            elif isinstance(stmt, cst.FunctionDef):
+                body.append(Stmt("def", stmt.name.value, None, None,
+                                 tuple(self.expr(d.decorator) for d in stmt.decorators), self.span(stmt)))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    found = self.small(small, stmt)
+                    if found is not None:
+                        body.append(found)
+        return ClassDef(node.name.value, bases, keywords, decorators, tuple(body), tuple(inner), self.span(node),
+                        self.span(node.name))
+
+    def func_def(self, node: Any) -> FuncDef:
+        params = []
+        for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
+            ann = self.expr(p.annotation.annotation) if p.annotation is not None else None
+            default = self.expr(p.default) if p.default is not None else None
+            params.append((p.name.value, ann, default))
+        returns = self.expr(node.returns.annotation) if node.returns is not None else None
+        return FuncDef(node.name.value, tuple(self.expr(d.decorator) for d in node.decorators), tuple(params),
+                       returns, self.span(node))
+
+    # -- expressions ---------------------------------------------------------------------------
+    def expr(self, node: Any) -> Expr:
+        import libcst as cst
+
+        span = self.span(node)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            dotted = _dotted_or_none(node)
+            if dotted is None:
+                return Expr("other", _code(node), span=span)
+            if dotted in ("True", "False", "None"):
+                return Expr("const", dotted, value={"True": True, "False": False, "None": None}[dotted], span=span)
+            return Expr("name", dotted, span=span)
+        if isinstance(node, cst.Ellipsis):
+            return Expr("const", "...", value=Ellipsis, span=span)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value
+            if isinstance(value, bytes):
+                return Expr("other", _code(node), span=span)
+            return Expr("str", value or "", value=value, span=span)
+        if isinstance(node, (cst.Integer, cst.Float)):
+            number = node.evaluated_value
+            return Expr("num", node.value, value=number, span=span)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
+                and isinstance(node.expression, (cst.Integer, cst.Float)):
+            return Expr("num", "-" + node.expression.value, value=-node.expression.evaluated_value, span=span)
+        if isinstance(node, cst.Subscript):
+            items = []
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    items.append(self.expr(element.slice.value))
+                else:
+                    items.append(Expr("other", _code(element.slice), span=span))
+            base = self.expr(node.value)
+            return Expr("sub", base.text if base.kind == "name" else _code(node.value), tuple(items), span=span)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            return Expr("or", "|", (self.expr(node.left), self.expr(node.right)), span=span)
+        if isinstance(node, cst.Call):
+            func = self.expr(node.func)
+            args = tuple(self.expr(a.value) for a in node.args if a.keyword is None and not a.star)
+            kwargs = tuple((a.keyword.value, self.expr(a.value)) for a in node.args if a.keyword is not None)
+            return Expr("call", func.text if func.kind == "name" else _code(node.func), args, kwargs, span=span)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            kind = {cst.List: "list", cst.Tuple: "tuple", cst.Set: "set"}[type(node)]
+            return Expr(kind, "", tuple(self.expr(e.value) for e in node.elements if not isinstance(e, cst.StarredElement)),
+                        span=span)
+        if isinstance(node, cst.Dict):
+            items: list[Expr] = []
+            for element in node.elements:
+                if isinstance(element, cst.DictElement):
+                    items += [self.expr(element.key), self.expr(element.value)]
+            return Expr("dict", "", tuple(items), span=span)
+        return Expr("other", _code(node), span=span)
+
+
+def _nested_simple(stmt: Any) -> list[Any]:
+    import libcst as cst
+
+    out = []
+    stack = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.SimpleStatementLine):
+            out.append(node)
+            continue
+        for child in node.children:
+            if isinstance(child, (cst.IndentedBlock, cst.If, cst.Else, cst.Try, cst.ExceptHandler, cst.Finally,
+                                  cst.SimpleStatementLine)):
+                stack.append(child)
+            elif isinstance(child, cst.BaseSuite):
+                stack.append(child)
+    return out
+
+
+def _dotted(node: Any) -> str:
+    found = _dotted_or_none(node)
+    return found if found is not None else ""
+
+
+def _dotted_or_none(node: Any) -> str | None:
+    import libcst as cst
+
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _dotted_or_none(node.value)
+        return None if head is None else f"{head}.{node.attr.value}"
+    return None
+
+
+def _code(node: Any) -> str:
+    import libcst as cst
+
+    try:
+        return cst.Module(body=[]).code_for_node(node)
+    except Exception:  # noqa: BLE001 - a text for messages only
+        return type(node).__name__

@@ -1,0 +1,282 @@
+"""Issue 9's acceptance: Python DTO changes in real git repositories, through the real CLI.
+
+Each case commits a module on ``main``, changes it on a branch, and runs ``schemacheck
+--base main``; the expected findings are (rule, line in the new file). The rename of
+``total_amount`` to ``total_cents`` is checked for every DTO kind and in every output format.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gitrepo import GitRepo
+from schemacheck.cli import main
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+KINDS = {
+    "pydantic-v2": ("from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n", ""),
+    "pydantic-v1": ("from pydantic.v1 import BaseModel\n\n\nclass Order(BaseModel):\n", ""),
+    "pydantic-v1-by-project": ("from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n",
+                               '[project]\nname = "shop"\ndependencies = ["pydantic>=1.10,<2"]\n'),
+    "dataclass": ("from dataclasses import dataclass\n\n\n@dataclass\nclass Order:\n", ""),
+    "typeddict": ("from typing import TypedDict\n\n\nclass Order(TypedDict):\n", ""),
+}
+FIELDS = "    id: int\n    total_amount: int\n"
+
+
+def _repo(tmp: Path, before: str, after: str, extra: dict[str, str] | None = None) -> GitRepo:
+    repo = GitRepo(tmp)
+    for path, text in (extra or {}).items():
+        repo.write(path, text)
+    repo.write("app/models.py", before)
+    repo.commit("base")
+    repo.branch("change")
+    repo.write("app/models.py", after)
+    repo.commit("change")
+    return repo
+
+
+def _json(repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+          *args: str) -> tuple[int, set[tuple[str, int]], dict]:
+    monkeypatch.chdir(repo.root)
+    code = main(["--base", "main", "--format", "json", *args])
+    report = json.loads(capsys.readouterr().out)
+    return code, {(f["rule_id"], f["location"]["line"]) for f in report["findings"] if f["location"]}, report
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_rename_is_found_for_every_kind(kind: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    header, pyproject = KINDS[kind]
+    line = header.count("\n") + 2  # the renamed field's line
+    repo = _repo(tmp_path, header + FIELDS, header + FIELDS.replace("total_amount", "total_cents"),
+                 {"pyproject.toml": pyproject} if pyproject else None)
+    code, got, _ = _json(repo, capsys, monkeypatch)
+    assert code == 1
+    assert ("PROPERTY_RENAMED", line) in got
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "markdown"])
+def test_rename_in_a_response_model_in_every_output_format(fmt: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    before = "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n    id: int\n    total_amount: int\n"
+    api = ("from fastapi import FastAPI\nfrom app.models import Order\n\napp = FastAPI()\n\n\n"
+           "@app.get('/orders/{id}', response_model=Order)\ndef get_order(id: int):\n    ...\n")
+    repo = _repo(tmp_path, before, before.replace("total_amount", "total_cents"), {"app/api.py": api})
+    monkeypatch.chdir(repo.root)
+    monkeypatch.setenv("NO_COLOR", "1")
+    code = main(["--base", "main", "--format", fmt])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "PROPERTY_RENAMED" in out and "total_cents" in out
+    if fmt == "json":
+        assert any(f["location"]["line"] == 6 for f in json.loads(out)["findings"])
+    elif fmt == "sarif":
+        regions = [r["locations"][0]["physicalLocation"]["region"] for r in json.loads(out)["runs"][0]["results"]]
+        assert any(r["startLine"] == 6 for r in regions)
+    elif fmt == "github":
+        assert "file=app/models.py,line=6," in out
+    else:
+        assert "app/models.py:6:5" in out
+
+
+def test_response_role_inferred_from_fastapi_makes_additions_and_narrowing_safe(tmp_path: Path, capsys,
+                                                                                monkeypatch) -> None:
+    before = ("from typing import Literal\nfrom pydantic import BaseModel\n\n\nclass Order(BaseModel):\n"
+              "    id: int\n    status: Literal['new', 'paid', 'shipped']\n")
+    after = before.replace(", 'shipped'", "") + "    carrier: str\n"
+    api = "from fastapi import APIRouter\nfrom .models import Order\n\nr = APIRouter()\n\n\n" \
+          "@r.get('/o')\ndef get() -> Order:\n    ...\n"
+    repo = _repo(tmp_path, before, after, {"app/api.py": api, "app/__init__.py": ""})
+    code, got, _ = _json(repo, capsys, monkeypatch)
+    assert (code, got) == (0, set())  # old clients read fewer values and an extra key: fine
+
+
+CHANGES = {
+    "optional-added": ("    note: Optional[int] = None\n", set()),
+    "optional-made-required": ("    comment: Optional[str]\n", {("PROPERTY_BECAME_REQUIRED", 8)}),
+    "literal-value-removed": ("    status: Literal['new', 'paid']\n", {("ENUM_ARRAY_NARROWED", 8)}),
+    "int-to-str": ("    count: str\n", {("TYPE_CHANGED", 8)}),
+    "alias-changed": ("    code: str = Field(alias='order_code')\n", {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+}
+BASE_LINES = {
+    "optional-added": "",
+    "optional-made-required": "    comment: Optional[str] = None\n",
+    "literal-value-removed": "    status: Literal['new', 'paid', 'shipped']\n",
+    "int-to-str": "    count: int\n",
+    "alias-changed": "    code: str = Field(alias='orderCode')\n",
+}
+HEADER = ("from typing import Literal, Optional\nfrom pydantic import BaseModel, Field\n\n\n"
+          "class Order(BaseModel):\n    id: int\n    total_amount: int\n")
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_each_change_gives_the_right_finding(change: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    new_line, expected = CHANGES[change]
+    repo = _repo(tmp_path, HEADER + BASE_LINES[change], HEADER + new_line)
+    code, got, _ = _json(repo, capsys, monkeypatch)
+    assert got == expected
+    assert code == (1 if expected else 0)
+
+
+def test_v1_optional_without_default_is_optional_and_v2_makes_it_required(tmp_path: Path, capsys,
+                                                                           monkeypatch) -> None:
+    before = "from typing import Optional\nfrom pydantic.v1 import BaseModel\n\n\nclass A(BaseModel):\n    x: int\n"
+    after = before + "    y: Optional[int]\n"
+    code, got, _ = _json(_repo(tmp_path / "v1", before, after), capsys, monkeypatch)
+    assert (code, got) == (0, set())
+    v2_before, v2_after = before.replace("pydantic.v1", "pydantic"), after.replace("pydantic.v1", "pydantic")
+    code, got, _ = _json(_repo(tmp_path / "v2", v2_before, v2_after), capsys, monkeypatch)
+    assert (code, got) == (1, {("REQUIRED_PROPERTY_ADDED", 7)})
+
+
+def test_suppression_comment(tmp_path: Path, capsys, monkeypatch) -> None:
+    before = HEADER
+    after = HEADER.replace("    total_amount: int\n",
+                           "    total_cents: int  # schemacheck: ignore[PROPERTY_RENAMED] v2 clients only\n")
+    code, got, report = _json(_repo(tmp_path, before, after), capsys, monkeypatch)
+    assert (code, got) == (0, set())
+    assert report["summary"]["suppressed"] == 1
+
+
+def test_user_code_is_never_imported(tmp_path: Path) -> None:
+    trap = tmp_path / "imported.txt"
+    bomb = f"open({str(trap)!r}, 'w').write('imported')\nraise SystemExit('user code ran')\n"
+    before = bomb + HEADER
+    repo = _repo(tmp_path / "repo", before, before.replace("total_amount", "total_cents"),
+                 {"app/__init__.py": bomb, "conftest.py": bomb, "sitecustomize.py": bomb})
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main", "--format", "json"],
+                          cwd=repo.root, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC})
+    assert proc.returncode == 1, proc.stderr
+    assert not trap.exists()
+    assert "PROPERTY_RENAMED" in proc.stdout
+
+
+def test_other_python_files_pay_only_the_prefilter(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, HEADER, HEADER)
+    repo.write("app/util.py", "def add(a, b):\n    return a + b\n")
+    repo.commit("util")
+    code = ("import sys\nfrom schemacheck.cli import main\nrc = main(['--base', 'main', '--format', 'json'])\n"
+            "import schemacheck.registry as r\n"
+            "print('LIBCST', 'libcst' in sys.modules, 'RULES', r._LOADED)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC})
+    # no job at all: the runner asked the pre-filter (worth_checking), not even the rule catalog was loaded
+    assert "LIBCST False RULES False" in proc.stdout, proc.stdout + proc.stderr
+    repo.write("app/models.py", HEADER + "    note: str\n")
+    repo.commit("dto")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC})
+    assert "LIBCST True RULES True" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(tmp_path: Path, capsys,
+                                                                               monkeypatch) -> None:
+    repo = _repo(tmp_path, HEADER, HEADER + "class Broken(BaseModel:\n")
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 2 and got == set()
+    assert [d["severity"] for d in report["diagnostics"]] == ["error"]
+
+
+ADDRESS = ("from pydantic import BaseModel, ConfigDict\n\n\nclass Address(BaseModel):\n"
+           "    model_config = ConfigDict(extra='forbid')\n    street: str\n")
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("request", set()),  # new code reads old data: an optional key more is fine
+    ("event", {("PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL", 7)}),  # old readers forbid the new key
+    ("both", {("PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL", 7)}),
+])
+def test_roles_from_configuration_choose_the_direction(role: str, expected: set, tmp_path: Path, capsys,
+                                                       monkeypatch) -> None:
+    config = f'[tool.schemacheck.python]\nroles = [{{paths = ["app/**"], classes = ["Addr*"], role = "{role}"}}]\n'
+    repo = _repo(tmp_path, ADDRESS, ADDRESS + "    city: str = ''\n", {"pyproject.toml": config})
+    code, got, _ = _json(repo, capsys, monkeypatch)
+    assert got == expected
+    assert code == (1 if expected else 0)
+
+
+def test_a_moved_class_is_paired_and_called_out(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = GitRepo(tmp_path)
+    repo.write("app/models.py", HEADER)
+    repo.commit("base")
+    repo.branch("change")
+    repo.write("app/models.py", "")
+    repo.write("app/orders.py", HEADER.replace("total_amount: int", "total_amount: str"))
+    repo.commit("move")
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert got == {("TYPE_CHANGED", 7)}
+    assert any("moved" in d["message"] for d in report["diagnostics"])
+
+
+def test_nested_classes_in_unchanged_files_are_not_walked(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A chain of 400 modules, each model nesting the previous one; one changes: only it is read deeply."""
+    import schemacheck.formats.python.source as source
+
+    repo = GitRepo(tmp_path)
+    repo.write("pkg/__init__.py", "")
+    for i in range(400):
+        prev = f"from .m{i - 1} import M{i - 1}\n" if i else ""
+        nested = f"    prev: Optional[M{i - 1}] = None\n" if i else ""
+        repo.write(f"pkg/m{i}.py", f"from typing import Optional\nfrom pydantic import BaseModel\n{prev}\n\n"
+                                   f"class M{i}(BaseModel):\n    total_amount: int\n{nested}")
+    repo.commit("base")
+    repo.branch("change")
+    text = (repo.root / "pkg/m399.py").read_text()
+    repo.write("pkg/m399.py", text.replace("total_amount", "total_cents"))
+    repo.commit("change")
+    parsed: list[str] = []
+    real = source.parse_module
+    monkeypatch.setattr(source, "parse_module", lambda path, *a, **k: parsed.append(path) or real(path, *a, **k))
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert (code, got, report["diagnostics"]) == (1, {("PROPERTY_RENAMED", 7)}, [])
+    assert len(parsed) <= 6, parsed  # m399 and m398 on each side, not the whole chain
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("--select", "DTO_FIELD_ALIAS_CHANGED"), {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+    (("--select", "DTO"), {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+    (("--ignore", "PROPERTY_RENAMED"), {("DTO_FIELD_ALIAS_CHANGED", 8)}),
+    # without the DTO rule the alias change is a plain likely rename of the wire key
+    (("--select", "PROPERTY_RENAMED"), {("PROPERTY_RENAMED", 7), ("PROPERTY_RENAMED", 8)}),
+    ((), {("PROPERTY_RENAMED", 7), ("DTO_FIELD_ALIAS_CHANGED", 8)}),
+])
+def test_selection_covers_shape_and_dto_rules(args: tuple[str, ...], expected: set, tmp_path: Path, capsys,
+                                              monkeypatch) -> None:
+    before = HEADER + "    code: str = Field(alias='orderCode')\n"
+    after = before.replace("total_amount", "total_cents").replace("orderCode", "order_code")
+    code, got, _ = _json(_repo(tmp_path, before, after), capsys, monkeypatch, *args)
+    assert got == expected
+    assert code == 1
+
+
+def test_a_deleted_dto_module_reports_its_classes(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = GitRepo(tmp_path)
+    repo.write("app/models.py", HEADER)
+    repo.write("app/other.py", "x = 1\n")
+    repo.commit("base")
+    repo.branch("change")
+    repo.delete("app/models.py")
+    repo.commit("delete")
+    monkeypatch.chdir(repo.root)
+    code = main(["--base", "main", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert [(f["rule_id"], f["base_location"]["line"]) for f in report["findings"]] == [("DTO_CLASS_REMOVED", 5)]
+
+
+def test_python_section_is_validated_and_its_globs_checked(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path / "bad", HEADER, HEADER, {"pyproject.toml": "[tool.schemacheck.python]\ninfer-role = true\n"})
+    monkeypatch.chdir(repo.root)
+    assert main(["--base", "main"]) == 2
+    assert "tool.schemacheck.python.infer-role" in capsys.readouterr().err
+    config = '[tool.schemacheck.python]\nroles = [{paths = ["ap/**"], role = "request"}]\n'
+    repo = _repo(tmp_path / "typo", HEADER, HEADER.replace("total_amount", "total_cents"), {"pyproject.toml": config})
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 1 and ("PROPERTY_RENAMED", 7) in got
+    assert any("ap/**" in d["message"] for d in report["diagnostics"] if d["severity"] == "warning")
