@@ -1,0 +1,73 @@
+"""Validation of an OpenAPI document against its version's official schema, as positioned warnings.
+
+Maintainers: the schemas are the ones ``openapi-spec-validator`` ships (2.0, 3.0, 3.1); they are
+read from its package directory and evaluated with ``jsonschema`` directly, so that validation
+never follows the spec's own ``$ref``s (nothing is fetched, nothing outside the repository is
+read) and importing the validator's runtime (a second for pydantic-settings) is not needed.
+A spec the schema rejects but that loads is still checked (real specs have typos such as a key
+``securitySchemes:``): problems are warnings, at most :data:`MAX_PROBLEMS` per file.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ...formats.jsonschema.document import JsonDocument, pointer_from_parts
+from ...model import Diagnostic, Severity
+
+__all__ = ["validate_spec", "MAX_PROBLEMS"]
+
+#: Problems reported per file (the rest are counted).
+MAX_PROBLEMS = 10
+_SCHEMA_DIRS = {"2.0": "v2.0", "3.0": "v3.0", "3.1": "v3.1"}
+_TIP = "The file was still checked; fix it so that other OpenAPI tools read it the same way."
+
+
+@lru_cache(maxsize=4)
+def _validator(version: str) -> Any | None:
+    """A jsonschema validator for the version's official schema (``None``: not available)."""
+    import importlib.util
+
+    import jsonschema
+
+    spec = importlib.util.find_spec("openapi_spec_validator")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "resources" / "schemas" / _SCHEMA_DIRS[version] / "schema.json"
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
+    return cls(schema)
+
+
+def validate_spec(doc: JsonDocument, version: str) -> list[Diagnostic]:
+    """Warnings for every place ``doc`` breaks its version's schema (an info when it cannot be validated)."""
+    validator = _validator(version)
+    if validator is None:
+        return [Diagnostic("openapi-spec-validator is not installed: the document was not validated against the "
+                           f"OpenAPI {version} schema", doc.nearest_location(""), Severity.INFO)]
+    out: list[Diagnostic] = []
+    extra = 0
+    try:
+        for error in validator.iter_errors(doc.data):
+            if len(out) >= MAX_PROBLEMS:
+                extra += 1
+                continue
+            pointer = pointer_from_parts(list(error.absolute_path))
+            message = " ".join(str(error.message).split())
+            if len(message) > 200:
+                message = message[:197] + "..."
+            out.append(Diagnostic(f"not valid OpenAPI {version}: {message}", doc.nearest_location(pointer),
+                                  Severity.WARNING, _TIP))
+    except Exception as exc:  # noqa: BLE001 - the validator's own failures never stop a check
+        out.append(Diagnostic(f"the document could not be validated against the OpenAPI {version} schema "
+                              f"({type(exc).__name__})", doc.nearest_location(""), Severity.INFO))
+    if extra:
+        out.append(Diagnostic(f"{extra} more OpenAPI {version} schema problems not shown", doc.nearest_location(""),
+                              Severity.WARNING))
+    return out
