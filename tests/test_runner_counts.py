@@ -42,7 +42,7 @@ def test_counts_per_format_in_text_and_json(tmp_path: Path) -> None:
     repo.write("proto/shop/v1/order.proto", PROTO.replace("}\n", "  string note = 2;\n}\n"))
     repo.write("schemas/order.json", SCHEMA.replace('"object"', '"object",\n  "title": "Order"'))
     report = _json(run_cli(repo.root, "--format", "json"))
-    assert report["summary"]["files_checked_by_format"] == {"protobuf": 1, "jsonschema": 1}
+    assert report["summary"]["files_checked_by_format"] == {"protobuf": 1, "openapi": 0, "jsonschema": 1}
     assert report["summary"]["files_checked"] == 2
     proc = run_cli(repo.root)
     assert proc.returncode == 0
@@ -55,7 +55,7 @@ def test_a_json_file_not_detected_as_a_schema_is_not_a_silent_pass(tmp_path: Pat
     repo.write("schemas/plain.json", PLAIN.replace('"object"', '"string"'))
     report = _json(run_cli(repo.root, "--format", "json"))
     assert report["summary"]["files_checked"] == 0
-    assert report["summary"]["files_checked_by_format"] == {"protobuf": 0, "jsonschema": 0}
+    assert report["summary"]["files_checked_by_format"] == {"protobuf": 0, "openapi": 0, "jsonschema": 0}
     proc = run_cli(repo.root)
     assert proc.returncode == 0
     assert "No breaking changes" not in proc.stdout

@@ -93,14 +93,10 @@ class _Run:
         from .compare import compare_apis, empty_api
 
         self.checked += 1
-        new = self._load(self.job.head, new_path, Severity.ERROR) if new_path else None
+        new = self._load(self.job.head, new_path, Severity.ERROR, validate) if new_path else None
         if new_path and new is None:
             return
         old = self._load(self.job.base, old_path, Severity.WARNING) if old_path else None
-        if new is not None and validate:
-            from ...formats.openapi.validate import validate_spec
-
-            self.diagnostics.extend(validate_spec(new[0].doc, new[0].version))
         if new is not None and old is None and old_path is None:
             self._unresolved(new[1])  # a new spec: nothing to compare, but its $refs must resolve
             return
@@ -116,13 +112,14 @@ class _Run:
         if new is not None:
             self._unresolved(new[1])
 
-    def _load(self, snapshot: Snapshot, path: str, severity: Severity) -> tuple[Api, RefResolver] | None:
+    def _load(self, snapshot: Snapshot, path: str, severity: Severity, validate: bool = False
+              ) -> tuple[Api, RefResolver] | None:
         from ...formats.jsonschema.refs import RefResolver
         from ...formats.openapi.build import build_api
         from ...formats.openapi.loader import load_spec, spec_loader
 
         try:
-            doc, version = load_spec(path, snapshot.read(path))
+            doc, version, problems = load_spec(path, snapshot.read(path), validate)
         except ParseError as exc:
             location = Location(exc.path, exc.line, exc.column, exc.line, exc.column + 1) if exc.line \
                 else Location(exc.path)
@@ -132,6 +129,7 @@ class _Run:
         except (SchemacheckError, OSError) as exc:
             self.diagnostics.append(Diagnostic(f"cannot be read: {exc}", Location(path), severity))
             return None
+        self.diagnostics.extend(problems)
         refs = RefResolver(spec_loader(snapshot, version), (doc,))
         return build_api(doc, version, refs), refs
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...errors import ParseError, SchemacheckError
+from ...model import Diagnostic
 from ...formats.jsonschema.document import DEFAULT_DIALECT, JsonDocument, dialect_of
 from ...snapshot import Snapshot
 
@@ -47,8 +48,10 @@ def spec_version(data: Any) -> str | None:
     return None
 
 
-def load_spec(path: str, raw: bytes) -> tuple[JsonDocument, str]:
-    """Load an OpenAPI document; returns it (in its schema dialect) and its version.
+def load_spec(path: str, raw: bytes, validate: bool = False) -> tuple[JsonDocument, str, list[Diagnostic]]:
+    """Load an OpenAPI document; returns it (in its schema dialect), its version, and, when
+    ``validate`` is set, the problems its version's official schema finds (validated *before*
+    the dialect rewrite, so ``nullable`` is judged as written).
 
     Raises:
         ParseError: Not JSON/YAML the loader accepts, or no top-level ``openapi``/``swagger`` key.
@@ -61,7 +64,12 @@ def load_spec(path: str, raw: bytes) -> tuple[JsonDocument, str]:
         raise ParseError(path, 1, 1, "not an OpenAPI document: no top-level `openapi: 3.x` or `swagger: \"2.0\"` key",
                          tip="Only OpenAPI 3.0, 3.1 and Swagger 2.0 are read; exclude other files from "
                              "[tool.schemacheck.openapi] include.")
-    return _in_dialect(doc, version), version
+    problems: list[Diagnostic] = []
+    if validate:
+        from .validate import validate_spec
+
+        problems = validate_spec(doc, version)
+    return _in_dialect(doc, version), version, problems
 
 
 def load_fragment(path: str, raw: bytes, version: str) -> JsonDocument:

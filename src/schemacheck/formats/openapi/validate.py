@@ -45,6 +45,15 @@ def _validator(version: str) -> Any | None:
     return cls(schema)
 
 
+def _most_specific(error: Any) -> Any:
+    """For ``oneOf``/``anyOf`` failures, the deepest sub-error (the one a reader can act on): the
+    alternative that got furthest into the document, preferring a real constraint over "not a
+    ``$ref``" (every schema position is "a Schema or a Reference")."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "required"))
+    return error
+
+
 def validate_spec(doc: JsonDocument, version: str) -> list[Diagnostic]:
     """Warnings for every place ``doc`` breaks its version's schema (an info when it cannot be validated)."""
     validator = _validator(version)
@@ -58,6 +67,7 @@ def validate_spec(doc: JsonDocument, version: str) -> list[Diagnostic]:
             if len(out) >= MAX_PROBLEMS:
                 extra += 1
                 continue
+            error = _most_specific(error)
             pointer = pointer_from_parts(list(error.absolute_path))
             message = " ".join(str(error.message).split())
             if len(message) > 200:

@@ -47,6 +47,8 @@ def schema_rule(rule_id: str, *, side: str, covers: Iterable[str], severity: str
 
 def schema_violation(change: Any, text: str) -> Violation:
     """A violation at the changed schema node: ``OPERATION: WHERE: text``."""
+    if text[:1].isupper() and text[1:2].islower():
+        text = text[0].lower() + text[1:]  # the engine's sentence continues ours
     return Violation(f"{change.operation}: {change.where}: {text}", change.location, change.base_location,
                      subject=change.subject)
 

@@ -153,7 +153,7 @@ def request_property_added(change: SchemaChange, ctx: object = None) -> Iterator
     ## How to change this safely
     Nothing to do.
     """
-    yield schema_violation(change, change.message)
+    yield schema_violation(change, f"optional property {quote(change.new_name)} was added.")
 
 
 @schema_rule("REQUEST_SCHEMA_NARROWED", side="request", covers=(CATCH_ALL,),

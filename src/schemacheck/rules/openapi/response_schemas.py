@@ -146,7 +146,7 @@ def response_property_added(change: SchemaChange, ctx: object = None) -> Iterato
     ## How to change this safely
     Nothing to do.
     """
-    yield schema_violation(change, change.message)
+    yield schema_violation(change, f"property {quote(change.new_name)} was added.")
 
 
 @schema_rule("RESPONSE_SCHEMA_WIDENED", side="response", covers=(CATCH_ALL,),
