@@ -116,10 +116,16 @@ class _Run:
               ) -> tuple[Api, RefResolver] | None:
         from ...formats.jsonschema.refs import RefResolver
         from ...formats.openapi.build import build_api
-        from ...formats.openapi.loader import load_spec, spec_loader
+        from ...formats.openapi.loader import NotOpenApi, load_spec, spec_loader
+        from ...globs import matches_any
 
         try:
             doc, version, problems = load_spec(path, snapshot.read(path), validate)
+        except NotOpenApi as exc:
+            if not matches_any(path, self.settings.openapi.include):
+                severity = Severity.INFO  # the text pre-filter matched a nested key: not ours; say so
+            self.diagnostics.append(Diagnostic(exc.detail, Location(path), severity, exc.tip or ""))
+            return None
         except ParseError as exc:
             location = Location(exc.path, exc.line, exc.column, exc.line, exc.column + 1) if exc.line \
                 else Location(exc.path)

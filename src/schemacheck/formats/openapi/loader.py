@@ -26,11 +26,16 @@ from ...model import Diagnostic
 from ...formats.jsonschema.document import DEFAULT_DIALECT, JsonDocument, dialect_of
 from ...snapshot import Snapshot
 
-__all__ = ["load_spec", "load_fragment", "spec_version", "spec_loader", "VERSIONS"]
+__all__ = ["load_spec", "load_fragment", "spec_version", "spec_loader", "VERSIONS", "NotOpenApi"]
 
 #: Versions this front end reads, as reported in messages.
 VERSIONS = ("2.0", "3.0", "3.1")
 _LEGACY_DIALECT = "draft7"
+
+
+class NotOpenApi(ParseError):
+    """The file parses but has no top-level ``openapi: 3.x`` / ``swagger: "2.0"`` key (the text
+    pre-filter matched a nested key, or an ``include`` glob named another kind of file)."""
 
 
 def spec_version(data: Any) -> str | None:
@@ -61,7 +66,7 @@ def load_spec(path: str, raw: bytes, validate: bool = False) -> tuple[JsonDocume
     doc = load_document(path, raw)
     version = spec_version(doc.data)
     if version is None:
-        raise ParseError(path, 1, 1, "not an OpenAPI document: no top-level `openapi: 3.x` or `swagger: \"2.0\"` key",
+        raise NotOpenApi(path, 1, 1, "not an OpenAPI document: no top-level `openapi: 3.x` or `swagger: \"2.0\"` key",
                          tip="Only OpenAPI 3.0, 3.1 and Swagger 2.0 are read; exclude other files from "
                              "[tool.schemacheck.openapi] include.")
     problems: list[Diagnostic] = []
