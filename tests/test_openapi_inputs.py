@@ -94,7 +94,7 @@ def test_a_spec_the_validator_rejects_is_still_checked(tmp_path, capsys, monkeyp
 
 def test_remote_refs_are_never_fetched_and_said(tmp_path, capsys, monkeypatch) -> None:
     remote = SPEC.replace('$ref: "#/components/schemas/Order"', '$ref: "https://schemas.invalid/order.json"')
-    repo = _repo(tmp_path, {"openapi.yaml": remote}, {"openapi.yaml": remote.replace("An order", "One order")})
+    repo = _repo(tmp_path, {"openapi.yaml": remote}, {"openapi.yaml": remote.replace("    get:\n", "    get:\n      deprecated: true\n")})
     started = time.monotonic()
     code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
     assert time.monotonic() - started < 5

@@ -93,10 +93,11 @@ class _Run:
         from .compare import compare_apis, empty_api
 
         self.checked += 1
-        new = self._load(self.job.head, new_path, Severity.ERROR, validate) if new_path else None
+        old = self._load(self.job.base, old_path, Severity.WARNING) if old_path else None
+        base_data = old[0].doc.data if old is not None and old[0].doc is not None else None
+        new = self._load(self.job.head, new_path, Severity.ERROR, validate, base_data) if new_path else None
         if new_path and new is None:
             return
-        old = self._load(self.job.base, old_path, Severity.WARNING) if old_path else None
         if new is not None and old is None and old_path is None:
             self._unresolved(new[1])  # a new spec: nothing to compare, but its $refs must resolve
             return
@@ -112,19 +113,21 @@ class _Run:
         if new is not None:
             self._unresolved(new[1])
 
-    def _load(self, snapshot: Snapshot, path: str, severity: Severity, validate: bool = False
-              ) -> tuple[Api, RefResolver] | None:
+    def _load(self, snapshot: Snapshot, path: str, severity: Severity, validate: bool = False,
+              base: object = None) -> tuple[Api, RefResolver] | None:
         from ...formats.jsonschema.refs import RefResolver
         from ...formats.openapi.build import build_api
         from ...formats.openapi.loader import NotOpenApi, load_spec, spec_loader
         from ...globs import matches_any
 
         try:
-            doc, version, problems = load_spec(path, snapshot.read(path), validate)
+            doc, version, problems = load_spec(path, snapshot.read(path), validate, base)
         except NotOpenApi as exc:
             if not matches_any(path, self.settings.openapi.include):
                 severity = Severity.INFO  # the text pre-filter matched a nested key: not ours; say so
-            self.diagnostics.append(Diagnostic(exc.detail, Location(path), severity, exc.tip or ""))
+            remark = Diagnostic(exc.detail, Location(path), severity, exc.tip or "")
+            if remark not in self.diagnostics:  # said once for both revisions
+                self.diagnostics.append(remark)
             return None
         except ParseError as exc:
             location = Location(exc.path, exc.line, exc.column, exc.line, exc.column + 1) if exc.line \

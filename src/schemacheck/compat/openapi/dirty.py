@@ -33,7 +33,8 @@ def dirty_operations(old: Api, new: Api) -> set[tuple[str, str]] | None:
         if key not in _LOCAL_KEYS and not key.startswith("x-") and before.get(key) != after.get(key):
             return None
     old_components, new_components = _components(before), _components(after)
-    changed = {p for p in set(old_components) | set(new_components) if old_components.get(p) != new_components.get(p)}
+    changed = {p for p in set(old_components) | set(new_components)
+               if _semantic(old_components.get(p)) != _semantic(new_components.get(p))}
     users: dict[str, set[str]] = {}
     for components in (old_components, new_components):
         for pointer, value in components.items():
@@ -56,7 +57,7 @@ def dirty_operations(old: Api, new: Api) -> set[tuple[str, str]] | None:
             continue
         old_item = old.doc.get(pointer_parent(old_op.at.pointer))
         new_item = new.doc.get(pointer_parent(op.at.pointer))
-        if old_item != new_item or _local_refs(new_item) & dirty or _local_refs(old_item) & dirty:
+        if _semantic(old_item) != _semantic(new_item) or _local_refs(new_item) & dirty or _local_refs(old_item) & dirty:
             out.add(key)
     return out
 
@@ -73,6 +74,25 @@ def _components(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(entries, dict):
             out.update((pointer_join("", section, name), v) for name, v in entries.items())
     return out
+
+
+#: Keys that only document (never change what is sent or accepted), and the keys whose values are
+#: maps of *names* (where a property may well be called "description").
+_DOC_KEYS = frozenset({"description", "summary", "title", "example", "examples", "externalDocs", "$comment"})
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "schemas", "responses",
+                        "parameters", "headers", "content", "paths", "callbacks", "webhooks", "securitySchemes",
+                        "dependentSchemas", "dependentRequired", "requestBodies", "links", "encoding"})
+
+
+def _semantic(value: Any, names: bool = False) -> Any:
+    """``value`` without documentation keys, for "did it change" tests (a description edit must
+    not make every operation that reaches the component dirty)."""
+    if isinstance(value, list):
+        return [_semantic(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    return {k: _semantic(v, k in _NAME_MAPS and not names) for k, v in value.items()
+            if names or k not in _DOC_KEYS or k.startswith("x-")}
 
 
 def _local_refs(value: Any) -> set[str]:

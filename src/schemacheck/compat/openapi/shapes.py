@@ -7,8 +7,10 @@ policy: a property removed from an open response schema is reported (old clients
 On the request side ``PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL`` becomes the ``info`` rule
 ``REQUEST_PROPERTY_ADDED`` (servers ignore unknown keys); on the response side one extra
 BACKWARD pass, only when ``RESPONSE_PROPERTY_ADDED`` is selected, finds added properties.
-One :class:`ShapeBuilder` per revision serves every schema of a check, so a component used by
-many operations is built once.
+One :class:`ShapeBuilder` per revision and one :class:`Engine` per direction serve every schema
+of a check, so a component used by many operations is built once and compared once (the
+engine's memo is keyed by node pair): a spec whose components form one big ``$ref`` mesh costs
+one walk of the mesh per direction, not one per operation.
 """
 
 from __future__ import annotations
@@ -46,23 +48,35 @@ class SchemaComparer:
 
     def __init__(self, old_refs: RefResolver, new_refs: RefResolver, added_pass: bool = False) -> None:
         from ...formats.jsonschema.to_shape import ShapeBuilder
+        from ..shape.engine import Engine
+        from ..shape.pair import Direction, Policy
 
         self._old, self._new = ShapeBuilder(old_refs), ShapeBuilder(new_refs)
         self._added_pass = added_pass
+        self._engines = {d: Engine(d, Policy.STRICT) for d in Direction}
 
     def compare(self, operation: str, where: str, side: str, reversed_: bool, old: SchemaRef, new: SchemaRef
                 ) -> list[SchemaChange]:
         """The differences of one schema pair (``side`` before swapping for webhooks/callbacks)."""
-        from ..shape.jsonschema_pair import compare_shapes, diffs_to_findings
+        import sys
+
+        from ..shape.jsonschema_pair import diffs_to_findings
+        from ..shape.pair import Direction
 
         data_side = side if not reversed_ else ("response" if side == "request" else "request")
-        old_shape = self._old.build(old.doc, old.pointer)
-        new_shape = self._new.build(new.doc, new.pointer)
         forward = data_side == "response"
-        diffs = compare_shapes(old_shape, new_shape, mode="forward" if forward else "backward", policy="strict")
-        if forward and self._added_pass:
-            diffs += [d for d in compare_shapes(old_shape, new_shape, mode="backward", policy="strict")
-                      if d.rule_id == ADDED_RULE]
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 20_000))  # as deep as the loader admits (a few frames per level)
+        try:
+            old_shape = self._old.build(old.doc, old.pointer)
+            new_shape = self._new.build(new.doc, new.pointer)
+            engine = self._engines[Direction.FORWARD if forward else Direction.BACKWARD]
+            diffs = list(engine.compare(old_shape, new_shape))
+            if forward and self._added_pass:
+                diffs += [d for d in self._engines[Direction.BACKWARD].compare(old_shape, new_shape)
+                          if d.rule_id == ADDED_RULE]
+        finally:
+            sys.setrecursionlimit(limit)
         victims = VICTIMS[(side, reversed_)]
         out: list[SchemaChange] = []
         for diff in diffs:

@@ -53,10 +53,12 @@ def spec_version(data: Any) -> str | None:
     return None
 
 
-def load_spec(path: str, raw: bytes, validate: bool = False) -> tuple[JsonDocument, str, list[Diagnostic]]:
+def load_spec(path: str, raw: bytes, validate: bool = False, base: Any = None
+              ) -> tuple[JsonDocument, str, list[Diagnostic]]:
     """Load an OpenAPI document; returns it (in its schema dialect), its version, and, when
     ``validate`` is set, the problems its version's official schema finds (validated *before*
-    the dialect rewrite, so ``nullable`` is judged as written).
+    the dialect rewrite, so ``nullable`` is judged as written; a large file with a ``base``
+    revision's data only where it changed).
 
     Raises:
         ParseError: Not JSON/YAML the loader accepts, or no top-level ``openapi``/``swagger`` key.
@@ -73,7 +75,7 @@ def load_spec(path: str, raw: bytes, validate: bool = False) -> tuple[JsonDocume
     if validate:
         from .validate import validate_spec
 
-        problems = validate_spec(doc, version)
+        problems = validate_spec(doc, version) if base is None else validate_spec(doc, version, base)
     return _in_dialect(doc, version), version, problems
 
 
