@@ -51,7 +51,7 @@ def _schema(i: int, n: int, rng: random.Random) -> dict:
             props[name] = {"type": "string", "enum": [f"v{v}" for v in range(rng.randint(2, 6))]}
         else:
             props[name] = {"type": "string", "format": "date-time", "example": "2026-01-01T00:00:00Z"}
-    return {"type": "object", "description": TEXT * 6, "required": ["id"], "properties": props}
+    return {"type": "object", "description": TEXT * 12, "required": ["id"], "properties": props}
 
 
 def spec(n_paths: int, n_schemas: int, seed: int = 7) -> dict:

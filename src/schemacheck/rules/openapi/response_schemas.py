@@ -163,9 +163,7 @@ def response_property_added(change: SchemaChange, ctx: object = None) -> Iterato
                       "response-property-min-length-decreased", "response-body-one-of-added",
                       "response-property-one-of-added", "response-body-wrapped-in-one-of",
                       "response-body-prefix-items-added", "response-property-prefix-items-added",
-                      "response-body-if-removed", "response-body-then-removed", "response-body-else-removed",
-                      "response-property-if-removed", "response-property-then-removed",
-                      "response-property-else-removed", "response-body-contains-removed",
+"response-body-contains-removed",
                       "response-body-min-contains-decreased", "response-body-max-contains-increased",
                       "response-property-contains-removed", "response-property-min-contains-decreased",
                       "response-property-max-contains-increased", "response-body-dependent-required-removed",
@@ -196,7 +194,9 @@ def response_schema_widened(change: SchemaChange, ctx: object = None) -> Iterato
     yield schema_violation(change, f"{change.message} [{change.shape_rule}]")
 
 
-@schema_rule("SCHEMA_NOT_COMPARED", side="both", covers=("SCHEMA_CHANGE_UNDECIDABLE",), severity="warning")
+@schema_rule("SCHEMA_NOT_COMPARED", side="both", covers=("SCHEMA_CHANGE_UNDECIDABLE",), severity="warning",
+             aliases=tuple(f"{side}-{where}-{kw}-{edit}" for side, edit in (("request", "added"), ("response", "removed"))
+                           for where in ("body", "property") for kw in ("if", "then", "else")))
 def schema_not_compared(change: SchemaChange, ctx: object = None) -> Iterator[Violation]:
     """A changed schema construct could not be compared (`if`/`then`/`else`, an unresolved `$ref`).
 
