@@ -66,18 +66,18 @@ def spec(n_paths: int, n_schemas: int, seed: int = 7) -> dict:
         errors = {"400": {"description": "Bad request", "content": {"application/json": {"schema": {
             "$ref": "#/components/schemas/S0"}}}}, "default": {"description": TEXT}}
         paths[f"/v1/resource{i}"] = {
-            "get": {"summary": f"List resource {i}", "description": TEXT * 6, "parameters": [
+            "get": {"summary": f"List resource {i}", "description": TEXT * 12, "parameters": [
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 100}},
                 {"name": "cursor", "in": "query", "schema": {"type": "string"}}],
                 "responses": {"200": {**ok, "content": {"application/json": {"schema": {
                     "type": "array", "items": {"$ref": target}}}}}, **errors}},
-            "post": {"summary": f"Create resource {i}", "description": TEXT * 6,
+            "post": {"summary": f"Create resource {i}", "description": TEXT * 12,
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": target}}}},
                      "responses": {"201": ok, **errors}},
         }
         paths[f"/v1/resource{i}/{{id}}"] = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "get": {"summary": f"Get resource {i}", "description": TEXT * 6, "responses": {"200": ok, **errors}},
+            "get": {"summary": f"Get resource {i}", "description": TEXT * 12, "responses": {"200": ok, **errors}},
             "delete": {"summary": f"Delete resource {i}", "responses": {"204": {"description": "Deleted"}, **errors}},
         }
     return {"openapi": "3.0.3", "info": {"title": "Bench API", "version": "1.0.0", "description": TEXT * 10},
