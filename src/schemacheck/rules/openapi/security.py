@@ -24,7 +24,8 @@ def _describe(alternative: Requirement) -> str:
 
 
 @api_rule("SECURITY_TIGHTENED", subject="operation",
-          aliases=("api-security-added", "api-security-scope-added", "api-security-removed"))
+          aliases=("api-security-added", "api-security-scope-added", "api-global-security-added",
+                   "api-global-security-scope-added"))
 def security_tightened(pair: OperationPair, ctx: object = None) -> Iterator[Violation]:
     """An operation's security requirements can no longer be met by some old client.
 
