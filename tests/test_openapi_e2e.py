@@ -231,3 +231,14 @@ def test_inline_suppression_with_x_schemacheck_ignore(tmp_path, capsys, monkeypa
     report = json.loads(out)
     assert code == 0 and report["findings"] == []
     assert report["summary"]["suppressed"] == 1
+
+
+def test_staged_rename_fails_the_pre_commit_check(tmp_path, capsys, monkeypatch) -> None:
+    repo = GitRepo(tmp_path)
+    repo.write("openapi.yaml", SPEC_31_YAML)
+    repo.commit("base")
+    repo.write("openapi.yaml", SPEC_31_YAML.replace(*RENAME))
+    repo.stage("openapi.yaml")
+    monkeypatch.chdir(repo.root)
+    assert main(["--staged"]) == 1
+    assert "RESPONSE_PROPERTY_RENAMED" in capsys.readouterr().out
