@@ -1,6 +1,8 @@
 """OpenAPI inputs beyond the happy path: --against, bad files, validator problems, refs, cycles.
 
-Every test runs the real CLI on a real git repository (or two files with ``--against``).
+Every test runs the real CLI on a real git repository (or two files with ``--against``). Time
+limits are on this process's CPU time (the CLI runs in-process): the machine is shared, and wall
+time under load says nothing about the checker.
 """
 
 from __future__ import annotations
@@ -95,9 +97,9 @@ def test_a_spec_the_validator_rejects_is_still_checked(tmp_path, capsys, monkeyp
 def test_remote_refs_are_never_fetched_and_said(tmp_path, capsys, monkeypatch) -> None:
     remote = SPEC.replace('$ref: "#/components/schemas/Order"', '$ref: "https://schemas.invalid/order.json"')
     repo = _repo(tmp_path, {"openapi.yaml": remote}, {"openapi.yaml": remote.replace("    get:\n", "    get:\n      deprecated: true\n")})
-    started = time.monotonic()
+    started = time.process_time()
     code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert code == 0
     assert any("never fetched" in d["message"] for d in report["diagnostics"])
 
@@ -157,9 +159,33 @@ def _mesh(n: int, leaf_type: str) -> str:
 @pytest.mark.parametrize("n", [300])
 def test_a_deep_cycle_mesh_terminates_and_finds_the_change_under_it(tmp_path, capsys, monkeypatch, n) -> None:
     repo = _repo(tmp_path, {"openapi.yaml": _mesh(n, "integer")}, {"openapi.yaml": _mesh(n, "number")})
-    started = time.monotonic()
+    started = time.process_time()
     code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert elapsed < 5, elapsed
     assert code == 1
     assert [f["rule_id"] for f in report["findings"]] == ["RESPONSE_TYPE_CHANGED"]
+
+
+BAD_HEADS = {
+    "duplicate-key": SPEC.replace("  version: 1.0.0\n", "  version: 1.0.0\n  version: 2.0.0\n"),
+    "utf-16": "\ufeff".encode("utf-16-le") + SPEC.encode("utf-16-le"),
+    "not-utf-8": SPEC.encode() + b"\n# \xff\xfe\n",
+    "too-deep": SPEC + "x-deep: " + "[" * 300 + "]" * 300 + "\n",
+    "alias-bomb": SPEC + "x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"x-{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi")),
+    "python-tag": SPEC + "x-evil: !!python/object/apply:os.system ['true']\n",
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_HEADS))
+def test_bad_head_spec_is_a_positioned_input_error_in_bounded_time(case, tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path, {"openapi.yaml": SPEC}, {"openapi.yaml": BAD_HEADS[case]})
+    monkeypatch.chdir(repo.root)
+    started = time.process_time()
+    code = main(["--base", "main"])
+    captured = capsys.readouterr()
+    assert time.process_time() - started < 5
+    assert code == 2
+    assert "Traceback" not in captured.out + captured.err
+    assert re.search(r"openapi\.yaml(:\d+:\d+)?", captured.out + captured.err)

@@ -74,7 +74,8 @@ class OpenApiChecker(BaseChecker):
             run.compare(path, path, validate=False, all_operations=True)
         renamed_from = set(job.renames)
         for path in sorted(p for p in job.changed if p in base_set and p not in head_set and p not in renamed_from):
-            run.compare(path, None, validate=False)
+            if not run.unreadable_in_head(path):  # still there but no longer detected (UTF-16, ...)
+                run.compare(path, None, validate=False)
         targets = tuple(sorted(p for p in job.changed if p in head_set))
         return FormatOutcome(tuple(_unique(run.findings)), tuple(run.diagnostics), run.checked, job.selected, targets)
 
@@ -112,6 +113,27 @@ class _Run:
                                                "it was not checked", Location(new_api.path, 1, 1, 1, 1)))
         if new is not None:
             self._unresolved(new[1])
+
+    def unreadable_in_head(self, path: str) -> bool:
+        """Whether a base spec that detection no longer finds in head is still there but does not
+        load (an input error, recorded) rather than deleted or turned into another kind of file."""
+        from ...formats.openapi.loader import NotOpenApi, load_spec
+
+        try:
+            if not self.job.head.exists(path):
+                return False
+            load_spec(path, self.job.head.read(path))
+        except NotOpenApi:
+            return False
+        except ParseError as exc:
+            location = Location(exc.path, exc.line, exc.column, exc.line, exc.column + 1) if exc.line \
+                else Location(exc.path)
+            self.diagnostics.append(Diagnostic(exc.detail, location, Severity.ERROR, exc.tip or ""))
+            return True
+        except (SchemacheckError, OSError) as exc:
+            self.diagnostics.append(Diagnostic(f"cannot be read: {exc}", Location(path), Severity.ERROR))
+            return True
+        return False
 
     def _load(self, snapshot: Snapshot, path: str, severity: Severity, validate: bool = False,
               base: object = None) -> tuple[Api, RefResolver] | None:
