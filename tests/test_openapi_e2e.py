@@ -242,3 +242,56 @@ def test_staged_rename_fails_the_pre_commit_check(tmp_path, capsys, monkeypatch)
     monkeypatch.chdir(repo.root)
     assert main(["--staged"]) == 1
     assert "RESPONSE_PROPERTY_RENAMED" in capsys.readouterr().out
+
+
+SHARED = """openapi: 3.0.3
+info:
+  title: Users
+  version: 1.0.0
+paths:
+  /v1/users:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/User"
+      responses:
+        "201":
+          description: Created
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/User"
+components:
+  schemas:
+    User:
+      type: object
+      properties:
+        name:
+          type: string
+        password:
+          type: string
+          writeOnly: true
+"""
+
+
+@pytest.mark.parametrize(("marker", "expected"), [("readOnly: true", set()),
+                                                  ("description: set by the server",
+                                                   {"REQUEST_PROPERTY_BECAME_REQUIRED"})])
+def test_read_only_properties_belong_to_responses_only(marker, expected, tmp_path, capsys, monkeypatch) -> None:
+    """A required readOnly property is not required of clients; a removed writeOnly one was never returned."""
+    repo = GitRepo(tmp_path)
+    repo.write("openapi.yaml", SHARED)
+    repo.commit("base")
+    repo.branch("change")
+    after = SHARED.replace("      properties:\n        name:",
+                           f"      required: [id]\n      properties:\n        id:\n          type: integer\n"
+                           f"          {marker}\n        name:")
+    after = after.replace("        password:\n          type: string\n          writeOnly: true\n", "")
+    repo.write("openapi.yaml", after)
+    repo.commit("id added, password dropped")
+    code, out = _cli(repo, capsys, monkeypatch, "--format", "json")
+    report = json.loads(out)
+    assert {f["rule_id"] for f in report["findings"] if f["severity"] == "error"} == expected
+    assert code == (1 if expected else 0)

@@ -105,14 +105,20 @@ class _Run:
         if old is None:
             return
         new_api, new_refs = new if new is not None else (empty_api(old_path or "", old[0].version), old[1])
+        views = {side: (_View(self.job.base, old[0], side),
+                        _View(self.job.head, new[0], side) if new is not None else _View(self.job.base, old[0], side))
+                 for side in ("request", "response")}
         try:
-            self.findings.extend(compare_apis(old[0], new_api, old[1], new_refs, self.job.selected,
+            self.findings.extend(compare_apis(old[0], new_api, views, self.job.selected,
                                               all_operations=all_operations))
         except RecursionError:
             self.diagnostics.append(Diagnostic("the document is nested or recursive beyond what can be compared; "
                                                "it was not checked", Location(new_api.path, 1, 1, 1, 1)))
         if new is not None:
             self._unresolved(new[1])
+            for _, head_view in views.values():
+                if isinstance(head_view, _View) and head_view.made is not None:
+                    self._unresolved(head_view.made)
 
     def unreadable_in_head(self, path: str) -> bool:
         """Whether a base spec that detection no longer finds in head is still there but does not
@@ -175,6 +181,26 @@ class _Run:
             if (diagnostic.location, diagnostic.message) not in seen:
                 seen.add((diagnostic.location, diagnostic.message))
                 self.diagnostics.append(diagnostic)
+
+
+class _View:
+    """Makes (once, on first use) a revision's resolver over its request or response view
+    (``formats/openapi/views.py``: readOnly/writeOnly applied)."""
+
+    def __init__(self, snapshot: Snapshot, api: Api, side: str) -> None:
+        self.snapshot, self.api, self.side = snapshot, api, side
+        self.made: RefResolver | None = None
+
+    def __call__(self) -> RefResolver:
+        from ...formats.jsonschema.refs import RefResolver
+        from ...formats.openapi.loader import spec_loader
+        from ...formats.openapi.views import document_view
+
+        if self.made is None:
+            assert self.api.doc is not None
+            self.made = RefResolver(spec_loader(self.snapshot, self.api.version, self.side),
+                                    (document_view(self.api.doc, self.side),))
+        return self.made
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

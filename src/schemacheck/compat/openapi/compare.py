@@ -10,7 +10,7 @@ operations is reported once per place and rule, naming the operations.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from ...formats.openapi.model import Api
@@ -26,11 +26,13 @@ if TYPE_CHECKING:
 __all__ = ["compare_apis", "schema_rule_for", "empty_api"]
 
 
-def compare_apis(old: Api, new: Api, old_refs: RefResolver, new_refs: RefResolver, selected: frozenset[str],
-                 *, all_operations: bool = False) -> list[Finding]:
+def compare_apis(old: Api, new: Api, views: Mapping[str, tuple[Callable[[], RefResolver], Callable[[], RefResolver]]],
+                 selected: frozenset[str], *, all_operations: bool = False) -> list[Finding]:
     """Findings of the selected OpenAPI rules between two revisions of one document.
 
     Args:
+        views: Data side (``request``/``response``) -> factories of the (old, new) resolvers over
+            that side's view of the documents (``formats/openapi/views.py``).
         all_operations: Compare every operation present in both (a file the spec references
             changed), not only those whose own JSON or local components changed.
     """
@@ -49,7 +51,7 @@ def compare_apis(old: Api, new: Api, old_refs: RefResolver, new_refs: RefResolve
     if schema_specs and pairs:
         from .shapes import SchemaComparer
 
-        comparer = SchemaComparer(old_refs, new_refs, added_pass="RESPONSE_PROPERTY_ADDED" in selected)
+        comparer = SchemaComparer(views, added_pass="RESPONSE_PROPERTY_ADDED" in selected)
         changes = [c for pair in pairs for c in _schema_changes(pair, comparer)]
         findings.extend(_dispatch(_grouped(changes), selected))
     return findings

@@ -15,14 +15,18 @@ one walk of the mesh per direction, not one per operation.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from ...formats.jsonschema.document import JsonDocument
 from ...formats.jsonschema.document import pointer_parts
 from .pairs import SchemaChange
 
 if TYPE_CHECKING:
     from ...formats.jsonschema.refs import RefResolver
+    from ...formats.jsonschema.to_shape import ShapeBuilder
     from ...formats.openapi.model import SchemaRef
+    from ...shape.nodes import Shape
 
 __all__ = ["SchemaComparer", "VICTIMS", "ADDED_RULE"]
 
@@ -41,19 +45,38 @@ class SchemaComparer:
     """Compares schema pairs of one spec pair.
 
     Args:
-        old_refs: Resolver of the base revision.
-        new_refs: Resolver of the head revision.
+        views: Data side -> factories of the (old, new) resolvers over that side's view
+            (``readOnly`` properties dropped for requests, ``writeOnly`` ones for responses).
         added_pass: Also look for properties added to response schemas (an extra engine pass).
     """
 
-    def __init__(self, old_refs: RefResolver, new_refs: RefResolver, added_pass: bool = False) -> None:
-        from ...formats.jsonschema.to_shape import ShapeBuilder
+    def __init__(self, views: Mapping[str, tuple[Callable[[], RefResolver], Callable[[], RefResolver]]],
+                 added_pass: bool = False) -> None:
         from ..shape.engine import Engine
         from ..shape.pair import Direction, Policy
 
-        self._old, self._new = ShapeBuilder(old_refs), ShapeBuilder(new_refs)
+        self._views = views
+        self._builders: dict[str, tuple[tuple[ShapeBuilder, RefResolver], tuple[ShapeBuilder, RefResolver]]] = {}
         self._added_pass = added_pass
         self._engines = {d: Engine(d, Policy.STRICT) for d in Direction}
+
+    def _sides(self, side: str) -> tuple[tuple[ShapeBuilder, RefResolver], tuple[ShapeBuilder, RefResolver]]:
+        """The (old, new) shape builders, with their resolvers, over ``side``'s view, made on first use."""
+        from ...formats.jsonschema.to_shape import ShapeBuilder
+
+        found = self._builders.get(side)
+        if found is None:
+            make_old, make_new = self._views[side]
+            old, new = make_old(), make_new()
+            found = self._builders[side] = ((ShapeBuilder(old), old), (ShapeBuilder(new), new))
+        return found
+
+    @staticmethod
+    def _build(side: tuple[ShapeBuilder, RefResolver], schema: SchemaRef) -> Shape:
+        """The shape of ``schema`` in the side's view (the view document of the same path)."""
+        builder, refs = side
+        doc = refs.document(schema.doc.path)
+        return builder.build(doc if isinstance(doc, JsonDocument) else schema.doc, schema.pointer)
 
     def compare(self, operation: str, where: str, side: str, reversed_: bool, old: SchemaRef, new: SchemaRef
                 ) -> list[SchemaChange]:
@@ -68,8 +91,8 @@ class SchemaComparer:
         limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(limit, 20_000))  # as deep as the loader admits (a few frames per level)
         try:
-            old_shape = self._old.build(old.doc, old.pointer)
-            new_shape = self._new.build(new.doc, new.pointer)
+            old_builder, new_builder = self._sides(data_side)
+            old_shape, new_shape = self._build(old_builder, old), self._build(new_builder, new)
             engine = self._engines[Direction.FORWARD if forward else Direction.BACKWARD]
             diffs = list(engine.compare(old_shape, new_shape))
             if forward and self._added_pass:

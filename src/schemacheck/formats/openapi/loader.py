@@ -86,8 +86,9 @@ def load_fragment(path: str, raw: bytes, version: str) -> JsonDocument:
     return _in_dialect(load_document(path, raw), version)
 
 
-def spec_loader(snapshot: Snapshot, version: str) -> Callable[[str], JsonDocument]:
-    """A loader for :class:`~schemacheck.formats.jsonschema.refs.RefResolver` over ``snapshot``."""
+def spec_loader(snapshot: Snapshot, version: str, side: str = "") -> Callable[[str], JsonDocument]:
+    """A loader for :class:`~schemacheck.formats.jsonschema.refs.RefResolver` over ``snapshot``
+    (``side``: ``request``/``response`` for that view of each file, see ``views.py``)."""
 
     def load(path: str) -> JsonDocument:
         if not snapshot.exists(path):
@@ -98,7 +99,12 @@ def spec_loader(snapshot: Snapshot, version: str) -> Callable[[str], JsonDocumen
             raise
         except OSError as exc:
             raise ParseError(path, 0, 0, f"cannot be read: {exc}") from None
-        return load_fragment(path, raw, version)
+        doc = load_fragment(path, raw, version)
+        if side:
+            from .views import document_view
+
+            doc = document_view(doc, side)
+        return doc
 
     return load
 
