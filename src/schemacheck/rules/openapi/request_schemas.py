@@ -23,6 +23,8 @@ def request_property_became_required(change: SchemaChange, ctx: object = None) -
 
     ## What it does
     Flags an object in a request body or parameter schema whose `required` list grew.
+    `readOnly: true` properties are not part of request schemas (clients never send them, as
+    OpenAPI says), so a required read-only property, such as a server-assigned `id`, never fires.
 
     ## Why is this breaking?
     Old clients do not send the property; the new server rejects their requests.

@@ -25,6 +25,8 @@ def response_property_removed(change: SchemaChange, ctx: object = None) -> Itera
     Flags a response property the new schema no longer declares. oasdiff makes an optional
     property's removal a warning; here it is an error, because clients read optional
     properties too (the `total_amount` incident: the field was optional and read as `None`).
+    `writeOnly: true` properties are not part of response schemas (the server never returns
+    them), so removing a write-only property never fires here.
 
     ## Why is this breaking?
     Old clients read the property and find nothing (or, in an open schema, may find it come
