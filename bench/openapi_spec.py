@@ -130,10 +130,9 @@ def main() -> None:
                                                                  for k, v in props.items()}
         renamed["components"]["schemas"]["S17"]["required"] = ["renamed_id"]
         cases["one property renamed (exit 1)"] = json.dumps(renamed, indent=2) + "\n"
-        users = sum(1 for p in data["paths"].values() if '#/components/schemas/S17"' in json.dumps(p))
         print(f"spec: {len(text) / 1e6:.1f} MB, {len(data['paths'])} paths, "
               f"{sum(len(p) for p in data['paths'].values())} path-item entries, {args.schemas} schemas "
-              f"(component $ref cycles), S17 referenced directly by {users} path items")
+              f"(component $ref cycles); S17 is reached through the mesh")
         for name, after in cases.items():
             (repo / "openapi.json").write_text(after)
             results = [run_cli(repo) for _ in range(args.runs)]
