@@ -41,3 +41,27 @@ def test_changed_part_keeps_only_what_differs_from_the_rewritten_base() -> None:
     assert list(part["paths"]) == ["/b"]
     assert list(part["components"]["schemas"]) == ["B"]  # "A" is the same once nullable is accounted for
     assert part["info"] == head["info"]
+
+
+def test_oasdiff_ids_are_listed_as_aliases_and_selectable(tmp_path, capsys, monkeypatch) -> None:
+    import json
+
+    from gitrepo import GitRepo
+    from schemacheck.cli import main
+
+    main(["rules", "--format", "json"])
+    rules = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert "response-property-became-optional" in rules["RESPONSE_PROPERTY_BECAME_OPTIONAL"]["aliases"]
+    assert rules["RESPONSE_PROPERTY_BECAME_OPTIONAL"]["format"] == "openapi"
+
+    spec = ("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n"
+            "        - {name: q, in: query, schema: {type: string}}\n      responses:\n"
+            "        '200': {description: ok}\n")
+    repo = GitRepo(tmp_path)
+    repo.write("openapi.yaml", spec)
+    repo.commit("base")
+    repo.write("openapi.yaml", spec.replace("name: q, in: query,", "name: q, in: query, required: true,"))
+    monkeypatch.chdir(repo.root)
+    assert main(["--select", "request-parameter-became-required"]) == 1
+    assert "PARAMETER_BECAME_REQUIRED" in capsys.readouterr().out
+    assert main(["--select", "endpoint-added"]) == 0
