@@ -189,3 +189,47 @@ def test_bad_head_spec_is_a_positioned_input_error_in_bounded_time(case, tmp_pat
     assert code == 2
     assert "Traceback" not in captured.out + captured.err
     assert re.search(r"openapi\.yaml(:\d+:\d+)?", captured.out + captured.err)
+
+
+CALLBACKS = """openapi: 3.0.3
+info: {title: Hooks, version: '1'}
+paths:
+  /v1/subscriptions:
+    post:
+      responses:
+        '201': {description: Subscribed}
+      callbacks:
+        paid:
+          $ref: '#/components/callbacks/Paid'
+components:
+  callbacks:
+    Paid:
+      '{$request.body#/url}':
+        post:
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    amount: {type: integer}
+          responses:
+            '200': {description: Received}
+          callbacks:
+            again:
+              $ref: '#/components/callbacks/Paid'
+"""
+
+
+def test_callback_cycles_end_and_callback_payloads_are_read_by_old_receivers(tmp_path, capsys, monkeypatch) -> None:
+    """The API sends a callback's request: a widened payload breaks old receivers (FORWARD)."""
+    repo = _repo(tmp_path, {"openapi.yaml": CALLBACKS},
+                 {"openapi.yaml": CALLBACKS.replace("amount: {type: integer}", "amount: {type: number}")})
+    started = time.process_time()
+    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    assert time.process_time() - started < 5
+    assert code == 1
+    (finding,) = report["findings"]
+    assert finding["rule_id"] == "RESPONSE_TYPE_CHANGED"  # data the API writes, read by old receivers
+    assert "callback paid" in finding["message"]
+    assert "receivers on the old contract reject what the API now sends" in finding["message"]

@@ -36,8 +36,8 @@ ADDED_RULE = "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
 VICTIMS = {
     ("request", False): "the new server rejects requests old clients still send",
     ("response", False): "old clients reject responses the new server sends",
-    ("request", True): "the API rejects what receivers on the old contract still return",
-    ("response", True): "receivers on the old contract reject what the API now sends",
+    ("request", True): "receivers on the old contract reject what the API now sends",
+    ("response", True): "the API rejects responses receivers on the old contract still return",
 }
 
 

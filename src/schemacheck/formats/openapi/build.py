@@ -36,6 +36,7 @@ class _Builder:
         self.consumes = _strings(data.get("consumes")) or ("application/json",)
         self.produces = _strings(data.get("produces")) or ("application/json",)
         self.security = _security(data.get("security"))
+        self._visiting: set[tuple[str, str]] = set()  # path items on the callback chain being read
 
     def deref(self, doc: JsonDocument, pointer: str, value: Any) -> tuple[JsonDocument, str, Any] | None:
         """Follow ``$ref`` (a chain of them) from a non-schema object; ``None`` if it does not resolve."""
@@ -69,11 +70,12 @@ class _Builder:
         return Api(self.doc.path, self.version, self.doc, operations, paths, webhooks)
 
     def _path_item(self, path: str, pointer: str, item: Any, out: dict[tuple[str, str], Operation],
-                   reversed_: bool) -> None:
-        found = self.deref(self.doc, pointer, item)
-        if found is None or not isinstance(found[2], dict):
-            return
+                   reversed_: bool, doc: JsonDocument | None = None) -> None:
+        found = self.deref(doc or self.doc, pointer, item)
+        if found is None or not isinstance(found[2], dict) or (found[0].path, found[1]) in self._visiting:
+            return  # unresolved, or a callback that leads back to a path item being read (a cycle)
         doc, pointer, item = found
+        self._visiting.add((doc.path, pointer))
         shared = self._parameters(doc, pointer, item.get("parameters"))
         for method in METHODS:
             op = item.get(method)
@@ -88,7 +90,8 @@ class _Builder:
                     continue
                 for expression, cb_item in cb[2].items():
                     self._path_item(f"{path} callback {name} {expression}", pointer_join(cb[1], expression),
-                                    cb_item, out, reversed_=not reversed_)
+                                    cb_item, out, reversed_=not reversed_, doc=cb[0])
+        self._visiting.discard((doc.path, pointer))
 
     def _operation(self, doc: JsonDocument, ptr: str, op: dict[str, Any], method: str, path: str,
                    shared: dict[tuple[str, str], Parameter | _Body], reversed_: bool) -> Operation:
