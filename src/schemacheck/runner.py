@@ -105,23 +105,32 @@ class _Trees:
 
 
 class _Claims:
-    """One checker's ``claims`` answers, asked at most once per (side, path)."""
+    """One checker's ``claims`` answers, asked at most once per (side, path).
 
-    def __init__(self, checker: FormatChecker, request: CheckRequest) -> None:
-        self.checker, self.request = checker, request
+    A file belongs to one format: a (side, path) already claimed by a format earlier in
+    ``FORMATS`` (recorded in ``taken``) is not offered to later ones, so an OpenAPI document
+    named on the command line is not also compared as a JSON Schema.
+    """
+
+    def __init__(self, checker: FormatChecker, request: CheckRequest, taken: set[tuple[bool, str]]) -> None:
+        self.checker, self.request, self.taken = checker, request, taken
         self.answers: dict[tuple[bool, str], bool] = {}
 
     def __call__(self, path: str, head: bool) -> bool:
         key = (head, path)
         if key not in self.answers:
             snapshot = self.request.head if head else self.request.base
-            self.answers[key] = bool(self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
+            self.answers[key] = key not in self.taken and bool(
+                self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
+            if self.answers[key]:
+                self.taken.add(key)
         return self.answers[key]
 
 
-def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees) -> FormatJob | None:
+def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees,
+         taken: set[tuple[bool, str]]) -> FormatJob | None:
     """The format's job, or ``None`` when nothing of this format changed."""
-    claims = _Claims(checker, request)
+    claims = _Claims(checker, request, taken)
     if request.changed is not None:
         # git knows what changed: claim those paths first, so a format none of whose files
         # changed costs no claims() over the trees (JSON Schema's reads every file's start).
@@ -200,8 +209,9 @@ def run_check(request: CheckRequest) -> CheckResult:
     if checkers:
         trees = _Trees(request)
         diagnostics.extend(_glob_warnings(settings, checkers, trees))
+    taken: set[tuple[bool, str]] = set()  # (head side, path) already claimed by an earlier format
     for checker in checkers:
-        job = _job(request, checker, trees)
+        job = _job(request, checker, trees, taken)
         outcome = checker.check(job) if job is not None else None
         counts.append(FormatCount(checker.name, FORMATS[checker.name].label, outcome.files_checked if outcome else 0))
         if outcome is None:

@@ -37,6 +37,8 @@ class FormatEntry:
 FORMATS: dict[str, FormatEntry] = {
     "protobuf": FormatEntry("schemacheck.compat.protobuf.checker:CHECKER", ".proto file",
                             "schemacheck.compat.protobuf.settings:ProtobufSettings"),
+    "openapi": FormatEntry("schemacheck.compat.openapi.checker:CHECKER", "OpenAPI document",
+                           "schemacheck.compat.openapi.settings:OpenApiSettings"),
     "jsonschema": FormatEntry("schemacheck.compat.jsonschema.checker:CHECKER", "JSON Schema file",
                               "schemacheck.compat.jsonschema.settings:JsonSchemaSettings"),
     "python": FormatEntry("schemacheck.compat.python.checker:CHECKER", "Python DTO file",

@@ -1,0 +1,22 @@
+"""``[tool.schemacheck.openapi]``: the OpenAPI format's own configuration section.
+
+Maintainers: named in ``formats/registry.py FORMATS`` so that ``config.py`` adds it to the
+settings without knowing the format; keep this module light (pydantic only).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from ...config_model import ConfigModel
+
+__all__ = ["OpenApiSettings"]
+
+
+class OpenApiSettings(ConfigModel):
+    """``[tool.schemacheck.openapi]``."""
+
+    include: tuple[str, ...] = Field(default=(), description="Globs of OpenAPI documents beyond detection "
+                                                               "(a top-level `openapi:`/`swagger:` key).")
+    validate_spec: bool = Field(default=True, description="Validate changed documents against their version's "
+                                                          "official schema (problems are warnings).")

@@ -1,0 +1,105 @@
+"""Paths, operations and webhooks that disappeared or appeared (subject ``api``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...compat.openapi.pairs import ApiPair
+from ...registry import Violation
+from ._common import api_rule
+
+
+@api_rule("PATH_REMOVED", subject="api", aliases=("api-path-removed-without-deprecation",
+                                                  "api-path-removed-before-sunset"))
+def path_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
+    """A path (every operation under it) was removed.
+
+    ## What it does
+    Flags a path template of the base document that the head document no longer has. Templates
+    are matched regardless of parameter names: `/users/{id}` → `/users/{userId}` is the same path.
+
+    ## Why is this breaking?
+    Every client calling an operation under the path now gets `404 Not Found`.
+
+    ## Example
+    Before: `paths: {/v1/orders/{id}: {get: ...}}`. After: the path is gone.
+
+    ## How to change this safely
+    Mark its operations `deprecated: true` (with a `Sunset` date), announce the removal, wait
+    until no client calls it, then remove it in a major version.
+    """
+    for key, (path, node) in pair.old.paths.items():
+        if key not in pair.new.paths:
+            methods = sorted(m for (m, k) in pair.old.operations if k == key)
+            what = f" ({', '.join(methods)})" if methods else ""
+            yield Violation(f"Path {path}{what} was removed; clients calling it get 404 Not Found.",
+                            pair.new.location("/paths"), node.location(), subject=path)
+
+
+@api_rule("OPERATION_REMOVED", subject="api", aliases=("api-removed-without-deprecation", "api-removed-before-sunset"))
+def operation_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
+    """An operation (a method of a path that still exists) was removed.
+
+    ## What it does
+    Flags `GET /v1/orders/{id}` when the path survives but the method does not. A removed path
+    is `PATH_REMOVED` instead, so each removal is reported once.
+
+    ## Why is this breaking?
+    Clients calling the operation now get `405 Method Not Allowed` or `404 Not Found`.
+
+    ## Example
+    Before: `/v1/orders/{id}: {get: ..., delete: ...}`. After: `/v1/orders/{id}: {get: ...}`.
+
+    ## How to change this safely
+    Deprecate the operation first (`deprecated: true`, a `Sunset` header), wait until no client
+    calls it, then remove it in a major version.
+    """
+    for key, op in pair.old.operations.items():
+        if key in pair.new.operations or op.reversed or key[1] not in pair.new.paths:
+            continue
+        yield Violation(f"Operation {op.label} was removed; clients calling it get an error.",
+                        pair.new.paths[key[1]][1].location(), op.at.location(), subject=op.label)
+
+
+@api_rule("WEBHOOK_REMOVED", subject="api", aliases=("webhook-removed",))
+def webhook_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
+    """A webhook (OpenAPI 3.1 `webhooks`) was removed.
+
+    ## What it does
+    Flags a webhook name of the base document missing in the head document.
+
+    ## Why is this breaking?
+    Subscribers that rely on the notification stop receiving it, silently.
+
+    ## Example
+    Before: `webhooks: {orderPaid: {post: ...}}`. After: `webhooks: {}`.
+
+    ## How to change this safely
+    Deprecate the webhook, tell subscribers, and keep sending it until they have moved.
+    """
+    for name, node in pair.old.webhooks.items():
+        if name not in pair.new.webhooks:
+            yield Violation(f"Webhook {name} was removed; subscribers no longer receive it.",
+                            pair.new.location("/webhooks"), node.location(), subject=f"webhook {name}")
+
+
+@api_rule("ENDPOINT_ADDED", subject="api", severity="info", aliases=("endpoint-added",))
+def endpoint_added(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
+    """An operation was added (information, not a break).
+
+    ## What it does
+    Reports each operation of the head document that the base document does not have, so the
+    review sees the API's new surface.
+
+    ## Why is this breaking?
+    It is not: existing clients never call it. It is reported at severity `info`.
+
+    ## Example
+    Before: `/v1/orders: {get: ...}`. After: `/v1/orders: {get: ..., post: ...}`.
+
+    ## How to change this safely
+    Nothing to do; consider marking new operations as beta (`x-stability-level`) until stable.
+    """
+    for key, op in pair.new.operations.items():
+        if key not in pair.old.operations and not op.reversed:
+            yield Violation(f"Operation {op.label} was added.", op.at.location(), subject=op.label)
