@@ -15,8 +15,6 @@ when that keeps the meaning (inheritance through ``allOf: [{$ref: Base}, {...}]`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...shape.nodes import (
     AllOfShape,
     EnumShape,
@@ -29,10 +27,7 @@ from ...shape.nodes import (
     UnionShape,
 )
 from ...shape.values import accepts, deref, kinds, lower_bound, upper_bound
-from .pair import Diff, Direction
-
-if TYPE_CHECKING:
-    from .engine import Engine
+from .pair import Comparer, Diff, Direction
 
 __all__ = ["sum_pair", "product_pair", "not_pair", "overlaps", "disjoint", "merge_objects"]
 
@@ -47,7 +42,7 @@ def _same_type(a: Shape, b: Shape) -> bool:
     return bool(kinds(a) & kinds(b))
 
 
-def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+def sum_pair(engine: Comparer, old: Shape, new: Shape) -> tuple[Diff, ...]:
     """A union on either side: every writer branch must be read by some reader branch."""
     writer, reader = engine.old_new(old, new)
     wbs, rbs = _branches(writer, UnionShape), _branches(reader, UnionShape)
@@ -88,7 +83,7 @@ def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
     return tuple(out)
 
 
-def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reader: Shape, wbs: list[Shape],
+def _oneof_overlaps(engine: Comparer, old: Shape, new: Shape, writer: Shape, reader: Shape, wbs: list[Shape],
                     rbs: list[Shape]) -> list[Diff]:
     """A reader ``oneOf`` rejects values matching two branches: flag writer branches that may.
 
@@ -128,7 +123,7 @@ def _mergeable(shape: Shape) -> bool:
             and not shape.dependent_required and not shape.dependent_schemas)
 
 
-def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[Shape]:
+def merge_objects(engine: Comparer, owner: Shape, conjuncts: list[Shape]) -> list[Shape]:
     """Fold object conjuncts of an ``allOf`` into one object (``allOf: [Base, {properties}]``).
 
     Only conjuncts without ``additionalProperties``/``patternProperties`` (which would apply to
@@ -160,7 +155,7 @@ def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[
     return [merged] + [c for c in conjuncts if not _mergeable(deref(c))]
 
 
-def product_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+def product_pair(engine: Comparer, old: Shape, new: Shape) -> tuple[Diff, ...]:
     """An ``allOf`` on either side: each reader conjunct must follow from some writer conjunct."""
     writer, reader = engine.old_new(old, new)
     wcs = merge_objects(engine, writer, _branches(writer, AllOfShape))
@@ -197,7 +192,7 @@ def _place(conjunct: Shape, owner: Shape) -> str | None:
     return None
 
 
-def not_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+def not_pair(engine: Comparer, old: Shape, new: Shape) -> tuple[Diff, ...]:
     """``not`` on either side: compared contravariantly, or by disjointness."""
     writer, reader = engine.old_new(old, new)
     if isinstance(writer, NotShape) and isinstance(reader, NotShape):
