@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from ...formats.jsonschema.refs import RefResolver
     from .compare import PairComparer
 
-__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
+__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "id_candidates", "DELETE_RULE"]
 
 #: The engine's "could not compare" rule, which an unresolved $ref also triggers.
 UNDECIDABLE_RULE = "SCHEMA_CHANGE_UNDECIDABLE"
@@ -71,6 +71,19 @@ def snapshot_loader(snapshot: Snapshot) -> Callable[[str], JsonDocument]:
         return load_document(path, raw)
 
     return load
+
+
+def id_candidates(snapshot: Snapshot) -> Callable[[str], list[str]]:
+    """Which JSON/YAML files of ``snapshot`` declare a given ``$id`` (scanned once, on the first miss).
+
+    Both revisions get one, so a reference by ``$id`` resolves the same way on both sides
+    whatever else was loaded (a ``$id`` reference is never "removed" because the base happened
+    to have loaded its target and the head had not).
+    """
+    from ...formats.jsonschema.detect import is_json_or_yaml
+    from ...formats.jsonschema.ids import IdCandidates
+
+    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), snapshot.read)
 
 
 def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
@@ -126,8 +139,8 @@ class JsonSchemaChecker:
         from .dangling import unresolved_outcome
 
         settings = job.settings or Settings()
-        old_refs = RefResolver(snapshot_loader(job.base))
-        new_refs = RefResolver(snapshot_loader(job.head))
+        old_refs = RefResolver(snapshot_loader(job.base), id_candidates=id_candidates(job.base))
+        new_refs = RefResolver(snapshot_loader(job.head), id_candidates=id_candidates(job.head))
         comparer = PairComparer(old_refs, new_refs, job.selected)
         findings: list[Finding] = []
         diagnostics: list[Diagnostic] = []
