@@ -24,7 +24,7 @@ settings and diagnostics:
   several files are reported once;
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
   definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
-  ``file_changes.py``);
+  ``file_changes.py``): an error while something still needs it (``definitions.py``), else info;
 - ``x-schemacheck-ignore`` (and YAML ``#`` comment) suppressions are found by the scanner
   this module registers with :mod:`schemacheck.suppress` when it is imported;
 - mode and policy come from ``[tool.schemacheck.jsonschema]``; the *last* matching entry of
@@ -135,7 +135,7 @@ class JsonSchemaChecker:
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
         from ...formats.jsonschema.refs import RefResolver
-        from .compare import PairComparer, removed_definitions
+        from .compare import PairComparer
         from .dangling import unresolved_outcome
 
         settings = job.settings or Settings()
@@ -159,8 +159,7 @@ class JsonSchemaChecker:
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
-            for removed in removed_definitions(old_doc, new_doc):
-                findings.extend(file_findings(DEFINITION_RULE, removed, job.selected, settings.severity))
+            findings.extend(self._removed_definitions(job, old_doc, new_doc, settings.severity))
         for path in _dependents(job):
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
@@ -182,6 +181,31 @@ class JsonSchemaChecker:
         findings.extend(ref_findings)
         diagnostics.extend(ref_diagnostics)
         return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked)
+
+    @staticmethod
+    def _removed_definitions(job: FormatJob, old_doc: JsonDocument, new_doc: JsonDocument,
+                             severity: dict) -> list[Finding]:
+        """``DEFINITION_REMOVED``: an error when still needed (``definitions.py``), else info."""
+        from dataclasses import replace
+
+        from ...formats.jsonschema.detect import is_json_or_yaml
+        from .compare import removed_definitions
+        from .definitions import still_needed
+
+        removed = removed_definitions(old_doc, new_doc)
+        if not removed or (job.selected and DEFINITION_RULE not in job.selected):
+            return []
+        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], job.head,
+                              (p for p in job.head.paths() if is_json_or_yaml(p)))
+        out: list[Finding] = []
+        for definition in removed:
+            because = needed.get(definition.pointer, "")
+            found = file_findings(DEFINITION_RULE, replace(definition, needed_because=because), job.selected,
+                                  severity)
+            if not because and DEFINITION_RULE not in severity:  # a configured severity wins
+                found = [replace(f, severity=Severity.INFO) for f in found]
+            out.extend(found)
+        return out
 
     @staticmethod
     def _head_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:
