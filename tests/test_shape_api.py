@@ -13,6 +13,7 @@ MODULES = [
     "schemacheck.shape.meta",
     "schemacheck.shape.values",
     "schemacheck.shape.kinds",
+    "schemacheck.shape.regex",
     "schemacheck.compat.shape.engine",
     "schemacheck.compat.shape.matching",
     "schemacheck.compat.shape.unions",
