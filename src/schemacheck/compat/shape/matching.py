@@ -58,13 +58,17 @@ class Candidates:
         try:
             for j, item in enumerate(items):
                 self.index.setdefault(item, []).append(j)
-        except TypeError:  # an unhashable value somewhere: compare one by one
+        except (TypeError, ValueError):  # an unhashable value somewhere: compare one by one
             self.index = None
 
     def __call__(self, probe: Shape, place: object, engine: Comparer) -> Iterator[int]:
         """Indices of ``items`` to try for ``probe`` (at ``place``), best first."""
-        same = self.index.get(probe, []) if self.index is not None else [
-            j for j, item in enumerate(self.items) if item == probe]
+        try:
+            same = self.index.get(probe, []) if self.index is not None else None
+        except (TypeError, ValueError):
+            same = None
+        if same is None:
+            same = [j for j, item in enumerate(self.items) if item == probe]
         at_place = self.places.get(place, []) if place is not None else []
         first = sorted(same, key=lambda j: j not in at_place) + [j for j in at_place if j not in same]
         yield from first

@@ -90,7 +90,7 @@ def likely_renames(old: ObjectShape, new: ObjectShape) -> tuple[tuple[str, str],
             added_by.setdefault(p.shape, []).append(p)
         for p in removed:
             removed_by[p.shape] = removed_by.get(p.shape, 0) + 1
-    except TypeError:  # an unhashable value somewhere: pair one by one
+    except (TypeError, ValueError):  # an unhashable value somewhere: pair one by one
         return _renames_by_scan(removed, added)
     pairs: list[tuple[str, str]] = []
     for gone in removed:
