@@ -135,12 +135,17 @@ def test_total_amount_rename_in_every_mode_leaves_repo_untouched(shop: GitRepo) 
 
 
 def test_safe_change_exits_0(shop: GitRepo) -> None:
-    """Adding a proto field and widening a JSON Schema bound are safe."""
+    """Adding a proto field, documenting a JSON Schema property and adding an optional one are safe.
+
+    With the default JSON Schema mode (full, lenient) an optional property added to an open
+    object passes; widening a bound would not (old readers reject the new values).
+    """
     order = "order api/proto/shop/orders/v1/order.proto"
     shop.write(order, ORDER_V1.replace("  Money price = 4;\n", "  Money price = 4;\n  string note = 5;\n"))
     shop.write("schemas/événements/order.schema.json",
                ORDER_SCHEMA.replace('"id": {"type": "string"},', '"id": {"type": "string", "description": "Order id"},'))
-    shop.write("schemas/common/money.json", MONEY_SCHEMA.replace('"minimum": 0', '"minimum": -1'))
+    shop.write("schemas/common/money.json", MONEY_SCHEMA.replace(
+        '"units": {"type": "integer", "minimum": 0}', '"units": {"type": "integer", "minimum": 0},\n    "nanos": {"type": "integer"}'))
     proc = run_cli(shop.root, "--base", "main")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

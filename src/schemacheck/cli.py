@@ -63,10 +63,11 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="rule IDs or categories to skip, comma-separated or repeated (replaces the configuration's)")
     compat = check.add_argument_group("JSON-shaped schemas (JSON Schema)")
     compat.add_argument("--mode", choices=("backward", "forward", "full"), default=None,
-                        help="backward: new readers read old data (default); forward: old readers read new data; "
-                             "full: both (overrides the configuration, per-path overrides included)")
+                        help="full: both orders (default); backward: new readers read old data; forward: old readers "
+                             "read new data (overrides the configuration, per-path overrides included)")
     compat.add_argument("--policy", choices=("strict", "lenient"), default=None,
-                        help="strict (default) or lenient: readers ignore unknown properties")
+                        help="lenient (default): readers ignore unknown properties; strict: JSON Schema's open content "
+                             "model (with --mode backward: Confluent's BACKWARD)")
     rules.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
                        help="lowest severity that makes the exit status 1 (default: error)")
     rules.add_argument("--config", metavar="FILE", help="configuration file (default: schemacheck.toml or "

@@ -152,14 +152,18 @@ class ObjectShape(Shape):
     #: The reader policy of this object when it differs from the comparison's (``"strict"`` or
     #: ``"lenient"``): a Python DTO's ``extra='forbid'`` vs ``'ignore'``. ``None``: the comparison's.
     policy: str | None = field(default=None, compare=False)
+    #: ``name -> property``, built once: lookups stay O(1) for objects with thousands of properties.
+    _by_name: dict[str, Property] = field(init=False, default_factory=dict, compare=False, repr=False, hash=False)
     kind: ClassVar[str] = "object"
+
+    def __post_init__(self) -> None:
+        by_name = self._by_name
+        for p in self.properties:
+            by_name.setdefault(p.name, p)  # the first wins, as a scan would find it
 
     def prop(self, name: str) -> Property | None:
         """The declared property ``name`` or ``None``."""
-        for p in self.properties:
-            if p.name == name:
-                return p
-        return None
+        return self._by_name.get(name)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
+from .kinds import ALL_KINDS, deref, kinds, text_kind
 from .nodes import (
     AllOfShape,
     AnyShape,
@@ -44,20 +46,8 @@ __all__ = [
     "describe",
     "is_any",
     "is_never",
+    "is_multiple",
 ]
-
-ALL_KINDS = frozenset({"null", "boolean", "object", "array", "string", "number", "integer"})
-_MAX_HOPS = 64
-
-
-def deref(shape: Shape) -> Shape:
-    """Follow :class:`RefShape` targets (bounded; a ref-only cycle becomes :class:`AnyShape`)."""
-    for _ in range(_MAX_HOPS):
-        if not isinstance(shape, RefShape):
-            return shape
-        shape = shape.target()
-    return AnyShape()
-
 
 def is_any(shape: Shape | None) -> bool:
     """Absent, ``true`` or ``{}``."""
@@ -83,45 +73,6 @@ def json_kind(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
-
-
-def text_kind(text: str) -> str:
-    """:func:`json_kind` of a canonical JSON text, without parsing it."""
-    first = text[:1]
-    if first == '"':
-        return "string"
-    if first in "tf":
-        return "boolean"
-    if first == "n":
-        return "null"
-    if first == "[":
-        return "array"
-    if first == "{":
-        return "object"
-    return "number" if any(c in text for c in ".eE") else "integer"
-
-
-def kinds(shape: Shape, _depth: int = 0) -> frozenset[str]:
-    """The JSON types a shape may accept (an over-approximation for ``not`` and unknowns)."""
-    shape = deref(shape)
-    if _depth > 32:
-        return ALL_KINDS
-    if isinstance(shape, (AnyShape, NotShape, UnknownShape)):
-        return ALL_KINDS
-    if isinstance(shape, NeverShape):
-        return frozenset()
-    if isinstance(shape, NumberShape):
-        return frozenset({"integer"} if shape.integer else {"number", "integer"})
-    if isinstance(shape, EnumShape):
-        return frozenset(text_kind(v) for v in shape.values)
-    if isinstance(shape, UnionShape):
-        return frozenset().union(*(kinds(b, _depth + 1) for b in shape.branches))
-    if isinstance(shape, AllOfShape):
-        out = ALL_KINDS
-        for b in shape.branches:
-            out = out & kinds(b, _depth + 1)
-        return out
-    return frozenset({shape.kind})
 
 
 def kinds_covered(writer: frozenset[str], reader: frozenset[str]) -> bool:
@@ -208,7 +159,40 @@ def _number_accepts(shape: NumberShape, value: Any) -> bool:
         return False
     if high and (num > high[0] or (high[1] and num == high[0])):
         return False
-    return not (shape.multiple_of and num % shape.multiple_of != 0)
+    return not (shape.multiple_of and is_multiple(num, shape.multiple_of) is False)
+
+
+def is_multiple(value: Decimal, divisor: Decimal) -> bool | None:
+    """Whether ``value`` is an exact multiple of ``divisor`` (``None``: not a finite number, or 0).
+
+    Exact, and bounded by the digits written: ``Decimal``'s ``%`` fails (``DivisionImpossible``)
+    once the quotient outgrows its context (``1e308 % 1e-308``), and expanding ``1e999999999``
+    into an integer would not fit in memory. With ``value = a·10^p`` and ``divisor = b·10^q``
+    the quotient is ``(a/b)·10^(p-q)``: for ``p ≥ q`` it is whole when the reduced ``b`` has no
+    prime factors but 2 and 5, each at most ``p-q`` times; for ``p < q`` it is below 1 (so not
+    whole) once ``10^(q-p)`` exceeds ``a``, and small enough to compute exactly otherwise.
+    """
+    if not (value.is_finite() and divisor.is_finite()) or divisor == 0:
+        return None
+    if value == 0:
+        return True
+    a_sign, a_digits, p = value.as_tuple()
+    b_sign, b_digits, q = divisor.as_tuple()
+    ratio = Fraction(int("".join(map(str, a_digits))), int("".join(map(str, b_digits))))
+    shift = int(p) - int(q)
+    if shift >= 0:
+        den = ratio.denominator
+        for prime in (2, 5):
+            count = 0
+            while den % prime == 0:
+                den //= prime
+                count += 1
+            if count > shift:
+                return False
+        return den == 1
+    if -shift > len(str(ratio.numerator)):
+        return False  # 0 < |quotient| < 1
+    return (ratio / 10 ** -shift).denominator == 1
 
 
 def _string_accepts(shape: StringShape, value: Any) -> bool | None:
@@ -226,12 +210,12 @@ def _string_accepts(shape: StringShape, value: Any) -> bool | None:
     return True
 
 
-def _object_accepts(shape: ObjectShape, value: Any) -> bool | None:
+def _object_accepts(shape: ObjectShape, value: Any, run: _Run) -> bool | None:
     if not isinstance(value, dict):
         return False
     for prop in shape.properties:
         if prop.name in value:
-            ok = accepts(prop.shape, value[prop.name])
+            ok = run.accepts(prop.shape, value[prop.name])
             if ok is not True:
                 return ok
         elif prop.required:
@@ -243,12 +227,12 @@ def _object_accepts(shape: ObjectShape, value: Any) -> bool | None:
     if extra and (shape.pattern_properties or shape.unevaluated is not None):
         return None
     if extra and shape.additional is not None:
-        results = [accepts(shape.additional, value[k]) for k in extra]
+        results = [run.accepts(shape.additional, value[k]) for k in extra]
         return False if False in results else (None if None in results else True)
     return True
 
 
-def _array_accepts(shape: ArrayShape, value: Any) -> bool | None:
+def _array_accepts(shape: ArrayShape, value: Any, run: _Run) -> bool | None:
     if not isinstance(value, list):
         return False
     if (shape.min_items is not None and len(value) < shape.min_items) or (
@@ -257,43 +241,80 @@ def _array_accepts(shape: ArrayShape, value: Any) -> bool | None:
     if shape.contains is not None or shape.unique_items:
         return None
     rest = shape.items if shape.items is not None else shape.unevaluated_items
-    results = [accepts(shape.prefix_items[i] if i < len(shape.prefix_items) else (rest or AnyShape()), v)
+    results = [run.accepts(shape.prefix_items[i] if i < len(shape.prefix_items) else (rest or AnyShape()), v)
                for i, v in enumerate(value)]
     return False if False in results else (None if None in results else True)
 
 
-def accepts(shape: Shape, value: Any, _depth: int = 0) -> bool | None:
-    """Whether ``shape`` accepts the plain JSON ``value``; ``None`` when undecidable here."""
-    shape = deref(shape)
-    if _depth > 32 or isinstance(shape, UnknownShape):
-        return None
-    if isinstance(shape, AnyShape):
-        return True
-    if isinstance(shape, NeverShape):
-        return False
-    if isinstance(shape, NullShape):
-        return value is None
-    if isinstance(shape, BooleanShape):
-        return isinstance(value, bool)
-    if isinstance(shape, NumberShape):
-        return _number_accepts(shape, value)
-    if isinstance(shape, StringShape):
-        return _string_accepts(shape, value)
-    if isinstance(shape, EnumShape):
-        return canonical_json(value) in shape.values
-    if isinstance(shape, ObjectShape):
-        return _object_accepts(shape, value)
-    if isinstance(shape, ArrayShape):
-        return _array_accepts(shape, value)
-    if isinstance(shape, NotShape):
-        inner = accepts(shape.inner, value, _depth + 1)
-        return None if inner is None else not inner
-    if isinstance(shape, (UnionShape, AllOfShape)):
-        results = [accepts(b, value, _depth + 1) for b in shape.branches]
+#: Nodes :func:`accepts` may visit for one value before it answers "undecided".
+ACCEPTS_BUDGET = 10_000
+
+
+def accepts(shape: Shape, value: Any) -> bool | None:
+    """Whether ``shape`` accepts the plain JSON ``value``; ``None`` when undecidable here.
+
+    Undecidable includes a union or ``allOf`` that comes back to itself for the same value
+    (a ``$ref`` cycle without a property or item in between) and a check that would visit
+    more than :data:`ACCEPTS_BUDGET` nodes: the answer stays bounded in time however the
+    schema is shaped.
+    """
+    return _Run().accepts(shape, value)
+
+
+class _Run:
+    """One :func:`accepts` question: its remaining budget and the (node, value) pairs in progress."""
+
+    __slots__ = ("budget", "active")
+
+    def __init__(self) -> None:
+        self.budget = ACCEPTS_BUDGET
+        self.active: set[tuple[int, int]] = set()
+
+    def accepts(self, shape: Shape, value: Any) -> bool | None:
+        shape = deref(shape)
+        self.budget -= 1
+        if self.budget < 0 or isinstance(shape, UnknownShape):
+            return None
+        if isinstance(shape, (NotShape, UnionShape, AllOfShape)):
+            key = (id(shape), id(value))
+            if key in self.active:
+                return None
+            self.active.add(key)
+            try:
+                return self._combined(shape, value)
+            finally:
+                self.active.discard(key)
+        return self._plain(shape, value)
+
+    def _combined(self, shape: Shape, value: Any) -> bool | None:
+        if isinstance(shape, NotShape):
+            inner = self.accepts(shape.inner, value)
+            return None if inner is None else not inner
+        results = [self.accepts(b, value) for b in shape.branches]  # type: ignore[attr-defined]
         if isinstance(shape, AllOfShape):
             return False if False in results else (None if None in results else True)
         hits = results.count(True)
         if None in results:
             return None
-        return hits == 1 if shape.one_of else hits >= 1
-    return None
+        return hits == 1 if shape.one_of else hits >= 1  # type: ignore[attr-defined]
+
+    def _plain(self, shape: Shape, value: Any) -> bool | None:
+        if isinstance(shape, AnyShape):
+            return True
+        if isinstance(shape, NeverShape):
+            return False
+        if isinstance(shape, NullShape):
+            return value is None
+        if isinstance(shape, BooleanShape):
+            return isinstance(value, bool)
+        if isinstance(shape, NumberShape):
+            return _number_accepts(shape, value)
+        if isinstance(shape, StringShape):
+            return _string_accepts(shape, value)
+        if isinstance(shape, EnumShape):
+            return canonical_json(value) in shape.values
+        if isinstance(shape, ObjectShape):
+            return _object_accepts(shape, value, self)
+        if isinstance(shape, ArrayShape):
+            return _array_accepts(shape, value, self)
+        return None

@@ -24,7 +24,7 @@ settings and diagnostics:
   several files are reported once;
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
   definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
-  ``file_changes.py``);
+  ``file_changes.py``): an error while something still needs it (``definitions.py``), else info;
 - ``x-schemacheck-ignore`` (and YAML ``#`` comment) suppressions are found by the scanner
   this module registers with :mod:`schemacheck.suppress` when it is imported;
 - mode and policy come from ``[tool.schemacheck.jsonschema]``; the *last* matching entry of
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from ...formats.jsonschema.refs import RefResolver
     from .compare import PairComparer
 
-__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "DELETE_RULE"]
+__all__ = ["JsonSchemaChecker", "CHECKER", "mode_and_policy", "snapshot_loader", "id_candidates", "DELETE_RULE"]
 
 #: The engine's "could not compare" rule, which an unresolved $ref also triggers.
 UNDECIDABLE_RULE = "SCHEMA_CHANGE_UNDECIDABLE"
@@ -72,6 +72,19 @@ def snapshot_loader(snapshot: Snapshot) -> Callable[[str], JsonDocument]:
         return load_document(path, raw)
 
     return load
+
+
+def id_candidates(snapshot: Snapshot) -> Callable[[str], list[str]]:
+    """Which JSON/YAML files of ``snapshot`` declare a given ``$id`` (scanned once, on the first miss).
+
+    Both revisions get one, so a reference by ``$id`` resolves the same way on both sides
+    whatever else was loaded (a ``$id`` reference is never "removed" because the base happened
+    to have loaded its target and the head had not).
+    """
+    from ...formats.jsonschema.detect import is_json_or_yaml
+    from ...formats.jsonschema.ids import IdCandidates
+
+    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), snapshot.read)
 
 
 def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
@@ -126,12 +139,12 @@ class JsonSchemaChecker(BaseChecker):
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
         from ...formats.jsonschema.refs import RefResolver
-        from .compare import PairComparer, removed_definitions
+        from .compare import PairComparer
         from .dangling import unresolved_outcome
 
         settings = job.settings or Settings()
-        old_refs = RefResolver(snapshot_loader(job.base))
-        new_refs = RefResolver(snapshot_loader(job.head))
+        old_refs = RefResolver(snapshot_loader(job.base), id_candidates=id_candidates(job.base))
+        new_refs = RefResolver(snapshot_loader(job.head), id_candidates=id_candidates(job.head))
         comparer = PairComparer(old_refs, new_refs, job.selected)
         findings: list[Finding] = []
         diagnostics: list[Diagnostic] = []
@@ -150,8 +163,7 @@ class JsonSchemaChecker(BaseChecker):
                 continue
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
-            for removed in removed_definitions(old_doc, new_doc):
-                findings.extend(file_findings(DEFINITION_RULE, removed, job.selected, settings.severity))
+            findings.extend(self._removed_definitions(job, old_doc, new_doc, settings.severity))
         for path in _dependents(job):
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
@@ -174,6 +186,31 @@ class JsonSchemaChecker(BaseChecker):
         diagnostics.extend(ref_diagnostics)
         targets = tuple(sorted(p for p in job.changed if p in head_set))
         return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked, job.selected, targets)
+
+    @staticmethod
+    def _removed_definitions(job: FormatJob, old_doc: JsonDocument, new_doc: JsonDocument,
+                             severity: dict) -> list[Finding]:
+        """``DEFINITION_REMOVED``: an error when still needed (``definitions.py``), else info."""
+        from dataclasses import replace
+
+        from ...formats.jsonschema.detect import is_json_or_yaml
+        from .compare import removed_definitions
+        from .definitions import still_needed
+
+        removed = removed_definitions(old_doc, new_doc)
+        if not removed or (job.selected and DEFINITION_RULE not in job.selected):
+            return []
+        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], job.head,
+                              (p for p in job.head.paths() if is_json_or_yaml(p)))
+        out: list[Finding] = []
+        for definition in removed:
+            because = needed.get(definition.pointer, "")
+            found = file_findings(DEFINITION_RULE, replace(definition, needed_because=because), job.selected,
+                                  severity)
+            if not because and DEFINITION_RULE not in severity:  # a configured severity wins
+                found = [replace(f, severity=Severity.INFO) for f in found]
+            out.extend(found)
+        return out
 
     @staticmethod
     def _head_document(path: str, refs: RefResolver, diagnostics: list[Diagnostic]) -> JsonDocument | None:

@@ -61,12 +61,15 @@ class RemovedDefinition:
         pointer: The definition's pointer in base (``/$defs/Money``).
         location: Where the definitions object (or the root) is in head.
         base_location: The definition in base.
+        needed_because: Why something may still need it (``a.json still refers to it``);
+            ``""`` when nothing at the new revision refers to it (then it is only info).
     """
 
     path: str
     pointer: str
     location: Location | None
     base_location: Location | None
+    needed_because: str = ""
 
 
 def file_findings(rule_id: str, subject: object, selected: frozenset[str],

@@ -27,6 +27,9 @@ class JsonSchemaSettings(ConfigModel):
     """``[tool.schemacheck.jsonschema]``."""
 
     include: tuple[str, ...] = Field(default=(), description="Extra globs of JSON Schema files beyond detection.")
-    mode: Literal["backward", "forward", "full"] = "backward"
-    policy: Literal["strict", "lenient"] = "strict"
+    # Defaults: both upgrade orders (full), readers ignore unknown properties (lenient): a
+    # removed/renamed required property, a narrowed type and a new required property break,
+    # an added optional property does not. Confluent's BACKWARD is mode="backward", policy="strict".
+    mode: Literal["backward", "forward", "full"] = Field(default="full", description="Who reads whom: full (default: both orders), backward (new reads old), forward (old reads new).")
+    policy: Literal["strict", "lenient"] = Field(default="lenient", description="lenient (default): readers ignore unknown properties; strict: JSON Schema's open content model.")
     overrides: tuple[PathOverride, ...] = ()

@@ -3,11 +3,14 @@
 Maintainers: :meth:`Engine.compare` takes an (old, new) node pair and, for its direction
 (BACKWARD: writer = old, reader = new; FORWARD: the reverse), returns the :class:`~.pair.Diff`s
 of every rule that fires. The engine does all the walking and pairing: it dereferences
-``$ref`` nodes, distributes over unions and intersections (:mod:`.matching`), pairs object
+``$ref`` nodes, distributes over unions (:mod:`.unions`) and intersections (:mod:`.matching`), pairs object
 properties, tuple positions and keyword sub-schemas, and calls each rule *family* at the right
 node pair. Rules only judge one pair. Results are memoised per (old node, new node) identity,
-and a pair already being compared higher up the stack (a ``$ref`` cycle) is assumed compatible,
-so recursion through cycles terminates; synthetic nodes are kept alive so ids stay unique.
+and a pair already being compared higher up the stack (a ``$ref`` cycle through a property or
+item) is assumed compatible (coinduction), so recursion through cycles terminates; a cycle
+through union branches alone is cut earlier, as a least fixed point (:mod:`.unions`). Synthetic
+nodes are kept alive so ids stay unique. Work is counted (:attr:`Engine.steps`); past
+:data:`STEP_BUDGET` only likely branch pairings are tried and :attr:`Engine.approximate` says so.
 """
 
 from __future__ import annotations
@@ -29,13 +32,18 @@ from ...shape.nodes import (
     UnionShape,
     UnknownShape,
 )
-from ...shape.values import deref, kinds
-from . import matching
+from ...shape.kinds import KindsMemo, deref, kinds
+from . import matching, unions
 from .objects import catch_all_rest, likely_renames, rest_items
 from .pair import Diff, Direction, Policy, ShapePair
 from .table import RuleTable, rule_table
 
-__all__ = ["Engine"]
+__all__ = ["Engine", "STEP_BUDGET"]
+
+#: Comparisons (memoised or not) and branch trials after which unions and ``allOf`` try only identical and
+#: same-place branches: exhaustive pairing is quadratic per union pair, and a mesh of unions
+#: referring to each other would otherwise take minutes. Real schemas stay far below it.
+STEP_BUDGET = 25_000
 
 _LEAVES = (EnumShape, StringShape, NumberShape, NullShape, BooleanShape)
 _LEAF_FAMILY: dict[type, str] = {StringShape: "STRING", NumberShape: "NUMBER", ObjectShape: "OBJECT",
@@ -49,20 +57,27 @@ class Engine:
         direction: BACKWARD (new reads old) or FORWARD (old reads new).
         policy: STRICT or LENIENT.
         table: The rules (default: every registered shape rule).
+        kinds_memo: Shared by engines comparing the same shapes (both directions of ``full``).
     """
 
-    def __init__(self, direction: Direction, policy: Policy = Policy.STRICT, table: RuleTable | None = None) -> None:
+    def __init__(self, direction: Direction, policy: Policy = Policy.STRICT, table: RuleTable | None = None,
+                 kinds_memo: KindsMemo | None = None) -> None:
         self.direction = direction
         self.policy = policy
         self.table = table or rule_table()
         self._memo: dict[tuple[int, int], tuple[Diff, ...]] = {}
         self._active: set[tuple[int, int]] = set()
         self._alive: list[Shape] = []
+        self._kinds: KindsMemo = {} if kinds_memo is None else kinds_memo
+        self.steps = 0
+        #: Set when the step budget cut a search short (some pairing was not tried).
+        self.approximate = False
 
     # -- public ------------------------------------------------------------------------------
     def compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
         """Every breaking difference between ``old`` and ``new`` in this engine's direction."""
         old, new = deref(old), deref(new)
+        self.steps += 1
         if old is new:
             return ()  # one node on both sides (a Python DTO class in an unchanged file): nothing changed
         key = (id(old), id(new))
@@ -81,6 +96,10 @@ class Engine:
         self._memo[key] = result
         self._alive += (old, new)
         return result
+
+    def kinds(self, shape: Shape) -> frozenset[str]:
+        """:func:`~schemacheck.shape.values.kinds`, memoised for this engine's comparisons."""
+        return kinds(shape, self._kinds)
 
     def reads(self, writer: Shape, reader: Shape) -> bool:
         """Whether ``reader`` accepts everything ``writer`` accepts."""
@@ -101,6 +120,15 @@ class Engine:
             out.extend(Diff(rule.spec.id, issue, self.direction) for issue in rule.spec.handler(pair))
         return tuple(out)
 
+    def spend(self, steps: int = 1) -> bool:
+        """Count work; ``False`` once :data:`STEP_BUDGET` is spent (then only likely pairings are tried)."""
+        self.steps += steps
+        return self.steps < STEP_BUDGET
+
+    def skipped(self) -> None:
+        """Record that the budget cut a search short: the caller reports the verdict as approximate."""
+        self.approximate = True
+
     def keep(self, shape: Shape) -> None:
         """Keep a node built during comparison alive, so memo keys (ids) stay unique."""
         self._alive.append(shape)
@@ -116,7 +144,7 @@ class Engine:
     # -- dispatch ------------------------------------------------------------------------------
     def _compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]:
         writer, reader = self.old_new(old, new)
-        if isinstance(writer, NeverShape) or isinstance(reader, AnyShape) or not kinds(writer):
+        if isinstance(writer, NeverShape) or isinstance(reader, AnyShape) or not self.kinds(writer):
             return ()  # the writer can write nothing (false, an unsatisfiable allOf) or the reader takes all
         if type(old) is type(new) and isinstance(old, _LEAVES) and old == new:
             return ()  # equal leaves hold no $ref, so equality is exact (and cheap)
@@ -125,7 +153,7 @@ class Engine:
         if isinstance(writer, EnumShape):
             return self.run("ENUM", old, new)
         if isinstance(writer, UnionShape) or isinstance(reader, UnionShape):
-            return matching.sum_pair(self, old, new)
+            return unions.sum_pair(self, old, new)
         if isinstance(writer, AllOfShape) or isinstance(reader, AllOfShape):
             return matching.product_pair(self, old, new)
         if isinstance(writer, NotShape) or isinstance(reader, NotShape):

@@ -19,6 +19,7 @@ from ...formats.jsonschema.refs import RefResolver
 from ...formats.jsonschema.to_shape import ShapeBuilder
 from ...model import Finding, Location
 from ...registry import REGISTRY
+from ...shape.kinds import KindsMemo
 from ...shape.nodes import Origin, Shape
 from .engine import Engine
 from .pair import Diff, Issue, Mode, Policy
@@ -34,9 +35,14 @@ def compare_shapes(old: Shape, new: Shape, *, mode: Mode | str = Mode.BACKWARD, 
     table = rule_table()
     seen: dict[tuple[str, str, str], Diff] = {}
     twice: set[tuple[str, str, str, str, str]] = set()
+    kinds_memo: KindsMemo = {}
     with _deep_recursion():
         for direction in mode.directions:
-            for diff in Engine(direction, policy, table).compare(old, new):
+            engine = Engine(direction, policy, table, kinds_memo)
+            diffs = engine.compare(old, new)
+            if engine.approximate:  # never a silent pass: say that some pairings were not tried
+                diffs += engine.run("UNDECIDABLE", old, new, context="budget")
+            for diff in diffs:
                 if diff.key in seen and seen[diff.key].direction is not direction:
                     twice.add(diff.key)
                 seen.setdefault(diff.key, diff)

@@ -1,21 +1,19 @@
-"""Unions, intersections and ``not``: which branch of one side stands for which of the other.
+"""Intersections and ``not``: which conjunct of one side stands for which of the other; disjointness.
 
-Maintainers: the order of distribution is the classic one for subtyping: a writer union needs
-*every* branch read by the reader; a reader union needs *some* branch to read it; a reader
-``allOf`` needs every conjunct to hold; a writer ``allOf`` needs some conjunct to imply the
-reader. Branch order never matters. When no branch matches, the differences of the *closest*
-branch (same JSON type, fewest differences, each reader branch used once) are reported instead
-of a vague "branches changed"; only when no branch of a compatible type exists does a
-``COMBINED`` (or, for ``type: [..]`` lists, a ``TYPE``) rule speak. A reader ``oneOf`` also
-needs *exactly one* branch: writer branches that may match a second reader branch are flagged
-(an added overlapping branch, ``anyOf`` → ``oneOf``, a ``oneOf`` collapsed in FORWARD), unless
-the writer had the same overlap already. Object conjuncts of an ``allOf`` are merged first
-when that keeps the meaning (inheritance through ``allOf: [{$ref: Base}, {...}]``).
+Maintainers: unions live in :mod:`.unions`. The order of distribution is the classic one for
+subtyping: a reader ``allOf`` needs every conjunct to hold; a writer ``allOf`` needs some
+conjunct to imply the reader. Conjunct order never matters. When no conjunct matches, the
+differences of the *closest* one (the same place, else the fewest differences) are reported;
+only when no conjunct of a compatible type exists does a ``COMBINED`` rule speak. Object
+conjuncts of an ``allOf`` are merged first when that keeps the meaning (inheritance through
+``allOf: [{$ref: Base}, {...}]``). :func:`disjoint` decides (conservatively) that two shapes
+share no value, for ``not`` and for ``oneOf`` overlaps. When the engine's step budget is spent,
+only the conjunct at the same place is tried (see :mod:`.unions`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from ...shape.nodes import (
     AllOfShape,
@@ -26,99 +24,69 @@ from ...shape.nodes import (
     Property,
     Shape,
     StringShape,
-    UnionShape,
 )
 from ...shape.values import accepts, deref, kinds, lower_bound, upper_bound
-from .pair import Diff, Direction
+from .pair import Comparer, Diff
 
-if TYPE_CHECKING:
-    from .engine import Engine
-
-__all__ = ["sum_pair", "product_pair", "not_pair", "overlaps", "disjoint", "merge_objects"]
+__all__ = ["product_pair", "not_pair", "overlaps", "disjoint", "merge_objects", "same_type", "Candidates"]
 
 
-def _branches(shape: Shape, cls: type) -> list[Shape]:
-    """The branches as written (a ``$ref`` branch keeps its own pointer for messages)."""
+def _conjuncts(shape: Shape) -> list[Shape]:
+    """The conjuncts as written (a ``$ref`` conjunct keeps its own pointer for messages)."""
     shape = deref(shape)
-    return list(shape.branches) if isinstance(shape, cls) else [shape]  # type: ignore[attr-defined]
+    return list(shape.branches) if isinstance(shape, AllOfShape) else [shape]
 
 
-def _same_type(a: Shape, b: Shape) -> bool:
-    return bool(kinds(a) & kinds(b))
+class Candidates:
+    """The branches of one side to try for a branch of the other: identical ones, then the one at
+    the same place, then the rest (only while the engine's step budget lasts).
 
+    Identical branches are found by hash and places by a dict, so ``n`` unchanged branches cost
+    ``O(n)``, not ``O(n^2)`` (a mesh of unions or ``allOf``s referring to each other stays fast).
 
-def sum_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
-    """A union on either side: every writer branch must be read by some reader branch."""
-    writer, reader = engine.old_new(old, new)
-    wbs, rbs = _branches(writer, UnionShape), _branches(reader, UnionShape)
-    explicit = any(isinstance(x, UnionShape) and not x.synthetic for x in (writer, reader))
-    tried: dict[tuple[int, int], tuple[Diff, ...]] = {}
-    matched: set[int] = set()
-    unmatched: list[int] = []
-    for i, wb in enumerate(wbs):
-        if not kinds(wb):
-            continue  # a branch that accepts nothing needs no counterpart
-        for j in sorted(range(len(rbs)), key=lambda j: (rbs[j] != wb, j != i)):  # identical branches first
-            rb = rbs[j]
-            if not _same_type(wb, rb):
-                continue
-            tried[i, j] = engine.compare(*engine.old_new(wb, rb))
-            if not tried[i, j]:
-                matched.add(j)
-                break
-        else:
-            unmatched.append(i)
-    out: list[Diff] = []
-    free = [j for j in range(len(rbs)) if j not in matched]
-    type_change = False
-    for i in unmatched:
-        cands = [j for j in (free if explicit else range(len(rbs))) if (i, j) in tried]
-        if cands:
-            best = min(cands, key=lambda j: (len(tried[i, j]), j))
-            out += tried[i, best]
-            if explicit:
-                free.remove(best)
-        elif explicit:
-            out += engine.run("COMBINED", old, new, context="sum", branch=wbs[i])
-        else:
-            type_change = True
-    if type_change:
-        out += engine.run("TYPE", old, new)
-    out += _oneof_overlaps(engine, old, new, writer, reader, wbs, rbs)
-    return tuple(out)
-
-
-def _oneof_overlaps(engine: Engine, old: Shape, new: Shape, writer: Shape, reader: Shape, wbs: list[Shape],
-                    rbs: list[Shape]) -> list[Diff]:
-    """A reader ``oneOf`` rejects values matching two branches: flag writer branches that may.
-
-    Each writer branch is assigned one reader branch that reads it (identical ones first). It
-    breaks if it may also match another reader branch, unless the writer is a ``oneOf`` with
-    the same two branches unchanged (those values were already invalid for the writer).
+    Args:
+        items: The branches to choose from.
+        places: A key per branch (its position, or where it sits below its ``allOf``).
     """
-    if not (isinstance(reader, UnionShape) and reader.one_of and not reader.synthetic):
-        return []
-    writer_one_of = isinstance(writer, UnionShape) and writer.one_of and not writer.synthetic
-    assigned: dict[int, int] = {}
-    for i, wb in enumerate(wbs):
-        for j in sorted(range(len(rbs)), key=lambda j: (rbs[j] != wb, j != i)):
-            if j not in assigned.values() and _same_type(wb, rbs[j]) and engine.reads(wb, rbs[j]):
-                assigned[i] = j
-                break
-    unchanged = {j for i, j in assigned.items() if wbs[i] == rbs[j]} if writer_one_of else set()
-    out: list[Diff] = []
-    seen: set[frozenset[int]] = set()
-    for i, j in assigned.items():
-        for k, rb in enumerate(rbs):
-            if k == j or (j in unchanged and k in unchanged) or frozenset((j, k)) in seen or not overlaps(wbs[i], rb):
+
+    def __init__(self, items: list[Shape], places: list[object] | None = None) -> None:
+        self.items = items
+        self.places: dict[object, list[int]] = {}
+        for j, place in enumerate(range(len(items)) if places is None else places):
+            self.places.setdefault(place, []).append(j)
+        self.index: dict[Shape, list[int]] | None = {}
+        try:
+            for j, item in enumerate(items):
+                self.index.setdefault(item, []).append(j)
+        except (TypeError, ValueError):  # an unhashable value somewhere: compare one by one
+            self.index = None
+
+    def __call__(self, probe: Shape, place: object, engine: Comparer) -> Iterator[int]:
+        """Indices of ``items`` to try for ``probe`` (at ``place``), best first."""
+        try:
+            same = self.index.get(probe, []) if self.index is not None else None
+        except (TypeError, ValueError):
+            same = None
+        if same is None:
+            same = [j for j, item in enumerate(self.items) if item == probe]
+        at_place = self.places.get(place, []) if place is not None else []
+        first = sorted(same, key=lambda j: j not in at_place) + [j for j in at_place if j not in same]
+        yield from first
+        if len(first) == len(self.items):
+            return
+        tried = set(first)
+        for j in range(len(self.items)):
+            if j in tried:
                 continue
-            seen.add(frozenset((j, k)))
-            if engine.direction is Direction.BACKWARD:
-                out += engine.run("COMBINED", old, new, context="overlap", branch=rb, peer=rbs[j])
-            else:
-                out += engine.run("COMBINED", old, new, context="overlap", branch=wbs[i], peer=rb)
-            break
-    return out
+            if not engine.spend():
+                engine.skipped()
+                return
+            yield j
+
+
+def same_type(engine: Comparer, a: Shape, b: Shape) -> bool:
+    """Whether two shapes share a JSON type (only then can one read the other)."""
+    return bool(engine.kinds(a) & engine.kinds(b))
 
 
 def _mergeable(shape: Shape) -> bool:
@@ -128,7 +96,7 @@ def _mergeable(shape: Shape) -> bool:
             and not shape.dependent_required and not shape.dependent_schemas)
 
 
-def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[Shape]:
+def merge_objects(engine: Comparer, owner: Shape, conjuncts: list[Shape]) -> list[Shape]:
     """Fold object conjuncts of an ``allOf`` into one object (``allOf: [Base, {properties}]``).
 
     Only conjuncts without ``additionalProperties``/``patternProperties`` (which would apply to
@@ -160,18 +128,20 @@ def merge_objects(engine: Engine, owner: Shape, conjuncts: list[Shape]) -> list[
     return [merged] + [c for c in conjuncts if not _mergeable(deref(c))]
 
 
-def product_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+def product_pair(engine: Comparer, old: Shape, new: Shape) -> tuple[Diff, ...]:
     """An ``allOf`` on either side: each reader conjunct must follow from some writer conjunct."""
     writer, reader = engine.old_new(old, new)
-    wcs = merge_objects(engine, writer, _branches(writer, AllOfShape))
-    rcs = merge_objects(engine, reader, _branches(reader, AllOfShape))
+    wcs = merge_objects(engine, writer, _conjuncts(writer))
+    rcs = merge_objects(engine, reader, _conjuncts(reader))
+    order = Candidates(wcs, [_place(wc, writer) for wc in wcs])
     out: list[Diff] = []
     for rc in rcs:
         twin = _place(rc, reader)
         best: tuple[Diff, ...] | None = None
         best_twin = False
-        for wc in wcs:
-            if not _same_type(wc, rc):
+        for k in order(rc, twin, engine):
+            wc = wcs[k]
+            if not same_type(engine, wc, rc):
                 continue
             diffs = engine.compare(*engine.old_new(wc, rc))
             if not diffs:
@@ -197,22 +167,31 @@ def _place(conjunct: Shape, owner: Shape) -> str | None:
     return None
 
 
-def not_pair(engine: Engine, old: Shape, new: Shape) -> tuple[Diff, ...]:
+def not_pair(engine: Comparer, old: Shape, new: Shape) -> tuple[Diff, ...]:
     """``not`` on either side: compared contravariantly, or by disjointness."""
     writer, reader = engine.old_new(old, new)
     if isinstance(writer, NotShape) and isinstance(reader, NotShape):
         ok = engine.reads(reader.inner, writer.inner)
     elif isinstance(reader, NotShape):
-        ok = disjoint(writer, reader.inner)
+        ok = disjoint(writer, reader.inner, engine.kinds)
     else:
         ok = False
     return () if ok else engine.run("COMBINED", old, new, context="not")
 
 
-def disjoint(a: Shape, b: Shape) -> bool:
-    """Whether no value can be accepted by both (``False`` when unsure)."""
+def disjoint(a: Shape, b: Shape, kinds_of: Callable[[Shape], frozenset[str]] = kinds,
+             _seen: set[tuple[int, int]] | None = None) -> bool:
+    """Whether no value can be accepted by both (``False`` when unsure).
+
+    ``kinds_of`` is the engine's memoised :func:`kinds`. A pair met again below itself (two
+    recursive objects discriminated by a recursive property) is "unsure".
+    """
     a, b = deref(a), deref(b)
-    if not kinds(a) & kinds(b):
+    seen = set() if _seen is None else _seen
+    if (id(a), id(b)) in seen:
+        return False
+    seen.add((id(a), id(b)))
+    if not kinds_of(a) & kinds_of(b):
         return True
     for x, y in ((a, b), (b, a)):
         if isinstance(x, EnumShape) and all(accepts(y, v) is False for v in x.decoded()):
@@ -223,7 +202,7 @@ def disjoint(a: Shape, b: Shape) -> bool:
         lo_a, hi_a, lo_b, hi_b = lower_bound(a), upper_bound(a), lower_bound(b), upper_bound(b)
         return bool((hi_a and lo_b and hi_a[0] < lo_b[0]) or (hi_b and lo_a and hi_b[0] < lo_a[0]))
     if isinstance(a, ObjectShape) and isinstance(b, ObjectShape):
-        return _discriminated(a, b)
+        return any(disjoint(prop.shape, other.shape, kinds_of, seen) for prop, other in _both_required(a, b))
     return False
 
 
@@ -232,16 +211,16 @@ def _ranges_apart(lo_a: int | None, hi_a: int | None, lo_b: int | None, hi_b: in
                                                                        and hi_b < lo_a)
 
 
-def _discriminated(a: ObjectShape, b: ObjectShape) -> bool:
+def _both_required(a: ObjectShape, b: ObjectShape) -> list[tuple[Property, Property]]:
+    """Properties both objects require (a discriminator is among them)."""
+    out = []
     for prop in a.properties:
         other = b.prop(prop.name)
-        if other is None or not (prop.required and other.required):
-            continue
-        if disjoint(prop.shape, other.shape):
-            return True
-    return False
+        if other is not None and prop.required and other.required:
+            out.append((prop, other))
+    return out
 
 
-def overlaps(a: Shape, b: Shape) -> bool:
+def overlaps(a: Shape, b: Shape, kinds_of: Callable[[Shape], frozenset[str]] = kinds) -> bool:
     """Whether some value may match both branches (conservative: ``True`` when unsure)."""
-    return not disjoint(a, b)
+    return not disjoint(a, b, kinds_of)

@@ -81,13 +81,30 @@ def likely_renames(old: ObjectShape, new: ObjectShape) -> tuple[tuple[str, str],
     old_names = {p.name for p in old.properties}
     removed = [p for p in old.properties if p.name not in new_names and not _trivial(p.shape)]
     added = [p for p in new.properties if p.name not in old_names and not _trivial(p.shape)]
+    if not removed or not added:
+        return ()
+    try:  # group by schema (hash) so thousands of properties stay linear
+        added_by: dict[Shape, list[Property]] = {}
+        removed_by: dict[Shape, int] = {}
+        for p in added:
+            added_by.setdefault(p.shape, []).append(p)
+        for p in removed:
+            removed_by[p.shape] = removed_by.get(p.shape, 0) + 1
+    except (TypeError, ValueError):  # an unhashable value somewhere: pair one by one
+        return _renames_by_scan(removed, added)
+    pairs: list[tuple[str, str]] = []
+    for gone in removed:
+        cands = added_by.get(gone.shape, [])
+        if len(cands) == 1 and removed_by[gone.shape] == 1:
+            pairs.append((gone.name, cands[0].name))
+    return tuple(pairs)
+
+
+def _renames_by_scan(removed: list[Property], added: list[Property]) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
     for gone in removed:
         cands = [p for p in added if p.shape == gone.shape]
-        if len(cands) != 1:
-            continue
-        back = [p for p in removed if p.shape == cands[0].shape]
-        if len(back) == 1:
+        if len(cands) == 1 and len([p for p in removed if p.shape == cands[0].shape]) == 1:
             pairs.append((gone.name, cands[0].name))
     return tuple(pairs)
 

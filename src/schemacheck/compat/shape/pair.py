@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ...shape.nodes import Shape
 
-if TYPE_CHECKING:
-    from .engine import Engine
-
-__all__ = ["Direction", "Policy", "Mode", "ShapePair", "Issue", "Diff", "FAMILIES"]
+__all__ = ["Direction", "Policy", "Mode", "ShapePair", "Issue", "Diff", "FAMILIES", "Comparer"]
 
 #: Categories that say which engine hook calls a rule (one per rule).
 FAMILIES = ("TYPE", "STRING", "NUMBER", "OBJECT", "ARRAY", "ENUM", "COMBINED", "UNDECIDABLE")
@@ -97,6 +94,37 @@ class Diff:
         return (self.rule_id, issue.old.origin.path, issue.old.pointer, issue.new.origin.path, issue.subject)
 
 
+class Comparer(Protocol):
+    """What rules and :mod:`.matching` may ask of the engine (:class:`~.engine.Engine` implements it).
+
+    A protocol rather than an import of the engine, so the engine's helpers and the rules depend
+    on this module only and ``compat/shape`` has no import cycle.
+    """
+
+    direction: Direction
+    policy: Policy
+
+    def compare(self, old: Shape, new: Shape) -> tuple[Diff, ...]: ...
+
+    def reads(self, writer: Shape, reader: Shape) -> bool: ...
+
+    def kinds(self, shape: Shape) -> frozenset[str]: ...
+
+    def old_new(self, writer: Shape, reader: Shape) -> tuple[Shape, Shape]: ...
+
+    def run(self, family: str, old: Shape, new: Shape, **context: object) -> tuple[Diff, ...]: ...
+
+    def keep(self, shape: Shape) -> None: ...
+
+    def spend(self, steps: int = 1) -> bool:
+        """Count work; ``False`` once the budget for trying every pairing is spent."""
+        ...
+
+    def skipped(self) -> None:
+        """Record that a pairing was not tried for lack of budget (the verdict is approximate)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class ShapePair:
     """An old node and a new node the engine paired, plus context for combinator rules.
@@ -117,7 +145,7 @@ class ShapePair:
     new: Shape
     direction: Direction
     policy: Policy
-    engine: Engine = field(compare=False, repr=False)
+    engine: Comparer = field(compare=False, repr=False)
     context: str = ""
     branch: Shape | None = None
     peer: Shape | None = None

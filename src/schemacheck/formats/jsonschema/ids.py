@@ -5,18 +5,26 @@ positions collects every embedded ``$id`` (``id`` in draft 4) with the base URI 
 every anchor (``$anchor``, ``$dynamicAnchor``, draft 6/7 ``"$id": "#name"``) keyed by the base
 URI it lives under. Values of ``enum``/``const``/``default``/``examples`` are data, not
 schemas, and are not searched. In drafts 4-7 a ``$ref`` hides its siblings, ``$id`` included.
+
+:class:`IdCandidates` answers "which files of this revision may declare ``$id`` X" from the
+files' text, without parsing them, so a resolver finds a schema by ``$id`` whether or not it
+was loaded for another reason (base and head then resolve the same way).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
+from ...errors import SchemacheckError
 from .dialect import LEGACY_DIALECTS
 from .document import JsonDocument, pointer_join
 
-__all__ = ["REPO_BASE", "IdIndex", "build_index", "retrieval_uri", "id_keyword", "LEGACY_DIALECTS"]
+__all__ = ["REPO_BASE", "IdIndex", "build_index", "retrieval_uri", "id_keyword", "LEGACY_DIALECTS", "declared_ids",
+           "IdCandidates"]
 
 #: The synthetic base URI of the repository root.
 REPO_BASE = "file:///@repo/"
@@ -90,3 +98,54 @@ def build_index(doc: JsonDocument) -> IdIndex:
                 continue
             stack.append((value, pointer_join(pointer, key), base, key not in _MAP_KEYWORDS))
     return index
+
+
+# "$id": "…" / "id": "…" in JSON; $id: … / id: … (quoted or not) in YAML.
+_ID_TEXT = re.compile(rb"""(?:"\$?id"\s*:\s*"([^"\\]+)"|^[ \t-]*['"]?\$?id['"]?[ \t]*:[ \t]*['"]?([^'"\s#,}]+))""",
+                      re.MULTILINE)
+
+
+def declared_ids(raw: bytes) -> set[str]:
+    """Absolute ``$id``/``id`` values written in a JSON or YAML text (fragment and trailing ``#`` dropped).
+
+    A text scan: relative ``$id``s (resolved against an enclosing one) are not found, and a
+    match in a string value is a harmless extra candidate (the resolver checks the parsed file).
+    """
+    out: set[str] = set()
+    for match in _ID_TEXT.finditer(raw):
+        value = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
+        uri = urldefrag(value)[0]
+        if "://" in uri or uri.startswith("urn:"):
+            out.add(uri)
+    return out
+
+
+class IdCandidates:
+    """``uri -> paths`` of one revision whose text declares that ``$id``, scanned once on first use.
+
+    Args:
+        paths: Every JSON/YAML path of the revision.
+        read: Reads a path's bytes (errors: the file is skipped; loading it later reports them).
+        max_bytes: Larger files are not scanned (the loader refuses them anyway).
+    """
+
+    def __init__(self, paths: Callable[[], Iterable[str]], read: Callable[[str], bytes],
+                 max_bytes: int = 16 << 20) -> None:
+        self._paths = paths
+        self._read = read
+        self._max = max_bytes
+        self._by_uri: dict[str, list[str]] | None = None
+
+    def __call__(self, uri: str) -> list[str]:
+        if self._by_uri is None:
+            self._by_uri = {}
+            for path in sorted(self._paths()):
+                try:
+                    raw = self._read(path)
+                except (OSError, SchemacheckError):  # reported when the file is loaded, if ever
+                    continue
+                if len(raw) > self._max:
+                    continue
+                for found in declared_ids(raw):
+                    self._by_uri.setdefault(found, []).append(path)
+        return self._by_uri.get(urldefrag(uri)[0], [])

@@ -6,8 +6,8 @@ other URI; a result that leaves that prefix is outside the repository and is nev
 Embedded ``$id``s (``id`` in draft 4) change the base URI below them; ``$anchor``,
 ``$dynamicAnchor`` and draft 6/7 ``"$id": "#name"`` define anchors. An ``http(s)`` URI is
 never fetched: it resolves only if it is the ``$id`` of a repository file we can find (a
-loaded document, or the sibling path the root ``$id`` implies); otherwise it is
-:class:`Unresolved`. The resolver follows one hop; :meth:`RefResolver.resolve_chain` follows
+loaded document, a file the ``id_candidates`` hook names, or the sibling path the root ``$id``
+implies); otherwise it is :class:`Unresolved`. The resolver follows one hop; :meth:`RefResolver.resolve_chain` follows
 ``$ref``-only chains and stops on cycles. Recursion through properties is the engine's to guard
 (use :attr:`ResolvedRef.key`). ``#/pointer`` references take a fast path that needs no index;
 the ``$id``/anchor index of a document is built only when some reference needs it.
@@ -16,7 +16,7 @@ the ``$id``/anchor index of a document is built only when some reference needs i
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -91,8 +91,10 @@ class RefResolver:
             ``(referring path, target URI)``, so that each is reported once.
     """
 
-    def __init__(self, load: Callable[[str], JsonDocument], documents: tuple[JsonDocument, ...] = ()) -> None:
+    def __init__(self, load: Callable[[str], JsonDocument], documents: tuple[JsonDocument, ...] = (),
+                 id_candidates: Callable[[str], Iterable[str]] | None = None) -> None:
         self._load = load
+        self._id_candidates = id_candidates
         self._docs: dict[str, JsonDocument | SchemacheckError | None] = {}
         self._indexes: dict[str, IdIndex] = {}
         self._by_uri: dict[str, tuple[str, str]] = {}  # absolute URI -> (path, pointer)
@@ -225,6 +227,13 @@ class RefResolver:
 
     def _find_resource(self, doc: JsonDocument, base: str, uri: str) -> tuple[JsonDocument, str] | Unresolved:
         self._index_all()
+        if uri not in self._by_uri and self._id_candidates is not None and not uri.startswith(REPO_BASE):
+            # Not among the documents loaded so far: ask the revision which files declare this
+            # $id, so that the answer never depends on what happened to be loaded (base and head
+            # resolve alike).
+            for path in self._id_candidates(uri):
+                self.document(path)
+            self._index_all()
         if uri in self._by_uri:
             path, pointer = self._by_uri[uri]
             loaded = self.document(path)

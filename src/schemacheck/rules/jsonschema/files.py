@@ -78,7 +78,10 @@ def definition_removed(change: RemovedDefinition, ctx: object) -> Iterator[Viola
     ## Why is this breaking?
     A bundle's definitions are its API: other files and other repositories reference them as
     `bundle.json#/$defs/Name` even when the bundle's own root does not use them. Removing one
-    makes those references dangle.
+    makes those references dangle. It is an error when something at the new revision still
+    refers to it (the file itself, or another file by path or by the file's `$id`) or when the
+    definition has its own `$id`/`$anchor`; otherwise (a `$ref` replaced by an inline schema)
+    it is reported as info, since nothing in the repository can dangle.
 
     ## Example
     Before: `{"$defs": {"Money": {"type": "number"}, "Currency": {"type": "string"}}}`.
@@ -89,8 +92,10 @@ def definition_removed(change: RemovedDefinition, ctx: object) -> Iterator[Viola
     it, keep the old name as `{"$ref": "#/$defs/NewName"}`.
     """
     name = change.pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-    yield Violation(f'Definition "#{change.pointer}" ({name!r}) was removed from {change.path}; '
-                    "schemas that reference it no longer resolve.", change.location, change.base_location,
+    why = (f"{change.needed_because}, so references to it no longer resolve" if change.needed_because
+           else "nothing in the repository refers to it any more (reported as info)")
+    yield Violation(f'Definition "#{change.pointer}" ({name!r}) was removed from {change.path}; {why}.',
+                    change.location, change.base_location,
                     f'Keep "{name}" (deprecated), or alias it to its new name with a $ref.', f"{change.path}#{change.pointer}")
 
 

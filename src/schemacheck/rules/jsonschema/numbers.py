@@ -1,4 +1,4 @@
-"""``multipleOf`` with exact decimal arithmetic (scale-insensitive: 0.5 = 0.50).
+"""``multipleOf`` with exact rational arithmetic (scale-insensitive: 0.5 = 0.50; 1e308 and 1e-308 fine).
 
 Maintainers: a reader with ``multipleOf: r`` accepts every multiple of the writer's ``w``
 exactly when ``w`` is a multiple of ``r``. So 4 → 2 (new divides old) keeps old data valid
@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ...compat.shape.pair import Issue, ShapePair
+from ...shape.values import is_multiple
 from ._common import BACK, BOTH, FWD, shape_rule
 
 
 def _divides(divisor: Decimal, value: Decimal) -> bool:
-    return value % divisor == 0
+    return is_multiple(value, divisor) is True
 
 
 def _relation(old: Decimal | None, new: Decimal | None) -> str:

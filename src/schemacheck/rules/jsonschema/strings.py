@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...compat.shape.pair import Issue, ShapePair
+from ...shape.regex import pattern_relation
 from ._common import BACK, BOTH, FWD, shape_rule
 
 
@@ -56,29 +57,85 @@ def pattern_removed(pair: ShapePair) -> Iterator[Issue]:
         yield pair.issue(f"The pattern {pair.old.pattern!r} was removed from {pair.where}; {pair.direction.victims}.", keywords=("pattern",))
 
 
+def _relation(pair: ShapePair) -> str | None:
+    """``pattern_relation`` of a changed pair of patterns (``same`` when unchanged or absent)."""
+    old, new = pair.old.pattern, pair.new.pattern
+    if old is None or new is None or old == new:
+        return "same"
+    return pattern_relation(old, new)
+
+
+@shape_rule("PATTERN_NARROWED", family="STRING", breaks=BACK)
+def pattern_narrowed(pair: ShapePair) -> Iterator[Issue]:
+    """The `pattern` of a string schema changed and now rejects strings the old one accepted.
+
+    ## What it does
+    Flags a changed regular expression when the new one provably rejects some string the old
+    one accepted (decided with finite automata on the regular subset of ECMA-262).
+
+    ## Why is this breaking?
+    Old documents holding such strings are rejected by readers on the new schema.
+
+    ## Example
+    Before: `{"type": "string", "pattern": "^[0-9]{4,5}$"}`. After: `{"type": "string", "pattern": "^[0-9]{5}$"}`.
+
+    ## How to change this safely
+    Widen instead of replacing (`^[0-9]{4,5}$`), or migrate stored data first.
+    """
+    if _relation(pair) in ("narrower", "incomparable"):
+        yield pair.issue(f"The pattern of {pair.where} changed from {pair.old.pattern!r} to {pair.new.pattern!r}, "
+                         f"which rejects strings the old pattern accepted; {pair.direction.victims}.",
+                         keywords=("pattern",))
+
+
+@shape_rule("PATTERN_EXTENDED", family="STRING", breaks=FWD)
+def pattern_extended(pair: ShapePair) -> Iterator[Issue]:
+    """The `pattern` of a string schema changed and now accepts strings the old one rejected.
+
+    ## What it does
+    Flags a changed regular expression when the new one provably accepts some string the old
+    one rejected (decided with finite automata on the regular subset of ECMA-262).
+
+    ## Why is this breaking?
+    New documents holding such strings are rejected by readers still on the old schema.
+
+    ## Example
+    Before: `{"type": "string", "pattern": "^[0-9]{5}$"}`. After: `{"type": "string", "pattern": "^[0-9]{4,5}$"}`.
+
+    ## How to change this safely
+    Upgrade every reader to the new schema before producers write the new strings.
+    """
+    if _relation(pair) in ("wider", "incomparable"):
+        yield pair.issue(f"The pattern of {pair.where} changed from {pair.old.pattern!r} to {pair.new.pattern!r}, "
+                         f"which accepts strings the old pattern rejected; {pair.direction.victims}.",
+                         keywords=("pattern",))
+
+
 @shape_rule("PATTERN_CHANGED", family="STRING", breaks=BOTH, severity="warning")
 def pattern_changed(pair: ShapePair) -> Iterator[Issue]:
     """The `pattern` of a string schema changed; whether it still accepts the same strings is undecided.
 
     ## What it does
-    Flags a string schema whose regular expression was replaced by a different one. The engine
-    does not decide regex containment, so this is a warning that says so rather than a pass.
+    Flags a string schema whose regular expression was replaced by one that cannot be compared
+    with it: outside the regular subset (backreferences, lookaround, anchors inside an
+    alternation), or too large to compare in bounded time. Decidable changes are
+    `PATTERN_NARROWED` / `PATTERN_EXTENDED` instead; this is a warning that says so rather than a pass.
 
     ## Why is this breaking?
     Unless the new expression accepts every string the old one did (and vice versa for FORWARD),
     some documents valid on one side are rejected on the other.
 
     ## Example
-    Before: `{"type": "string", "pattern": "^[0-9]{5}$"}`. After: `{"type": "string", "pattern": "^[0-9]{4,5}$"}`.
+    Before: `{"type": "string", "pattern": "^(?=.*[0-9]).{8,}$"}`. After: `{"type": "string", "pattern": "^(?=.*[a-z]).{8,}$"}`.
 
     ## How to change this safely
     Check by hand that the new pattern accepts every old value (for BACKWARD) and suppress this
     finding with a reason, or keep the old pattern and validate the new one in the producer.
     """
-    old, new = pair.old.pattern, pair.new.pattern
-    if old is not None and new is not None and old != new:
-        yield pair.issue(f"The pattern of {pair.where} changed from {old!r} to {new!r} and was not proven to accept the "
-                         f"same strings; {pair.direction.victims} if it does not.", keywords=("pattern",))
+    if _relation(pair) is None:
+        yield pair.issue(f"The pattern of {pair.where} changed from {pair.old.pattern!r} to {pair.new.pattern!r} and "
+                         f"could not be compared (outside the regular subset, or too large); {pair.direction.victims} "
+                         "if it does not accept the same strings.", keywords=("pattern",))
 
 
 @shape_rule("FORMAT_ADDED", family="STRING", breaks=BACK, severity="warning")
