@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .config import Settings
 
 __all__ = [
+    "unique_findings",
     "FormatJob",
     "FormatOutcome",
     "FormatChecker",
@@ -161,3 +162,16 @@ CHECKER_BY_FORMAT: dict[str, str] = {name: entry.checker for name, entry in FORM
 def get_checker(fmt: str) -> FormatChecker:
     """The checker of format ``fmt`` (imported on first use)."""
     return load_target(FORMATS[fmt].checker)
+
+
+def unique_findings(findings: list[Finding]) -> list[Finding]:
+    """Drop repeats, keeping the first: a change in a shared file (a ``$ref`` target, a component)
+    is found through each file or operation that reaches it."""
+    seen: set[tuple] = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule_id, finding.location, finding.base_location, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out

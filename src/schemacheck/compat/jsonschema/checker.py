@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ...checkers import BaseChecker, FormatJob, FormatOutcome
+from ...checkers import BaseChecker, FormatJob, FormatOutcome, unique_findings
 from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
@@ -59,16 +59,10 @@ UNDECIDABLE_RULE = "SCHEMA_CHANGE_UNDECIDABLE"
 def snapshot_loader(snapshot: Snapshot) -> Callable[[str], JsonDocument]:
     """A loader for :class:`RefResolver` that reads and parses files of ``snapshot``."""
     from ...formats.jsonschema.loader import load_document
+    from ...formats.jsonschema.refs import read_ref_target
 
     def load(path: str) -> JsonDocument:
-        if not snapshot.exists(path):
-            raise FileNotFoundError(path)
-        try:
-            raw = snapshot.read(path)
-        except SchemacheckError:
-            raise
-        except OSError as exc:
-            raise ParseError(path, 0, 0, f"cannot be read: {exc}") from None
+        raw = read_ref_target(snapshot, path)
         return load_document(path, raw)
 
     return load
@@ -185,7 +179,7 @@ class JsonSchemaChecker(BaseChecker):
         findings.extend(ref_findings)
         diagnostics.extend(ref_diagnostics)
         targets = tuple(sorted(p for p in job.changed if p in head_set))
-        return FormatOutcome(tuple(_unique(findings)), tuple(diagnostics), checked, job.selected, targets)
+        return FormatOutcome(tuple(unique_findings(findings)), tuple(diagnostics), checked, job.selected, targets)
 
     @staticmethod
     def _removed_definitions(job: FormatJob, old_doc: JsonDocument, new_doc: JsonDocument,
@@ -265,17 +259,6 @@ class JsonSchemaChecker(BaseChecker):
                                           "it was not checked", Location(new_doc.path, 1, 1, 1, 1)))
             return []
 
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    """Drop repeats: a change in a shared file is found through each file that references it."""
-    seen: set[tuple] = set()
-    out = []
-    for finding in findings:
-        key = (finding.rule_id, finding.location, finding.base_location, finding.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
 
 
 def _needles(paths: set[str]) -> set[bytes]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...checkers import BaseChecker, FormatJob, FormatOutcome
+from ...checkers import BaseChecker, FormatJob, FormatOutcome, unique_findings
 from ...errors import ParseError, SchemacheckError
 from ...model import Diagnostic, Finding, Location, Severity
 from ...snapshot import Snapshot
@@ -77,7 +77,7 @@ class OpenApiChecker(BaseChecker):
             if not run.unreadable_in_head(path):  # still there but no longer detected (UTF-16, ...)
                 run.compare(path, None, validate=False)
         targets = tuple(sorted(p for p in job.changed if p in head_set))
-        return FormatOutcome(tuple(_unique(run.findings)), tuple(run.diagnostics), run.checked, job.selected, targets)
+        return FormatOutcome(tuple(unique_findings(run.findings)), tuple(run.diagnostics), run.checked, job.selected, targets)
 
 
 class _Run:
@@ -202,16 +202,6 @@ class _View:
                                     (document_view(self.api.doc, self.side),))
         return self.made
 
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple] = set()
-    out = []
-    for finding in findings:
-        key = (finding.rule_id, finding.location, finding.base_location, finding.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(finding)
-    return out
 
 
 def _dependents(job: FormatJob, related: set[str]) -> list[str]:

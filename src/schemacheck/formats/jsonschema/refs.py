@@ -21,13 +21,30 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
-from ...errors import SchemacheckError
+from ...errors import ParseError, SchemacheckError
 from ...model import Location
-from ...snapshot import unsafe_reason
+from ...snapshot import Snapshot, unsafe_reason
 from .document import JsonDocument, pointer_join, pointer_parts
 from .ids import LEGACY_DIALECTS, REPO_BASE, IdIndex, build_index, id_keyword, retrieval_uri
 
-__all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle"]
+__all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle", "read_ref_target"]
+
+
+def read_ref_target(snapshot: Snapshot, path: str) -> bytes:
+    """The bytes of a repository file a ``$ref`` names, for every format's resolver loader.
+
+    Raises:
+        FileNotFoundError: ``path`` is not in ``snapshot`` (the resolver reports it as dangling).
+        ParseError: The file exists but cannot be read (our own errors pass through unchanged).
+    """
+    if not snapshot.exists(path):
+        raise FileNotFoundError(path)
+    try:
+        return snapshot.read(path)
+    except SchemacheckError:
+        raise
+    except OSError as exc:
+        raise ParseError(path, 0, 0, f"cannot be read: {exc}") from None
 
 @dataclass(frozen=True, slots=True)
 class ResolvedRef:

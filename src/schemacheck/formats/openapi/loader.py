@@ -21,10 +21,11 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from ...errors import ParseError, SchemacheckError
+from ...errors import ParseError
 from ...model import Diagnostic
 from ...formats.jsonschema.document import DEFAULT_DIALECT, JsonDocument, dialect_of
 from ...snapshot import Snapshot
+from ..jsonschema.refs import read_ref_target
 
 __all__ = ["load_spec", "load_fragment", "spec_version", "spec_loader", "VERSIONS", "NotOpenApi"]
 
@@ -91,14 +92,7 @@ def spec_loader(snapshot: Snapshot, version: str, side: str = "") -> Callable[[s
     (``side``: ``request``/``response`` for that view of each file, see ``views.py``)."""
 
     def load(path: str) -> JsonDocument:
-        if not snapshot.exists(path):
-            raise FileNotFoundError(path)
-        try:
-            raw = snapshot.read(path)
-        except SchemacheckError:
-            raise
-        except OSError as exc:
-            raise ParseError(path, 0, 0, f"cannot be read: {exc}") from None
+        raw = read_ref_target(snapshot, path)
         doc = load_fragment(path, raw, version)
         if side:
             from .views import document_view
