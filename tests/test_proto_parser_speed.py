@@ -93,6 +93,9 @@ def measure(root: Path, paths: list[str]) -> tuple[float, float, int]:
 
 def test_generated_monorepo_compiles_fast_and_matches_protoc(tmp_path: Path) -> None:
     paths = generate_monorepo(tmp_path, 120)
+    # A first compile imports (and, in a fresh clone, byte-compiles) the compiler's modules;
+    # under pytest-xdist this test may be a worker's first. Measure the second, still cold one.
+    measure(tmp_path, paths[:1])
     _wall, cpu, compiled = measure(tmp_path, paths)
     assert compiled == 123  # plus timestamp.proto, annotations.proto and descriptor.proto
     assert len(paths) / cpu > 40, f"only {len(paths) / cpu:.0f} files/s"
