@@ -8,7 +8,10 @@ fix lands. Entries are meant to be deleted as fixes land.
 from __future__ import annotations
 
 import re
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the tomli backport (a dependency there)
+    import tomli as tomllib
 from functools import lru_cache
 from pathlib import Path
 

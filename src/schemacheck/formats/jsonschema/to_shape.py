@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 from urllib.parse import urljoin
 
@@ -233,7 +234,7 @@ class ShapeBuilder:
         if v.get("exclusiveMaximum") is True:
             maximum, ex_max = None, maximum
         step = num("multipleOf")
-        if integer and step is not None and step > 0 and 1 % step == 0:
+        if integer and step is not None and step > 0 and (1 / Fraction(step)).denominator == 1:
             step = None  # every integer is a multiple of 1, 0.5, 0.25, ...
         return NumberShape(integer=integer, minimum=minimum, maximum=maximum, exclusive_minimum=ex_min,
                            exclusive_maximum=ex_max, multiple_of=step if step is not None and step > 0 else None,
