@@ -2,8 +2,8 @@
 
 ``generate_monorepo`` writes packages of proto3 files that import each other and the
 well-known types, with comments, maps, oneofs, enums, options and services. The test
-compiles a small tree, checks a sample against protoc and asserts a (deliberately low, the
-CI machine is shared) throughput floor. Run this module directly for the full benchmark:
+compiles a small tree and checks a sample against protoc; it asserts no speed (benchmarks are
+not timed tests). Run this module directly for the full benchmark:
 
     python tests/test_proto_parser_speed.py [N_FILES]
 
@@ -91,14 +91,12 @@ def measure(root: Path, paths: list[str]) -> tuple[float, float, int]:
     return time.perf_counter() - wall, time.process_time() - cpu, len(result.files)
 
 
-def test_generated_monorepo_compiles_fast_and_matches_protoc(tmp_path: Path) -> None:
+def test_generated_monorepo_compiles_and_matches_protoc(tmp_path: Path) -> None:
     paths = generate_monorepo(tmp_path, 120)
-    # A first compile imports (and, in a fresh clone, byte-compiles) the compiler's modules;
-    # under pytest-xdist this test may be a worker's first. Measure the second, still cold one.
-    measure(tmp_path, paths[:1])
-    _wall, cpu, compiled = measure(tmp_path, paths)
+    # Throughput is a benchmark (bench/proto_monorepo.py), not a timed test: under pytest-xdist
+    # a worker's CPU time depends on what earlier tests left in its heap.
+    _wall, _cpu, compiled = measure(tmp_path, paths)
     assert compiled == 123  # plus timestamp.proto, annotations.proto and descriptor.proto
-    assert len(paths) / cpu > 40, f"only {len(paths) / cpu:.0f} files/s"
     pytest.importorskip("grpc_tools")
     from schemacheck.formats.protobuf.protoc_backend import compile_with_protoc
 
