@@ -23,6 +23,16 @@ __all__ = ["Extractor", "literal_value", "default_json"]
 
 _Config = dict[str, tuple[Expr, ModuleInfo]]
 
+#: (names, kind) in the order they are tried: a decorator or base class names the DTO's kind.
+_DECORATOR_KINDS = ((N.PYDANTIC_DATACLASS_DECORATORS, "pydantic-dataclass"), (N.DATACLASS_DECORATORS, "dataclass"),
+                    (N.ATTRS_DECORATORS, "attrs"))
+_BASE_KINDS = ((N.PYDANTIC1_BASES, "pydantic1"), (N.ROOT_MODELS, "root"), (N.TYPEDDICT, "typeddict"),
+               (N.MSGSPEC_STRUCT, "msgspec"), (N.ENUM_BASES, "enum"))
+
+
+def _first_kind(name: str, table: tuple[tuple[Any, str], ...]) -> str | None:
+    return next((kind for names, kind in table if name in names), None)
+
 
 class Extractor:
     """Builds :class:`DtoClass` values for one revision.
@@ -71,27 +81,16 @@ class Extractor:
 
     def _kind(self, mod: ModuleInfo, cls: ClassDef, depth: int) -> str | None:
         for deco in cls.decorators:
-            name = self.project.qualify(deco.text, mod)
-            if name in N.PYDANTIC_DATACLASS_DECORATORS:
-                return "pydantic-dataclass"
-            if name in N.DATACLASS_DECORATORS:
-                return "dataclass"
-            if name in N.ATTRS_DECORATORS:
-                return "attrs"
+            kind = _first_kind(self.project.qualify(deco.text, mod), _DECORATOR_KINDS)
+            if kind is not None:
+                return kind
         for base in cls.bases:
             name = self.project.qualify(base.text, mod)
-            if name in N.PYDANTIC1_BASES:
-                return "pydantic1"
             if name in N.PYDANTIC2_BASES:
                 return self._pydantic_major(mod, cls)
-            if name in N.ROOT_MODELS:
-                return "root"
-            if name in N.TYPEDDICT:
-                return "typeddict"
-            if name in N.MSGSPEC_STRUCT:
-                return "msgspec"
-            if name in N.ENUM_BASES:
-                return "enum"
+            kind = _first_kind(name, _BASE_KINDS)
+            if kind is not None:
+                return kind
             found = self.resolve_class(name, mod)
             if found is not None and depth < 20:
                 kind = self.kind_of(found.module, found.cls, found.name, depth + 1)  # type: ignore[arg-type]
