@@ -8,7 +8,7 @@ within their range, 64-bit integers as decimal strings, float/double as numbers 
 (plus the bare number for an open enum, which is how a value unknown to the writer comes out).
 Read forms add what parsers accept besides: integers as decimal strings too, 64-bit integers
 as numbers too, floats as numeric strings, bytes in URL-safe base64 without padding, enums by
-number. Decimal strings are read as ``^[+-]?[0-9]+$``: the Python runtime also takes ``"1.0"``
+number (in a string too; a closed enum only its declared numbers). Decimal strings are read as ``^[+-]?[0-9]+$``: the Python runtime also takes ``"1.0"``
 or ``"1e3"`` for an integer, which a pattern cannot tell from ``"1.5"``, so those are left out.
 Message-valued well-known types are keyed by full name in :data:`WKT_NAMES`; the builder asks
 :func:`wkt_shape` before walking a message.
@@ -116,7 +116,12 @@ def enum_shape(names: tuple[str, ...], numbers: tuple[int, ...], closed: bool, f
         return named
     number: Shape = (EnumShape(values=tuple(canonical_json(n) for n in sorted(set(numbers))), origin=origin)
                      if closed else NumberShape(integer=True, minimum=_I32[0], maximum=_I32[1], origin=origin))
-    return UnionShape(branches=(named, number), origin=origin)
+    if view == WRITE:
+        return UnionShape(branches=(named, number), origin=origin)
+    # Parsers (Java, Python) also take a number in a string when no value has that name.
+    text: Shape = (EnumShape(values=tuple(canonical_json(str(n)) for n in sorted(set(numbers))), origin=origin)
+                   if closed else StringShape(pattern=_READ_INT_TEXT, origin=origin))
+    return UnionShape(branches=(named, number, text), origin=origin)
 
 
 def map_key_shape(kind: int, view: str, origin: Origin) -> Shape:
@@ -149,8 +154,9 @@ _WRAPPERS: dict[str, int] = {
 
 
 def _any_message(view: str, origin: Origin) -> Shape:
-    # "@type" names the packed message; its fields (or "value" for a well-known type) sit beside it.
-    return ObjectShape(properties=(Property(name="@type", shape=StringShape(origin=origin), required=True),),
+    # "@type" names the packed message; its fields (or "value" for a well-known type) sit beside
+    # it. An empty Any (no type URL) is written as {}, so "@type" is not guaranteed.
+    return ObjectShape(properties=(Property(name="@type", shape=StringShape(origin=origin)),),
                        additional=AnyShape(origin=origin), origin=origin)
 
 
