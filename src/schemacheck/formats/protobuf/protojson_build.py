@@ -17,9 +17,11 @@ field with two spellings cannot be required in the shape model ("one of these tw
 combinators the engine would report poorly, so it is optional there; with one spelling it is
 required. Both views are closed: a writer emits no undeclared key, and parsers reject unknown
 fields by default (``ignore_unknown_fields`` is an opt-in of the reading code that a schema does
-not show). A oneof becomes ``dependent_schemas``: with one member present, the others are absent
-(write) or absent or ``null`` (read; a ``null`` member does not count). Extendable messages also
-accept ``"[full.extension.name]"`` keys of any value.
+not show). A oneof becomes ``dependent_schemas``: with one member's key present, the other
+members' keys are absent (write) or absent or ``null`` (read). Parsers ignore a ``null`` member
+altogether, so ``{"a": null, "b": 1}`` is accepted by them and rejected by the read view: the
+shape model has no "present and not null" trigger. Extendable messages also accept
+``"[full.extension.name]"`` keys of any value.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ...compat.protobuf.elements import ProtoFile, SourcePath
 from ...model import Location
 from ...shape.meta import Annotations
 from ...shape.nodes import AnyShape, ArrayShape, NeverShape, NullShape, ObjectShape, Origin, Property, RefShape, \
-    Shape, UnionShape
+    Shape
 from . import CompiledFile
 from .protojson_values import READ, WRITE, enum_shape, map_key_shape, nullable, scalar_shape, wkt_shape
 
@@ -134,10 +136,8 @@ class MessageShapes:
         if special is not None:
             return special
         props: list[Property] = []
-        keys_of: dict[int, tuple[str, ...]] = {}
         for index, fd in enumerate(desc.fields):
             keys = self._keys(fd)
-            keys_of[index] = keys
             for key in keys:
                 pointer = f"{root}/properties/{escape(key)}"
                 if locator is not None:
@@ -151,34 +151,33 @@ class MessageShapes:
         if desc.is_extendable:
             patterns = ((r"^\[.+\]$", AnyShape(origin=origin)),)
         return ObjectShape(properties=tuple(props), additional=never, pattern_properties=patterns,
-                           dependent_schemas=self._oneofs(desc, keys_of, origin), origin=origin, policy="strict")
+                           dependent_schemas=self._oneofs(desc, origin), origin=origin, policy="strict")
 
     def _keys(self, fd: FieldDescriptor) -> tuple[str, ...]:
         if self.view == WRITE:
             return (fd.name if self.proto_names else fd.json_name,)
         return (fd.json_name,) if fd.json_name == fd.name else (fd.json_name, fd.name)
 
-    def _oneofs(self, desc: Descriptor, keys_of: dict[int, tuple[str, ...]],
-                origin: Origin) -> tuple[tuple[str, Shape], ...]:
-        """At most one member of each oneof: ``key -> the other members' keys are absent (or null)``."""
+    def _oneofs(self, desc: Descriptor, origin: Origin) -> tuple[tuple[str, Shape], ...]:
+        """At most one member of each oneof: ``key -> the other members' keys are absent``.
+
+        Both views list every spelling of every member (json_name and proto name), as keys and
+        inside each dependent schema, with ``never`` (write) or ``null`` (read: a parser counts
+        a member only when it is not null) as the others' shape: the engine compares dependent
+        schemas key by key and property by property, so a message compared with itself (old
+        write view, new read view) must line up. A spelling a writer never emits costs nothing
+        (the object is closed).
+        """
         out: list[tuple[str, Shape]] = []
         for oneof in desc.oneofs:
-            members = [keys_of[f.index] for f in oneof.fields]
-            if len(members) < 2:
+            if len(oneof.fields) < 2:
                 continue  # a proto3 ``optional`` field's synthetic oneof constrains nothing
-            every = [k for keys in members for k in keys]
-            for key in every:
-                others = tuple(k for k in every if k != key)
-                if self.view == WRITE:
-                    out.append((key, ObjectShape(properties=tuple(Property(name=o, shape=NeverShape(origin=origin))
-                                                                  for o in others), origin=origin)))
-                    continue
-                # A parser counts a member only when its value is not null.
-                null = NullShape(origin=origin)
-                this_null = ObjectShape(properties=(Property(name=key, shape=null),), origin=origin)
-                others_null = ObjectShape(properties=tuple(Property(name=o, shape=null) for o in others),
-                                          origin=origin)
-                out.append((key, UnionShape(branches=(this_null, others_null), origin=origin)))
+            every = list(dict.fromkeys(k for f in oneof.fields for k in (f.json_name, f.name)))
+            for key in every:  # the same member's other spelling too: parsers count it twice
+                others = [k for k in every if k != key]
+                rest = tuple(Property(name=o, shape=NeverShape(origin=origin) if self.view == WRITE
+                                      else NullShape(origin=origin)) for o in others)
+                out.append((key, ObjectShape(properties=rest, origin=origin)))
         return tuple(out)
 
     def _field(self, fd: FieldDescriptor, origin: Origin) -> Shape:
