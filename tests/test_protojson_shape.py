@@ -100,8 +100,11 @@ message Item {
   optional Kind kind = 5;
   optional Item next = 6;
   oneof choice { sint32 small = 7; bytes big = 8; }
+  optional group Extra = 9 { optional string tag = 10; }
   extensions 100 to 200;
 }
+
+extend Item { optional int32 rank = 150; }
 """
 
 EDITIONS = """edition = "2023";
@@ -367,6 +370,16 @@ def test_a_message_reads_its_own_output_in_the_engine(repo, path: str, name: str
     assert engine.compare(writer, reader) == () and not engine.approximate
 
 
+def test_extensions_are_written_in_brackets(repo, pool) -> None:
+    cls = message_factory.GetMessageClass(pool.FindMessageTypeByName("legacy.Item"))
+    msg = cls(item_id=1, name="n")
+    msg.Extensions[pool.FindExtensionByName("legacy.rank")] = 3
+    written = json_format.MessageToDict(msg, descriptor_pool=pool)
+    assert "[legacy.rank]" in written
+    assert accepts(protojson_shape(repo, "api/legacy.proto", "Item", roots=("api",)), written) is True
+    assert accepts(protojson_shape(repo, "api/shop.proto", "Line", roots=("api",)), {"[x.y]": 1}) is False
+
+
 # -- requiredness, names, positions ---------------------------------------------------------------
 def _props(shape) -> dict[str, bool]:
     return {p.name: p.required for p in shape.properties}
@@ -375,7 +388,7 @@ def _props(shape) -> dict[str, bool]:
 def test_write_view_guarantees_only_required_fields(repo) -> None:
     assert _props(protojson_shape(repo, "api/legacy.proto", "Item", roots=("api",))) == {
         "itemId": True, "name": True, "count": False, "prices": False, "kind": False, "next": False,
-        "small": False, "big": False}
+        "small": False, "big": False, "extra": False}
     assert _props(protojson_shape(repo, "api/events.proto", "Event", roots=("api",))) == {
         "id": True, "implicitCount": False, "explicitCount": False, "level": False, "open": False, "inner": False}
     order = _props(protojson_shape(repo, "api/shop.proto", "Order", roots=("api",)))
