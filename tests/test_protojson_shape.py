@@ -19,6 +19,7 @@ from google.protobuf import descriptor_pool, json_format, message_factory
 from google.protobuf.descriptor import FieldDescriptor as F
 
 from schemacheck.compat.shape.engine import Engine
+from schemacheck.errors import ParseError
 from schemacheck.compat.shape.pair import Direction, Policy
 from schemacheck.formats.protobuf import compile_protos
 from schemacheck.formats.protobuf.compiler import descriptor_set
@@ -464,11 +465,25 @@ def test_missing_file_or_message_is_a_one_line_error(repo, path: str, name: str)
     assert "\n" not in str(info.value) and path in str(info.value)
 
 
+def test_a_file_that_does_not_compile_is_its_parse_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.proto").write_text('syntax = "proto3";\nmessage X { int32 a = ; }\n', encoding="utf-8")
+    (tmp_path / "lost.proto").write_text('syntax = "proto3";\nimport "gone.proto";\nmessage Y {}\n',
+                                         encoding="utf-8")
+    for path, name in (("bad.proto", "X"), ("lost.proto", "Y")):
+        with pytest.raises(ParseError) as info:
+            protojson_shape(DirectorySnapshot(tmp_path), path, name)
+        assert info.value.path == path and info.value.line == 2 and "\n" not in info.value.message
+
+
+def test_roots_default_to_the_repository_root_without_buf_yaml(repo) -> None:
+    assert buf_roots(repo) == ("",)
+    shape = protojson_shape(repo, "api/shop.proto", "Line", roots=None)  # imports resolve from the root
+    assert shape.prop("sku") is not None
+
+
 def test_roots_from_buf_yaml(tmp_path: Path) -> None:
     (tmp_path / "proto/a").mkdir(parents=True)
     (tmp_path / "buf.yaml").write_text("version: v2\nmodules:\n  - path: proto\n", encoding="utf-8")
-    (tmp_path / "proto/a/x.proto").write_text('syntax = "proto3";\npackage a;\nmessage X { Y y = 1; }\n',
-                                              encoding="utf-8")
     (tmp_path / "proto/a/y.proto").write_text('syntax = "proto3";\npackage a;\nmessage Y { int64 n = 1; }\n',
                                               encoding="utf-8")
     (tmp_path / "proto/a/x.proto").write_text('syntax = "proto3";\npackage a;\nimport "a/y.proto";\n'

@@ -26,7 +26,7 @@ shape model has no "present and not null" trigger. Extendable messages also acce
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
@@ -77,7 +77,8 @@ class MessageShapes:
             instead of ``json_name``s; write view only.
     """
 
-    def __init__(self, files: Mapping[str, CompiledFile], read_source=None, view: str = WRITE,
+    def __init__(self, files: Mapping[str, CompiledFile], read_source: Callable[[str], bytes] | None = None,
+                 view: str = WRITE,
                  proto_names: bool = False) -> None:
         if view not in (READ, WRITE):
             raise ValueError(f"view must be 'read' or 'write', not {view!r}")

@@ -17,6 +17,8 @@ from ...errors import SchemacheckError
 from . import compile_protos
 
 if TYPE_CHECKING:
+    from google.protobuf.descriptor_pb2 import FileDescriptorProto
+
     from ...shape.nodes import Shape
     from ...snapshot import Snapshot
 
@@ -84,7 +86,7 @@ def protojson_shape(snapshot: Snapshot, path: str, message: str, *, roots: Seque
     return shapes.message(pool.FindMessageTypeByName(full_name))
 
 
-def _find(fd, wanted: str, path: str) -> str:
+def _find(fd: FileDescriptorProto, wanted: str, path: str) -> str:
     """The full name of message ``wanted`` of file ``fd`` (see :func:`protojson_shape`)."""
     names: list[str] = []
 
