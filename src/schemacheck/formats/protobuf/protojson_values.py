@@ -8,8 +8,9 @@ within their range, 64-bit integers as decimal strings, float/double as numbers 
 (plus the bare number for an open enum, which is how a value unknown to the writer comes out).
 Read forms add what parsers accept besides: integers as decimal strings too, 64-bit integers
 as numbers too, floats as numeric strings, bytes in URL-safe base64 without padding, enums by
-number (in a string too; a closed enum only its declared numbers). Decimal strings are read as ``^[+-]?[0-9]+$``: the Python runtime also takes ``"1.0"``
-or ``"1e3"`` for an integer, which a pattern cannot tell from ``"1.5"``, so those are left out.
+number (in a string too; a closed enum only its declared numbers). Decimal strings are read
+as ``^[+-]?[0-9]+$``: the Python runtime also takes ``"1.0"`` or ``"1e3"`` for an integer,
+which a pattern cannot tell from ``"1.5"``, so those are left out.
 Message-valued well-known types are keyed by full name in :data:`WKT_NAMES`; the builder asks
 :func:`wkt_shape` before walking a message.
 """
