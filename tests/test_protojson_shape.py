@@ -517,3 +517,24 @@ def test_base64_pattern_matches_runtime_output(pool) -> None:
     cls = message_factory.GetMessageClass(pool.FindMessageTypeByName("shop.v1.Order"))
     raw = bytes(range(256))
     assert json_format.MessageToDict(cls(blob=raw))["blob"] == base64.b64encode(raw).decode()
+
+
+def test_engine_reports_a_field_no_longer_guaranteed(tmp_path: Path) -> None:
+    """A proto2 ``required`` field made ``optional``: a reader that requires it (the old read
+    view) is no longer guaranteed it by the new writer; the finding names the writer's field."""
+    snaps = {}
+    for label in ("required", "optional"):
+        root = tmp_path / label
+        root.mkdir()
+        (root / "i.proto").write_text(f'syntax = "proto2";\npackage p;\nmessage Item {{\n  {label} string name = 1;\n'
+                                      f'  optional int32 count = 2;\n}}\n', encoding="utf-8")
+        snaps[label] = DirectorySnapshot(root)
+    reader = protojson_shape(snaps["required"], "i.proto", "Item", view="read")
+    writer = protojson_shape(snaps["optional"], "i.proto", "Item")
+    diffs = Engine(Direction.BACKWARD, Policy.STRICT).compare(writer, reader)
+    assert len(diffs) == 1 and diffs[0].issue.subject.endswith("/properties/name"), diffs
+    where = diffs[0].issue.old.origin.location()  # BACKWARD: old = the writer
+    assert (where.path, where.line, where.column) == ("i.proto", 4, 3)
+    # Still required on both sides: nothing to report.
+    same = protojson_shape(snaps["required"], "i.proto", "Item")
+    assert Engine(Direction.BACKWARD, Policy.STRICT).compare(same, reader) == ()
