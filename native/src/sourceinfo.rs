@@ -1,0 +1,112 @@
+//! `sourceinfo.source_code_info_bytes` of the Python compiler: the parser's location list
+//! (after option statements are renamed and source-retention options dropped) encoded as a
+//! serialized `SourceCodeInfo`, byte for byte the same.
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use std::collections::HashSet;
+
+fn varint(out: &mut Vec<u8>, value: u64) {
+    let mut v = value;
+    loop {
+        let bits = (v & 0x7f) as u8;
+        v >>= 7;
+        if v != 0 {
+            out.push(bits | 0x80);
+        } else {
+            out.push(bits);
+            return;
+        }
+    }
+}
+
+fn ints(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
+    let mut v = Vec::new();
+    for item in obj.try_iter()? {
+        let x: i64 = item?.extract()?;
+        if x < 0 {
+            return Err(pyo3::exceptions::PyValueError::new_err("negative path or span element"));
+        }
+        v.push(x as u64);
+    }
+    Ok(v)
+}
+
+fn packed(out: &mut Vec<u8>, tag: u8, values: &[u64]) {
+    let mut body = Vec::with_capacity(values.len() * 2);
+    for &x in values {
+        varint(&mut body, x);
+    }
+    out.push(tag);
+    varint(out, body.len() as u64);
+    out.extend_from_slice(&body);
+}
+
+fn string(out: &mut Vec<u8>, tag: u8, text: &str) {
+    out.push(tag);
+    varint(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+#[pyfunction]
+pub fn source_code_info_bytes<'py>(
+    py: Python<'py>,
+    locs: &Bound<'py, PyList>,
+    paths: &Bound<'py, PyDict>,
+    stripped: &Bound<'py, PyList>,
+) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+    let prefixes: HashSet<Vec<u64>> = stripped.iter().map(|p| ints(&p)).collect::<PyResult<_>>()?;
+    let mut lengths: Vec<usize> = prefixes.iter().map(|p| p.len()).collect::<HashSet<_>>().into_iter().collect();
+    lengths.sort_unstable();
+    let mut out = Vec::with_capacity(locs.len() * 24);
+    let mut matched: Option<Vec<u64>> = None;
+    let mut body = Vec::with_capacity(256);
+    for loc in locs.iter() {
+        let loc = loc.cast_into::<PyList>()?;
+        let path_obj = loc.get_item(0)?;
+        let mut path = ints(&path_obj)?;
+        if !paths.is_empty() {
+            if let Some(m) = &matched {
+                if path.len() >= m.len() && path[..m.len()] == m[..] {
+                    continue;
+                }
+                matched = None;
+            }
+            if let Some(dest) = paths.get_item(&path_obj)? {
+                matched = Some(path);
+                path = ints(&dest)?;
+            }
+        }
+        if !lengths.is_empty()
+            && lengths.iter().any(|&n| n <= path.len() && prefixes.contains(&path[..n].to_vec()))
+        {
+            continue;
+        }
+        body.clear();
+        if !path.is_empty() {
+            packed(&mut body, 0x0a, &path);
+        }
+        let span = ints(&loc.get_item(1)?)?;
+        packed(&mut body, 0x12, &span);
+        let leading = loc.get_item(2)?;
+        let leading = leading.cast::<pyo3::types::PyString>()?.to_str()?;
+        if !leading.is_empty() {
+            string(&mut body, 0x1a, leading);
+        }
+        let trailing = loc.get_item(3)?;
+        let trailing = trailing.cast::<pyo3::types::PyString>()?.to_str()?;
+        if !trailing.is_empty() {
+            string(&mut body, 0x22, trailing);
+        }
+        let detached = loc.get_item(4)?;
+        if !detached.is_none() {
+            for text in detached.try_iter()? {
+                let text = text?;
+                string(&mut body, 0x32, text.cast::<pyo3::types::PyString>()?.to_str()?);
+            }
+        }
+        out.push(0x0a);
+        varint(&mut out, body.len() as u64);
+        out.extend_from_slice(&body);
+    }
+    Ok(pyo3::types::PyBytes::new(py, &out))
+}
