@@ -75,12 +75,26 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--traceback", action="store_true", help="show the Python traceback of an internal error")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version and which protobuf compiler path is active (native or pure
+    Python), computed only when asked so other commands never load the extension for it."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and the protobuf compiler path")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from .formats.protobuf.native import status
+
+        print(f"schemacheck {__version__}\nprotobuf compiler: {status()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand (``check`` is inserted when none is named)."""
     parser = _Parser(prog="schemacheck", description="Find breaking changes in schema files.",
                      epilog="`schemacheck check --help` shows the options of the default command. "
                             "Exit status: 0 no breaking change, 1 breaking changes, 2 usage or input error.")
-    parser.add_argument("--version", action="version", version=f"schemacheck {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
     rules = sub.add_parser("rules", help="list the rules")

@@ -23,7 +23,7 @@ from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot, unsafe_reason
-from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
+from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name, native
 from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
@@ -297,6 +297,7 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
     """
     if closure not in ("full", "shallow"):
         raise ValueError(f"closure must be 'full' or 'shallow', not {closure!r}")
+    native.module()  # a broken or mismatched native extension stops here, with a clear error
     if closure == "shallow":
         result = _compile(snapshot, paths, roots, True)
         if not result.errors:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from ...errors import ParseError
 from ...snapshot import MAX_FILE_BYTES
+from . import native
 
-__all__ = ["Tokens", "tokenize", "check_text", "IDENT", "INT", "FLOAT", "STRING", "SYMBOL", "END",
+__all__ = ["Tokens", "tokenize", "tokenize_python", "check_text", "IDENT", "INT", "FLOAT", "STRING", "SYMBOL", "END",
            "MAX_PROTO_BYTES", "MAX_TOKENS", "MAX_LINES"]
 
 #: Size limits of one .proto file, so that any file is checked, or refused with a clear error,
@@ -100,7 +101,7 @@ def _block_text(raw: bytes) -> str:
 
 
 def tokenize(data: bytes, path: str) -> Tokens:
-    """Split ``data`` into tokens.
+    """Split ``data`` into tokens (with the native extension when it is in use).
 
     Args:
         data: The file content (already checked to be UTF-8 without NUL bytes).
@@ -109,6 +110,22 @@ def tokenize(data: bytes, path: str) -> Tokens:
     Raises:
         ParseError: Unterminated comment or string, bad number, invalid character.
     """
+    mod = native.module()
+    if mod is not None:
+        # The Rust twin returns None wherever this module would raise: the error then comes
+        # from the Python lexer below, so messages never depend on the path taken.
+        out = mod.tokenize(data, _KIND_OBJECTS, MAX_TOKENS, MAX_LINES)
+        if out is not None:
+            return Tokens(*out)
+        native.FALLBACKS["tokenize"] += 1
+    return tokenize_python(data, path)
+
+
+_KIND_OBJECTS = (IDENT, INT, FLOAT, STRING, SYMBOL, END)
+
+
+def tokenize_python(data: bytes, path: str) -> Tokens:
+    """The pure-Python lexer: the reference the native one must match token for token."""
     kind: list[str] = []
     text: list[str] = []
     lines: list[int] = []
