@@ -117,3 +117,18 @@ def test_real_extension_is_used_and_answers_the_same(repo: GitRepo) -> None:
     proc = _run(repo, "--base", "main")
     assert (proc.returncode, proc.stdout) == (pure.returncode, pure.stdout), proc.stderr
     assert f"native (schemacheck_native {__version__})" in _run(repo, "--version").stdout
+
+
+def test_versions_agree() -> None:
+    """The crate, its wheel and schemacheck carry one version (the import check relies on it)."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    native = SRC.parent / "native"
+    cargo = tomllib.loads((native / "Cargo.toml").read_text())["package"]["version"]
+    wheel = tomllib.loads((native / "pyproject.toml").read_text())["project"]["version"]
+    project = tomllib.loads((SRC.parent / "pyproject.toml").read_text())["project"]
+    assert cargo == wheel == __version__ == project["version"]
+    assert f"schemacheck-native=={__version__}" in project["optional-dependencies"]["native"]
