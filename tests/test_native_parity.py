@@ -171,3 +171,28 @@ def test_limits_are_the_python_paths() -> None:
     for data in (b"\n" * (lexer.MAX_LINES + 1), b";" * (lexer.MAX_TOKENS + 1), b"/**/" * (lexer.MAX_TOKENS + 1)):
         assert _native_tokens(data) is None and _tokens(data) is None
     assert _native_tokens(b"\n" * (lexer.MAX_LINES - 1)) == _tokens(b"\n" * (lexer.MAX_LINES - 1))
+
+
+_PIECES = ("message", "M", "_x9", " ", "\t", "\n", "\r\n", "\r", "\f", "\v", "\x00", "\x01", "\x7f", "é", "€", "𝄞",
+           "\ufeff", "0", "07", "08", "0x1F", "0x", "1.", ".5", "1.5e3", "1e+5", "1e", "1.2.3", "12", ".", "=", ";",
+           "{", "}", "<", ">", "/", "*", "//", "//c\n", "/*", "*/", "/* a\n * b\n\t*/", '"', "'", '"s\\"q"',
+           "'\\x41\\n'", '"\\', '"tab\there"', "\\", "-", "+", "[", "]", "(", ")", ",", ":", "@", "#", "$")
+
+
+def test_lexer_on_generated_text() -> None:
+    """Random sequences of tricky pieces (tabs, CR, BOM, non-ASCII, numbers, quotes, comments)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=3000, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=40))
+    def check(pieces: list[str]) -> None:
+        data = "".join(pieces).encode()
+        try:
+            lexer.check_text(data, "x.proto")
+        except ParseError:
+            return
+        want, got = _tokens(data), _native_tokens(data)
+        assert (got is None) == (want is None) and (got is None or got == want), data
+
+    check()
