@@ -1,13 +1,15 @@
 //! schemacheck_native: pure per-file stages of schemacheck's protobuf compiler, in Rust.
 //!
 //! Each function returns exactly what its Python twin returns (`lexer.tokenize`,
-//! `sourceinfo.source_code_info_bytes`), so everything downstream is unchanged; where the
-//! Python twin would raise, the Rust one returns `None` and Python redoes the work, so error
-//! messages are always the Python path's. See docs/architecture.md, "Native extension".
+//! `sourceinfo.source_code_info_bytes`, `comments.next_with_comments`), so everything
+//! downstream is unchanged; where the Python twin would raise, the Rust one returns `None`
+//! and Python redoes the work, so error messages are always the Python path's. See
+//! docs/architecture.md, "Native extension".
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use std::collections::HashMap;
 
+mod comments;
 mod lexer;
 mod sourceinfo;
 
@@ -83,5 +85,6 @@ fn schemacheck_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
     m.add_function(wrap_pyfunction!(sourceinfo::source_code_info_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(comments::next_with_comments, m)?)?;
     Ok(())
 }
