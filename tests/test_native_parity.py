@@ -196,3 +196,26 @@ def test_lexer_on_generated_text() -> None:
         assert (got is None) == (want is None) and (got is None or got == want), data
 
     check()
+
+
+@pytest.mark.parametrize("path", FILES[::4], ids=lambda p: p.relative_to(REPO).as_posix())
+def test_comment_attachment_at_every_token(path: Path) -> None:
+    """protoc's comment rules, both ways, between every two tokens of the file (and the start).
+
+    The Rust twin is a building block of the Rust parser (where the trivia stay in Rust); called
+    from Python per declaration it is slower than the Python function, so it is not wired in.
+    """
+    import schemacheck_native
+
+    from schemacheck.formats.protobuf.comments import next_with_comments as next_with_comments_python
+
+    t = _tokens(path.read_bytes())
+    if t is None:
+        pytest.skip("the file does not tokenize (its error is the lexer's, checked above)")
+    kind, text, line, _, _, pre, trivia = t
+    for i in range(len(kind)):
+        lo = pre[i - 1] if i > 0 else 0
+        items = trivia[lo:pre[i]]
+        for start in ((True, False) if i == 0 else (False,)):
+            args = (items, start, line[i - 1] if i > 0 else 0, line[i], text[i], kind[i] == lexer.END)
+            assert schemacheck_native.next_with_comments(*args) == next_with_comments_python(*args), i
