@@ -2,7 +2,7 @@
 //! (after option statements are renamed and source-retention options dropped) encoded as a
 //! serialized `SourceCodeInfo`, byte for byte the same.
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyTuple};
 use std::collections::HashSet;
 
 fn varint(out: &mut Vec<u8>, value: u64) {
@@ -19,14 +19,30 @@ fn varint(out: &mut Vec<u8>, value: u64) {
     }
 }
 
+fn push_int(v: &mut Vec<u64>, item: &Bound<'_, PyAny>) -> PyResult<()> {
+    let x: i64 = item.extract()?;
+    if x < 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err("negative path or span element"));
+    }
+    v.push(x as u64);
+    Ok(())
+}
+
+/// The ints of a path tuple or span list (indexed access: no iterator objects).
 fn ints(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u64>> {
-    let mut v = Vec::new();
-    for item in obj.try_iter()? {
-        let x: i64 = item?.extract()?;
-        if x < 0 {
-            return Err(pyo3::exceptions::PyValueError::new_err("negative path or span element"));
+    let mut v = Vec::with_capacity(8);
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        for item in t.iter() {
+            push_int(&mut v, &item)?;
         }
-        v.push(x as u64);
+    } else if let Ok(l) = obj.cast::<PyList>() {
+        for item in l.iter() {
+            push_int(&mut v, &item)?;
+        }
+    } else {
+        for item in obj.try_iter()? {
+            push_int(&mut v, &item?)?;
+        }
     }
     Ok(v)
 }
@@ -77,7 +93,7 @@ pub fn source_code_info_bytes<'py>(
             }
         }
         if !lengths.is_empty()
-            && lengths.iter().any(|&n| n <= path.len() && prefixes.contains(&path[..n].to_vec()))
+            && lengths.iter().any(|&n| n <= path.len() && prefixes.contains(&path[..n]))
         {
             continue;
         }
