@@ -4,7 +4,8 @@ Runs the real CLI in a subprocess against a real git repository, with stand-in
 ``schemacheck_native`` modules put first on ``PYTHONPATH`` (so these tests need no Rust
 toolchain): an extension of another version is refused with a clear error, a broken one is
 an error rather than a silent fallback, an absent one means pure Python, and
-``SCHEMACHECK_NATIVE=0`` forces pure Python whatever is installed. ``--version`` names the path.
+``SCHEMACHECK_NATIVE=0`` forces pure Python whatever is installed (``=1`` requires the
+extension). ``--version`` names the path.
 """
 
 from __future__ import annotations
@@ -101,6 +102,13 @@ def test_absent_extension_means_pure_python(repo: GitRepo, tmp_path: Path) -> No
     proc = _run(repo, "--base", "main", fake="absent", tmp=tmp_path)
     assert (proc.returncode, proc.stdout) == (pure.returncode, pure.stdout), proc.stderr
     assert "not installed" in _run(repo, "--version", fake="absent", tmp=tmp_path).stdout
+
+
+def test_env_one_requires_the_extension(repo: GitRepo, tmp_path: Path) -> None:
+    proc = _run(repo, "--base", "main", fake="absent", native="1", tmp=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "SCHEMACHECK_NATIVE=1" in proc.stderr
+    proc = _run(repo, "--base", "main", fake="declines", native="1", tmp=tmp_path)
+    assert (proc.returncode, proc.stdout) == (_pure(repo).returncode, _pure(repo).stdout), proc.stderr
 
 
 def test_files_the_extension_declines_take_the_python_path(repo: GitRepo, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ the caller then runs the Python function, so error messages are always the Pytho
 (``tests/test_native_parity.py`` holds both paths to byte-identical output). Rules:
 
 * used automatically when importable; ``SCHEMACHECK_NATIVE=0`` forces pure Python;
+  ``SCHEMACHECK_NATIVE=1`` requires the extension (CI that built it must not pass without it);
 * pure Python when the extension is not installed (an ``ImportError`` naming the extension
   itself); any other import failure is an error, never hidden;
 * an extension whose version is not schemacheck's is refused: the compile stops with a
@@ -35,13 +36,18 @@ _loaded: tuple[ModuleType | None, str, UsageError | None] | None = None
 
 
 def _load() -> tuple[ModuleType | None, str, UsageError | None]:
-    if os.environ.get("SCHEMACHECK_NATIVE", "").strip().lower() in _OFF:
+    setting = os.environ.get("SCHEMACHECK_NATIVE", "").strip().lower()
+    if setting in _OFF:
         return None, "pure Python (SCHEMACHECK_NATIVE=0)", None
     try:
         import schemacheck_native as mod
     except ImportError as exc:
-        if exc.name == MODULE:
+        if exc.name == MODULE and setting != "1":
             return None, "pure Python (schemacheck_native not installed)", None
+        if exc.name == MODULE:
+            return None, "none: SCHEMACHECK_NATIVE=1 but schemacheck_native is not installed", UsageError(
+                f"SCHEMACHECK_NATIVE=1 requires the native extension, but {MODULE} is not installed",
+                "build it with scripts/build-native.sh (needs a Rust toolchain), or unset SCHEMACHECK_NATIVE")
         return None, "pure Python (schemacheck_native broken)", UsageError(
             f"the native extension {MODULE} is installed but cannot be imported: {exc}", _TIP)
     found = getattr(mod, "__version__", None)
