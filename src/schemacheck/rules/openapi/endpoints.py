@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...compat.openapi.lifecycle import parse_sunset, removal_allowed
 from ...compat.openapi.pairs import ApiPair
+from ...formats.openapi.model import Operation
 from ...registry import Violation
 from ._common import api_rule
+
+
+def _why(op: Operation) -> str:
+    """Why removing ``op`` breaks: never deprecated, or before its announced sunset date."""
+    when = parse_sunset(op.sunset)
+    if op.deprecated and when is not None:
+        return f" before its sunset date {when.isoformat()}"
+    return " without deprecation"
 
 
 @api_rule("PATH_REMOVED", subject="api", aliases=("api-path-removed-without-deprecation",
@@ -17,6 +27,8 @@ def path_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     ## What it does
     Flags a path template of the base document that the head document no longer has. Templates
     are matched regardless of parameter names: `/users/{id}` → `/users/{userId}` is the same path.
+    A path whose operations were all deprecated, with their `x-sunset` dates passed (or none
+    announced), is `REMOVED_AFTER_DEPRECATION` (info) instead.
 
     ## Why is this breaking?
     Every client calling an operation under the path now gets `404 Not Found`.
@@ -30,9 +42,13 @@ def path_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     """
     for key, (path, node) in pair.old.paths.items():
         if key not in pair.new.paths:
-            methods = sorted(m for (m, k) in pair.old.operations if k == key)
-            what = f" ({', '.join(methods)})" if methods else ""
-            yield Violation(f"Path {path}{what} was removed; clients calling it get 404 Not Found.",
+            ops = [op for (m, k), op in sorted(pair.old.operations.items()) if k == key and not op.reversed]
+            if ops and all(removal_allowed(op.deprecated, op.sunset, pair.policy) for op in ops):
+                continue
+            what = f" ({', '.join(op.method for op in ops)})" if ops else ""
+            why = next((_why(op) for op in ops if not removal_allowed(op.deprecated, op.sunset,
+                                                                                   pair.policy)), "")
+            yield Violation(f"Path {path}{what} was removed{why}; clients calling it get 404 Not Found.",
                             pair.new.location("/paths"), node.location(), subject=path)
 
 
@@ -42,7 +58,10 @@ def operation_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
 
     ## What it does
     Flags `GET /v1/orders/{id}` when the path survives but the method does not. A removed path
-    is `PATH_REMOVED` instead, so each removal is reported once.
+    is `PATH_REMOVED` instead, so each removal is reported once. An operation that was
+    deprecated, with its `x-sunset` date passed (or none announced), is
+    `REMOVED_AFTER_DEPRECATION` (info) instead; one removed before its sunset date is reported
+    here, naming the date.
 
     ## Why is this breaking?
     Clients calling the operation now get `405 Method Not Allowed` or `404 Not Found`.
@@ -55,9 +74,10 @@ def operation_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     calls it, then remove it in a major version.
     """
     for key, op in pair.old.operations.items():
-        if key in pair.new.operations or op.reversed or key[1] not in pair.new.paths:
+        if key in pair.new.operations or op.reversed or key[1] not in pair.new.paths \
+                or removal_allowed(op.deprecated, op.sunset, pair.policy):
             continue
-        yield Violation(f"Operation {op.label} was removed; clients calling it get an error.",
+        yield Violation(f"Operation {op.label} was removed{_why(op)}; clients calling it get an error.",
                         pair.new.paths[key[1]][1].location(), op.at.location(), subject=op.label)
 
 
