@@ -89,6 +89,7 @@ class _Walk:
         self.nodes: dict[_Key, tuple[_Side, _Side, str]] = {}
         self.parents: dict[_Key, set[_Key]] = {}
         self.roots: dict[_Key, list[tuple[str, str]]] = {}
+        self.order: dict[tuple[str, str], int] = {}  # (operation, where) -> registration order
 
     def deref(self, which: int, doc: JsonDocument, pointer: str, value: Any) -> _Side | None:
         """The node at ``pointer`` with ``$ref``s followed, its own siblings kept over the target's."""
@@ -177,7 +178,7 @@ class _Walk:
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
-        return list(dict.fromkeys(out))
+        return sorted(dict.fromkeys(out), key=self.order.__getitem__)
 
 
 def _home(node: _Side) -> tuple[JsonDocument, str]:
@@ -201,6 +202,7 @@ def walk_properties(roots: list[Root], refs: tuple[RefResolver | None, RefResolv
             continue
         key = (root.side, old[0].path, old[1], new[0].path, new[1])
         walk.roots.setdefault(key, []).append((root.operation, root.where))
+        walk.order.setdefault((root.operation, root.where), len(walk.order))
         walk.add(key, old, new, "", None, queue)
     changed: list[_Key] = []
     while queue:

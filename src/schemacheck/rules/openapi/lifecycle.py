@@ -96,9 +96,10 @@ def sunset_too_early(pair: LifecyclePair, ctx: object = None) -> Iterator[Violat
     """
     when = parse_sunset(pair.new.sunset)
     if pair.new.deprecated and not pair.old.deprecated and when is not None and when < pair.policy.earliest_sunset:
-        yield _violation(pair, f"was deprecated with sunset date {when.isoformat()}, earlier than "
-                               f"{pair.policy.earliest_sunset.isoformat()} ({pair.policy.deprecation_days} days of "
-                               f"notice); clients get no time to move.")
+        days = pair.policy.deprecation_days
+        notice = "which has already passed" if when < pair.policy.today else f"less than {days} days ahead"
+        yield _violation(pair, f"was deprecated with sunset date {when.isoformat()}, {notice}; clients get no "
+                               f"time to move.")
 
 
 @api_rule("SUNSET_REMOVED", subject="lifecycle", aliases=("sunset-deleted", "request-parameter-sunset-deleted"))

@@ -27,7 +27,7 @@ def server_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     operation's `servers` override its path item's, which override the document's; Swagger
     2.0: `schemes` + `host` + `basePath`). Reports document-level URLs that disappeared once,
     and for each operation with its own (path- or operation-level) servers in either revision,
-    the URLs it lost. A new URL added beside the old ones is not reported. oasdiff has no
+    the other URLs it lost. A new URL added beside the old ones is not reported. oasdiff has no
     check for servers.
 
     ## Why is this breaking?
@@ -43,7 +43,8 @@ def server_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     Keep the old URL listed (and answering) until clients have moved; add the new one beside it.
     """
     old, new = pair.old, pair.new
-    for url in _removed(old.servers, new.servers):
+    root_removed = _removed(old.servers, new.servers)
+    for url in root_removed:
         at = new.servers.at if new.servers is not None else None
         yield Violation(f"Server {url} was removed; clients configured with it call an address the API no longer "
                         f"documents.", at.location() if at else new.location(""),
@@ -55,7 +56,7 @@ def server_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
         own = {s.level for s in (op.servers, counterpart.servers) if s is not None} - {"root"}
         if not own:
             continue  # document-level on both sides: reported once above
-        for url in _removed(op.servers, counterpart.servers):
+        for url in (u for u in _removed(op.servers, counterpart.servers) if u not in root_removed):
             at = counterpart.servers.at if counterpart.servers is not None else counterpart.at
             yield Violation(f"{counterpart.label}: server {url} was removed; clients calling the operation there "
                             f"get an error.", at.location(), op.servers.at.location() if op.servers else None,
