@@ -32,6 +32,8 @@ __all__ = ["SchemaComparer", "VICTIMS", "ADDED_RULE"]
 
 #: The shape rule that the extra response pass looks for.
 ADDED_RULE = "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+#: Every shape rule the extra response pass keeps (a required property added is added too).
+ADDED_RULES = frozenset({ADDED_RULE, "REQUIRED_PROPERTY_ADDED"})
 #: Who breaks, per (side, reversed operation), replacing the engine's reader/writer wording.
 VICTIMS = {
     ("request", False): "the new server rejects requests old clients still send",
@@ -97,7 +99,7 @@ class SchemaComparer:
             diffs = list(engine.compare(old_shape, new_shape))
             if forward and self._added_pass:
                 diffs += [d for d in self._engines[Direction.BACKWARD].compare(old_shape, new_shape)
-                          if d.rule_id == ADDED_RULE]
+                          if d.rule_id in ADDED_RULES]
         finally:
             sys.setrecursionlimit(limit)
         victims = VICTIMS[(side, reversed_)]
