@@ -102,7 +102,9 @@ def sunset_too_early(pair: LifecyclePair, ctx: object = None) -> Iterator[Violat
                                f"time to move.")
 
 
-@api_rule("SUNSET_REMOVED", subject="lifecycle", aliases=("sunset-deleted", "request-parameter-sunset-deleted"))
+@api_rule("SUNSET_REMOVED", subject="lifecycle",
+          aliases=("sunset-deleted", "request-parameter-sunset-deleted", "request-property-sunset-deleted",
+                   "response-property-sunset-deleted"))
 def sunset_removed(pair: LifecyclePair, ctx: object = None) -> Iterator[Violation]:
     """A deprecated element's sunset date was deleted.
 
@@ -126,7 +128,10 @@ def sunset_removed(pair: LifecyclePair, ctx: object = None) -> Iterator[Violatio
 
 
 @api_rule("SUNSET_MOVED_EARLIER", subject="lifecycle",
-          aliases=("api-sunset-date-changed-too-small", "request-parameter-sunset-date-changed-too-small"))
+          aliases=("api-sunset-date-changed-too-small", "request-parameter-sunset-date-changed-too-small",
+                   "request-property-sunset-date-changed-too-small", "response-property-sunset-date-changed-too-small",
+                   "api-sunset-date-changed-earlier", "request-parameter-sunset-date-changed-earlier",
+                   "request-property-sunset-date-changed-earlier", "response-property-sunset-date-changed-earlier"))
 def sunset_moved_earlier(pair: LifecyclePair, ctx: object = None) -> Iterator[Violation]:
     """A deprecated element's sunset date was moved earlier.
 
