@@ -90,6 +90,7 @@ class _Walk:
         self.parents: dict[_Key, set[_Key]] = {}
         self.roots: dict[_Key, list[tuple[str, str]]] = {}
         self.order: dict[tuple[str, str], int] = {}  # (operation, where) -> registration order
+        self._children: dict[_Key, list[tuple[_Key, _Side, _Side, str]]] = {}
 
     def deref(self, which: int, doc: JsonDocument, pointer: str, value: Any) -> _Side | None:
         """The node at ``pointer`` with ``$ref``s followed, its own siblings kept over the target's."""
@@ -137,23 +138,35 @@ class _Walk:
             queue.append(key)
 
     def children(self, side: str, key: _Key) -> Iterator[tuple[_Key, _Side, _Side, str]]:
+        """The paired child nodes (properties, ``items``, ``additionalProperties``) of ``key``.
+
+        Computed once per pair of places the children are written (a component reached from
+        many ``$ref``s is expanded once), then only the property path differs."""
         old, new, path = self.nodes[key]
+        o_at, n_at = _home(old), _home(new)
+        home = (side, o_at[0].path, o_at[1], n_at[0].path, n_at[1])
+        found = self._children.get(home)
+        if found is None:
+            found = self._children[home] = list(self._expand(side, old, new, o_at, n_at))
+        for child, o, n, step in found:
+            yield child, o, n, (f"{path}.{step}" if path and step[0] not in "[{" else path + step)
+
+    def _expand(self, side: str, old: _Side, new: _Side, o_at: tuple[JsonDocument, str],
+                n_at: tuple[JsonDocument, str]) -> Iterator[tuple[_Key, _Side, _Side, str]]:
         old_props, new_props = self._properties(0, old), self._properties(1, new)
-        for name, (odoc, optr, oval) in old_props.items():
+        for name, before in old_props.items():
             if name in new_props:
-                ndoc, nptr, nval = new_props[name]
-                yield from self._pair(side, (odoc, optr, oval), (ndoc, nptr, nval), f"{path}.{name}" if path else name)
-        for keyword, suffix in (("items", "[]"), ("additionalProperties", "{}")):
-            o_at, n_at = _home(old), _home(new)
+                yield from self._pair(side, before, new_props[name], name)
+        for keyword, step in (("items", "[]"), ("additionalProperties", "{}")):
             if isinstance(old[2].get(keyword), dict) and isinstance(new[2].get(keyword), dict):
                 yield from self._pair(side, (o_at[0], pointer_join(o_at[1], keyword), old[2][keyword]),
-                                      (n_at[0], pointer_join(n_at[1], keyword), new[2][keyword]), path + suffix)
+                                      (n_at[0], pointer_join(n_at[1], keyword), new[2][keyword]), step)
 
-    def _pair(self, side: str, old: tuple[JsonDocument, str, Any], new: tuple[JsonDocument, str, Any], path: str
+    def _pair(self, side: str, old: tuple[JsonDocument, str, Any], new: tuple[JsonDocument, str, Any], step: str
               ) -> Iterator[tuple[_Key, _Side, _Side, str]]:
         o, n = self.deref(0, *old), self.deref(1, *new)
         if o is not None and n is not None:
-            yield (side, o[0].path, o[1], n[0].path, n[1]), o, n, path
+            yield (side, o[0].path, o[1], n[0].path, n[1]), o, n, step
 
     def _properties(self, which: int, node: _Side, depth: int = 0) -> dict[str, tuple[JsonDocument, str, Any]]:
         doc, ptr = _home(node)
