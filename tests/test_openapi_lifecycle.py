@@ -6,6 +6,8 @@ verdicts do not depend on the clock.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from openapi_repo import change_repo, run_json
@@ -114,3 +116,41 @@ def test_a_removed_server_is_a_warning_and_a_moved_trailing_slash_is_nothing(tmp
     exit_code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert exit_code == 0
     assert [(f["rule_id"], f["severity"]) for f in report["findings"]] == [("SERVER_REMOVED", "warning")]
+
+
+def _bomb(note: str) -> str:
+    members = "".join('        - $ref: "#/components/schemas/A"\n' for _ in range(12))
+    return f"""openapi: 3.1.0
+info:
+  title: Bomb
+  version: 1.0.0
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: A
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/A"
+components:
+  schemas:
+    A:
+      allOf:
+{members}        - properties:
+            self:
+              $ref: "#/components/schemas/A"
+            note:
+              type: string
+{note}"""
+
+
+def test_self_referencing_all_of_members_end_and_a_change_under_them_is_found(tmp_path, capsys, monkeypatch) -> None:
+    started = time.process_time()
+    repo = change_repo(tmp_path, {"openapi.yaml": _bomb("")},
+                       {"openapi.yaml": _bomb("              x-stability-level: beta\n")})
+    exit_code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
+    assert time.process_time() - started < 5
+    assert exit_code == 1
+    assert [f["rule_id"] for f in report["findings"]] == ["STABILITY_DECREASED"]

@@ -79,7 +79,9 @@ class PropertyPair:
         return f"{ops}: {self.where}" + (f": property {self.path}" if self.path else "")
 
 
-_Side = tuple[JsonDocument, str, dict[str, Any]]  # document, pointer of the node as written, resolved node
+#: document, pointer of the node as written, the node ($ref followed, own siblings kept), and
+#: where its children are written (its $ref target's place, else its own)
+_Side = tuple[JsonDocument, str, dict[str, Any], tuple[JsonDocument, str]]
 _Key = tuple[str, str, str, str, str]
 
 
@@ -97,7 +99,7 @@ class _Walk:
         if not isinstance(value, dict):
             return None
         if not isinstance(value.get("$ref"), str):
-            return (doc, pointer, value)
+            return (doc, pointer, value, (doc, pointer))
         own = {k: v for k, v in value.items() if k != "$ref"}
         target_doc, target_ptr, target = doc, pointer, value
         seen: set[tuple[str, str]] = set()
@@ -107,14 +109,12 @@ class _Walk:
                 break
             found = self._resolve(which, target_doc, ref, target_ptr)
             if found is None or (found[0].path, found[1]) in seen:
-                return (doc, pointer, own)
+                return (doc, pointer, own, (doc, pointer))
             seen.add((found[0].path, found[1]))
             target_doc, target_ptr, target = found
         if not isinstance(target, dict) or isinstance(target.get("$ref"), str):
-            return (doc, pointer, own)
-        merged = {**{k: v for k, v in target.items() if k != "$ref"}, **own}
-        merged["\0at"] = (target_doc, target_ptr)  # where the target's children live
-        return (doc, pointer, merged)
+            return (doc, pointer, own, (doc, pointer))
+        return (doc, pointer, {**{k: v for k, v in target.items() if k != "$ref"}, **own}, (target_doc, target_ptr))
 
     def _resolve(self, which: int, doc: JsonDocument, ref: str, pointer: str) -> tuple[JsonDocument, str, Any] | None:
         refs = self.refs[which]
@@ -168,14 +168,18 @@ class _Walk:
         if o is not None and n is not None:
             yield (side, o[0].path, o[1], n[0].path, n[1]), o, n, step
 
-    def _properties(self, which: int, node: _Side, depth: int = 0) -> dict[str, tuple[JsonDocument, str, Any]]:
+    def _properties(self, which: int, node: _Side, depth: int = 0, seen: set[tuple[str, str]] | None = None
+                    ) -> dict[str, tuple[JsonDocument, str, Any]]:
+        """A node's properties with those of its ``allOf`` members (each member place read once)."""
         doc, ptr = _home(node)
+        seen = seen if seen is not None else set()
+        seen.add((doc.path, ptr))
         value = node[2]
         out: dict[str, tuple[JsonDocument, str, Any]] = {}
         for i, member in enumerate(value.get("allOf") if isinstance(value.get("allOf"), list) else ()):
             resolved = self.deref(which, doc, pointer_join(ptr, "allOf", i), member) if depth < _ALL_OF_DEPTH else None
-            if resolved is not None:
-                out.update(self._properties(which, resolved, depth + 1))
+            if resolved is not None and (resolved[3][0].path, resolved[3][1]) not in seen:
+                out.update(self._properties(which, resolved, depth + 1, seen))
         props = value.get("properties")
         if isinstance(props, dict):
             out.update((name, (doc, pointer_join(ptr, "properties", name), v)) for name, v in props.items())
@@ -196,8 +200,7 @@ class _Walk:
 
 def _home(node: _Side) -> tuple[JsonDocument, str]:
     """Where a node's children are written: its ``$ref`` target's place, else its own."""
-    at = node[2].get("\0at")
-    return at if at is not None else (node[0], node[1])
+    return node[3]
 
 
 def _watched(value: dict[str, Any]) -> dict[str, Any]:
@@ -227,15 +230,11 @@ def walk_properties(roots: list[Root], refs: tuple[RefResolver | None, RefResolv
             walk.add(child, o, n, path, key, queue)
     out = []
     for key in changed:
-        (odoc, optr, oval), (ndoc, nptr, nval), path = walk.nodes[key]
+        (odoc, optr, oval, _), (ndoc, nptr, nval, _), path = walk.nodes[key]
         reached = walk.operations_of(key)
         if not reached:
             continue
         operations = tuple(dict.fromkeys(op for op, _ in reached))
-        out.append(PropertyPair(operations, reached[0][1], key[0], path, _clean(oval), _clean(nval),
+        out.append(PropertyPair(operations, reached[0][1], key[0], path, oval, nval,
                                 ndoc.nearest_location(nptr), odoc.nearest_location(optr), nptr))
     return out
-
-
-def _clean(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in value.items() if k != "\0at"}
