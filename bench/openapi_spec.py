@@ -90,15 +90,33 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
 
 
-def run(cmd: list[str], repo: Path, env: dict[str, str] | None = None) -> tuple[float, float, int, int]:
+class TimedOut(Exception):
+    """A command ran past its time limit and was killed (CPU seconds and peak RSS so far)."""
+
+    def __init__(self, wall: float, cpu: float, rss_mb: int) -> None:
+        super().__init__(f"killed after {wall:.0f} s wall, {cpu:.1f} s CPU, peak RSS {rss_mb} MB")
+        self.wall, self.cpu, self.rss_mb = wall, cpu, rss_mb
+
+
+def run(cmd: list[str], repo: Path, env: dict[str, str] | None = None, limit: float | None = None
+        ) -> tuple[float, float, int, int]:
     """Wall seconds, CPU seconds (user + system), exit code and peak RSS (MB) of one command run
     in a fresh process, from that process's own resource usage (``wait4``). CPU time is what
-    to compare on a loaded machine."""
+    to compare on a loaded machine. Past ``limit`` wall seconds the command is killed: TimedOut."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=repo, env=env, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            wall = time.perf_counter() - started
+            if pid:
+                break
+            if limit is not None and wall > limit:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise TimedOut(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024)
+            time.sleep(0.02)
         proc.returncode = code = os.waitstatus_to_exitcode(status)
         if code not in (0, 1):
             out.seek(0)
@@ -121,11 +139,11 @@ def find_oasdiff() -> str | None:
     return found or (str(home) if home.is_file() else None)
 
 
-def run_oasdiff(binary: str, repo: Path) -> tuple[float, float, int, int]:
+def run_oasdiff(binary: str, repo: Path, limit: float) -> tuple[float, float, int, int]:
     """One ``oasdiff breaking main:openapi.json openapi.json`` run: the same two revisions, base read
     from git as schemacheck reads it."""
     return run([binary, "breaking", "main:openapi.json", "openapi.json", "--format", "json", "--fail-on", "ERR"],
-               repo)
+               repo, limit=limit)
 
 
 def _summary(results: list[tuple[float, float, int, int]]) -> tuple[float, float, str]:
@@ -140,6 +158,8 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=400, help="path templates (two per resource)")
     parser.add_argument("--schemas", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reference-limit", type=float, default=300.0,
+                        help="wall seconds after which an oasdiff run is killed (it can take very long on cycles)")
     args = parser.parse_args()
     data = spec(args.paths, args.schemas)
     text = json.dumps(data, indent=2) + "\n"
@@ -174,7 +194,14 @@ def main() -> None:
             wall, cpu, text = _summary([run_cli(repo) for _ in range(args.runs)])
             print(f"{name}: schemacheck {text}")
             if oasdiff is not None:
-                ref_wall, ref_cpu, ref_text = _summary([run_oasdiff(oasdiff, repo) for _ in range(args.runs)])
+                try:
+                    ref_wall, ref_cpu, ref_text = _summary([run_oasdiff(oasdiff, repo, args.reference_limit)
+                                                            for _ in range(args.runs)])
+                except TimedOut as exc:
+                    print(f"{name}: oasdiff     did not finish: {exc}")
+                    print(f"{name}: ratio schemacheck/oasdiff < {wall / exc.wall:.3f}x wall, "
+                          f"< {cpu / max(exc.cpu, 1e-9):.3f}x CPU (oasdiff killed)")
+                    continue
                 print(f"{name}: oasdiff     {ref_text}")
                 print(f"{name}: ratio schemacheck/oasdiff {wall / ref_wall:.2f}x wall, {cpu / ref_cpu:.2f}x CPU")
 
