@@ -42,12 +42,12 @@ def path_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     """
     for key, (path, node) in pair.old.paths.items():
         if key not in pair.new.paths:
-            ops = [op for (m, k), op in sorted(pair.old.operations.items()) if k == key and not op.reversed]
-            if ops and all(removal_allowed(op.deprecated, op.sunset, pair.policy) for op in ops):
-                continue
+            ops = [op for (_, k), op in sorted(pair.old.operations.items()) if k == key and not op.reversed]
+            breaking = [op for op in ops if not removal_allowed(op.deprecated, op.sunset, pair.policy)]
+            if ops and not breaking:
+                continue  # every operation's deprecation is complete: REMOVED_AFTER_DEPRECATION
             what = f" ({', '.join(op.method for op in ops)})" if ops else ""
-            why = next((_why(op) for op in ops if not removal_allowed(op.deprecated, op.sunset,
-                                                                                   pair.policy)), "")
+            why = _why(breaking[0]) if breaking else ""
             yield Violation(f"Path {path}{what} was removed{why}; clients calling it get 404 Not Found.",
                             pair.new.location("/paths"), node.location(), subject=path)
 
