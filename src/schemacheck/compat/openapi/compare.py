@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ...formats.jsonschema.refs import RefResolver
     from ...formats.openapi.model import SchemaRef
     from .shapes import SchemaComparer
+    from .walk import PropertyPair
 
 __all__ = ["compare_apis", "schema_rule_for", "empty_api"]
 
@@ -57,11 +58,13 @@ def compare_apis(old: Api, new: Api, views: Mapping[str, tuple[Callable[[], RefR
     findings.extend(_run(by_subject.get("operation", ()), pairs))
     if ("lifecycle" in by_subject or "property" in by_subject) and pairs:
         from .lifecycle import lifecycle_pairs
-        from .walk import Root, walk_properties
+        from .walk import Root, may_have_watched, walk_properties
 
-        roots = [Root(pair.label, where, _data_side(side, pair.new.reversed), before, after)
-                 for pair in pairs for where, side, before, after in _schemas(pair)]
-        properties = walk_properties(roots, refs)
+        properties: list[PropertyPair] = []
+        if any(api.doc is not None and may_have_watched(api.doc.data) for api in (old, new)):
+            roots = [Root(pair.label, where, _data_side(side, pair.new.reversed), before, after)
+                     for pair in pairs for where, side, before, after in _schemas(pair)]
+            properties = walk_properties(roots, refs)
         findings.extend(_run(by_subject.get("property", ()), properties))
         findings.extend(_run(by_subject.get("lifecycle", ()), list(lifecycle_pairs(pairs, properties, policy))))
     schema_specs = by_subject.get("schema", [])

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ...formats.jsonschema.refs import RefResolver
     from ...formats.openapi.model import SchemaRef
 
-__all__ = ["PropertyPair", "Root", "walk_properties", "WATCHED"]
+__all__ = ["PropertyPair", "Root", "walk_properties", "WATCHED", "may_have_watched"]
 
 #: Keywords whose changes this walk reports.
 WATCHED = frozenset({"deprecated", "x-sunset", "x-stability-level", "contentEncoding", "contentMediaType",
@@ -238,3 +238,20 @@ def walk_properties(roots: list[Root], refs: tuple[RefResolver | None, RefResolv
         out.append(PropertyPair(operations, reached[0][1], key[0], path, oval, nval,
                                 ndoc.nearest_location(nptr), odoc.nearest_location(optr), nptr))
     return out
+
+
+def may_have_watched(data: Any) -> bool:
+    """Whether a document may hold a watched keyword: one of them appears in it, or a ``$ref``
+    leads to another file (which may). When neither revision may, the walk is skipped: a scan
+    of a 4 MB spec costs milliseconds, the walk of its ``$ref`` mesh a large fraction of a second."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if not WATCHED.isdisjoint(node) or (isinstance(ref, str) and not ref.startswith("#")):
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
