@@ -118,31 +118,30 @@ def removal_allowed(deprecated: bool, sunset: str | None, policy: Policy) -> boo
 
 def lifecycle_pairs(operations: Iterable[OperationPair], properties: Iterable[PropertyPair],
                     policy: Policy) -> Iterator[LifecyclePair]:
-    """Every operation, parameter and schema property whose lifecycle annotations differ."""
+    """Every operation, parameter and schema property whose lifecycle annotations differ
+    (positions are looked up only for those: locating a node costs more than comparing it)."""
     from .pairs import parameter_pairs
 
     for pair in operations:
         old, new = pair.old, pair.new
-        yield from _differs(LifecyclePair(new.label, "operation", "", State(old.deprecated, old.sunset, old.stability),
-                                          State(new.deprecated, new.sunset, new.stability), new.at.location(),
-                                          old.at.location(), new.label, policy))
-        for before, after in parameter_pairs(old, new):
-            if before is None or after is None:
+        before, after = State(old.deprecated, old.sunset, old.stability), State(new.deprecated, new.sunset, new.stability)
+        if before != after:
+            yield LifecyclePair(new.label, "operation", "", before, after, new.at.location(), old.at.location(),
+                                new.label, policy)
+        for old_param, new_param in parameter_pairs(old, new):
+            if old_param is None or new_param is None:
                 continue
-            yield from _differs(LifecyclePair(
-                f"{new.label}: {after.label}", "parameter", "",
-                State(before.deprecated, before.sunset, before.stability),
-                State(after.deprecated, after.sunset, after.stability), after.at.location(), before.at.location(),
-                f"{new.label} {after.label}", policy))
+            before = State(old_param.deprecated, old_param.sunset, old_param.stability)
+            after = State(new_param.deprecated, new_param.sunset, new_param.stability)
+            if before != after:
+                yield LifecyclePair(f"{new.label}: {new_param.label}", "parameter", "", before, after,
+                                    new_param.at.location(), old_param.at.location(),
+                                    f"{new.label} {new_param.label}", policy)
     for prop in properties:
-        old_state, new_state = _schema_state(prop.old), _schema_state(prop.new)
-        yield from _differs(LifecyclePair(prop.label, "property", prop.side, old_state, new_state, prop.location,
-                                          prop.base_location, prop.subject, policy))
-
-
-def _differs(pair: LifecyclePair) -> Iterator[LifecyclePair]:
-    if pair.old != pair.new:
-        yield pair
+        before, after = _schema_state(prop.old), _schema_state(prop.new)
+        if before != after:
+            yield LifecyclePair(prop.label, "property", prop.side, before, after, prop.location, prop.base_location,
+                                prop.subject, policy)
 
 
 def _schema_state(value: dict[str, Any]) -> State:
