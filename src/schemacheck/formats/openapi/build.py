@@ -139,7 +139,7 @@ class _Builder:
             schema = self._param_schema(pdoc, pptr, p)
             param = Parameter(where, name, p.get("required") is True or where == "path", schema,
                               at, *self._style(where, p), deprecated=p.get("deprecated") is True,
-                              default=_default(schema), sunset=_text(p.get("x-sunset")),
+                              default=self._default(schema), sunset=_text(p.get("x-sunset")),
                               stability=_text(p.get("x-stability-level")))
             out[param.key] = param
         return out
@@ -151,6 +151,17 @@ class _Builder:
             return SchemaRef(doc, pointer_join(ptr, "schema"))
         media = self._content(doc, ptr, p)
         return media[0].schema if media else None
+
+    def _default(self, schema: SchemaRef | None) -> str | None:
+        """Canonical JSON of the ``default`` of a parameter's schema, through ``$ref``s (``None``
+        when it has none)."""
+        from ...shape.meta import canonical_json
+
+        if schema is None:
+            return None
+        found = self.deref(schema.doc, schema.pointer, schema.doc.get(schema.pointer))
+        value = found[2] if found is not None else None
+        return canonical_json(value["default"]) if isinstance(value, dict) and "default" in value else None
 
     def _style(self, where: str, p: dict[str, Any]) -> tuple[str, bool | None]:
         if self.legacy:
@@ -230,16 +241,6 @@ def _text(value: Any) -> str | None:
         return value
     iso = getattr(value, "isoformat", None)
     return iso() if callable(iso) else repr(value)
-
-
-def _default(schema: SchemaRef | None) -> str | None:
-    """Canonical JSON of the ``default`` of a parameter's schema (``None`` when it has none)."""
-    from ...shape.meta import canonical_json
-
-    if schema is None:
-        return None
-    value = schema.doc.get(schema.pointer)
-    return canonical_json(value["default"]) if isinstance(value, dict) and "default" in value else None
 
 
 def _encodings(doc: JsonDocument, ptr: str, media: Any) -> tuple[Encoding, ...]:
