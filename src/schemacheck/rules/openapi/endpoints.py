@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ...compat.openapi.lifecycle import parse_sunset, removal_allowed
 from ...compat.openapi.pairs import ApiPair
-from ...formats.openapi.model import Operation
+from ...formats.openapi.model import Api, Operation, template_key
 from ...registry import Violation
 from ._common import api_rule
 
@@ -83,10 +83,14 @@ def operation_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
 
 @api_rule("WEBHOOK_REMOVED", subject="api", aliases=("webhook-removed",))
 def webhook_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
-    """A webhook (OpenAPI 3.1 `webhooks`) was removed.
+    """A webhook (OpenAPI 3.1 `webhooks`) or a callback of a surviving operation was removed.
 
     ## What it does
-    Flags a webhook name of the base document missing in the head document.
+    Flags a webhook name of the base document missing in the head document, and a callback
+    operation (`callbacks: {onEvent: {'{$request.body#/url}': {post: ...}}}`) that is gone while
+    the operation declaring it remains (a removed operation is reported by itself). A webhook
+    or callback whose operations were deprecated, with their `x-sunset` dates passed (or none
+    announced), is `REMOVED_AFTER_DEPRECATION` (info) instead. oasdiff checks webhooks only.
 
     ## Why is this breaking?
     Subscribers that rely on the notification stop receiving it, silently.
@@ -97,10 +101,33 @@ def webhook_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
     ## How to change this safely
     Deprecate the webhook, tell subscribers, and keep sending it until they have moved.
     """
-    for name, node in pair.old.webhooks.items():
-        if name not in pair.new.webhooks:
-            yield Violation(f"Webhook {name} was removed; subscribers no longer receive it.",
-                            pair.new.location("/webhooks"), node.location(), subject=f"webhook {name}")
+    old, new = pair.old, pair.new
+    for name, node in old.webhooks.items():
+        ops = [op for op in old.operations.values() if op.path == f"webhook {name}"]
+        if name in new.webhooks or (ops and all(removal_allowed(op.deprecated, op.sunset, pair.policy) for op in ops)):
+            continue
+        yield Violation(f"Webhook {name} was removed; subscribers no longer receive it.",
+                        new.location("/webhooks"), node.location(), subject=f"webhook {name}")
+    for key, op in old.operations.items():
+        if key in new.operations or not _is_callback(op) or removal_allowed(op.deprecated, op.sunset, pair.policy):
+            continue
+        owner = _owner(op, new)
+        if owner is not None:
+            yield Violation(f"Callback {op.label} was removed; subscribers no longer receive it.",
+                            owner.at.location(), op.at.location(), subject=op.label)
+
+
+def _is_callback(op: Operation) -> bool:
+    return op.reversed and " callback " in op.path
+
+
+def _owner(op: Operation, api: Api) -> Operation | None:
+    """The operation of ``api`` that declares the callback ``op`` (``None`` when it is gone too)."""
+    path = op.path.rsplit(" callback ", 1)[0]
+    for candidate in api.operations.values():
+        if candidate.path == path or template_key(candidate.path) == template_key(path):
+            return candidate
+    return None
 
 
 @api_rule("ENDPOINT_ADDED", subject="api", severity="info", aliases=("endpoint-added",))

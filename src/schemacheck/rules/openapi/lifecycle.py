@@ -212,10 +212,11 @@ def removed_after_deprecation(pair: ApiPair, ctx: object = None) -> Iterator[Vio
     """A deprecated operation or parameter was removed after its sunset date (information).
 
     ## What it does
-    Reports an operation (or every operation of a removed path) or a request parameter that
-    was `deprecated: true` in the base revision and whose `x-sunset` date has passed (or that
-    announced none): the end of a completed deprecation. `PATH_REMOVED`, `OPERATION_REMOVED`
-    and `PARAMETER_REMOVED` do not fire for it.
+    Reports an operation (or every operation of a removed path, webhook or callback) or a
+    request parameter that was `deprecated: true` in the base revision and whose `x-sunset`
+    date has passed (or that announced none): the end of a completed deprecation.
+    `PATH_REMOVED`, `OPERATION_REMOVED`, `WEBHOOK_REMOVED` and `PARAMETER_REMOVED` do not fire
+    for it.
 
     ## Why is this breaking?
     It is not meant to be: clients were told. It is reported at severity `info` so the
@@ -229,7 +230,7 @@ def removed_after_deprecation(pair: ApiPair, ctx: object = None) -> Iterator[Vio
     """
     old, new = pair.old, pair.new
     for key, op in old.operations.items():
-        if key not in new.operations and not op.reversed and removal_allowed(op.deprecated, op.sunset, pair.policy):
+        if key not in new.operations and removal_allowed(op.deprecated, op.sunset, pair.policy):
             yield Violation(f"Deprecated operation {op.label} was removed after its deprecation.",
                             new.location("/paths"), op.at.location(), subject=op.label)
     for key, op in old.operations.items():
