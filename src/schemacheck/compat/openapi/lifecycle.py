@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from ...formats.openapi.details import extension_text
 from ...model import Location
 
 if TYPE_CHECKING:
@@ -146,11 +147,4 @@ def lifecycle_pairs(operations: Iterable[OperationPair], properties: Iterable[Pr
 
 def _schema_state(value: dict[str, Any]) -> State:
     sunset, level = value.get("x-sunset"), value.get("x-stability-level")
-    return State(value.get("deprecated") is True, _text(sunset), _text(level))
-
-
-def _text(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    iso = getattr(value, "isoformat", None)
-    return iso() if callable(iso) else repr(value)
+    return State(value.get("deprecated") is True, extension_text(sunset), extension_text(level))

@@ -17,7 +17,8 @@ from typing import Any
 
 from ...formats.jsonschema.document import JsonDocument, pointer_join
 from ...formats.jsonschema.refs import RefResolver, Unresolved
-from .model import (Api, Encoding, Header, MediaType, Node, Operation, Parameter, RequestBody, Requirement,
+from .details import encodings, extension_text, legacy_servers, servers_of
+from .model import (Api, Header, MediaType, Node, Operation, Parameter, RequestBody, Requirement,
                     Response, SchemaRef, Servers, template_key)
 
 __all__ = ["build_api", "METHODS"]
@@ -36,7 +37,7 @@ class _Builder:
         self.consumes = _strings(data.get("consumes")) or ("application/json",)
         self.produces = _strings(data.get("produces")) or ("application/json",)
         self.security = _security(data.get("security"))
-        self.servers = _legacy_servers(doc, data) if self.legacy else _servers(doc, "", data, "root")
+        self.servers = legacy_servers(doc, data) if self.legacy else servers_of(doc, "", data, "root")
         self._visiting: set[tuple[str, str]] = set()  # path items on the callback chain being read
 
     def deref(self, doc: JsonDocument, pointer: str, value: Any) -> tuple[JsonDocument, str, Any] | None:
@@ -78,14 +79,14 @@ class _Builder:
         doc, pointer, item = found
         self._visiting.add((doc.path, pointer))
         shared = self._parameters(doc, pointer, item.get("parameters"))
-        servers = _servers(doc, pointer, item, "path") or self.servers
+        servers = servers_of(doc, pointer, item, "path") or self.servers
         for method in METHODS:
             op = item.get(method)
             if not isinstance(op, dict):
                 continue
             op_ptr = pointer_join(pointer, method)
             operation = self._operation(doc, op_ptr, op, method.upper(), path, shared, reversed_,
-                                        _servers(doc, op_ptr, op, "operation") or servers)
+                                        servers_of(doc, op_ptr, op, "operation") or servers)
             out.setdefault(operation.key, operation)
             for name, callback in _dict(op.get("callbacks")).items():
                 cb = self.deref(doc, pointer_join(op_ptr, "callbacks", name), callback)
@@ -117,8 +118,8 @@ class _Builder:
         security = _security(op["security"]) if "security" in op else self.security
         return Operation(method, path, params, body, self._responses(doc, ptr, op), security, Node(doc, ptr),
                          op.get("operationId") if isinstance(op.get("operationId"), str) else "",
-                         op.get("deprecated") is True, reversed_, _text(op.get("x-sunset")),
-                         _text(op.get("x-stability-level")), servers)
+                         op.get("deprecated") is True, reversed_, extension_text(op.get("x-sunset")),
+                         extension_text(op.get("x-stability-level")), servers)
 
     # -- parameters ------------------------------------------------------------------------
     def _parameters(self, doc: JsonDocument, ptr: str, values: Any) -> dict[tuple[str, str], Parameter | _Body]:
@@ -139,8 +140,8 @@ class _Builder:
             schema = self._param_schema(pdoc, pptr, p)
             param = Parameter(where, name, p.get("required") is True or where == "path", schema,
                               at, *self._style(where, p), deprecated=p.get("deprecated") is True,
-                              default=self._default(schema), sunset=_text(p.get("x-sunset")),
-                              stability=_text(p.get("x-stability-level")))
+                              default=self._default(schema), sunset=extension_text(p.get("x-sunset")),
+                              stability=extension_text(p.get("x-stability-level")))
             out[param.key] = param
         return out
 
@@ -178,7 +179,7 @@ class _Builder:
             mptr = pointer_join(ptr, "content", name)
             schema = SchemaRef(doc, pointer_join(mptr, "schema")) if isinstance(media, dict) and "schema" in media \
                 else None
-            out.append(MediaType(name, schema, Node(doc, mptr), _encodings(doc, mptr, media)))
+            out.append(MediaType(name, schema, Node(doc, mptr), encodings(doc, mptr, media)))
         return tuple(out)
 
     def _responses(self, doc: JsonDocument, ptr: str, op: dict[str, Any]) -> tuple[Response, ...]:
@@ -231,57 +232,6 @@ class _Body:
 def build_api(doc: JsonDocument, version: str, refs: RefResolver) -> Api:
     """The API model of one loaded spec (``refs``: the resolver of the same revision)."""
     return _Builder(doc, version, refs).api()
-
-
-def _text(value: Any) -> str | None:
-    """An extension's value as text (YAML may have read an unquoted date as a date)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    iso = getattr(value, "isoformat", None)
-    return iso() if callable(iso) else repr(value)
-
-
-def _encodings(doc: JsonDocument, ptr: str, media: Any) -> tuple[Encoding, ...]:
-    out = []
-    for name, enc in _dict(_dict(media).get("encoding")).items():
-        if not isinstance(enc, dict):
-            continue
-        content_type = enc.get("contentType") if isinstance(enc.get("contentType"), str) else ""
-        out.append(Encoding(name, content_type.replace(" ", "").lower(),
-                            enc.get("style") if isinstance(enc.get("style"), str) else "",
-                            enc.get("explode") if isinstance(enc.get("explode"), bool) else None,
-                            enc.get("allowReserved") is True,
-                            tuple(sorted(str(h).lower() for h in _dict(enc.get("headers")))),
-                            Node(doc, pointer_join(ptr, "encoding", name))))
-    return tuple(out)
-
-
-def _servers(doc: JsonDocument, ptr: str, owner: Any, level: str) -> Servers | None:
-    """The ``servers`` of a document, path item or operation; ``None`` when it declares none."""
-    values = _list(_dict(owner).get("servers"))
-    urls = []
-    for server in values:
-        url = _dict(server).get("url")
-        if not isinstance(url, str):
-            continue
-        for var, spec in _dict(_dict(server).get("variables")).items():
-            default = _dict(spec).get("default")
-            if isinstance(default, str):
-                url = url.replace("{" + str(var) + "}", default)
-        urls.append(url.rstrip("/") or "/")
-    return Servers(tuple(urls), level, Node(doc, pointer_join(ptr, "servers"))) if urls else None
-
-
-def _legacy_servers(doc: JsonDocument, data: dict[str, Any]) -> Servers | None:
-    """Swagger 2.0: one URL per scheme from ``host`` and ``basePath`` (``None`` without a host)."""
-    host, base = data.get("host"), data.get("basePath")
-    if not isinstance(host, str):
-        return None
-    path = base.rstrip("/") if isinstance(base, str) else ""
-    schemes = _strings(data.get("schemes")) or ("https",)
-    return Servers(tuple(f"{s}://{host}{path}" for s in schemes), "root", Node(doc, "/host"))
 
 
 def _security(value: Any) -> tuple[Requirement, ...]:
