@@ -154,3 +154,45 @@ def test_self_referencing_all_of_members_end_and_a_change_under_them_is_found(tm
     assert time.process_time() - started < 5
     assert exit_code == 1
     assert [f["rule_id"] for f in report["findings"]] == ["STABILITY_DECREASED"]
+
+
+REF_SIBLING = """openapi: 3.1.0
+info:
+  title: Orders
+  version: 1.0.0
+paths:
+  /v1/orders/{id}:
+    get:
+      responses:
+        "200":
+          description: An order
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Order"
+components:
+  schemas:
+    Order:
+      type: object
+      properties:
+        customer:
+          $ref: "#/components/schemas/Customer"
+    Customer:
+      type: object
+      properties:
+        name:
+          type: string
+"""
+
+
+def test_a_deprecation_next_to_a_ref_is_the_property_s_own(tmp_path, capsys, monkeypatch) -> None:
+    after = REF_SIBLING.replace('          $ref: "#/components/schemas/Customer"\n',
+                                '          $ref: "#/components/schemas/Customer"\n          deprecated: true\n'
+                                '          x-sunset: "2020-02-01"\n')
+    repo = change_repo(tmp_path, {"openapi.yaml": REF_SIBLING}, {"openapi.yaml": after})
+    exit_code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
+    assert exit_code == 1
+    (finding,) = report["findings"]
+    assert finding["rule_id"] == "SUNSET_TOO_EARLY"
+    assert finding["message"].startswith("GET /v1/orders/{id}: response 200 application/json: property customer")
+    assert after.splitlines()[finding["location"]["line"] - 1].strip() == "customer:"
