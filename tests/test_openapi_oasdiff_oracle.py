@@ -34,6 +34,8 @@ RULES = load_rules().rules
 FLAGS = {"SUNSET_MISSING": ["--deprecation-days-stable", "30", "--deprecation-days-beta", "30"]}
 #: Rule -> why oasdiff's IDs do not show the fixture's change.
 DIFFERENT = {
+    "PROPERTY_REMOVED_AFTER_DEPRECATION": "oasdiff 1.39 has no ID for an optional property removed after its "
+                                          "deprecation (only for required ones), so it reports nothing for it",
     "SCHEMA_NOT_COMPARED": "a constraint changed inside `then`: oasdiff judges the keyword, we say the conditional "
                            "was not compared",
 }

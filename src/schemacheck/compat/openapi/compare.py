@@ -71,7 +71,7 @@ def compare_apis(old: Api, new: Api, views: Mapping[str, tuple[Callable[[], RefR
     if schema_specs and pairs:
         from .shapes import SchemaComparer
 
-        comparer = SchemaComparer(views, added_pass="RESPONSE_PROPERTY_ADDED" in selected)
+        comparer = SchemaComparer(views, added_pass="RESPONSE_PROPERTY_ADDED" in selected, policy=policy)
         changes = [c for pair in pairs for c in _schema_changes(pair, comparer)]
         findings.extend(_dispatch(_grouped(changes), selected))
     return findings

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...compat.openapi.lifecycle import STABILITY_LEVELS, LifecyclePair, parse_sunset, removal_allowed, stability_rank
-from ...compat.openapi.pairs import ApiPair, parameter_pairs
+from ...compat.openapi.pairs import ApiPair, SchemaChange, parameter_pairs
 from ...registry import Violation
-from ._common import api_rule
+from ._common import api_rule, quote, schema_rule, schema_violation
 
 _LEVELS = ", ".join(STABILITY_LEVELS)
 
@@ -242,3 +242,28 @@ def removed_after_deprecation(pair: ApiPair, ctx: object = None) -> Iterator[Vio
                 yield Violation(f"{counterpart.label}: deprecated {before.label} was removed after its deprecation.",
                                 counterpart.at.location(), before.at.location(),
                                 subject=f"{counterpart.label} {before.label}")
+
+
+@schema_rule("PROPERTY_REMOVED_AFTER_DEPRECATION", side="both", covers=("DEPRECATED_PROPERTY_REMOVED",),
+             severity="info", aliases=("request-property-removed-with-deprecation",
+                                       "response-required-property-removed-with-deprecation"))
+def property_removed_after_deprecation(change: SchemaChange, ctx: object = None) -> Iterator[Violation]:
+    """A deprecated schema property was removed after its sunset date (information).
+
+    ## What it does
+    Reports a request or response property that was `deprecated: true` in the base revision,
+    with its `x-sunset` date passed (or none announced), and is gone now: the end of a completed
+    deprecation. `RESPONSE_PROPERTY_REMOVED`, `REQUEST_PROPERTY_REMOVED` and the other removal
+    rules do not fire for it; a deprecated property removed before its sunset date still does.
+
+    ## Why is this breaking?
+    It is not meant to be: clients were told. It is reported at severity `info` so the
+    removal still shows in the review.
+
+    ## Example
+    Before: `fax: {type: string, deprecated: true, x-sunset: "2025-01-01"}`. After: the property is gone.
+
+    ## How to change this safely
+    Nothing to do.
+    """
+    yield schema_violation(change, f"deprecated property {quote(change.old_name)} was removed after its deprecation.")

@@ -17,7 +17,8 @@ from ._common import CATCH_ALL, quote, schema_rule, schema_violation
 @schema_rule("RESPONSE_PROPERTY_REMOVED", side="response",
              covers=("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
                      "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "REQUIRED_PROPERTY_REMOVED"),
-             aliases=("response-required-property-removed", "response-optional-property-removed"))
+             aliases=("response-required-property-removed", "response-optional-property-removed",
+                      "response-required-property-removed-before-sunset"))
 def response_property_removed(change: SchemaChange, ctx: object = None) -> Iterator[Violation]:
     """A property was removed from a response schema.
 
