@@ -21,7 +21,7 @@ from ..compat.shape.table import RuleTable, ShapeRule, rule_table
 from ..formats.jsonschema.document import pointer_parts
 from ..model import Finding, Severity
 from ..registry import REGISTRY, RuleSpec
-from ..shape.nodes import ObjectShape
+from ..shape.nodes import ObjectShape, Shape
 from .detect import DETECTORS
 from .issue import ContractIssue
 from .sides import Side
@@ -87,6 +87,8 @@ def _contract_issue(label: str, direction: str, consumer: Side, producer: Side, 
     writer_node, reader_node = issue.old, issue.new
     consumer_node, producer_node = (reader_node, writer_node) if direction == "reads" else (writer_node, reader_node)
     name = _property_name(issue.subject)
+    if name:  # point at the property itself where a side declares it (rules may hand over its object)
+        consumer_node, producer_node = _narrow(consumer_node, name), _narrow(producer_node, name)
     if diff.rule_id in DETECTORS_RULES:
         alternative, message = issue.hint, name
     else:
@@ -103,6 +105,11 @@ def _contract_issue(label: str, direction: str, consumer: Side, producer: Side, 
 
 
 DETECTORS_RULES = frozenset(rule_id for pairs in DETECTORS.values() for rule_id, _ in pairs)
+
+
+def _narrow(node: Shape, name: str) -> Shape:
+    found = node.prop(name) if isinstance(node, ObjectShape) else None
+    return found.shape if found is not None else node
 
 
 def _property_name(subject: str) -> str:
