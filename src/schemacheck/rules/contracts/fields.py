@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...contracts.detect import NEVER_SENT, REQUIRED_MISSING, UNDECLARED
-from ...contracts.issue import where
+from ...contracts.issue import field_label, where
 from ...registry import Violation
 from ._common import contract_rule, tick, violation
 
@@ -170,8 +170,10 @@ def contract_unknown_field_rejected(issue: Any, ctx: Any = None) -> Iterator[Vio
     """
     subject = f"{tick(issue.name)} " if issue.name else ""
     if issue.reads:
-        yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) rejects the field "
+        reader = field_label(issue.consumer, issue.consumer_node)
+        yield violation(issue, f"{reader} ({where(issue.consumer_node)}) rejects the field "
                                f"{subject}that {issue.producer.label} sends ({where(issue.producer_node)}).")
         return
-    yield violation(issue, f"{issue.producer.label} ({where(issue.producer_node)}) rejects the field {subject}that "
-                           f"{issue.consumer_field()} sends ({where(issue.consumer_node)}).")
+    reader = field_label(issue.producer, issue.producer_node)
+    yield violation(issue, f"{reader} ({where(issue.producer_node)}) rejects the field {subject}that "
+                           f"{issue.consumer.label} sends ({where(issue.consumer_node)}).")
