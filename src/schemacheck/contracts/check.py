@@ -77,7 +77,7 @@ def check_pair(label: str, direction: str, consumer: Side, producer: Side, selec
         for v in spec.handler(issue, None):
             hint = v.hint or " ".join(spec.section("How to change this safely").split())
             finding = Finding(rule_id, spec.severity, v.message, v.location, v.base_location, hint, "contracts",
-                              v.subject)
+                              v.subject, related="producer" if v.base_location is not None else "")
             findings.setdefault((rule_id, v.location, v.message), finding)
     return sorted(findings.values(), key=Finding.sort_key)
 
