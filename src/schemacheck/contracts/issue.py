@@ -85,7 +85,7 @@ def location_of(node: Shape | None) -> Location | None:
 def field_label(side: Side, node: Shape, name: str = "") -> str:
     """How a message names ``node`` of ``side``: ``Order.items[].sku``, or the side's label plus a field path."""
     pointer = node.origin.pointer
-    python = side.selector.kind == "python"
+    python = side.selector.kind in ("python", "protobuf")  # pointers /<Class or message>/properties/...
     inside = node.origin.path == side.selector.path and (
         not side.root or pointer == side.root or pointer.startswith(side.root + "/"))
     try:
@@ -94,7 +94,7 @@ def field_label(side: Side, node: Shape, name: str = "") -> str:
         parts = []
     names: list[str] = []
     if python and parts:
-        names.append(parts.pop(0))  # /Class/properties/...
+        names.append(parts.pop(0).rsplit(".", 1)[-1])  # /Class/properties/... or /pkg.Message/properties/...
     elif not inside:  # a node outside the selected element (a shared component): name it by its definition
         for i in range(len(parts) - 1):
             if parts[i] in ("schemas", "$defs", "definitions"):

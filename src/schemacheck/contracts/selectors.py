@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..formats.openapi.build import METHODS
 
 __all__ = ["Selector", "SelectorError", "parse_selector", "JSON_SUFFIXES"]
 
 JSON_SUFFIXES = (".json", ".yaml", ".yml")
+#: HTTP methods (``formats/openapi/build.METHODS``; not imported, so parsing a selector loads no front end).
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _STATUS = re.compile(r"^([1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 
 

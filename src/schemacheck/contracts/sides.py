@@ -96,8 +96,19 @@ def _python(selector: Selector, snapshot: Snapshot, role: str, pydantic_version:
     return Side(selector, ShapeBuilder(extractor).shape(dto, READ if role == READER else WRITE), dto.name)
 
 def _protobuf(selector: Selector, snapshot: Snapshot, role: str) -> Side:
-    raise SelectorError("protobuf selectors are not supported yet (the ProtoJSON shape of a message is not "
-                        "available in this version)")
+    """A message through its ProtoJSON mapping: what a parser accepts (reader) or a serializer emits (writer)."""
+    try:
+        from ..formats.protobuf.protojson_shape import protojson_shape
+    except ImportError:  # the ProtoJSON front end is not part of this build
+        raise SelectorError("protobuf selectors are not supported yet (this version has no ProtoJSON shape "
+                            "of a message)") from None
+    try:
+        shape = protojson_shape(snapshot, selector.path, selector.name, roots=None,
+                                view="read" if role == READER else "write")
+    except SchemacheckError as exc:
+        raise SelectorError(exc.message) from None
+    return Side(selector, shape, selector.name.rsplit(".", 1)[-1])
+
 
 def _load(selector: Selector, snapshot: Snapshot) -> JsonDocument:
     from ..formats.jsonschema.loader import load_document
