@@ -8,6 +8,7 @@ runs ``schemacheck --base main`` (or another mode); findings are compared as (ru
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -311,3 +312,71 @@ def test_contract_subcommand_on_files_outside_a_repository(tmp_path, capsys, mon
     capsys.readouterr()
     assert main(["contract", "clients/orders.py:Nope", f"{downloaded} GET /orders/{{id}} 200"]) == 2
     assert "Nope" in capsys.readouterr().err
+
+
+PROTO = """\
+syntax = "proto3";
+
+package shop.orders.v1;
+
+message Order {
+  string id = 1;
+  int64 total_amount = 2;
+  string currency = 3;
+}
+"""
+PROTO_CONTRACT = """\
+[tool.schemacheck]
+[[tool.schemacheck.contracts]]
+name = "payments reads the Order message"
+consumer = "payments/clients/order_event.py:OrderEvent"
+producer = "orders/order.proto:shop.orders.v1.Order"
+"""
+PROTO_CONSUMER = """\
+from pydantic import BaseModel
+
+
+class OrderEvent(BaseModel):
+    id: str = ""
+    totalAmount: str = "0"
+    currency: str = ""
+"""
+
+
+HAVE_PROTOJSON = importlib.util.find_spec("schemacheck.formats.protobuf.protojson_shape") is not None
+
+
+def _proto_repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("pyproject.toml", PROTO_CONTRACT)
+    repo.write("payments/clients/order_event.py", PROTO_CONSUMER)
+    repo.write("orders/order.proto", PROTO)
+    repo.commit("both services")
+    repo.branch("change")
+    _edit(repo, "orders/order.proto", "total_amount", "total_cents")
+    repo.commit("rename in the proto message only")
+    return repo
+
+
+@pytest.mark.skipif(not HAVE_PROTOJSON, reason="the ProtoJSON shape front end is not in this build")
+def test_proto_rename_fails_through_protojson(tmp_path, capsys, monkeypatch) -> None:
+    repo = _proto_repo(tmp_path)
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 1, report
+    # ProtoJSON omits default values, so a proto3 scalar is never guaranteed: the consumer's defaulted
+    # field is read from a closed writer that no longer declares its JSON name.
+    assert ("CONTRACT_FIELD_NEVER_SENT", "payments/clients/order_event.py", 6) in _contract_findings(report)
+    _edit(repo, "payments/clients/order_event.py", "totalAmount", "totalCents")
+    repo.commit("consumer follows")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 0, report["findings"]
+    assert _contracts_compared(report) == 1
+
+
+@pytest.mark.skipif(HAVE_PROTOJSON, reason="the ProtoJSON shape front end is in this build")
+def test_proto_selector_without_protojson_is_an_error_not_a_pass(tmp_path, capsys, monkeypatch) -> None:
+    repo = _proto_repo(tmp_path)
+    monkeypatch.chdir(repo.root)
+    assert main(["--base", "main", "--select", "CONTRACT"]) == 2
+    captured = capsys.readouterr()
+    assert "payments reads the Order message" in captured.out + captured.err
