@@ -380,3 +380,28 @@ def test_proto_selector_without_protojson_is_an_error_not_a_pass(tmp_path, capsy
     assert main(["--base", "main", "--select", "CONTRACT"]) == 2
     captured = capsys.readouterr()
     assert "payments reads the Order message" in captured.out + captured.err
+
+
+def test_pre_commit_mode(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "enum: [pending, paid]", "enum: [pending, paid, refunded]")
+    repo.stage("orders/openapi.yaml")
+    monkeypatch.setenv("GIT_INDEX_FILE", str(repo.root / ".git" / "index"))  # as `git commit` sets it for hooks
+    code, report = _run(repo, capsys, monkeypatch, "--pre-commit")
+    assert code == 1
+    assert ("CONTRACT_ENUM_VALUE_NOT_ACCEPTED", "payments/clients/orders.py", STATUS_LINE) in _contract_findings(report)
+
+
+def test_against_directories(tmp_path, capsys, monkeypatch) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for root, openapi in ((old, OPENAPI), (new, OPENAPI.replace("total_amount", "total_cents"))):
+        (root / "payments" / "clients").mkdir(parents=True)
+        (root / "orders").mkdir()
+        (root / "pyproject.toml").write_text(OPENAPI_CONTRACT)
+        (root / "payments" / "clients" / "orders.py").write_text(CONSUMER)
+        (root / "orders" / "openapi.yaml").write_text(openapi)
+    monkeypatch.chdir(new)
+    code = main([".", "--against", str(old), "--format", "json", "--select", "CONTRACT"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert ("CONTRACT_REQUIRED_FIELD_MISSING", "payments/clients/orders.py", AMOUNT_LINE) in _contract_findings(report)
