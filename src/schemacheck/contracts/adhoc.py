@@ -90,7 +90,10 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
         files.add(path, snapshot)
     settings = Settings()
     selected = select_rules(settings, "contracts")
-    findings = check_pair(f"{consumer} -> {producer}", direction, sides[0], sides[1], selected)
+    try:
+        findings = check_pair(f"{consumer} -> {producer}", direction, sides[0], sides[1], selected)
+    except RecursionError:
+        raise UsageError("the schemas are nested or recursive beyond what can be compared") from None
     register_scanner()
     filtered = apply_filters(findings, FilterContext(base=files, head=files, rules_run=selected))  # type: ignore[arg-type]
     diagnostics: list[Diagnostic] = []

@@ -110,63 +110,76 @@ def _protobuf(selector: Selector, snapshot: Snapshot, role: str) -> Side:
     return Side(selector, shape, selector.name.rsplit(".", 1)[-1])
 
 
-def _load(selector: Selector, snapshot: Snapshot) -> JsonDocument:
-    from ..formats.jsonschema.loader import load_document
-
+def _raw(selector: Selector, snapshot: Snapshot) -> bytes:
     try:
-        return load_document(selector.path, snapshot.read(selector.path))
+        return snapshot.read(selector.path)
     except SchemacheckError as exc:
-        raise SelectorError(f"{selector.path} does not load: {exc.message}") from None
+        raise SelectorError(f"{selector.path} cannot be read: {exc.message}") from None
     except OSError as exc:
         raise SelectorError(f"{selector.path} cannot be read: {exc}") from None
 
+
 def _document(selector: Selector, snapshot: Snapshot, data: str) -> Side:
-    from ..formats.openapi.loader import spec_version
+    """A JSON/YAML file: an OpenAPI document (a top-level ``openapi``/``swagger`` key) or a JSON Schema."""
+    from ..formats.jsonschema.loader import load_document
+    from ..formats.openapi.detect import looks_like_openapi
+    from ..formats.openapi.loader import NotOpenApi, load_spec
 
     if not selector.path.lower().endswith(JSON_SUFFIXES):
         raise SelectorError("an OpenAPI operation is named in a .json, .yaml or .yml file")
-    doc = _load(selector, snapshot)
-    version = spec_version(doc.data)
-    if version is not None:
-        return _openapi(selector, snapshot, data)
-    if selector.kind == "operation":
-        raise SelectorError(f"{selector.path} is not an OpenAPI document (no top-level `openapi` or `swagger` key)")
-    return _jsonschema(selector, snapshot, doc)
+    raw = _raw(selector, snapshot)
+    try:
+        if looks_like_openapi(raw):
+            try:
+                doc, version, _ = load_spec(selector.path, raw)
+                return _openapi(selector, snapshot, data, doc, version)
+            except NotOpenApi:
+                pass  # the text matched a nested key: a JSON Schema after all
+        if selector.kind == "operation":
+            raise SelectorError(f"{selector.path} is not an OpenAPI document (no top-level `openapi` or "
+                                "`swagger` key)")
+        return _jsonschema(selector, snapshot, load_document(selector.path, raw))
+    except SchemacheckError as exc:
+        raise SelectorError(f"{selector.path} does not load: {exc.message}") from None
+
+
+def _has(doc: JsonDocument, pointer: str) -> bool:
+    try:
+        return doc.has(pointer)
+    except ValueError:  # not a valid JSON pointer (a bad ~ escape)
+        return False
+
 
 def _jsonschema(selector: Selector, snapshot: Snapshot, doc: JsonDocument) -> Side:
     from ..compat.jsonschema.checker import id_candidates, snapshot_loader
     from ..formats.jsonschema.refs import RefResolver
     from ..formats.jsonschema.to_shape import ShapeBuilder
 
-    if not doc.has(selector.pointer):
+    if not _has(doc, selector.pointer):
         raise SelectorError(f"no {selector.pointer} in {selector.path}")
     refs = RefResolver(snapshot_loader(snapshot), (doc,), id_candidates=id_candidates(snapshot))
     label = selector.path + (f"#{selector.pointer}" if selector.pointer else "")
     return Side(selector, ShapeBuilder(refs).build(doc, selector.pointer), label, selector.pointer)
 
-def _openapi(selector: Selector, snapshot: Snapshot, data: str) -> Side:
+
+def _openapi(selector: Selector, snapshot: Snapshot, data: str, doc: JsonDocument, version: str) -> Side:
     from ..formats.jsonschema.refs import RefResolver
     from ..formats.jsonschema.to_shape import ShapeBuilder
     from ..formats.openapi.build import build_api
-    from ..formats.openapi.loader import load_spec, spec_loader
+    from ..formats.openapi.loader import spec_loader
+    from ..formats.openapi.model import template_key
     from ..formats.openapi.views import document_view
 
     operation = selector if selector.kind == "operation" else _as_operation(selector)
     side = data if operation is None else ("request" if operation.part == "request" else "response")
-    try:
-        doc, version, _ = load_spec(selector.path, snapshot.read(selector.path))
-    except SchemacheckError as exc:
-        raise SelectorError(f"{selector.path} does not load: {exc.message}") from None
     view = document_view(doc, side)
     refs = RefResolver(spec_loader(snapshot, version, side), (view,))
     if operation is None:
-        if not view.has(selector.pointer):
+        if not _has(view, selector.pointer):
             raise SelectorError(f"no {selector.pointer} in {selector.path}")
         return Side(selector, ShapeBuilder(refs).build(view, selector.pointer), f"{selector.path}#{selector.pointer}",
                     selector.pointer)
     api = build_api(view, version, refs)
-    from ..formats.openapi.model import template_key
-
     op = api.operations.get((operation.method, template_key(operation.route)))
     if op is None:
         raise SelectorError(f"no operation {operation.method} {operation.route} in {selector.path}")
@@ -184,6 +197,7 @@ def _openapi(selector: Selector, snapshot: Snapshot, data: str) -> Side:
         raise SelectorError(f"{label} has no JSON content schema in {selector.path}")
     schema = media.schema
     return Side(selector, ShapeBuilder(refs).build(schema.doc, schema.pointer), label, schema.pointer)
+
 
 def _as_operation(selector: Selector) -> Selector | None:
     """``#/paths/<route>/<method>/responses/<status>`` or ``.../requestBody`` as an operation selector."""
