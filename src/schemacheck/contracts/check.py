@@ -6,7 +6,7 @@ is how the consumer's unknown-key policy applies. Its rule table is the shape ru
 contract detectors of the direction (:mod:`.detect`). Each verdict goes to the one contract
 rule whose ``covers`` names its rule (:data:`~schemacheck.rules.contracts._common.COVERAGE`),
 or to the catch-all; verdicts the detectors state better (``REQUIRED_PROPERTY_ADDED``,
-``PROPERTY_RENAMED``, ``PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL``) are dropped. Findings sit on
+``PROPERTY_RENAMED``, ``PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL``) and edit-only ones are dropped. Findings sit on
 the consumer's node, with the producer's node as ``base_location`` (SARIF's related location).
 """
 
@@ -29,7 +29,8 @@ from .sides import Side
 __all__ = ["check_pair", "contract_rules", "DROPPED"]
 
 #: Shape rules whose verdicts the detectors state from the contract's point of view.
-DROPPED = frozenset({"REQUIRED_PROPERTY_ADDED", "PROPERTY_RENAMED", "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"})
+DROPPED = frozenset({"REQUIRED_PROPERTY_ADDED", "PROPERTY_RENAMED", "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
+                     "ONEOF_BRANCHES_OVERLAP"})  # the last judges an edit that adds a branch, not a contract
 
 
 @lru_cache(maxsize=2)

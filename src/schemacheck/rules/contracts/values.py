@@ -87,14 +87,51 @@ def contract_enum_value_not_accepted(issue: Any, ctx: Any = None) -> Iterator[Vi
                            f"which {issue.consumer_field()} ({where(issue.consumer_node)}) may send.")
 
 
-@contract_rule("CONTRACT_UNDECIDABLE", covers=("SCHEMA_CHANGE_UNDECIDABLE",), severity="warning")
+@contract_rule("CONTRACT_FORMAT_NOT_GUARANTEED", covers=("FORMAT_ADDED", "FORMAT_CHANGED"), severity="warning")
+def contract_format_not_guaranteed(issue: Any, ctx: Any = None) -> Iterator[Violation]:
+    """The reading side expects a string format (date-time, uuid, email) the writing side does not promise.
+
+    ## What it does
+    Flags a string field whose reader declares a `format` (a `datetime`, `UUID` or `EmailStr`
+    DTO field, a JSON Schema `format`) that the writer's schema does not declare, or declares
+    differently.
+
+    ## Why is this breaking?
+    It may not be: the writer may well send valid values without saying so. But nothing in its
+    schema promises the format, and a reader that parses the value (a `datetime` field) rejects
+    any other string. A warning, because `format` is an annotation many schemas leave out.
+
+    ## Example
+    Consumer: `paid_at: datetime`. Producer: `paid_at: {type: string}`.
+
+    ## How to change this safely
+    Declare the format in the producer's schema (`format: date-time`), or read the field as a
+    plain string in the consumer.
+    """
+    reader = issue.consumer_node if issue.reads else issue.producer_node
+    writer = issue.producer_node if issue.reads else issue.consumer_node
+    yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) and "
+                           f"{issue.producer_field()} ({where(issue.producer_node)}): the reader expects format "
+                           f"{_format(reader)}, the writer promises {_format(writer)}.")
+
+
+def _format(node: Any) -> str:
+    from ...shape.kinds import deref
+    from ...shape.nodes import StringShape
+
+    target = deref(node)
+    value = target.format if isinstance(target, StringShape) else None
+    return f"`{value}`" if value else "none"
+
+
+@contract_rule("CONTRACT_UNDECIDABLE", covers=("SCHEMA_CHANGE_UNDECIDABLE", "PATTERN_CHANGED"), severity="warning")
 def contract_undecidable(issue: Any, ctx: Any = None) -> Iterator[Violation]:
     """Part of the contract could not be checked statically.
 
     ## What it does
     Reports a place where one side uses a construct the shape engine cannot compare: an
     unresolved `$ref`, `if`/`then`/`else`, a custom pydantic serializer or validator, a type
-    from outside the repository.
+    from outside the repository, or two regular expressions whose containment is not decided.
 
     ## Why is this breaking?
     It may not be: schemacheck cannot tell, and says so rather than passing silently.
