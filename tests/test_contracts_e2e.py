@@ -405,3 +405,21 @@ def test_against_directories(tmp_path, capsys, monkeypatch) -> None:
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert ("CONTRACT_REQUIRED_FIELD_MISSING", "payments/clients/orders.py", AMOUNT_LINE) in _contract_findings(report)
+
+
+def test_imported_dto_module_change_triggers_the_contract(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path)
+    repo.write("payments/clients/money.py", "from pydantic import BaseModel\n\n\nclass Money(BaseModel):\n"
+                                            "    currency: str\n")
+    _edit(repo, "payments/clients/orders.py", "from pydantic import BaseModel\n",
+          "from pydantic import BaseModel\n\nfrom .money import Money\n")
+    _edit(repo, "payments/clients/orders.py", "class OrderResponse(BaseModel):", "class OrderResponse(Money):")
+    _edit(repo, "payments/clients/orders.py", "    currency: str\n", "")
+    repo.commit("currency from a base class in another module")
+    repo.run("branch", "-f", "main", "HEAD")
+    _edit(repo, "payments/clients/money.py", "    currency: str\n", "    currency: str\n    fx_rate: float\n")
+    repo.commit("the base class now requires fx_rate; orders.py itself is unchanged")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 1
+    assert _contracts_compared(report) == 1
+    assert any(rule == "CONTRACT_REQUIRED_FIELD_MISSING" for rule, _, _ in _contract_findings(report))
