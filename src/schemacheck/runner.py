@@ -220,7 +220,6 @@ def run_check(request: CheckRequest) -> CheckResult:
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, checker.name) for p in outcome.targets)
-    files_checked = sum(c.files for c in counts)
     if settings.contracts and not (request.changed is not None and not request.changed):
         # A separate stage, not a format: a contract spans two files of two formats (contracts/stage.py).
         from .contracts.stage import LABEL, check_contracts
@@ -239,5 +238,5 @@ def run_check(request: CheckRequest) -> CheckResult:
     ))
     kept = sorted(filtered.findings, key=Finding.sort_key)
     suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
-    return CheckResult(tuple(kept), tuple(diagnostics), files_checked,
+    return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
                        request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts))

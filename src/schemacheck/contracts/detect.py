@@ -17,7 +17,8 @@ from ..compat.shape.objects import CLOSED, OPEN, catch_all, model_of
 from ..compat.shape.pair import Issue, ShapePair
 from ..shape.nodes import ObjectShape, Property
 
-__all__ = ["DETECTORS", "REQUIRED_MISSING", "NEVER_SENT", "UNDECLARED"]
+__all__ = ["DETECTORS", "REQUIRED_MISSING", "NEVER_SENT", "UNDECLARED", "required_missing", "never_sent", "undeclared_read",
+           "undeclared_write"]
 
 REQUIRED_MISSING = "CONTRACT_REQUIRED_FIELD_MISSING"
 NEVER_SENT = "CONTRACT_FIELD_NEVER_SENT"

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..shape.nodes import Shape
     from .sides import Side
 
-__all__ = ["ContractIssue", "where", "field_label", "enum_values"]
+__all__ = ["ContractIssue", "where", "location_of", "field_label", "enum_values"]
 
 
 @dataclass(frozen=True, slots=True)

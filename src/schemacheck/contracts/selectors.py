@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 
-__all__ = ["Selector", "SelectorError", "parse_selector", "JSON_SUFFIXES"]
+__all__ = ["Selector", "SelectorError", "parse_selector", "JSON_SUFFIXES", "METHODS"]
 
 JSON_SUFFIXES = (".json", ".yaml", ".yml")
 #: HTTP methods (``formats/openapi/build.METHODS``; not imported, so parsing a selector loads no front end).

@@ -42,7 +42,7 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     from .sides import READER, WRITER, resolve_side
 
     settings = request.settings
-    selected = select_rules(settings, "contracts")
+    selected: frozenset[str] = frozenset()
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     targets: set[str] = set()
@@ -57,6 +57,8 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
         touched = _touched(request, consumer_sel, producer_sel)
         if not touched:
             continue
+        if not checked:  # the rule catalogue is loaded only once a contract needs it
+            selected = select_rules(settings, "contracts")
         checked += 1
         targets |= {p for p in touched if request.head.exists(p)}
         data = "response" if entry.direction == "reads" else "request"

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...registry import Violation, rule
 
-__all__ = ["contract_rule", "COVERAGE", "violation", "CATCH_ALL"]
+__all__ = ["contract_rule", "COVERAGE", "violation", "tick", "CATCH_ALL"]
 
 CATCH_ALL = "*"
 #: Contract rule ID -> the engine rule IDs it reports (``("*",)`` for the catch-all).
