@@ -49,12 +49,12 @@ def contract_required_field_missing(issue: Any, ctx: Any = None) -> Iterator[Vio
     """
     if issue.reads:
         yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is required, but "
-                               f"{issue.producer.label} does not provide {tick(issue.name)} "
+                               f"{issue.producer_field(name='')} does not provide {tick(issue.name)} "
                                f"({where(issue.producer_node)}){_instead(issue)}.",
                         producer_node=issue.alternative_node)
         return
     yield violation(issue, f"{issue.producer_field()} ({where(issue.producer_node)}) is required, but "
-                           f"{issue.consumer.label} ({where(issue.consumer_node)}) does not send "
+                           f"{field_label(issue.consumer, issue.consumer_node)} ({where(issue.consumer_node)}) does not send "
                            f"{tick(issue.name)}{_instead(issue)}.")
 
 
@@ -111,7 +111,7 @@ def contract_field_never_sent(issue: Any, ctx: Any = None) -> Iterator[Violation
     declare it again.
     """
     yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is never sent: "
-                           f"{issue.producer.label} ({where(issue.producer_node)}) does not declare "
+                           f"{issue.producer_field(name='')} ({where(issue.producer_node)}) does not declare "
                            f"{tick(issue.name)} and admits no other field{_instead(issue)}.",
                     producer_node=issue.alternative_node)
 
@@ -138,11 +138,11 @@ def contract_field_undeclared(issue: Any, ctx: Any = None) -> Iterator[Violation
     """
     if issue.reads:
         yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is not declared by "
-                               f"{issue.producer.label} ({where(issue.producer_node)}): nothing guarantees it or "
+                               f"{issue.producer_field(name='')} ({where(issue.producer_node)}): nothing guarantees it or "
                                f"its type{_instead(issue)}.", producer_node=issue.alternative_node)
         return
     yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is sent, but "
-                           f"{issue.producer.label} ({where(issue.producer_node)}) does not declare "
+                           f"{issue.producer_field(name='')} ({where(issue.producer_node)}) does not declare "
                            f"{tick(issue.name)} and ignores it{_instead(issue)}.")
 
 
@@ -176,4 +176,4 @@ def contract_unknown_field_rejected(issue: Any, ctx: Any = None) -> Iterator[Vio
         return
     reader = field_label(issue.producer, issue.producer_node)
     yield violation(issue, f"{reader} ({where(issue.producer_node)}) rejects the field {subject}that "
-                           f"{issue.consumer.label} sends ({where(issue.consumer_node)}).")
+                           f"{field_label(issue.consumer, issue.consumer_node)} sends ({where(issue.consumer_node)}).")
