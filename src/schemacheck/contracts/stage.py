@@ -26,8 +26,9 @@ from .selectors import Selector, SelectorError, parse_selector
 if TYPE_CHECKING:
     from ..runner import CheckRequest
     from .settings import ContractSettings
+    from .sides import Side
 
-__all__ = ["check_contracts", "LABEL", "register_scanner"]
+__all__ = ["check_contracts", "LABEL", "register_scanner", "settings_python_version"]
 
 #: What one contract is called in the summary ("2 contracts compared").
 LABEL = "contract"
@@ -39,7 +40,6 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     """Check the contracts of ``request.settings`` that the change touches."""
     from ..runner import select_rules
     from .check import check_pair
-    from .sides import READER, WRITER, resolve_side
 
     settings = request.settings
     selected: frozenset[str] = frozenset()
@@ -59,21 +59,12 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
             continue
         if not checked:  # the rule catalogue is loaded only once a contract needs it
             selected = select_rules(settings, "contracts")
+            if not selected:  # --select naming only other formats' rules: no contract rule runs
+                break
         checked += 1
         targets |= {p for p in touched if request.head.exists(p)}
-        data = "response" if entry.direction == "reads" else "request"
-        consumer_role, producer_role = (READER, WRITER) if entry.direction == "reads" else (WRITER, READER)
-        version = settings.python.pydantic_version if hasattr(settings, "python") else None
-        sides = []
-        for role_name, selector, role in (("consumer", consumer_sel, consumer_role),
-                                          ("producer", producer_sel, producer_role)):
-            try:
-                sides.append(resolve_side(selector, request.head, role, data, version))
-            except (SelectorError, SchemacheckError, OSError) as exc:
-                text = exc.message if isinstance(exc, SchemacheckError) else str(exc)
-                diagnostics.append(Diagnostic(f"{where}{label}: {role_name} {selector.text!r} does not resolve at "
-                                              f"{request.head.label}: {text}", None, Severity.ERROR, _TIP))
-        if len(sides) != 2 or not selected:
+        sides = _resolve(request, entry, consumer_sel, producer_sel, f"{where}{label}", diagnostics)
+        if sides is None:
             continue
         try:
             findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
@@ -81,6 +72,30 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
             diagnostics.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
                                           "compared; the contract was not checked", None, Severity.ERROR))
     return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected, tuple(sorted(targets)))
+
+
+def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, label: str,
+             diagnostics: list[Diagnostic]) -> tuple[Side, Side] | None:
+    """Both sides at the new revision, each in the view of its role; ``None`` (and an error) if one does not resolve."""
+    from .sides import READER, WRITER, resolve_side
+
+    data = "response" if entry.direction == "reads" else "request"
+    roles = (READER, WRITER) if entry.direction == "reads" else (WRITER, READER)
+    version = settings_python_version(request.settings)
+    sides = []
+    for role_name, selector, role in (("consumer", consumer, roles[0]), ("producer", producer, roles[1])):
+        try:
+            sides.append(resolve_side(selector, request.head, role, data, version))
+        except (SelectorError, SchemacheckError, OSError) as exc:
+            text = exc.message if isinstance(exc, SchemacheckError) else str(exc)
+            diagnostics.append(Diagnostic(f"{label}: {role_name} {selector.text!r} does not resolve at "
+                                          f"{request.head.label}: {text}", None, Severity.ERROR, _TIP))
+    return (sides[0], sides[1]) if len(sides) == 2 else None
+
+
+def settings_python_version(settings: object) -> int | None:
+    """The configured pydantic major version (``[tool.schemacheck.python] pydantic-version``), if any."""
+    return getattr(getattr(settings, "python", None), "pydantic_version", None)
 
 
 def _parse(entry: ContractSettings, label: str, diagnostics: list[Diagnostic]) -> tuple[Selector, Selector] | None:
