@@ -423,3 +423,22 @@ def test_imported_dto_module_change_triggers_the_contract(tmp_path, capsys, monk
     assert code == 1
     assert _contracts_compared(report) == 1
     assert any(rule == "CONTRACT_REQUIRED_FIELD_MISSING" for rule, _, _ in _contract_findings(report))
+
+
+def test_selection_without_contract_rules_checks_no_contract(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "total_amount", "total_cents")
+    repo.commit("rename")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "FIELD_NO_DELETE")
+    assert code == 0
+    assert _contracts_compared(report) == 0
+
+
+def test_path_arguments_limit_contracts_to_those_with_a_side_under_them(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "total_amount", "total_cents")
+    repo.commit("rename")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT", "payments")
+    assert code == 1  # the consumer is under payments/, so the contract runs though its producer is outside
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT", "README.md")
+    assert code == 0 and _contracts_compared(report) == 0
