@@ -8,7 +8,6 @@ runs ``schemacheck --base main`` (or another mode); findings are compared as (ru
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -343,9 +342,6 @@ class OrderEvent(BaseModel):
 """
 
 
-HAVE_PROTOJSON = importlib.util.find_spec("schemacheck.formats.protobuf.protojson_shape") is not None
-
-
 def _proto_repo(tmp_path: Path) -> GitRepo:
     repo = GitRepo(tmp_path / "repo")
     repo.write("pyproject.toml", PROTO_CONTRACT)
@@ -358,7 +354,6 @@ def _proto_repo(tmp_path: Path) -> GitRepo:
     return repo
 
 
-@pytest.mark.skipif(not HAVE_PROTOJSON, reason="the ProtoJSON shape front end is not in this build")
 def test_proto_rename_fails_through_protojson(tmp_path, capsys, monkeypatch) -> None:
     repo = _proto_repo(tmp_path)
     code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
@@ -373,9 +368,19 @@ def test_proto_rename_fails_through_protojson(tmp_path, capsys, monkeypatch) -> 
     assert _contracts_compared(report) == 1
 
 
-@pytest.mark.skipif(HAVE_PROTOJSON, reason="the ProtoJSON shape front end is in this build")
-def test_proto_selector_without_protojson_is_an_error_not_a_pass(tmp_path, capsys, monkeypatch) -> None:
+def test_proto_scalar_is_never_guaranteed_to_a_consumer_that_requires_it(tmp_path, capsys, monkeypatch) -> None:
+    repo = _proto_repo(tmp_path)  # (the rename is irrelevant here: the field the consumer requires is id)
+    _edit(repo, "payments/clients/order_event.py", '    id: str = ""', "    id: str")
+    repo.commit("the consumer now requires id")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED")
+    assert code == 1  # ProtoJSON omits default values: a proto3 string without `optional` may be absent
+    assert ("CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED", "payments/clients/order_event.py", 5) in _contract_findings(report)
+
+
+def test_unknown_proto_message_is_an_error_naming_the_entry(tmp_path, capsys, monkeypatch) -> None:
     repo = _proto_repo(tmp_path)
+    _edit(repo, "orders/order.proto", "message Order {", "message Purchase {")
+    repo.commit("message renamed")
     monkeypatch.chdir(repo.root)
     assert main(["--base", "main", "--select", "CONTRACT"]) == 2
     captured = capsys.readouterr()

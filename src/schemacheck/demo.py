@@ -86,6 +86,13 @@ class OrderResponse(BaseModel):
     id: str
     total_amount: int
     currency: str
+
+
+class OrderEvent(BaseModel):
+    \"\"\"An order event from the bus: the Order message in ProtoJSON (int64 as a string, camelCase).\"\"\"
+
+    id: str = ""
+    totalAmount: str = "0"
 """
 
 DEMO_CONFIG = """\
@@ -96,6 +103,12 @@ DEMO_CONFIG = """\
 name = "payments reads orders"
 consumer = "services/payments/clients/orders.py:OrderResponse"
 producer = "services/orders/openapi.yaml GET /orders/{id} 200"
+
+# ... and the Order messages the order service publishes, read through their ProtoJSON mapping.
+[[tool.schemacheck.contracts]]
+name = "payments reads order events"
+consumer = "services/payments/clients/orders.py:OrderEvent"
+producer = "proto/shop/orders/v1/order.proto:shop.orders.v1.Order"
 """
 
 _IDENTITY = {

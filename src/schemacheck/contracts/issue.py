@@ -95,6 +95,8 @@ def field_label(side: Side, node: Shape, name: str = "") -> str:
     names: list[str] = []
     if python and parts:
         names.append(parts.pop(0).rsplit(".", 1)[-1])  # /Class/properties/... or /pkg.Message/properties/...
+    elif node is deref(side.shape):  # the selected element itself, reached through a $ref: its label says it
+        parts = []
     elif not inside:  # a node outside the selected element (a shared component): name it by its definition
         for i in range(len(parts) - 1):
             if parts[i] in ("schemas", "$defs", "definitions"):

@@ -96,12 +96,10 @@ def _python(selector: Selector, snapshot: Snapshot, role: str, pydantic_version:
     return Side(selector, ShapeBuilder(extractor).shape(dto, READ if role == READER else WRITE), dto.name)
 
 def _protobuf(selector: Selector, snapshot: Snapshot, role: str) -> Side:
-    """A message through its ProtoJSON mapping: what a parser accepts (reader) or a serializer emits (writer)."""
-    try:
-        from ..formats.protobuf.protojson_shape import protojson_shape
-    except ImportError:  # the ProtoJSON front end is not part of this build
-        raise SelectorError("protobuf selectors are not supported yet (this version has no ProtoJSON shape "
-                            "of a message)") from None
+    """A message through its ProtoJSON mapping: what a parser accepts (reader) or a serializer emits (writer),
+    with the import roots of the revision's buf configuration."""
+    from ..formats.protobuf.protojson_shape import protojson_shape
+
     try:
         shape = protojson_shape(snapshot, selector.path, selector.name, roots=None,
                                 view="read" if role == READER else "write")
