@@ -3,9 +3,9 @@
 Maintainers: the ``GOOGLE_API`` rules are not buf's, so they are off in the registry
 (``default=False``) and buf.yaml's ``use``/``except`` neither select nor drop them. With no
 explicit ``select``, the checker adds them after compiling, when ``protobuf.google-api`` is
-``true``, or ``"auto"`` (the default) and a changed file on either side imports
-``google/api/…`` or ``google/longrunning/…``; ``ignore`` still subtracts them. An explicit
-``select`` is taken as written (``--select FILE,GOOGLE_API``).
+``true``, or ``"auto"`` (the default) and a changed file on either side imports ``google/api/…``
+or ``google/longrunning/…`` (directly or through ``import public``); ``ignore`` still subtracts
+them. An explicit ``select`` is taken as written (``--select FILE,GOOGLE_API``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ IMPORT_PREFIXES = ("google/api/", "google/longrunning/")
 
 
 def uses_google_api(*images: Image) -> bool:
-    """Whether a target file of any image imports a Google API annotation file."""
-    for image in images:
-        for file in image.target_files():
-            if any(dep.startswith(IMPORT_PREFIXES) for dep in file.proto.dependency):
-                return True
-    return False
+    """Whether the changed files of any image see a Google API annotation file.
+
+    An image holds the changed files and what they import (directly, through ``import public``,
+    or to define the options they use), so a file reaching ``google/api/`` through a shared
+    ``import public`` file counts too.
+    """
+    return any(name.startswith(IMPORT_PREFIXES) for image in images for name in image.files)
 
 
 def with_google_api(job: FormatJob, selected: frozenset[str], old: Image, new: Image) -> frozenset[str]:
