@@ -20,7 +20,7 @@ class ProtobufSettings(ConfigModel):
 
     roots: tuple[str, ...] = Field(default=(), description="Import roots, repository-relative. Default: buf.yaml module roots, else '.'.")
     use_buf_yaml: bool = Field(default=True, description="Honour buf.yaml `breaking:` and module roots when present.")
-    google_api: bool | Literal["auto"] = Field(
+    google_api: Literal[True, False, "auto"] = Field(
         default="auto",
         description="Run the GOOGLE_API rules (google.api annotations, AIP-203/158): 'auto' when a checked "
                     "file imports google/api/ or google/longrunning/, true always, false never "
