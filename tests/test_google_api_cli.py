@@ -184,3 +184,18 @@ def test_setting_true_and_false_override_the_detection(tmp_path: Path) -> None:
     off = _rules_run(tmp_path / "off", {"library.proto": BASE}, {"library.proto": HEAD},
                      protobuf=ProtobufSettings(google_api=False))
     assert off and not off & GOOGLE_IDS
+
+
+def test_annotations_reached_through_import_public_are_read(tmp_path: Path) -> None:
+    base = PLAIN.replace("package library.v1;\n", 'package library.v1;\n\nimport "common.proto";\n')
+    head = base.replace("string name = 1;", "string name = 1 [(google.api.field_behavior) = REQUIRED];")
+    repo = _repo(tmp_path, base, head, extra={"common.proto": COMMON})
+    proc = run_cli(repo.root, "check", "--base", "main", "--format", "json")
+    assert proc.returncode == 1 and _rules(proc) == ["FIELD_BEHAVIOR_NO_ADD_REQUIRED"], proc.stdout + proc.stderr
+
+
+def test_a_bad_setting_is_a_one_line_error(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, extra={"pyproject.toml": '[tool.schemacheck.protobuf]\ngoogle-api = "sometimes"\n'})
+    proc = run_cli(repo.root, "check", "--base", "main")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "tool.schemacheck.protobuf.google-api" in proc.stderr.splitlines()[0]
