@@ -71,9 +71,15 @@ def field_behavior_no_add_required(pair: Pair[Message], ctx: CheckContext) -> It
     Keep the field optional and give it a server-side default; make it required only in a
     new API version.
 
+    ## Known false positives
+    A `REQUIRED` field added to a message that only servers write (a response) breaks no
+    caller; the rule cannot tell requests from responses. Suppress it on that line.
+
     ## References
     - AIP-203 (Field behavior documentation), AIP-180 (Backwards compatibility).
     - proto-breaking-change-detector `FIELD_BEHAVIOR_CHANGE`, `NEW_REQUIRED_FIELD`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     old_fields = {f.number: f for f in pair.old.fields()}
     for field in pair.new.fields():
@@ -121,6 +127,8 @@ def field_behavior_no_add_constraint(pair: Pair[Field], ctx: CheckContext) -> It
 
     ## References
     - AIP-203 (Field behavior documentation), AIP-180 (Backwards compatibility).
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     added = (field_behaviors(pair.new, ctx.new) - field_behaviors(pair.old, ctx.old)) & set(_ADDED_CONSTRAINT)
     if not added:
@@ -162,6 +170,8 @@ def field_behavior_no_remove_output_only(pair: Pair[Field], ctx: CheckContext) -
 
     ## References
     - AIP-203 (Field behavior documentation), AIP-180 (Backwards compatibility).
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     removed = (field_behaviors(pair.old, ctx.old) - field_behaviors(pair.new, ctx.new)) & set(_REMOVED_SERVER_SET)
     if not removed:
@@ -207,6 +217,8 @@ def field_same_resource_reference(pair: Pair[Field], ctx: CheckContext) -> Itera
     ## References
     - AIP-122 (Resource names), AIP-180.
     - proto-breaking-change-detector `RESOURCE_REFERENCE_REMOVAL`, `RESOURCE_REFERENCE_CHANGE`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was = resource_reference(pair.old, ctx.old)
     if was is None:
@@ -257,6 +269,8 @@ def message_same_resource_patterns(pair: Pair[Message], ctx: CheckContext) -> It
     ## References
     - AIP-123 (Resource types), AIP-180.
     - proto-breaking-change-detector `RESOURCE_PATTERN_REMOVAL`, `RESOURCE_PATTERN_REORDER`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was = resource_patterns(pair.old, ctx.old)
     if was is None or not was[1]:

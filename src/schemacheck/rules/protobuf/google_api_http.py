@@ -86,6 +86,8 @@ def rpc_http_rule_no_delete(pair: Pair[Method], ctx: CheckContext) -> Iterator[V
     ## References
     - AIP-127 (HTTP and gRPC transcoding), AIP-180.
     - proto-breaking-change-detector `HTTP_ANNOTATION_REMOVAL`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was = http_binding(pair.old, ctx.old)
     if was is None or http_binding(pair.new, ctx.new) is not None:
@@ -131,6 +133,8 @@ def rpc_same_http_rule(pair: Pair[Method], ctx: CheckContext) -> Iterator[Violat
     ## References
     - AIP-127 (HTTP and gRPC transcoding), AIP-180.
     - proto-breaking-change-detector `HTTP_ANNOTATION_CHANGE`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was, now = http_binding(pair.old, ctx.old), http_binding(pair.new, ctx.new)
     if was is None or now is None or _served(was, now, pair):
@@ -176,6 +180,8 @@ def rpc_http_additional_binding_no_delete(pair: Pair[Method], ctx: CheckContext)
 
     ## References
     - AIP-127 (HTTP and gRPC transcoding), AIP-180.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was, now = http_binding(pair.old, ctx.old), http_binding(pair.new, ctx.new)
     if was is None or now is None:

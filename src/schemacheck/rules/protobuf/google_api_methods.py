@@ -61,6 +61,8 @@ def rpc_same_method_signatures(pair: Pair[Method], ctx: CheckContext) -> Iterato
     ## References
     - AIP-4232 (Method signatures), AIP-180.
     - proto-breaking-change-detector `METHOD_SIGNATURE_REMOVAL`, `METHOD_SIGNATURE_ORDER_CHANGE`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was, now = method_signatures(pair.old, ctx.old), method_signatures(pair.new, ctx.new)
     if not was:
@@ -115,6 +117,8 @@ def rpc_same_lro(pair: Pair[Method], ctx: CheckContext) -> Iterator[Violation]:
     ## References
     - AIP-151 (Long-running operations), AIP-180.
     - proto-breaking-change-detector `LRO_ANNOTATION_ADDITION`, `LRO_ANNOTATION_REMOVAL`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was, now = operation_info(pair.old, ctx.old), operation_info(pair.new, ctx.new)
     if (was is None) == (now is None):
@@ -161,6 +165,8 @@ def rpc_same_lro_types(pair: Pair[Method], ctx: CheckContext) -> Iterator[Violat
     ## References
     - AIP-151 (Long-running operations), AIP-180.
     - proto-breaking-change-detector `LRO_RESPONSE_CHANGE`, `LRO_METADATA_CHANGE`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was, now = operation_info(pair.old, ctx.old), operation_info(pair.new, ctx.new)
     if was is None or now is None:
@@ -224,6 +230,8 @@ def rpc_same_pagination(pair: Pair[Method], ctx: CheckContext) -> Iterator[Viola
     ## References
     - AIP-158 (Pagination), AIP-180.
     - proto-breaking-change-detector `METHOD_PAGINATED_RESPONSE_CHANGE`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     if not _paginated(ctx.old, pair.old) or _paginated(ctx.new, pair.new):
         return

@@ -46,6 +46,8 @@ def service_same_default_host(pair: Pair[Service], ctx: CheckContext) -> Iterato
     ## References
     - AIP-4210 (Client library generators), AIP-180.
     - proto-breaking-change-detector `SERVICE_HOST_REMOVAL`, `SERVICE_HOST_CHANGE`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     was, now = default_host(pair.old, ctx.old), default_host(pair.new, ctx.new)
     if not was or was == now:
@@ -87,6 +89,8 @@ def service_oauth_scopes_no_delete(pair: Pair[Service], ctx: CheckContext) -> It
     ## References
     - AIP-4210 (Client library generators), AIP-180.
     - proto-breaking-change-detector `OAUTH_SCOPE_REMOVAL`.
+    - Category `GOOGLE_API`, on by default when the changed files import `google/api/` or
+      `google/longrunning/`: see docs/google-api.md.
     """
     now = set(oauth_scopes(pair.new, ctx.new))
     removed = [scope for scope in oauth_scopes(pair.old, ctx.old) if scope not in now]
