@@ -25,7 +25,9 @@ from schemacheck.runner import CheckRequest, run_check
 from schemacheck.snapshot import DirectorySnapshot
 from tools import FIXTURES, buf_path, require
 
-GOOGLE = FIXTURES / "protobuf" / "RPC_SAME_HTTP_RULE" / "before" / "google"
+#: The fixtures' minimal google/api files: annotations.proto + http.proto, and field_behavior.proto.
+GOOGLE = (FIXTURES / "protobuf" / "RPC_SAME_HTTP_RULE" / "before" / "google",
+          FIXTURES / "protobuf" / "FIELD_BEHAVIOR_NO_ADD_REQUIRED" / "before" / "google")
 BUF_YAML = "version: v2\nbreaking:\n  use: [FILE]\n"
 
 BASE = """syntax = "proto3";
@@ -64,8 +66,13 @@ def run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120)
 
 
+def _google(root: Path) -> None:
+    for source in GOOGLE:
+        shutil.copytree(source, root / "google", dirs_exist_ok=True)
+
+
 def _tree(root: Path, library: str, extra: dict[str, str] | None = None) -> None:
-    shutil.copytree(GOOGLE, root / "google", dirs_exist_ok=True)
+    _google(root)
     (root / "buf.yaml").write_text(BUF_YAML)
     (root / "library.proto").write_text(library)
     for path, text in (extra or {}).items():
@@ -150,7 +157,7 @@ def _rules_run(tmp_path: Path, before: dict[str, str], after: dict[str, str], **
         for path, text in files.items():
             (tmp_path / side / path).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / side / path).write_text(text)
-        shutil.copytree(GOOGLE, tmp_path / side / "google", dirs_exist_ok=True)
+        _google(tmp_path / side)
     result = run_check(CheckRequest(DirectorySnapshot(tmp_path / "before", "before"),
                                     DirectorySnapshot(tmp_path / "after", "after"), Settings(**settings),
                                     formats=("protobuf",)))
