@@ -24,9 +24,11 @@ __all__ = [
     "HttpBinding", "http_binding", "field_behaviors", "method_signatures", "operation_info",
     "resource_reference", "resource_patterns", "default_host", "oauth_scopes", "option_path",
     "same_but_version", "annotation_span", "quoted", "HTTP", "METHOD_SIGNATURE", "OPERATION_INFO", "FIELD_BEHAVIOR",
-    "RESOURCE_REFERENCE", "RESOURCE", "DEFAULT_HOST", "OAUTH_SCOPES",
+    "RESOURCE_REFERENCE", "RESOURCE", "DEFAULT_HOST", "OAUTH_SCOPES", "GOOGLE_API",
 ]
 
+#: The categories of every rule reading these annotations.
+GOOGLE_API = ("GOOGLE_API",)
 #: (options message, extension number, Google's full name) of each annotation read here.
 HTTP = ("google.protobuf.MethodOptions", 72295728, "google.api.http")
 METHOD_SIGNATURE = ("google.protobuf.MethodOptions", 1051, "google.api.method_signature")

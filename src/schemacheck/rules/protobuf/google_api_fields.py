@@ -16,10 +16,9 @@ from ...model import Location
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
 from ._fieldinfo import describe, field_span, message_span
-from ._google_api import FIELD_BEHAVIOR, RESOURCE, RESOURCE_REFERENCE, annotation_span, field_behaviors, \
-    quoted, resource_patterns, resource_reference
+from ._google_api import FIELD_BEHAVIOR, GOOGLE_API, RESOURCE, RESOURCE_REFERENCE, annotation_span, \
+    field_behaviors, quoted, resource_patterns, resource_reference
 
-GOOGLE_API = ("GOOGLE_API",)
 _ADDED_CONSTRAINT = {
     "OUTPUT_ONLY": "values clients send in it are now ignored or rejected",
     "INPUT_ONLY": "responses no longer return it to clients that read it",

@@ -17,9 +17,8 @@ from ...compat.protobuf.elements import Method
 from ...compat.protobuf.image import CheckContext, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
-from ._google_api import HTTP, HttpBinding, annotation_span, http_binding, same_but_version
+from ._google_api import GOOGLE_API, HTTP, HttpBinding, annotation_span, http_binding, same_but_version
 
-GOOGLE_API = ("GOOGLE_API",)
 
 
 def _rpc(method: Method) -> str:

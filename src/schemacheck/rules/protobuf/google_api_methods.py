@@ -16,10 +16,9 @@ from ...compat.protobuf.elements import Message, Method, SourcePath
 from ...compat.protobuf.image import CheckContext, Image, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
-from ._google_api import METHOD_SIGNATURE, OPERATION_INFO, annotation_span, method_signatures, operation_info, \
-    quoted, same_but_version
+from ._google_api import GOOGLE_API, METHOD_SIGNATURE, OPERATION_INFO, annotation_span, method_signatures, \
+    operation_info, quoted, same_but_version
 
-GOOGLE_API = ("GOOGLE_API",)
 _T = pb.FieldDescriptorProto
 #: AIP-158: request fields, response field, and their types.
 _PAGE_FIELDS = (("request", "page_size", _T.TYPE_INT32), ("request", "page_token", _T.TYPE_STRING),

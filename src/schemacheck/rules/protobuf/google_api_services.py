@@ -12,9 +12,8 @@ from ...compat.protobuf.elements import Service
 from ...compat.protobuf.image import CheckContext, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
-from ._google_api import DEFAULT_HOST, OAUTH_SCOPES, annotation_span, default_host, oauth_scopes, quoted
+from ._google_api import DEFAULT_HOST, GOOGLE_API, OAUTH_SCOPES, annotation_span, default_host, oauth_scopes, quoted
 
-GOOGLE_API = ("GOOGLE_API",)
 
 
 @rule("SERVICE_SAME_DEFAULT_HOST", format=PROTOBUF, subject="service", categories=GOOGLE_API, default=False)
