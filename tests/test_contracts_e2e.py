@@ -167,7 +167,8 @@ def test_renaming_on_both_sides_passes(config, producer, tmp_path, capsys, monke
 
 def test_producer_field_made_optional_fails(tmp_path, capsys, monkeypatch) -> None:
     repo = _repo(tmp_path)
-    _edit(repo, "orders/openapi.yaml", "required: [id, total_amount, currency, status]", "required: [id, currency, status]")
+    _edit(repo, "orders/openapi.yaml", "required: [id, total_amount, currency, status]",
+          "required: [id, currency, status]")
     repo.commit("total_amount optional")
     code, report = _run(repo, capsys, monkeypatch, "--base", "main")
     assert code == 1
@@ -279,7 +280,8 @@ def test_unknown_key_in_a_contract_entry_is_rejected(tmp_path, capsys, monkeypat
 
 
 def test_writes_direction_request_body(tmp_path, capsys, monkeypatch) -> None:
-    config = ('[tool.schemacheck]\n[[tool.schemacheck.contracts]]\nconsumer = "payments/clients/new_order.py:NewOrder"\n'
+    config = ('[tool.schemacheck]\n[[tool.schemacheck.contracts]]\n'
+              'consumer = "payments/clients/new_order.py:NewOrder"\n'
               'producer = "orders/openapi.yaml POST /orders request"\ndirection = "writes"\n')
     repo = _repo(tmp_path, config)
     repo.write("payments/clients/new_order.py", "from pydantic import BaseModel\n\n\nclass NewOrder(BaseModel):\n"
@@ -374,9 +376,11 @@ def test_proto_scalar_is_never_guaranteed_to_a_consumer_that_requires_it(tmp_pat
     repo = _proto_repo(tmp_path)  # (the rename is irrelevant here: the field the consumer requires is id)
     _edit(repo, "payments/clients/order_event.py", '    id: str = ""', "    id: str")
     repo.commit("the consumer now requires id")
-    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select",
+                        "CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED")
     assert code == 1  # ProtoJSON omits default values: a proto3 string without `optional` may be absent
-    assert ("CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED", "payments/clients/order_event.py", 5) in _contract_findings(report)
+    assert ("CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED", "payments/clients/order_event.py", 5) \
+        in _contract_findings(report)
 
 
 def test_unknown_proto_message_is_an_error_naming_the_entry(tmp_path, capsys, monkeypatch) -> None:

@@ -95,7 +95,8 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     except RecursionError:
         raise UsageError("the schemas are nested or recursive beyond what can be compared") from None
     register_scanner()
-    filtered = apply_filters(findings, FilterContext(base=files, head=files, rules_run=selected))  # type: ignore[arg-type]
+    context = FilterContext(base=files, head=files, rules_run=selected)  # type: ignore[arg-type]
+    filtered = apply_filters(findings, context)
     diagnostics: list[Diagnostic] = []
     if sides[0].selector.path == sides[1].selector.path and sides[0].shape is sides[1].shape:
         diagnostics.append(Diagnostic("the consumer and the producer are the same element", None, Severity.WARNING))

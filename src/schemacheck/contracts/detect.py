@@ -5,7 +5,8 @@ for old documents that may hold it), so a consumer field that a closed producer 
 passes them, and a lenient reader hides the rest. These detectors are engine hooks of family
 ``OBJECT`` (called by :class:`~schemacheck.compat.shape.engine.Engine` at every object pair it
 reaches, nested ones included), always under BACKWARD: ``old`` is the writer, ``new`` the
-reader. Each yields issues (the other side's likely rename of the property in ``hint``) under the ``CONTRACT_*`` rule ID it feeds (:mod:`.check` builds the
+reader. Each yields issues (the other side's likely rename of the property in ``hint``) under
+the ``CONTRACT_*`` rule ID it feeds (:mod:`.check` builds the
 rule table from :data:`DETECTORS`). Renamed-looking pairs come from the engine (``pair.extra``).
 """
 
@@ -17,8 +18,8 @@ from ..compat.shape.objects import CLOSED, OPEN, catch_all, model_of
 from ..compat.shape.pair import Issue, ShapePair
 from ..shape.nodes import ObjectShape, Property
 
-__all__ = ["DETECTORS", "REQUIRED_MISSING", "NEVER_SENT", "UNDECLARED", "required_missing", "never_sent", "undeclared_read",
-           "undeclared_write"]
+__all__ = ["DETECTORS", "REQUIRED_MISSING", "NEVER_SENT", "UNDECLARED", "required_missing", "never_sent",
+           "undeclared_read", "undeclared_write"]
 
 REQUIRED_MISSING = "CONTRACT_REQUIRED_FIELD_MISSING"
 NEVER_SENT = "CONTRACT_FIELD_NEVER_SENT"

@@ -54,7 +54,8 @@ def contract_required_field_missing(issue: Any, ctx: Any = None) -> Iterator[Vio
                         producer_node=issue.alternative_node)
         return
     yield violation(issue, f"{issue.producer_field()} ({where(issue.producer_node)}) is required, but "
-                           f"{field_label(issue.consumer, issue.consumer_node)} ({where(issue.consumer_node)}) does not send "
+                           f"{field_label(issue.consumer, issue.consumer_node)} ({where(issue.consumer_node)}) "
+                           "does not send "
                            f"{tick(issue.name)}{_instead(issue)}.")
 
 
@@ -138,7 +139,8 @@ def contract_field_undeclared(issue: Any, ctx: Any = None) -> Iterator[Violation
     """
     if issue.reads:
         yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is not declared by "
-                               f"{issue.producer_field(name='')} ({where(issue.producer_node)}): nothing guarantees it or "
+                               f"{issue.producer_field(name='')} ({where(issue.producer_node)}): "
+                               "nothing guarantees it or "
                                f"its type{_instead(issue)}.", producer_node=issue.alternative_node)
         return
     yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is sent, but "
