@@ -139,3 +139,12 @@ def test_bad_selectors_are_one_line_errors(files, capsys, consumer: str, produce
     assert main(["contract", consumer, producer]) == 2
     err = capsys.readouterr().err
     assert err.startswith("schemacheck: error:") and needle in err and "Traceback" not in err
+
+
+def test_python_producer_is_read_in_its_write_view(files, capsys) -> None:
+    (files / "producer.py").write_text("from pydantic import BaseModel, Field\n\n\nclass OrderOut(BaseModel):\n"
+                                       "    id: str\n    total: int = Field(serialization_alias='total_amount')\n"
+                                       "    status: str\n")
+    code, rules = _rules(capsys, "dto.py:Order", "producer.py:OrderOut")
+    assert code == 1  # total_amount is written (by its serialization alias); status is any string, not the Literal
+    assert rules == {"CONTRACT_ENUM_VALUE_NOT_ACCEPTED"}

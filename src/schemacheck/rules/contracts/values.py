@@ -37,10 +37,14 @@ def contract_field_type_mismatch(issue: Any, ctx: Any = None) -> Iterator[Violat
     ## How to change this safely
     Widen the reader's type (accept both while the producer migrates), or keep the producer's type.
     """
-    yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is {_kind(issue.consumer_node)}, "
-                           f"but {issue.producer_field()} ({where(issue.producer_node)}) is "
-                           f"{_kind(issue.producer_node)}: the {'consumer' if issue.reads else 'producer'} "
-                           f"cannot read every value the {'producer' if issue.reads else 'consumer'} sends.")
+    consumer = f"{issue.consumer_field()} ({where(issue.consumer_node)})"
+    producer = f"{issue.producer_field()} ({where(issue.producer_node)})"
+    if issue.reads:
+        yield violation(issue, f"{consumer} is {_kind(issue.consumer_node)}, but {producer} may be "
+                               f"{_kind(issue.producer_node)}: the consumer cannot read every value the producer sends.")
+        return
+    yield violation(issue, f"{producer} is {_kind(issue.producer_node)}, but {consumer} may be "
+                           f"{_kind(issue.consumer_node)}: the producer cannot read every value the consumer sends.")
 
 
 def _kind(node: Any) -> str:
