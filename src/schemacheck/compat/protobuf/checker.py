@@ -34,6 +34,7 @@ class ProtobufChecker(BaseChecker):
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from .bufsetup import plan_job
+        from .google_api import with_google_api
 
         plan = plan_job(job)
         diagnostics = [Diagnostic(w, None, Severity.WARNING) for w in plan.warnings]
@@ -52,14 +53,15 @@ class ProtobufChecker(BaseChecker):
         for err in new_errors:
             diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
-        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), plan.selected,
+        selected = with_google_api(job, plan.selected, old_image, new_image)
+        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), selected,
                              job.settings.severity if job.settings else {})
         if plan.buf is not None:
             from .buffilter import buf_filter
 
             findings, _ = buf_filter(findings, plan.buf, plan.buf_selects, job.base, job.head)
         return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(compiled_targets)),
-                             plan.selected, tuple(new_targets))
+                             selected, tuple(new_targets))
 
 
 def _error_location(err) -> Location:

@@ -6,6 +6,8 @@ without knowing the format; keep this module light (pydantic only).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from ...config_model import ConfigModel
@@ -18,3 +20,8 @@ class ProtobufSettings(ConfigModel):
 
     roots: tuple[str, ...] = Field(default=(), description="Import roots, repository-relative. Default: buf.yaml module roots, else '.'.")
     use_buf_yaml: bool = Field(default=True, description="Honour buf.yaml `breaking:` and module roots when present.")
+    google_api: Literal[True, False, "auto"] = Field(
+        default="auto",
+        description="Run the GOOGLE_API rules (google.api annotations, AIP-203/158): 'auto' when a checked "
+                    "file imports google/api/ or google/longrunning/, true always, false never "
+                    "(unless selected by name).")
