@@ -8,7 +8,11 @@ The runner calls :func:`check_contracts` after the formats, with the same reques
 
 A contract is checked when either side's file changed (added, deleted, modified, renamed), or
 a changed file it may depend on is named in a side's text (a ``$ref`` target's file name, an
-imported module's name: a byte search, no parsing); always both sides at the *new* revision.
+imported module's name: a byte search, no parsing), or its entry is new or edited: when a
+configuration file at the repository root (``schemacheck.toml``, ``pyproject.toml``) changed,
+the base revision's configuration is read and every entry whose consumer, producer and
+direction are not those of a base entry is checked (an unreadable base configuration: every
+entry). Always both sides at the *new* revision.
 An untouched contract costs nothing: no file is parsed. Selectors that do not parse, or that no
 longer resolve, are error diagnostics naming the entry (exit 2), never a silent pass.
 """
@@ -48,13 +52,18 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     targets: set[str] = set()
     checked = 0
     where = f"{settings.source}: " if settings.source else ""
+    base_entries = _base_entries(request)
     for index, entry in enumerate(settings.contracts):
         label = entry.label(index)
         parsed = _parse(entry, f"{where}{label}", diagnostics)
         if parsed is None:
             continue
         consumer_sel, producer_sel = parsed
-        touched = _touched(request, consumer_sel, producer_sel)
+        if base_entries is not None and _key(entry) not in base_entries:
+            touched = {consumer_sel.path, producer_sel.path} if _limited(request, consumer_sel, producer_sel) \
+                else set()
+        else:
+            touched = _touched(request, consumer_sel, producer_sel)
         if not touched:
             continue
         if not checked:  # the rule catalogue is loaded only once a contract needs it
@@ -109,10 +118,42 @@ def _parse(entry: ContractSettings, label: str, diagnostics: list[Diagnostic]) -
     return (out[0], out[1]) if len(out) == 2 else None
 
 
+def _key(entry: ContractSettings) -> tuple[str, str, str]:
+    """What makes two entries the same contract (its ``name`` only labels messages)."""
+    return entry.consumer.strip(), entry.producer.strip(), entry.direction
+
+
+def _base_entries(request: CheckRequest) -> frozenset[tuple[str, str, str]] | None:
+    """The base revision's contract entries when a root configuration file changed; ``None`` when none did.
+
+    A base configuration that does not load (absent, or invalid at the time) has no entries, so
+    every entry counts as new: checking too much, never too little.
+    """
+    from ..config import CONFIG_FILES, load_settings_from
+
+    if request.changed is not None:
+        changed = any(name in request.changed for name in CONFIG_FILES)
+    else:
+        changed = any(_content_id(request.base, name) != _content_id(request.head, name) for name in CONFIG_FILES)
+    if not changed:
+        return None
+    try:
+        base = load_settings_from(lambda name: _read(request.base, name))
+    except SchemacheckError:
+        return frozenset()
+    return frozenset(_key(entry) for entry in base.contracts)
+
+
+def _limited(request: CheckRequest, *selectors: Selector) -> bool:
+    """Whether PATH arguments (if any) leave a side of the contract in scope."""
+    paths = {s.path for s in selectors}
+    return not request.limit_to or any(_under(p, limit) for p in paths for limit in request.limit_to)
+
+
 def _touched(request: CheckRequest, *selectors: Selector) -> set[str]:
     """The side files (head paths) that changed, or related changed files a side names; empty: untouched."""
     paths = {s.path for s in selectors}
-    if request.limit_to and not any(_under(p, limit) for p in paths for limit in request.limit_to):
+    if not _limited(request, *selectors):
         return set()
     if request.changed is None:
         changed = {p for p in paths if _content_id(request.base, p) != _content_id(request.head, p)}
