@@ -60,3 +60,48 @@ def test_configuration_edit_elsewhere_does_not_recheck_unchanged_contracts(tmp_p
     code, report = _run(repo, capsys, monkeypatch, "--base", "main")
     assert code == 0, report
     assert _contracts_compared(report) == 0
+
+
+def _outside_files(tmp_path):
+    work = tmp_path / "plain"
+    (work / "clients").mkdir(parents=True)
+    (work / "clients" / "orders.py").write_text(CONSUMER)
+    downloaded = tmp_path / "downloads" / "orders.yaml"
+    downloaded.parent.mkdir()
+    downloaded.write_text(OPENAPI.replace("total_amount", "total_cents"))
+    return work, downloaded
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_producer_outside_the_current_directory_is_reported_as_given(relative, tmp_path, capsys,
+                                                                     monkeypatch) -> None:
+    work, downloaded = _outside_files(tmp_path)
+    monkeypatch.chdir(work)
+    given = "../downloads/orders.yaml" if relative else str(downloaded)
+    code = main(["contract", "clients/orders.py:OrderResponse", f"{given} GET /orders/{{id}} 200", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    finding = next(f for f in report["findings"] if f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING")
+    assert finding["base_location"]["path"] == given
+    assert f"({given}:" in finding["message"]
+    main(["contract", "clients/orders.py:OrderResponse", f"{given} GET /orders/{{id}} 200", "--format", "text"])
+    text = capsys.readouterr().out
+    assert f"{given}:" in text and " orders.yaml:" not in text
+    main(["contract", "clients/orders.py:OrderResponse", f"{given} GET /orders/{{id}} 200", "--format", "sarif"])
+    sarif = json.loads(capsys.readouterr().out)
+    uris = [loc["physicalLocation"]["artifactLocation"] for result in sarif["runs"][0]["results"]
+            for loc in result.get("relatedLocations", []) + result["locations"]]
+    assert {"uri": downloaded.resolve().as_uri()} in uris
+    assert {"uri": "clients/orders.py", "uriBaseId": "%SRCROOT%"} in uris
+
+
+def test_consumer_given_as_an_absolute_path_from_another_directory(tmp_path, capsys, monkeypatch) -> None:
+    work, downloaded = _outside_files(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    consumer = str(work / "clients" / "orders.py")
+    code = main(["contract", f"{consumer}:OrderResponse", f"{downloaded} GET /orders/{{id}} 200", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert ("CONTRACT_REQUIRED_FIELD_MISSING", consumer, AMOUNT_LINE) in _contract_findings(report)
