@@ -105,3 +105,74 @@ def test_consumer_given_as_an_absolute_path_from_another_directory(tmp_path, cap
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert ("CONTRACT_REQUIRED_FIELD_MISSING", consumer, AMOUNT_LINE) in _contract_findings(report)
+
+
+WRITES_CONTRACT = ('[tool.schemacheck]\n[[tool.schemacheck.contracts]]\n'
+                   'consumer = "payments/clients/new_order.py:NewOrder"\n'
+                   'producer = "orders/openapi.yaml POST /orders request"\ndirection = "writes"\n')
+NEW_ORDER = "from pydantic import BaseModel\n\n\nclass NewOrder(BaseModel):\n    customer_id: str\n    total_amount: int\n"
+
+
+def _writes_repo(tmp_path, config: str = WRITES_CONTRACT):
+    repo = _repo(tmp_path, config)
+    repo.write("payments/clients/new_order.py", NEW_ORDER)
+    repo.commit("request DTO")
+    repo.run("branch", "-f", "main", "HEAD")
+    return repo
+
+
+def test_writes_direction_is_worded_for_writes(tmp_path, capsys, monkeypatch) -> None:
+    repo = _writes_repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "required: [customer_id]", "required: [customer_id, total_cents]")
+    _edit(repo, "orders/openapi.yaml", "customer_id: {type: string}", "customer_id: {type: string}\n"
+                                                                      "        total_cents: {type: integer}")
+    repo.commit("the server now requires total_cents")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 1
+    by_rule = {f["rule_id"]: f for f in report["findings"]}
+    undeclared = by_rule["CONTRACT_FIELD_UNDECLARED"]  # the consumer sends total_amount; the producer reads total_cents
+    assert "reads `total_cents`" in undeclared["message"] and "sends `total_cents`" not in undeclared["message"]
+    missing = by_rule["CONTRACT_REQUIRED_FIELD_MISSING"]  # the producer requires total_cents; the consumer sends total_amount
+    assert "sends `total_amount`" in missing["message"]
+    assert "producer write both names" not in missing["hint"] and "consumer's field a default" not in missing["hint"]
+    assert not report["diagnostics"]
+
+
+@pytest.mark.parametrize("direction,selector", [("writes", "orders/openapi.yaml GET /orders/{id} 200"),
+                                                ("reads", "orders/openapi.yaml POST /orders request"),
+                                                ("writes", "orders/openapi.yaml#/paths/~1orders~1{id}/get/responses/200")])
+def test_direction_that_does_not_fit_the_selector_is_a_warning(direction, selector, tmp_path, capsys,
+                                                               monkeypatch) -> None:
+    config = (f'[tool.schemacheck]\n[[tool.schemacheck.contracts]]\nname = "odd"\n'
+              f'consumer = "payments/clients/new_order.py:NewOrder"\nproducer = "{selector}"\n'
+              f'direction = "{direction}"\n')
+    repo = _writes_repo(tmp_path, config)
+    _edit(repo, "payments/clients/new_order.py", "    total_amount: int\n", "")
+    repo.commit("consumer touched")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    warnings = [d for d in report["diagnostics"] if d["severity"] == "warning"]
+    assert any("odd" in d["message"] and direction in d["message"] for d in warnings), report["diagnostics"]
+    monkeypatch.chdir(repo.root)
+    main(["contract", "payments/clients/new_order.py:NewOrder", selector, "--direction", direction,
+          "--format", "json"])
+    adhoc = json.loads(capsys.readouterr().out)
+    assert any(d["severity"] == "warning" and direction in d["message"] for d in adhoc["diagnostics"])
+
+
+def test_required_field_missing_hint_does_not_suggest_alias_choices(tmp_path, capsys, monkeypatch) -> None:
+    """The hint once said "read both names with a validation alias"; AliasChoices is read by its first name."""
+    repo = _repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "total_amount", "total_cents")
+    _edit(repo, "payments/clients/orders.py", "from pydantic import BaseModel",
+          "from pydantic import AliasChoices, BaseModel, Field")
+    _edit(repo, "payments/clients/orders.py", "    total_amount: int\n",
+          '    total_amount: int = Field(validation_alias=AliasChoices("total_amount", "total_cents"))\n')
+    repo.commit("the producer renames; the consumer follows the old hint")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 1  # still a finding (documented limit) ...
+    finding = next(f for f in report["findings"] if f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING")
+    assert "alias" not in finding["hint"].lower()  # ... so the hint must not send the user there again
+    _edit(repo, "payments/clients/orders.py", "    total_amount: int = Field(", "    total_amount: int = Field(0, ")
+    repo.commit("what the hint does say: a default")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert not any(f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING" for f in report["findings"]), report["findings"]

@@ -125,7 +125,7 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     from ..filters import FilterContext, apply_filters
     from ..runner import select_rules
     from .check import check_pair
-    from .selectors import SelectorError, parse_selector
+    from .selectors import SelectorError, direction_mismatch, parse_selector
     from .sides import READER, WRITER, resolve_side
     from .stage import register_scanner
 
@@ -159,7 +159,9 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     register_scanner()
     context = FilterContext(base=files, head=files, rules_run=selected)  # type: ignore[arg-type]
     filtered = apply_filters(findings, context)
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = [
+        Diagnostic(why.replace("direction = ", "--direction "), None, Severity.WARNING)
+        for why in filter(None, (direction_mismatch(side.selector, direction) for side in sides))]
     if sides[0].selector.path == sides[1].selector.path and sides[0].shape is sides[1].shape:
         diagnostics.append(Diagnostic("the consumer and the producer are the same element", None, Severity.WARNING))
     result = CheckResult(tuple(filtered.findings), tuple(diagnostics), 2, "", "", tuple(sorted(selected)),

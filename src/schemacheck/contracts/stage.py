@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ..checkers import FormatOutcome
 from ..errors import SchemacheckError
 from ..model import Diagnostic, Finding, Severity
-from .selectors import Selector, SelectorError, parse_selector
+from .selectors import Selector, SelectorError, direction_mismatch, parse_selector
 
 if TYPE_CHECKING:
     from ..runner import CheckRequest
@@ -72,6 +72,10 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
                 break
         checked += 1
         targets |= {p for p in touched if request.head.exists(p)}
+        diagnostics += [Diagnostic(f"{where}{label}: {why}", None, Severity.WARNING,
+                                   "Check the entry's direction; a request and a response are separate contracts.")
+                        for why in filter(None, (direction_mismatch(s, entry.direction)
+                                                 for s in (consumer_sel, producer_sel)))]
         sides = _resolve(request, entry, consumer_sel, producer_sel, f"{where}{label}", diagnostics)
         if sides is None:
             continue
