@@ -176,3 +176,39 @@ def test_required_field_missing_hint_does_not_suggest_alias_choices(tmp_path, ca
     repo.commit("what the hint does say: a default")
     code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
     assert not any(f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING" for f in report["findings"]), report["findings"]
+
+
+def test_adhoc_counts_add_up(tmp_path, capsys, monkeypatch) -> None:
+    work, downloaded = _outside_files(tmp_path)
+    monkeypatch.chdir(work)
+    main(["contract", "clients/orders.py:OrderResponse", f"{downloaded} GET /orders/{{id}} 200", "--format", "json"])
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert summary["files_checked"] == sum(summary["files_checked_by_format"].values()) == 1
+
+
+def test_markdown_counts_contracts_as_contracts(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path, OPENAPI_CONTRACT + FAILING_ENTRY.replace("payments reads new orders", "second"))
+    _edit(repo, "orders/openapi.yaml", "total_amount", "total_cents")
+    _edit(repo, "payments/clients/orders.py", "    currency: str\n", "    currency: str\n    note: str = ''\n")
+    repo.commit("both sides change")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main")
+    by_format = report["summary"]["files_checked_by_format"]
+    assert by_format["contracts"] == 2
+    files = report["summary"]["files_checked"] - by_format["contracts"]
+    main(["--base", "main", "--format", "markdown"])
+    markdown = capsys.readouterr().out
+    assert "2 contracts" in markdown
+    assert f"{report['summary']['files_checked']} schema files" not in markdown
+    assert files >= 1
+
+
+def test_contract_that_does_not_resolve_is_not_counted_as_compared(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "/orders/{id}:", "/v2/orders/{id}:")
+    repo.commit("path moved")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main")
+    assert code == 2
+    assert _contracts_compared(report) == 0
+    monkeypatch.chdir(repo.root)
+    main(["--base", "main"])
+    assert "1 contract compared" not in capsys.readouterr().out

@@ -46,7 +46,7 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     from .check import check_pair
 
     settings = request.settings
-    selected: frozenset[str] = frozenset()
+    selected: frozenset[str] | None = None  # the rule catalogue is loaded only once a contract needs it
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     targets: set[str] = set()
@@ -66,25 +66,27 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
             touched = _touched(request, consumer_sel, producer_sel)
         if not touched:
             continue
-        if not checked:  # the rule catalogue is loaded only once a contract needs it
+        if selected is None:
             selected = select_rules(settings, "contracts")
-            if not selected:  # --select naming only other formats' rules: no contract rule runs
-                break
-        checked += 1
+        if not selected:  # --select naming only other formats' rules: no contract rule runs
+            break
         targets |= {p for p in touched if request.head.exists(p)}
         diagnostics += [Diagnostic(f"{where}{label}: {why}", None, Severity.WARNING,
                                    "Check the entry's direction; a request and a response are separate contracts.")
                         for why in filter(None, (direction_mismatch(s, entry.direction)
                                                  for s in (consumer_sel, producer_sel)))]
         sides = _resolve(request, entry, consumer_sel, producer_sel, f"{where}{label}", diagnostics)
-        if sides is None:
+        if sides is None:  # not compared: the error says so, and the count does not claim it
             continue
         try:
             findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
         except RecursionError:
             diagnostics.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
                                           "compared; the contract was not checked", None, Severity.ERROR))
-    return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected, tuple(sorted(targets)))
+            continue
+        checked += 1
+    return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected or frozenset(),
+                         tuple(sorted(targets)))
 
 
 def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, label: str,
