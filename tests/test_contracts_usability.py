@@ -212,3 +212,62 @@ def test_contract_that_does_not_resolve_is_not_counted_as_compared(tmp_path, cap
     monkeypatch.chdir(repo.root)
     main(["--base", "main"])
     assert "1 contract compared" not in capsys.readouterr().out
+
+
+def test_consumer_file_that_does_not_parse_is_reported_once_as_a_file_error(tmp_path, capsys, monkeypatch) -> None:
+    second = OPENAPI_CONTRACT.replace("[tool.schemacheck]\n", "").replace("payments reads GET", "again reads GET")
+    repo = _repo(tmp_path, OPENAPI_CONTRACT + second)
+    _edit(repo, "payments/clients/orders.py", "    currency: str\n", "    currency: str\n    def broken(:\n")
+    repo.commit("a syntax error on line 10")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 2
+    about_contracts = [d for d in report["diagnostics"] if "payments reads GET" in d["message"]]
+    assert len(about_contracts) == 1, report["diagnostics"]  # once per file, naming every contract it stopped
+    (diagnostic,) = about_contracts
+    assert "again reads GET" in diagnostic["message"]
+    assert "payments/clients/orders.py:10:" in diagnostic["message"]  # the line of the error, not the next one
+    assert "payments/clients/orders.py:10:1:" not in diagnostic["message"]  # and its column
+    assert "selector" not in (diagnostic.get("tip") or "").lower().replace("the selector is fine", "")
+    assert "does not resolve" not in diagnostic["message"]
+
+
+OPEN_ENUM_PROTO = """\
+syntax = "proto3";
+
+package shop.orders.v1;
+
+enum Status {
+  STATUS_UNSPECIFIED = 0;
+  PENDING = 1;
+}
+
+message Order {
+  string id = 1;
+  Status status = 2;
+}
+"""
+
+
+def test_proto3_open_enum_read_by_a_literal_of_its_names(tmp_path, capsys, monkeypatch) -> None:
+    from gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("pyproject.toml", "[tool.schemacheck]\n[[tool.schemacheck.contracts]]\n"
+                                 'consumer = "payments/clients/order_event.py:OrderEvent"\n'
+                                 'producer = "orders/order.proto:shop.orders.v1.Order"\n')
+    repo.write("orders/order.proto", OPEN_ENUM_PROTO)
+    repo.commit("producer")
+    repo.branch("change")
+    repo.write("payments/clients/order_event.py",
+               'from typing import Literal\n\nfrom pydantic import BaseModel\n\n\nclass OrderEvent(BaseModel):\n'
+               '    id: str = ""\n    status: Literal["STATUS_UNSPECIFIED", "PENDING"] = "STATUS_UNSPECIFIED"\n')
+    repo.commit("consumer")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 1
+    (finding,) = [f for f in report["findings"] if f["location"]["line"] == 8]
+    assert "unknown enum numbers" in finding["message"] and "may be `integer`" not in finding["message"]
+    assert "| int" in finding["hint"]
+    _edit(repo, "payments/clients/order_event.py", '"PENDING"] =', '"PENDING"] | int =')
+    repo.commit("what the hint says")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
+    assert code == 0, report["findings"]

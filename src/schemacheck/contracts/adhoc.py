@@ -125,7 +125,7 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     from ..filters import FilterContext, apply_filters
     from ..runner import select_rules
     from .check import check_pair
-    from .selectors import SelectorError, direction_mismatch, parse_selector
+    from .selectors import SelectorError, SideFileError, direction_mismatch, parse_selector
     from .sides import READER, WRITER, resolve_side
     from .stage import register_scanner
 
@@ -142,8 +142,9 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
             selector = replace(selector, path=path, text=text)
             side = resolve_side(selector, snapshot, role, data)
         except SelectorError as exc:
-            raise UsageError(f"{name} {text!r}: {exc}", tip="The selector forms are listed in docs/contracts.md.") \
-                from None
+            tip = "Fix the file; the selector is fine." if isinstance(exc, SideFileError) else \
+                "The selector forms are listed in docs/contracts.md."
+            raise UsageError(f"{name} {text!r}: {exc}", tip=tip) from None
         if prefix and side.label.startswith(path):
             side = replace(side, label=prefix + side.label)
         sides.append(side)

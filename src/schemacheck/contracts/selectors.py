@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 
-__all__ = ["Selector", "SelectorError", "parse_selector", "JSON_SUFFIXES", "METHODS", "direction_mismatch"]
+__all__ = ["Selector", "SelectorError", "SideFileError", "parse_selector", "JSON_SUFFIXES", "METHODS", "direction_mismatch"]
 
 JSON_SUFFIXES = (".json", ".yaml", ".yml")
 #: HTTP methods (``formats/openapi/build.METHODS``; not imported, so parsing a selector loads no front end).
@@ -30,6 +30,18 @@ _STATUS = re.compile(r"^([1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 
 class SelectorError(ValueError):
     """A selector that is malformed or does not resolve (the message completes "selector ...: ")."""
+
+
+class SideFileError(SelectorError):
+    """The selector is fine but its file (or one it uses) does not parse or cannot be read.
+
+    ``problem`` is the file's own error (``path:line:col: cause``): the same for every contract
+    reading that file, so it is reported once per file, not once per contract.
+    """
+
+    def __init__(self, message: str, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)

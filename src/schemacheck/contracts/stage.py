@@ -53,6 +53,7 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     checked = 0
     where = f"{settings.source}: " if settings.source else ""
     base_entries = _base_entries(request)
+    broken: dict[str, list[str]] = {}  # a side file's own error -> the contracts it kept from being checked
     for index, entry in enumerate(settings.contracts):
         label = entry.label(index)
         parsed = _parse(entry, f"{where}{label}", diagnostics)
@@ -75,7 +76,7 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
                                    "Check the entry's direction; a request and a response are separate contracts.")
                         for why in filter(None, (direction_mismatch(s, entry.direction)
                                                  for s in (consumer_sel, producer_sel)))]
-        sides = _resolve(request, entry, consumer_sel, producer_sel, f"{where}{label}", diagnostics)
+        sides = _resolve(request, entry, consumer_sel, producer_sel, where, label, diagnostics, broken)
         if sides is None:  # not compared: the error says so, and the count does not claim it
             continue
         try:
@@ -85,13 +86,22 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
                                           "compared; the contract was not checked", None, Severity.ERROR))
             continue
         checked += 1
+    diagnostics += [Diagnostic(f"{problem} ({'it is' if len(labels) == 1 else 'they are'} used by {', '.join(labels)}, "
+                               "which could not be checked)", None, Severity.ERROR,
+                               "Fix the file; the contract entries themselves are fine.")
+                    for problem, labels in broken.items()]
     return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected or frozenset(),
                          tuple(sorted(targets)))
 
 
-def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, label: str,
-             diagnostics: list[Diagnostic]) -> tuple[Side, Side] | None:
-    """Both sides at the new revision, each in the view of its role; ``None`` (and an error) if one does not resolve."""
+def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, where: str,
+             label: str, diagnostics: list[Diagnostic], broken: dict[str, list[str]]) -> tuple[Side, Side] | None:
+    """Both sides at the new revision, each in the view of its role; ``None`` (and an error) if one does not resolve.
+
+    A side whose file does not parse is recorded in ``broken`` (reported once per file, with
+    every contract it stopped), not as a selector error: the selector is not what is wrong.
+    """
+    from .selectors import SideFileError
     from .sides import READER, WRITER, resolve_side
 
     data = "response" if entry.direction == "reads" else "request"
@@ -101,9 +111,13 @@ def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector,
     for role_name, selector, role in (("consumer", consumer, roles[0]), ("producer", producer, roles[1])):
         try:
             sides.append(resolve_side(selector, request.head, role, data, version))
+        except SideFileError as exc:
+            users = broken.setdefault(exc.problem, [])
+            if label not in users:
+                users.append(label)
         except (SelectorError, SchemacheckError, OSError) as exc:
             text = exc.message if isinstance(exc, SchemacheckError) else str(exc)
-            diagnostics.append(Diagnostic(f"{label}: {role_name} {selector.text!r} does not resolve at "
+            diagnostics.append(Diagnostic(f"{where}{label}: {role_name} {selector.text!r} does not resolve at "
                                           f"{request.head.label}: {text}", None, Severity.ERROR, _TIP))
     return (sides[0], sides[1]) if len(sides) == 2 else None
 
