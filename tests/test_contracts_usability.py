@@ -271,3 +271,31 @@ def test_proto3_open_enum_read_by_a_literal_of_its_names(tmp_path, capsys, monke
     repo.commit("what the hint says")
     code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT")
     assert code == 0, report["findings"]
+
+
+def test_adhoc_ref_leaving_the_named_files_directory_is_not_a_pass(tmp_path, capsys, monkeypatch) -> None:
+    work = tmp_path / "work"
+    (work / "clients").mkdir(parents=True)
+    (work / "clients" / "orders.py").write_text("from pydantic import BaseModel\n\n\nclass Money(BaseModel):\n"
+                                                "    amount: int\n\n\nclass OrderResponse(BaseModel):\n"
+                                                "    id: str\n    total: Money\n")
+    api, common = tmp_path / "specs" / "api", tmp_path / "specs" / "common"
+    api.mkdir(parents=True)
+    common.mkdir()
+    (api / "order.schema.json").write_text(json.dumps(
+        {"type": "object", "required": ["id", "total"],
+         "properties": {"id": {"type": "string"}, "total": {"$ref": "../common/money.json"}}}))
+    (common / "money.json").write_text(json.dumps(
+        {"type": "object", "required": ["total_cents"], "properties": {"total_cents": {"type": "integer"}}}))
+    monkeypatch.chdir(work)
+    code = main(["contract", "clients/orders.py:OrderResponse", "../specs/api/order.schema.json", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 2  # the verdict depends on a file that was not read: never a pass
+    errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    assert len(errors) == 1 and str(api) in errors[0]["message"], report["diagnostics"]
+    assert all("repository" not in f["message"] for f in report["findings"])  # there is no repository here
+    monkeypatch.chdir(tmp_path)  # run from a directory holding every file: the $ref is followed, the verdict given
+    code = main(["contract", "work/clients/orders.py:OrderResponse", "specs/api/order.schema.json", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and not report["diagnostics"]
+    assert any(f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING" for f in report["findings"])

@@ -72,6 +72,10 @@ def _outside(path: str) -> bool:
     return path.startswith(("/", "../")) or path == ".."
 
 
+#: The resolver's reason for a ``$ref`` leaving the snapshot (formats/jsonschema/refs.py), and what it
+#: means here, where the snapshot is the current directory or a named file's own directory.
+_OUTSIDE = "it points outside the repository, which is never read"
+_OUTSIDE_HERE = "it leaves the directory read for its file: an ad hoc contract reads nothing else"
 _REFERENCE = re.compile(r"\(([^()\s]+?)((?::\d+)*)\)")
 
 
@@ -91,11 +95,12 @@ def _relabel(finding: Finding, sides: list[tuple[DirectorySnapshot, str]]) -> Fi
                 return f"({prefix}{path}{match.group(2)})"
         return match.group(0)
 
+    message = finding.message.replace(_OUTSIDE, _OUTSIDE_HERE)
     if not consumer_prefix and not producer_prefix:
-        return finding
+        return replace(finding, message=message)
     return replace(finding, location=moved(finding.location, consumer_snap, consumer_prefix),
                    base_location=moved(finding.base_location, producer_snap, producer_prefix),
-                   message=_REFERENCE.sub(reference, finding.message))
+                   message=_REFERENCE.sub(reference, message))
 
 
 def _locate(text: str, cwd: Path) -> tuple[DirectorySnapshot, str, str]:
@@ -113,6 +118,34 @@ def _locate(text: str, cwd: Path) -> tuple[DirectorySnapshot, str, str]:
     prefix = posixpath.dirname(given) if Path(given).is_absolute() or given.startswith("../") \
         else posixpath.relpath(full.parent.as_posix(), cwd.as_posix())
     return DirectorySnapshot(full.parent, str(full.parent)), full.name, prefix.rstrip("/") + "/"
+
+
+def _unfollowed_errors(nodes: list, roots: list[tuple[DirectorySnapshot, str]]) -> list[Diagnostic]:
+    """An error per ``$ref`` the verdict needed but that was not followed: the check is incomplete.
+
+    In a repository such a ``$ref`` is a ``CONTRACT_UNDECIDABLE`` warning next to a complete
+    check of everything else; here a downloaded spec whose ``$ref`` leaves its directory means
+    the contract was not checked at all where it matters, so the run fails (exit 2) instead of
+    passing with a warning.
+    """
+    out: list[Diagnostic] = []
+    for node in nodes:
+        path = node.origin.path
+        snapshot, prefix = next(((s, p) for s, p in roots if p and s.exists(path)), (None, ""))
+        location = node.origin.location()
+        where = f"{prefix}{path}" + (f":{location.line}:{location.column}" if location and location.line else "")
+        reason = node.reason or "it was not followed"
+        if "outside" in reason:
+            limit = str(snapshot.root) if snapshot is not None else "the current directory"
+            reason = (f"it leaves {limit}, the only directory read for this file" if snapshot is not None
+                      else f"it leaves {limit}, which is all that is read")
+        message = f"{where}: the $ref at {node.origin.display} was not followed ({reason}): the contract could " \
+                  "not be checked"
+        if all(d.message != message for d in out):
+            out.append(Diagnostic(message, None, Severity.ERROR,
+                                  "Put the referenced files next to the named file (as the spec's own repository "
+                                  "lays them out), or run from a directory that contains them all."))
+    return out
 
 
 def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> tuple[CheckResult, SideFiles]:
@@ -153,8 +186,9 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     settings = Settings()
     selected = select_rules(settings, "contracts")
     try:
+        unfollowed: list = []
         findings = [_relabel(f, roots) for f in
-                    check_pair(f"{consumer} -> {producer}", direction, sides[0], sides[1], selected)]
+                    check_pair(f"{consumer} -> {producer}", direction, sides[0], sides[1], selected, unfollowed)]
     except RecursionError:
         raise UsageError("the schemas are nested or recursive beyond what can be compared") from None
     register_scanner()
@@ -163,6 +197,7 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     diagnostics: list[Diagnostic] = [
         Diagnostic(why.replace("direction = ", "--direction "), None, Severity.WARNING)
         for why in filter(None, (direction_mismatch(side.selector, direction) for side in sides))]
+    diagnostics += _unfollowed_errors(unfollowed, roots)
     if sides[0].selector.path == sides[1].selector.path and sides[0].shape is sides[1].shape:
         diagnostics.append(Diagnostic("the consumer and the producer are the same element", None, Severity.WARNING))
     result = CheckResult(tuple(filtered.findings), tuple(diagnostics), 1, "", "", tuple(sorted(selected)),
