@@ -299,3 +299,15 @@ def test_adhoc_ref_leaving_the_named_files_directory_is_not_a_pass(tmp_path, cap
     report = json.loads(capsys.readouterr().out)
     assert code == 1 and not report["diagnostics"]
     assert any(f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING" for f in report["findings"])
+
+
+def test_contract_entry_diagnostic_names_its_configuration_line(tmp_path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path, OPENAPI_CONTRACT + FAILING_ENTRY)
+    _edit(repo, "pyproject.toml", "orders/openapi.yaml#/components/schemas/NewOrder",
+          "orders/openapi.yaml#/components/schemas/NewOrdr")
+    repo.commit("typo in the second entry")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "main")
+    assert code == 2
+    (error,) = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    header = (repo.root / "pyproject.toml").read_text().splitlines().index("[[tool.schemacheck.contracts]]", 2) + 1
+    assert error["location"]["path"] == "pyproject.toml" and error["location"]["line"] == header, error

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from ..checkers import FormatOutcome
 from ..errors import SchemacheckError
 from ..model import Diagnostic, Finding, Severity
+from .places import EntryPlaces
 from .selectors import Selector, SelectorError, direction_mismatch, parse_selector
 
 if TYPE_CHECKING:
@@ -54,38 +55,43 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     where = f"{settings.source}: " if settings.source else ""
     base_entries = _base_entries(request)
     broken: dict[str, list[str]] = {}  # a side file's own error -> the contracts it kept from being checked
+    places = EntryPlaces(request.head, settings.source, len(settings.contracts))
     for index, entry in enumerate(settings.contracts):
-        label = entry.label(index)
-        parsed = _parse(entry, f"{where}{label}", diagnostics)
-        if parsed is None:
-            continue
-        consumer_sel, producer_sel = parsed
-        if base_entries is not None and _key(entry) not in base_entries:
-            touched = {consumer_sel.path, producer_sel.path} if _limited(request, consumer_sel, producer_sel) \
-                else set()
-        else:
-            touched = _touched(request, consumer_sel, producer_sel)
-        if not touched:
-            continue
-        if selected is None:
-            selected = select_rules(settings, "contracts")
-        if not selected:  # --select naming only other formats' rules: no contract rule runs
-            break
-        targets |= {p for p in touched if request.head.exists(p)}
-        diagnostics += [Diagnostic(f"{where}{label}: {why}", None, Severity.WARNING,
-                                   "Check the entry's direction; a request and a response are separate contracts.")
-                        for why in filter(None, (direction_mismatch(s, entry.direction)
-                                                 for s in (consumer_sel, producer_sel)))]
-        sides = _resolve(request, entry, consumer_sel, producer_sel, where, label, diagnostics, broken)
-        if sides is None:  # not compared: the error says so, and the count does not claim it
-            continue
+        mine: list[Diagnostic] = []  # this entry's, placed at its line of the configuration below
         try:
-            findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
-        except RecursionError:
-            diagnostics.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
-                                          "compared; the contract was not checked", None, Severity.ERROR))
-            continue
-        checked += 1
+            label = entry.label(index)
+            parsed = _parse(entry, f"{where}{label}", mine)
+            if parsed is None:
+                continue
+            consumer_sel, producer_sel = parsed
+            if base_entries is not None and _key(entry) not in base_entries:
+                touched = {consumer_sel.path, producer_sel.path} if _limited(request, consumer_sel, producer_sel) \
+                    else set()
+            else:
+                touched = _touched(request, consumer_sel, producer_sel)
+            if not touched:
+                continue
+            if selected is None:
+                selected = select_rules(settings, "contracts")
+            if not selected:  # --select naming only other formats' rules: no contract rule runs
+                break
+            targets |= {p for p in touched if request.head.exists(p)}
+            mine += [Diagnostic(f"{where}{label}: {why}", None, Severity.WARNING,
+                                "Check the entry's direction; a request and a response are separate contracts.")
+                     for why in filter(None, (direction_mismatch(s, entry.direction)
+                                              for s in (consumer_sel, producer_sel)))]
+            sides = _resolve(request, entry, consumer_sel, producer_sel, where, label, mine, broken)
+            if sides is None:  # not compared: the error says so, and the count does not claim it
+                continue
+            try:
+                findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
+            except RecursionError:
+                mine.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
+                                       "compared; the contract was not checked", None, Severity.ERROR))
+                continue
+            checked += 1
+        finally:
+            diagnostics += places.place(mine, index, where)
     diagnostics += [Diagnostic(f"{problem} ({'it is' if len(labels) == 1 else 'they are'} used by {', '.join(labels)}, "
                                "which could not be checked)", None, Severity.ERROR,
                                "Fix the file; the contract entries themselves are fine.")
