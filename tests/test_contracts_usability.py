@@ -110,7 +110,8 @@ def test_consumer_given_as_an_absolute_path_from_another_directory(tmp_path, cap
 WRITES_CONTRACT = ('[tool.schemacheck]\n[[tool.schemacheck.contracts]]\n'
                    'consumer = "payments/clients/new_order.py:NewOrder"\n'
                    'producer = "orders/openapi.yaml POST /orders request"\ndirection = "writes"\n')
-NEW_ORDER = "from pydantic import BaseModel\n\n\nclass NewOrder(BaseModel):\n    customer_id: str\n    total_amount: int\n"
+NEW_ORDER = ("from pydantic import BaseModel\n\n\nclass NewOrder(BaseModel):\n    customer_id: str\n"
+             "    total_amount: int\n")
 
 
 def _writes_repo(tmp_path, config: str = WRITES_CONTRACT):
@@ -132,15 +133,17 @@ def test_writes_direction_is_worded_for_writes(tmp_path, capsys, monkeypatch) ->
     by_rule = {f["rule_id"]: f for f in report["findings"]}
     undeclared = by_rule["CONTRACT_FIELD_UNDECLARED"]  # the consumer sends total_amount; the producer reads total_cents
     assert "reads `total_cents`" in undeclared["message"] and "sends `total_cents`" not in undeclared["message"]
-    missing = by_rule["CONTRACT_REQUIRED_FIELD_MISSING"]  # the producer requires total_cents; the consumer sends total_amount
+    missing = by_rule["CONTRACT_REQUIRED_FIELD_MISSING"]  # the producer requires total_cents, sent as total_amount
     assert "sends `total_amount`" in missing["message"]
     assert "producer write both names" not in missing["hint"] and "consumer's field a default" not in missing["hint"]
     assert not report["diagnostics"]
 
 
-@pytest.mark.parametrize("direction,selector", [("writes", "orders/openapi.yaml GET /orders/{id} 200"),
-                                                ("reads", "orders/openapi.yaml POST /orders request"),
-                                                ("writes", "orders/openapi.yaml#/paths/~1orders~1{id}/get/responses/200")])
+@pytest.mark.parametrize("direction,selector", [
+    ("writes", "orders/openapi.yaml GET /orders/{id} 200"),
+    ("reads", "orders/openapi.yaml POST /orders request"),
+    ("writes", "orders/openapi.yaml#/paths/~1orders~1{id}/get/responses/200"),
+])
 def test_direction_that_does_not_fit_the_selector_is_a_warning(direction, selector, tmp_path, capsys,
                                                                monkeypatch) -> None:
     config = (f'[tool.schemacheck]\n[[tool.schemacheck.contracts]]\nname = "odd"\n'

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 __all__ = ["EntryPlaces"]
 
-_HEADERS = {"pyproject.toml": re.compile(rb"^[ \t]*\[\[[ \t]*tool[ \t]*\.[ \t]*schemacheck[ \t]*\.[ \t]*contracts[ \t]*\]\]"),
-            "schemacheck.toml": re.compile(rb"^[ \t]*\[\[[ \t]*contracts[ \t]*\]\]")}
+_HEADERS = {
+    "pyproject.toml": re.compile(rb"^[ \t]*\[\[[ \t]*tool[ \t]*\.[ \t]*schemacheck[ \t]*\.[ \t]*contracts[ \t]*\]\]"),
+    "schemacheck.toml": re.compile(rb"^[ \t]*\[\[[ \t]*contracts[ \t]*\]\]"),
+}
 
 
 class EntryPlaces:

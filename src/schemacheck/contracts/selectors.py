@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 
-__all__ = ["Selector", "SelectorError", "SideFileError", "parse_selector", "JSON_SUFFIXES", "METHODS", "direction_mismatch"]
+__all__ = ["Selector", "SelectorError", "SideFileError", "parse_selector", "JSON_SUFFIXES", "METHODS",
+           "direction_mismatch"]
 
 JSON_SUFFIXES = (".json", ".yaml", ".yml")
 #: HTTP methods (``formats/openapi/build.METHODS``; not imported, so parsing a selector loads no front end).
