@@ -21,7 +21,7 @@ from ..compat.shape.table import RuleTable, ShapeRule, rule_table
 from ..formats.jsonschema.document import pointer_parts
 from ..model import Finding, Severity
 from ..registry import REGISTRY, RuleSpec
-from ..shape.nodes import ObjectShape, Shape
+from ..shape.nodes import ObjectShape, Shape, UnknownShape
 from .detect import DETECTORS
 from .issue import ContractIssue
 from .sides import Side
@@ -54,9 +54,13 @@ def contract_rules() -> dict[str, str]:
     return {covered: rule_id for rule_id, covers in COVERAGE.items() for covered in covers}
 
 
-def check_pair(label: str, direction: str, consumer: Side, producer: Side, selected: frozenset[str]
-               ) -> list[Finding]:
-    """Findings of the selected contract rules for one contract (consumer and producer already resolved)."""
+def check_pair(label: str, direction: str, consumer: Side, producer: Side, selected: frozenset[str],
+               unfollowed: list[Shape] | None = None) -> list[Finding]:
+    """Findings of the selected contract rules for one contract (consumer and producer already resolved).
+
+    ``unfollowed`` (when given) receives each unresolved ``$ref`` the verdict needed (its unknown
+    node): ``schemacheck contract`` makes those an input error, since the check is incomplete.
+    """
     writer, reader = (producer, consumer) if direction == "reads" else (consumer, producer)
     engine = Engine(Direction.BACKWARD, Policy.STRICT, _table(direction))
     limit = sys.getrecursionlimit()
@@ -70,6 +74,9 @@ def check_pair(label: str, direction: str, consumer: Side, producer: Side, selec
     routes = contract_rules()
     findings: dict[tuple, Finding] = {}
     for diff in diffs:
+        unknown = _unfollowed_ref(diff)
+        if unknown is not None and unfollowed is not None:
+            unfollowed.append(unknown)
         rule_id = routes.get(diff.rule_id) or routes.get("*")
         if rule_id is None or rule_id not in selected:
             continue
@@ -90,8 +97,12 @@ def _contract_issue(label: str, direction: str, consumer: Side, producer: Side, 
     name = _property_name(issue.subject)
     if name:  # point at the property itself where a side declares it (rules may hand over its object)
         consumer_node, producer_node = _narrow(consumer_node, name), _narrow(producer_node, name)
+    unknown = _unfollowed_ref(diff)
     if diff.rule_id in DETECTORS_RULES:
         alternative, message = issue.hint, name
+    elif unknown is not None:  # the edit rule's wording ("changed ... if the change narrows it") fits no contract
+        alternative = ""
+        message = f"the $ref at {unknown.origin.display} was not followed ({unknown.reason or 'it is not compared'})"
     else:
         alternative = ""
         message = issue.message.replace(diff.direction.victims, "the consumer cannot read what the producer sends"
@@ -103,6 +114,19 @@ def _contract_issue(label: str, direction: str, consumer: Side, producer: Side, 
             alternative_node = found.shape
     return ContractIssue(label, direction, consumer, producer, diff.rule_id, message, consumer_node, producer_node,
                          name, alternative, alternative_node, issue.subject)
+
+
+def _unfollowed_ref(diff: Diff) -> UnknownShape | None:
+    """The unresolved ``$ref`` behind an undecidable verdict, if that is what it is."""
+    from ..shape.kinds import deref
+
+    if diff.rule_id != "SCHEMA_CHANGE_UNDECIDABLE":
+        return None
+    for node in (diff.issue.new, diff.issue.old):
+        target = deref(node) if node is not None else None
+        if isinstance(target, UnknownShape) and target.keyword == "$ref":
+            return target
+    return None
 
 
 DETECTORS_RULES = frozenset(rule_id for pairs in DETECTORS.values() for rule_id, _ in pairs)

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 
-__all__ = ["Selector", "SelectorError", "parse_selector", "JSON_SUFFIXES", "METHODS"]
+__all__ = ["Selector", "SelectorError", "SideFileError", "parse_selector", "JSON_SUFFIXES", "METHODS",
+           "direction_mismatch"]
 
 JSON_SUFFIXES = (".json", ".yaml", ".yml")
 #: HTTP methods (``formats/openapi/build.METHODS``; not imported, so parsing a selector loads no front end).
@@ -30,6 +31,18 @@ _STATUS = re.compile(r"^([1-5][0-9][0-9]|[1-5]XX|default)$", re.IGNORECASE)
 
 class SelectorError(ValueError):
     """A selector that is malformed or does not resolve (the message completes "selector ...: ")."""
+
+
+class SideFileError(SelectorError):
+    """The selector is fine but its file (or one it uses) does not parse or cannot be read.
+
+    ``problem`` is the file's own error (``path:line:col: cause``): the same for every contract
+    reading that file, so it is reported once per file, not once per contract.
+    """
+
+    def __init__(self, message: str, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +115,31 @@ def _named(raw: str, path: str, name: str, kind: str, example: str) -> Selector:
     if not name or not all(part.isidentifier() for part in name.split(".")):
         raise SelectorError(f"{name!r} is not {example}")
     return Selector(raw, path, kind, name=name)
+
+
+def direction_mismatch(selector: Selector, direction: str) -> str:
+    """Why ``selector`` probably does not fit ``direction`` ('' when it may): a ``reads`` contract
+    on a request body, or a ``writes`` contract on a response.
+
+    Not an error: a request schema may be shared with a response on purpose (a ``reads`` pointer
+    into ``requestBody`` that happens to be the same shape), so the contract is still checked.
+    """
+    if selector.kind == "operation":
+        request = selector.part == "request"
+    elif selector.kind == "document" and "/paths/" in f"/{selector.pointer}":
+        parts = selector.pointer.split("/")
+        if "requestBody" in parts:
+            request = True
+        elif "responses" in parts:
+            request = False
+        else:
+            return ""
+    else:
+        return ""
+    if request and direction == "reads":
+        return (f"{selector.text!r} is a request body, but direction = 'reads' checks data the producer "
+                "writes (responses, events); a request is direction = 'writes'")
+    if not request and direction == "writes":
+        return (f"{selector.text!r} is a response, but direction = 'writes' checks data the consumer sends "
+                "(requests); a response is direction = 'reads'")
+    return ""

@@ -15,9 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import SchemacheckError
+from ..errors import ParseError, SchemacheckError
 from ..formats.jsonschema.document import pointer_parts
-from .selectors import JSON_SUFFIXES, Selector, SelectorError
+from .selectors import JSON_SUFFIXES, Selector, SelectorError, SideFileError
 
 if TYPE_CHECKING:
     from ..formats.jsonschema.document import JsonDocument
@@ -78,7 +78,7 @@ def _python(selector: Selector, snapshot: Snapshot, role: str, pydantic_version:
     try:
         mod = extractor.project.load(selector.path)
     except SchemacheckError as exc:
-        raise SelectorError(f"{selector.path} does not load: {exc.message}") from None
+        raise SideFileError(f"{selector.path} does not load: {exc.message}", exc.message) from None
     first, *inner = selector.name.split(".")
     cls = mod.classes.get(first)
     for part in inner:
@@ -103,6 +103,8 @@ def _protobuf(selector: Selector, snapshot: Snapshot, role: str) -> Side:
     try:
         shape = protojson_shape(snapshot, selector.path, selector.name, roots=None,
                                 view="read" if role == READER else "write")
+    except ParseError as exc:
+        raise SideFileError(exc.message, exc.message) from None
     except SchemacheckError as exc:
         raise SelectorError(exc.message) from None
     return Side(selector, shape, selector.name.rsplit(".", 1)[-1])
@@ -112,9 +114,9 @@ def _raw(selector: Selector, snapshot: Snapshot) -> bytes:
     try:
         return snapshot.read(selector.path)
     except SchemacheckError as exc:
-        raise SelectorError(f"{selector.path} cannot be read: {exc.message}") from None
+        raise SideFileError(f"{selector.path} cannot be read: {exc.message}", exc.message) from None
     except OSError as exc:
-        raise SelectorError(f"{selector.path} cannot be read: {exc}") from None
+        raise SideFileError(f"{selector.path} cannot be read: {exc}", f"{selector.path}: {exc}") from None
 
 
 def _document(selector: Selector, snapshot: Snapshot, data: str) -> Side:
@@ -138,7 +140,7 @@ def _document(selector: Selector, snapshot: Snapshot, data: str) -> Side:
                                 "`swagger` key)")
         return _jsonschema(selector, snapshot, load_document(selector.path, raw))
     except SchemacheckError as exc:
-        raise SelectorError(f"{selector.path} does not load: {exc.message}") from None
+        raise SideFileError(f"{selector.path} does not load: {exc.message}", exc.message) from None
 
 
 def _has(doc: JsonDocument, pointer: str) -> bool:

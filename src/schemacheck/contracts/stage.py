@@ -8,7 +8,11 @@ The runner calls :func:`check_contracts` after the formats, with the same reques
 
 A contract is checked when either side's file changed (added, deleted, modified, renamed), or
 a changed file it may depend on is named in a side's text (a ``$ref`` target's file name, an
-imported module's name: a byte search, no parsing); always both sides at the *new* revision.
+imported module's name: a byte search, no parsing), or its entry is new or edited: when a
+configuration file at the repository root (``schemacheck.toml``, ``pyproject.toml``) changed,
+the base revision's configuration is read and every entry whose consumer, producer and
+direction are not those of a base entry is checked (an unreadable base configuration: every
+entry). Always both sides at the *new* revision.
 An untouched contract costs nothing: no file is parsed. Selectors that do not parse, or that no
 longer resolve, are error diagnostics naming the entry (exit 2), never a silent pass.
 """
@@ -21,7 +25,8 @@ from typing import TYPE_CHECKING
 from ..checkers import FormatOutcome
 from ..errors import SchemacheckError
 from ..model import Diagnostic, Finding, Severity
-from .selectors import Selector, SelectorError, parse_selector
+from .places import EntryPlaces
+from .selectors import Selector, SelectorError, direction_mismatch, parse_selector
 
 if TYPE_CHECKING:
     from ..runner import CheckRequest
@@ -42,41 +47,67 @@ def check_contracts(request: CheckRequest) -> FormatOutcome:
     from .check import check_pair
 
     settings = request.settings
-    selected: frozenset[str] = frozenset()
+    selected: frozenset[str] | None = None  # the rule catalogue is loaded only once a contract needs it
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     targets: set[str] = set()
     checked = 0
     where = f"{settings.source}: " if settings.source else ""
+    base_entries = _base_entries(request)
+    broken: dict[str, list[str]] = {}  # a side file's own error -> the contracts it kept from being checked
+    places = EntryPlaces(request.head, settings.source, len(settings.contracts))
     for index, entry in enumerate(settings.contracts):
-        label = entry.label(index)
-        parsed = _parse(entry, f"{where}{label}", diagnostics)
-        if parsed is None:
-            continue
-        consumer_sel, producer_sel = parsed
-        touched = _touched(request, consumer_sel, producer_sel)
-        if not touched:
-            continue
-        if not checked:  # the rule catalogue is loaded only once a contract needs it
-            selected = select_rules(settings, "contracts")
+        mine: list[Diagnostic] = []  # this entry's, placed at its line of the configuration below
+        try:
+            label = entry.label(index)
+            parsed = _parse(entry, f"{where}{label}", mine)
+            if parsed is None:
+                continue
+            consumer_sel, producer_sel = parsed
+            if base_entries is not None and _key(entry) not in base_entries:
+                touched = {consumer_sel.path, producer_sel.path} if _limited(request, consumer_sel, producer_sel) \
+                    else set()
+            else:
+                touched = _touched(request, consumer_sel, producer_sel)
+            if not touched:
+                continue
+            if selected is None:
+                selected = select_rules(settings, "contracts")
             if not selected:  # --select naming only other formats' rules: no contract rule runs
                 break
-        checked += 1
-        targets |= {p for p in touched if request.head.exists(p)}
-        sides = _resolve(request, entry, consumer_sel, producer_sel, f"{where}{label}", diagnostics)
-        if sides is None:
-            continue
-        try:
-            findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
-        except RecursionError:
-            diagnostics.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
-                                          "compared; the contract was not checked", None, Severity.ERROR))
-    return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected, tuple(sorted(targets)))
+            targets |= {p for p in touched if request.head.exists(p)}
+            mine += [Diagnostic(f"{where}{label}: {why}", None, Severity.WARNING,
+                                "Check the entry's direction; a request and a response are separate contracts.")
+                     for why in filter(None, (direction_mismatch(s, entry.direction)
+                                              for s in (consumer_sel, producer_sel)))]
+            sides = _resolve(request, entry, consumer_sel, producer_sel, where, label, mine, broken)
+            if sides is None:  # not compared: the error says so, and the count does not claim it
+                continue
+            try:
+                findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
+            except RecursionError:
+                mine.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
+                                       "compared; the contract was not checked", None, Severity.ERROR))
+                continue
+            checked += 1
+        finally:
+            diagnostics += places.place(mine, index, where)
+    diagnostics += [Diagnostic(f"{problem} ({'it is' if len(labels) == 1 else 'they are'} used by {', '.join(labels)}, "
+                               "which could not be checked)", None, Severity.ERROR,
+                               "Fix the file; the contract entries themselves are fine.")
+                    for problem, labels in broken.items()]
+    return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected or frozenset(),
+                         tuple(sorted(targets)))
 
 
-def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, label: str,
-             diagnostics: list[Diagnostic]) -> tuple[Side, Side] | None:
-    """Both sides at the new revision, each in the view of its role; ``None`` (and an error) if one does not resolve."""
+def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, where: str,
+             label: str, diagnostics: list[Diagnostic], broken: dict[str, list[str]]) -> tuple[Side, Side] | None:
+    """Both sides at the new revision, each in the view of its role; ``None`` (and an error) if one does not resolve.
+
+    A side whose file does not parse is recorded in ``broken`` (reported once per file, with
+    every contract it stopped), not as a selector error: the selector is not what is wrong.
+    """
+    from .selectors import SideFileError
     from .sides import READER, WRITER, resolve_side
 
     data = "response" if entry.direction == "reads" else "request"
@@ -86,9 +117,13 @@ def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector,
     for role_name, selector, role in (("consumer", consumer, roles[0]), ("producer", producer, roles[1])):
         try:
             sides.append(resolve_side(selector, request.head, role, data, version))
+        except SideFileError as exc:
+            users = broken.setdefault(exc.problem, [])
+            if label not in users:
+                users.append(label)
         except (SelectorError, SchemacheckError, OSError) as exc:
             text = exc.message if isinstance(exc, SchemacheckError) else str(exc)
-            diagnostics.append(Diagnostic(f"{label}: {role_name} {selector.text!r} does not resolve at "
+            diagnostics.append(Diagnostic(f"{where}{label}: {role_name} {selector.text!r} does not resolve at "
                                           f"{request.head.label}: {text}", None, Severity.ERROR, _TIP))
     return (sides[0], sides[1]) if len(sides) == 2 else None
 
@@ -109,10 +144,42 @@ def _parse(entry: ContractSettings, label: str, diagnostics: list[Diagnostic]) -
     return (out[0], out[1]) if len(out) == 2 else None
 
 
+def _key(entry: ContractSettings) -> tuple[str, str, str]:
+    """What makes two entries the same contract (its ``name`` only labels messages)."""
+    return entry.consumer.strip(), entry.producer.strip(), entry.direction
+
+
+def _base_entries(request: CheckRequest) -> frozenset[tuple[str, str, str]] | None:
+    """The base revision's contract entries when a root configuration file changed; ``None`` when none did.
+
+    A base configuration that does not load (absent, or invalid at the time) has no entries, so
+    every entry counts as new: checking too much, never too little.
+    """
+    from ..config import CONFIG_FILES, load_settings_from
+
+    if request.changed is not None:
+        changed = any(name in request.changed for name in CONFIG_FILES)
+    else:
+        changed = any(_content_id(request.base, name) != _content_id(request.head, name) for name in CONFIG_FILES)
+    if not changed:
+        return None
+    try:
+        base = load_settings_from(lambda name: _read(request.base, name))
+    except SchemacheckError:
+        return frozenset()
+    return frozenset(_key(entry) for entry in base.contracts)
+
+
+def _limited(request: CheckRequest, *selectors: Selector) -> bool:
+    """Whether PATH arguments (if any) leave a side of the contract in scope."""
+    paths = {s.path for s in selectors}
+    return not request.limit_to or any(_under(p, limit) for p in paths for limit in request.limit_to)
+
+
 def _touched(request: CheckRequest, *selectors: Selector) -> set[str]:
     """The side files (head paths) that changed, or related changed files a side names; empty: untouched."""
     paths = {s.path for s in selectors}
-    if request.limit_to and not any(_under(p, limit) for p in paths for limit in request.limit_to):
+    if not _limited(request, *selectors):
         return set()
     if request.changed is None:
         changed = {p for p in paths if _content_id(request.base, p) != _content_id(request.head, p)}

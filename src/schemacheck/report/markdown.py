@@ -10,8 +10,8 @@ line saying how many were left out.
 from __future__ import annotations
 
 from ..model import CheckResult, Diagnostic, Finding
-from .base import (TOOL_NAME, ReportContext, Reporter, count, plural, rule_doc_url, sorted_diagnostics, sorted_findings,
-                   visible)
+from .base import (TOOL_NAME, ReportContext, Reporter, compared_phrase, count, plural, rule_doc_url,
+                   sorted_diagnostics, sorted_findings, visible)
 from .text import summary_line
 
 __all__ = ["MarkdownReporter", "MAX_BYTES", "escape_cell"]
@@ -65,7 +65,7 @@ class MarkdownReporter(Reporter):
         out = [f"## {verdict} {TOOL_NAME}: {escape_cell(summary_line(result, ctx))}", ""]
         if base_label or head_label:
             out += [f"Compared {_code(base_label or 'base')} (base) with {_code(head_label or 'head')} (head); "
-                    f"{plural(result.files_checked, 'schema file')} checked.", ""]
+                    f"{compared_phrase(result) or plural(result.files_checked, 'schema file')} checked.", ""]
         tail: list[str] = []
         if result.diagnostics:
             tail += ["", "### Input problems", ""]

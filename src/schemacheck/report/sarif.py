@@ -3,7 +3,8 @@
 Maintainers, the choices GitHub forces (see the SARIF section of the reference notes):
 
 * URIs are repository-relative, percent-encoded POSIX paths with ``uriBaseId: "%SRCROOT%"``;
-  ``originalUriBaseIds`` maps ``%SRCROOT%`` to ``repo_root`` when the CLI knows it.
+  ``originalUriBaseIds`` maps ``%SRCROOT%`` to ``repo_root`` when the CLI knows it. A file
+  outside it (only ``schemacheck contract`` names one) has an absolute ``file://`` URI.
 * Regions are 1-based with ``startColumn >= 1`` (0 makes an upload fail). A whole-file
   location (line 0) becomes ``startLine: 1``.
 * A finding with no head location (its file was deleted in head) is reported at its **base**
@@ -50,6 +51,15 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/").lstrip("/"), safe="/")
 
 
+def _artifact(path: str) -> dict[str, str]:
+    """A file under %SRCROOT% by relative URI; one outside it (``schemacheck contract`` on a
+    downloaded spec: an absolute or ``../`` path) by absolute ``file://`` URI, with no base."""
+    posix = path.replace("\\", "/")
+    if posix.startswith(("/", "../")) or posix == "..":
+        return {"uri": Path(posix).resolve().as_uri()}
+    return {"uri": _uri(path), "uriBaseId": SRCROOT}
+
+
 def _region(loc: Location) -> dict[str, int]:
     if loc.line < 1:
         return {"startLine": 1}
@@ -66,7 +76,7 @@ def _region(loc: Location) -> dict[str, int]:
 def _physical(loc: Location, line_text: str | None = None) -> dict[str, Any]:
     region: dict[str, Any] = _region(loc)
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
+        "artifactLocation": _artifact(loc.path),
         "region": region,
     }
     if line_text is not None and loc.line >= 1 and region.get("endLine", loc.line) == loc.line:

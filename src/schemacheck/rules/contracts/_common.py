@@ -26,12 +26,16 @@ def contract_rule(rule_id: str, *, covers: Iterable[str], severity: str = "error
     return rule(rule_id, format="contracts", subject="contract", categories=("CONTRACT",), severity=severity)
 
 
-def violation(issue: Any, message: str, *, producer_node: Any = None) -> Violation:
-    """A violation on the consumer's node, with the producer's node as the related location."""
+def violation(issue: Any, message: str, *, producer_node: Any = None, hint: str = "") -> Violation:
+    """A violation on the consumer's node, with the producer's node as the related location.
+
+    ``hint`` replaces the rule page's "How to change this safely" (which speaks of ``reads``)
+    where the direction changes who must do what.
+    """
     from ...contracts.issue import location_of
 
     return Violation(message, location_of(issue.consumer_node), location_of(producer_node or issue.producer_node),
-                     subject=f"{issue.consumer_field()} <- {issue.producer.label}" if issue.reads
+                     hint=hint, subject=f"{issue.consumer_field()} <- {issue.producer.label}" if issue.reads
                      else f"{issue.consumer_field()} -> {issue.producer.label}")
 
 

@@ -15,12 +15,12 @@ from ...registry import Violation
 from ._common import contract_rule, tick, violation
 
 
-def _instead(issue: Any) -> str:
+def _instead(issue: Any, verb: str) -> str:
+    """"; it VERB `alternative` (where)": the likely rename on the side the sentence just named."""
     if not issue.alternative:
         return ""
-    verb = "has" if issue.reads else "sends"
-    return f"; it {verb} {tick(issue.alternative)} ({where(issue.alternative_node)})" if issue.reads \
-        else f"; it {verb} {tick(issue.alternative)}"
+    place = f" ({where(issue.alternative_node)})" if issue.alternative_node is not None else ""
+    return f"; it {verb} {tick(issue.alternative)}{place}"
 
 
 @contract_rule("CONTRACT_REQUIRED_FIELD_MISSING", covers=(REQUIRED_MISSING,))
@@ -44,19 +44,26 @@ def contract_required_field_missing(issue: Any, ctx: Any = None) -> Iterator[Vio
     Producer: `GET /orders/{id}` 200 declares `total_cents` (integer, required) and no `total_amount`.
 
     ## How to change this safely
-    Have the producer write both names until every consumer reads the new one (or give the
-    consumer's field a default, or read both names with a validation alias), then drop the old.
+    Have the producer write both names until every consumer reads the new one, or give the
+    consumer's field a default, then drop the old. (A pydantic `AliasChoices` does not help
+    here: schemacheck reads a field by the first of its names, docs/python.md.) In a `writes`
+    contract: send the field under the name the producer requires, or have the producer accept
+    both names (or default the field) until every consumer sends the new one.
     """
     if issue.reads:
         yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is required, but "
                                f"{issue.producer_field(name='')} does not provide {tick(issue.name)} "
-                               f"({where(issue.producer_node)}){_instead(issue)}.",
-                        producer_node=issue.alternative_node)
+                               f"({where(issue.producer_node)}){_instead(issue, 'has')}.",
+                        producer_node=issue.alternative_node,
+                        hint="Have the producer write both names until every consumer reads the new one, or give "
+                             "the consumer's field a default, then drop the old.")
         return
     yield violation(issue, f"{issue.producer_field()} ({where(issue.producer_node)}) is required, but "
                            f"{field_label(issue.consumer, issue.consumer_node)} ({where(issue.consumer_node)}) "
                            "does not send "
-                           f"{tick(issue.name)}{_instead(issue)}.")
+                           f"{tick(issue.name)}{_instead(issue, 'sends')}.",
+                    hint=f"Send {tick(issue.name)} from the consumer, or have the producer accept both names (or "
+                         "give its field a default) until every consumer sends the new one.")
 
 
 @contract_rule("CONTRACT_REQUIRED_FIELD_NOT_GUARANTEED", covers=("PROPERTY_BECAME_REQUIRED",))
@@ -78,16 +85,21 @@ def contract_required_field_not_guaranteed(issue: Any, ctx: Any = None) -> Itera
 
     ## How to change this safely
     Give the consumer's field a default (or make it `Optional`), or keep the field required
-    (or defaulted) on the producer.
+    (or defaulted) on the producer. In a `writes` contract: make the consumer always send the
+    field (required, or a default it writes), or make it optional in the producer.
     """
     if issue.reads:
         yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is required, but "
                                f"{issue.producer_field()} ({where(issue.producer_node)}) is optional: the producer "
-                               "does not guarantee it.")
+                               "does not guarantee it.",
+                        hint="Give the consumer's field a default (or make it `Optional`), or keep the field "
+                             "required (or defaulted) on the producer.")
         return
     yield violation(issue, f"{issue.producer_field()} ({where(issue.producer_node)}) is required, but "
                            f"{issue.consumer_field()} ({where(issue.consumer_node)}) is optional: the consumer "
-                           "may leave it out.")
+                           "may leave it out.",
+                    hint="Make the consumer always send the field (required, or with a default it writes), or "
+                         "make it optional in the producer.")
 
 
 @contract_rule("CONTRACT_FIELD_NEVER_SENT", covers=(NEVER_SENT,))
@@ -113,7 +125,7 @@ def contract_field_never_sent(issue: Any, ctx: Any = None) -> Iterator[Violation
     """
     yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is never sent: "
                            f"{issue.producer_field(name='')} ({where(issue.producer_node)}) does not declare "
-                           f"{tick(issue.name)} and admits no other field{_instead(issue)}.",
+                           f"{tick(issue.name)} and admits no other field{_instead(issue, 'has')}.",
                     producer_node=issue.alternative_node)
 
 
@@ -135,17 +147,23 @@ def contract_field_undeclared(issue: Any, ctx: Any = None) -> Iterator[Violation
     Consumer: `note: str | None = None`. Producer: an open object without `note`.
 
     ## How to change this safely
-    Declare the field in the producer's schema, or stop relying on it in the consumer.
+    Declare the field in the producer's schema, or stop relying on it in the consumer. In a
+    `writes` contract: send it under the name the producer reads, or declare it in the
+    producer's request schema.
     """
     if issue.reads:
         yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is not declared by "
                                f"{issue.producer_field(name='')} ({where(issue.producer_node)}): "
                                "nothing guarantees it or "
-                               f"its type{_instead(issue)}.", producer_node=issue.alternative_node)
+                               f"its type{_instead(issue, 'has')}.", producer_node=issue.alternative_node,
+                        hint="Declare the field in the producer's schema, or stop relying on it in the consumer.")
         return
     yield violation(issue, f"{issue.consumer_field()} ({where(issue.consumer_node)}) is sent, but "
                            f"{issue.producer_field(name='')} ({where(issue.producer_node)}) does not declare "
-                           f"{tick(issue.name)} and ignores it{_instead(issue)}.")
+                           f"{tick(issue.name)} and ignores it{_instead(issue, 'reads')}.",
+                    producer_node=issue.alternative_node,
+                    hint="Send the field under the name the producer reads, or declare it in the producer's "
+                         "request schema.")
 
 
 @contract_rule("CONTRACT_UNKNOWN_FIELD_REJECTED",
@@ -168,7 +186,8 @@ def contract_unknown_field_rejected(issue: Any, ctx: Any = None) -> Iterator[Vio
     Producer: writes `id` and `note`.
 
     ## How to change this safely
-    Declare the field in the reader (or let it ignore unknown keys) before the writer sends it.
+    Declare the field in the reader (or let it ignore unknown keys) before the writer sends it;
+    in a `writes` contract the reader is the producer, or the consumer stops sending the field.
     """
     subject = f"{tick(issue.name)} " if issue.name else ""
     if issue.reads:

@@ -39,12 +39,46 @@ def contract_field_type_mismatch(issue: Any, ctx: Any = None) -> Iterator[Violat
     """
     consumer = f"{issue.consumer_field()} ({where(issue.consumer_node)})"
     producer = f"{issue.producer_field()} ({where(issue.producer_node)})"
+    if issue.reads and _open_enum_number(issue):
+        yield violation(issue, f"{consumer} accepts only the enum's names, but {producer} is an open (proto3) "
+                               "enum: the producer may send unknown enum numbers (a value it does not know, from "
+                               "a newer peer, is written as its number in ProtoJSON).",
+                        hint="Accept numbers too (`Literal[...] | int`), or read unknown values some other way "
+                             "(a catch-all), before the producer's enum gains a value.")
+        return
     if issue.reads:
         yield violation(issue, f"{consumer} is {_kind(issue.consumer_node)}, but {producer} may be "
                                f"{_kind(issue.producer_node)}: the consumer cannot read every value the producer sends.")
         return
     yield violation(issue, f"{producer} is {_kind(issue.producer_node)}, but {consumer} may be "
                            f"{_kind(issue.consumer_node)}: the producer cannot read every value the consumer sends.")
+
+
+def _open_enum_number(issue: Any) -> bool:
+    """Whether the producer's failing value is the number branch of a protobuf open enum (a union of
+    the enum's names and an integer, ``formats/protobuf/protojson_values.enum_shape``)."""
+    from ...shape.kinds import deref
+    from ...shape.nodes import ArrayShape, EnumShape, NumberShape, ObjectShape, UnionShape
+
+    node = deref(issue.producer_node)
+    if issue.producer.selector.kind != "protobuf" or not isinstance(node, NumberShape) or not node.integer:
+        return False
+    stack, seen = [issue.producer.shape], set()
+    while stack and len(seen) < 20_000:
+        shape = deref(stack.pop())
+        if id(shape) in seen:
+            continue
+        seen.add(id(shape))
+        if isinstance(shape, UnionShape):
+            if any(b is node for b in shape.branches) and any(isinstance(deref(b), EnumShape) for b in shape.branches):
+                return True
+            stack.extend(shape.branches)
+        elif isinstance(shape, ObjectShape):
+            stack.extend(p.shape for p in shape.properties)
+            stack.extend(s for s in (shape.additional,) if s is not None)
+        elif isinstance(shape, ArrayShape):
+            stack.extend(s for s in (shape.items, *shape.prefix_items) if s is not None)
+    return False
 
 
 def _kind(node: Any) -> str:
