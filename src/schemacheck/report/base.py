@@ -99,6 +99,12 @@ class ReportContext:
         sarif_category: SARIF ``automationDetails.id`` (``category/`` style); empty: omitted.
         annotation_limit: GitHub annotations shown per level and step (GitHub's cap is 10).
         more_hint: Where the ``github`` format sends readers for findings beyond the cap.
+        head_path: How the text report shows a head path (the CLI makes it relative to the
+            directory the user ran in, so a terminal can open it); machine formats keep
+            repository-relative paths.
+        base_path: The same for a base path (``--against OLD``: under ``OLD``).
+        base_root_uri: Absolute URI of the base revision's tree (SARIF ``BASEROOT``), when known.
+        verbose: The text report lists the files compared and those passed over, with why.
     """
 
     color: bool = False
@@ -113,6 +119,10 @@ class ReportContext:
     sarif_category: str = ""
     annotation_limit: int = 10
     more_hint: str = "See the job summary or run schemacheck with --format text for the full list."
+    head_path: Callable[[str], str] = str
+    base_path: Callable[[str], str] = str
+    base_root_uri: str = ""
+    verbose: bool = False
 
     def labels(self, result: CheckResult) -> tuple[str, str]:
         """The (base, head) labels to print, context first, then the result's."""
@@ -126,6 +136,11 @@ class ReportContext:
             return self.source_line(loc.path, loc.line)
         except (OSError, LookupError, ValueError):
             return None
+
+    def show(self, loc: Location, *, base: bool = False) -> str:
+        """``loc`` as ``path:line:column`` with the path as the text report shows it."""
+        path = (self.base_path if base else self.head_path)(loc.path)
+        return f"{path}:{loc.line}:{loc.column}" if loc.line else path
 
     def failing(self, finding: Finding) -> bool:
         """Whether ``finding`` is at or above ``fail_on``."""

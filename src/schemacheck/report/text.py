@@ -126,12 +126,13 @@ class TextReporter(Reporter):
         base_label, head_label = ctx.labels(result)
         for path, group in groupby(sorted_findings(result.findings), key=lambda f: f.path):
             findings = list(group)
-            self._file_header(console, path, len(findings))
+            shown = ctx.head_path(path) if findings[0].location is not None else ctx.base_path(path)
+            self._file_header(console, shown, len(findings))
             for finding in findings:
                 self._finding(console, finding, ctx, base_label)
         diagnostics = sorted_diagnostics(result.diagnostics)
         for diagnostic in diagnostics:
-            self._diagnostic(console, diagnostic)
+            self._diagnostic(console, diagnostic, ctx)
         if diagnostics:
             console.print()
         self._summary(console, result, ctx)
@@ -148,7 +149,7 @@ class TextReporter(Reporter):
         from rich.text import Text
 
         loc = finding.location
-        where = clean(str(loc) if loc is not None else f"{finding.path} (not in head)")
+        where = clean(ctx.show(loc) if loc is not None else f"{ctx.base_path(finding.path)} (not in head)")
         parts = [
             Text.assemble(
                 "  ",
@@ -174,17 +175,18 @@ class TextReporter(Reporter):
             parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
         if finding.base_location is not None:
             label = f" ({base_label})" if base_label else ""
-            parts.append(Text(clean(f"{_INDENT}was at base {finding.base_location}{label}"), style="dim"))
+            was = ctx.show(finding.base_location, base=True)
+            parts.append(Text(clean(f"{_INDENT}was at base {was}{label}"), style="dim"))
         if finding.hint:
             parts.append(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
         # one print per finding: rich's per-call overhead dominates large reports
         console.print(Text("\n").join([*parts, Text("")]))
 
     @staticmethod
-    def _diagnostic(console: Console, diagnostic: Diagnostic) -> None:
+    def _diagnostic(console: Console, diagnostic: Diagnostic, ctx: ReportContext) -> None:
         from rich.text import Text
 
-        where = clean(f"{diagnostic.location}: ") if diagnostic.location is not None else ""
+        where = clean(f"{ctx.show(diagnostic.location)}: ") if diagnostic.location is not None else ""
         console.print(
             Text.assemble(
                 (f"{diagnostic.severity.value}: ", _SEVERITY_STYLE[diagnostic.severity]),
