@@ -7,7 +7,8 @@ paths first; else by content id over the format's files), adds the changed files
 says :meth:`~schemacheck.checkers.FormatChecker.may_affect` it, and hands the format a
 :class:`~schemacheck.checkers.FormatJob` with the shared rule selection. Each format applies
 its own configuration (buf.yaml, modes, ...) inside ``check``. Then the shared filters
-(``filters.py``: inline suppressions, severity overrides) run and the findings are sorted.
+(``filters.py``: inline suppressions, severity overrides) run, deletions get the head line a
+reviewer sees them at (``anchors.py``) and the findings are sorted.
 It warns about configured globs that match no file, and counts the files compared per
 format. It never prints and never decides the exit code (that is ``cli.py``).
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .anchors import anchor_findings
 from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
 from .filters import FilterContext, apply_filters
@@ -226,7 +228,9 @@ def run_check(request: CheckRequest) -> CheckResult:
         meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
         renames=request.renames,
     ))
-    kept = sorted(filtered.findings, key=Finding.sort_key)
+    anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
+    kept = sorted(anchored, key=Finding.sort_key)
     suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
-                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts))
+                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts),
+                       filtered.accepted)
