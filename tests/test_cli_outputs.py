@@ -112,3 +112,24 @@ def test_against_paths_name_the_directories_given(tmp_path: Path, capsys, monkey
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "order.proto"
     code, out, _ = run(capsys, "v2.proto", "--against", "old/order.proto")
     assert code == 1 and "v2.proto:6:3" in out and "was at base old/order.proto:6:3" in out
+
+
+def test_summary_counts_every_format_and_verbose_says_what_was_passed_over(repo: GitRepo, capsys,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from schemacheck.formats.registry import FORMATS
+
+    repo.write("schemacheck.toml", 'exclude = ["vendor/**"]\n')
+    repo.write("vendor/dep.proto", ORDER)
+    repo.commit("config")
+    repo.run("checkout", "-q", "-b", "more")
+    repo.run("mv", "proto/shop/v1/order.proto", "proto/shop/v1/orders.proto")
+    repo.write("vendor/dep.proto", BROKEN)  # excluded: its break is not reported
+    repo.write("notes.txt", "hello\n")
+    code, out, _ = run(capsys, "--base", "change", "-v")
+    assert code == 1, out  # renaming a .proto file breaks its importers (FILE_NO_DELETE)
+    summary = out.rstrip().splitlines()[-1]
+    zeros = [FORMATS[name].label.rsplit(" ", 1)[0] for name in FORMATS if name != "protobuf"]
+    assert summary.endswith(f"; checked 2 .proto, {', '.join(f'0 {z}' for z in zeros)} files.")
+    assert "  proto/shop/v1/orders.proto (protobuf, renamed from proto/shop/v1/order.proto)" in out
+    assert "  vendor/dep.proto: excluded" in out and "  notes.txt: not a schema" in out
+    assert "Compared" not in run(capsys, "--base", "change")[1]  # only with --verbose

@@ -125,6 +125,15 @@ def test_deleted_file_without_rename_stays_on_its_base_path(repo: GitRepo, capsy
     assert _where(result["relatedLocations"][0])[:2] == ("proto/other.proto", "BASEROOT")
 
 
+def test_renamed_file_is_anchored_in_its_new_name(repo: GitRepo, capsys, tmp_path: Path) -> None:
+    repo.run("mv", "proto/order.proto", "proto/orders.proto")
+    code, log = sarif_run(capsys, tmp_path)
+    [result] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "FILE_NO_DELETE"]
+    assert code == 1 and _where(result["locations"][0])[:2] == ("proto/orders.proto", "%SRCROOT%")
+    assert _where(result["relatedLocations"][0])[:2] == ("proto/order.proto", "BASEROOT")
+    assert "baseOnly" not in result.get("properties", {})
+
+
 def test_accepted_findings_are_suppressed_results_and_listed_in_json(repo: GitRepo, capsys, tmp_path: Path) -> None:
     repo.write("proto/order.proto", ORDER.replace("int64 total = 2;",
                                                   "string total = 2; // schemacheck:ignore FIELD_SAME_TYPE -- v2 clients only"))

@@ -203,17 +203,22 @@ def count(result: CheckResult, fail_on: Severity = Severity.ERROR) -> Counts:
 
 
 def compared_phrase(result: CheckResult) -> str | None:
-    """How many schema files of each format were compared: ``"3 .proto files and 1 JSON Schema file"``.
+    """What was checked, per format, zeros included: ``"3 .proto, 1 OpenAPI, 0 JSON Schema files"``.
 
-    Formats with no file compared are left out; ``"0 schema files"`` when nothing was; ``None``
-    when the result does not say (one built by hand rather than by a run).
+    Formats with files come first (most first), then the others in registry order, so a format
+    whose files were not recognised shows up as a 0 instead of silently missing; ``"0 schema
+    files"`` when nothing was compared; ``None`` when the result does not say (one built by
+    hand rather than by a run).
     """
     if not result.compared:
         return None
-    parts = [plural(c.files, c.label) for c in result.compared if c.files]
-    if not parts:
+    if not any(c.files for c in result.compared):
         return plural(0, "schema file")
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    ranked = sorted(result.compared, key=lambda c: -c.files)  # stable: registry order among equals
+    if len(ranked) == 1:
+        return plural(ranked[0].files, ranked[0].label)
+    parts = [f"{c.files} {c.label.rsplit(' ', 1)[0]}" for c in ranked]
+    return f"{', '.join(parts)} files"
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -73,16 +73,16 @@ def summary_line(result: CheckResult, ctx: ReportContext) -> str:
     compared = compared_phrase(result)  # None: a hand-made result that does not say
     if counts.findings == 0 and counts.diagnostic_errors:
         text = "No breaking changes in what could be checked"
-        text += f" ({compared} compared)." if compared else "."
+        text += f" (checked {compared})." if compared else "."
     elif counts.findings == 0 and compared == plural(0, "schema file"):
         text = "0 schema files compared: nothing was checked."
     elif counts.findings == 0:
-        text = f"No breaking changes in {compared} compared." if compared else "No breaking changes."
+        text = f"No breaking changes; checked {compared}." if compared else "No breaking changes."
     else:
         parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
         text = f"Found {plural(counts.findings, 'breaking change')} in {plural(counts.files, 'file')} ({', '.join(parts)})."
         if compared:
-            text = f"{text[:-1]}; {compared} compared."
+            text = f"{text[:-1]}; checked {compared}."
         below = counts.findings - counts.failing
         if below:
             text += f" {below} below --fail-on {ctx.fail_on.value} do{'es' if below == 1 else ''} not fail the check."
@@ -135,6 +135,8 @@ class TextReporter(Reporter):
             self._diagnostic(console, diagnostic, ctx)
         if diagnostics:
             console.print()
+        if ctx.verbose:
+            self._files(console, result, ctx)
         self._summary(console, result, ctx)
         return out.getvalue()
 
@@ -196,6 +198,23 @@ class TextReporter(Reporter):
         )
         if diagnostic.tip:
             console.print(Text.assemble("  ", ("tip: ", "bold green"), _indented(diagnostic.tip, "       ", first=False)))
+
+    @staticmethod
+    def _files(console: Console, result: CheckResult, ctx: ReportContext) -> None:
+        """``--verbose``: the files compared, then the changed files passed over and why."""
+        from rich.text import Text
+
+        compared = [f for f in result.files if f.status == "compared"]
+        others = [f for f in result.files if f.status != "compared"]
+        console.print(Text(f"Compared ({plural(len(compared), 'file')}):", style="bold"))
+        for f in compared:
+            renamed = f", renamed from {ctx.base_path(f.base_path)}" if f.base_path else ""
+            console.print(Text(clean(f"  {ctx.head_path(f.path)} ({f.format}{renamed})")))
+        if others:
+            console.print(Text(f"Not compared ({plural(len(others), 'file')}):", style="bold"))
+            for f in others:
+                console.print(Text(clean(f"  {ctx.head_path(f.path)}: {f.status}" + (f" ({f.format})" if f.format else ""))))
+        console.print()
 
     @staticmethod
     def _summary(console: Console, result: CheckResult, ctx: ReportContext) -> None:
