@@ -133,3 +133,30 @@ def test_summary_counts_every_format_and_verbose_says_what_was_passed_over(repo:
     assert "  proto/shop/v1/orders.proto (protobuf, renamed from proto/shop/v1/order.proto)" in out
     assert "  vendor/dep.proto: excluded" in out and "  notes.txt: not a schema" in out
     assert "Compared" not in run(capsys, "--base", "change")[1]  # only with --verbose
+
+
+def test_docs_cover_every_output_format() -> None:
+    from schemacheck.cli import FORMATS
+
+    root = Path(__file__).parent.parent
+    usage = (root / "docs" / "usage.md").read_text()
+    fields = (root / "docs" / "json-output.md").read_text()
+    readme = (root / "README.md").read_text()
+    for name in FORMATS:
+        assert f"| `{name}` " in usage, f"docs/usage.md has no row for --format {name}"
+        assert f"`{name}`" in readme
+        assert name == "text" or f"### `{name}`" in fields or name == "json", f"json-output.md: {name}"
+    assert "uses: schemacheck/schemacheck@" in readme and "-o sarif:" in readme
+
+
+def test_every_format_can_be_an_extra_output(repo: GitRepo, capsys, tmp_path: Path) -> None:
+    from schemacheck.cli import FORMATS
+
+    repo.write("proto/shop/v1/order.proto", BROKEN)
+    args = [a for name in FORMATS for a in ("-o", f"{name}:{tmp_path / ('report.' + name)}")]
+    code, out, err = run(capsys, "--base", "main", "--format", "github", *args)
+    assert code == 1 and out.startswith("::error "), err
+    for name in FORMATS:
+        text = (tmp_path / f"report.{name}").read_text()
+        assert "FIELD_SAME_TYPE" in text, name
+    assert "\x1b[" not in (tmp_path / "report.text").read_text()  # a file gets no colour
