@@ -22,4 +22,4 @@ def test_demo_shows_the_contract_finding_on_the_consumer(capfd: pytest.CaptureFi
     assert "services/payments/clients/orders.py:8:5" in out and "CONTRACT_REQUIRED_FIELD_MISSING" in out
     assert "producer: services/orders/openapi.yaml" in out
     assert "services/payments/clients/orders.py:16:5" in out and "CONTRACT_FIELD_NEVER_SENT" in out  # ProtoJSON
-    assert "2 contracts compared" in out
+    assert "and 2 contracts" in out

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from .model import Finding, Severity
+from .model import Accepted, Finding, Severity
 from .snapshot import Snapshot
 from .suppress import apply_suppressions
 
@@ -51,6 +51,7 @@ class FilterOutcome:
 
     findings: tuple[Finding, ...]
     dropped: tuple[tuple[Finding, str], ...] = ()
+    accepted: tuple[Accepted, ...] = ()  # the inline-suppressed ones, with the directive's reason
 
 
 def _override(findings: Iterable[Finding], severity: Mapping[str, Severity | str]) -> list[Finding]:
@@ -64,4 +65,6 @@ def apply_filters(findings: Iterable[Finding], ctx: FilterContext) -> FilterOutc
     """Run every shared filter over ``findings`` (all formats together); see the module docstring."""
     outcome = apply_suppressions(findings, ctx)
     dropped = tuple((f, "suppressed inline") for f in outcome.suppressed)
-    return FilterOutcome(tuple(_override(outcome.kept, ctx.severity)), dropped)
+    accepted = tuple(Accepted(f, s.reason, s.location)
+                     for f, s in zip(_override(outcome.suppressed, ctx.severity), outcome.suppressed_by))
+    return FilterOutcome(tuple(_override(outcome.kept, ctx.severity)), dropped, accepted)

@@ -9,9 +9,11 @@ says :meth:`~schemacheck.checkers.FormatChecker.may_affect` it, and hands the fo
 its own configuration (buf.yaml, modes, ...) inside ``check``. Configured consumer contracts
 run next as a stage of their own (``contracts/stage.py``: a contract spans two formats' files,
 which the one-format-per-file protocol cannot express). Then the shared filters
-(``filters.py``: inline suppressions, severity overrides) run and the findings are sorted.
-It warns about configured globs that match no file, and counts the files compared per
-format. It never prints and never decides the exit code (that is ``cli.py``).
+(``filters.py``: inline suppressions, severity overrides) run, deletions get the head line a
+reviewer sees them at (``anchors.py``) and the findings are sorted.
+It warns about configured globs that match no file, counts the files compared per
+format, and says what it did with each changed file (``file_status.py``). It never prints and
+never decides the exit code (that is ``cli.py``).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .anchors import anchor_findings
 from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
+from .file_status import compared_files, file_statuses
 from .filters import FilterContext, apply_filters
 from .globs import is_under, matches_any
 from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
@@ -114,7 +118,7 @@ class _Claims:
     named on the command line is not also compared as a JSON Schema.
     """
 
-    def __init__(self, checker: FormatChecker, request: CheckRequest, taken: set[tuple[bool, str]]) -> None:
+    def __init__(self, checker: FormatChecker, request: CheckRequest, taken: dict[tuple[bool, str], str]) -> None:
         self.checker, self.request, self.taken = checker, request, taken
         self.answers: dict[tuple[bool, str], bool] = {}
 
@@ -125,12 +129,12 @@ class _Claims:
             self.answers[key] = key not in self.taken and bool(
                 self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
             if self.answers[key]:
-                self.taken.add(key)
+                self.taken[key] = self.checker.name
         return self.answers[key]
 
 
 def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees,
-         taken: set[tuple[bool, str]]) -> FormatJob | None:
+         taken: dict[tuple[bool, str], str]) -> FormatJob | None:
     """The format's job, or ``None`` when nothing of this format changed."""
     claims = _Claims(checker, request, taken)
     if request.changed is not None:
@@ -211,10 +215,13 @@ def run_check(request: CheckRequest) -> CheckResult:
     if checkers:
         trees = _Trees(request)
         diagnostics.extend(_glob_warnings(settings, checkers, trees))
-    taken: set[tuple[bool, str]] = set()  # (head side, path) already claimed by an earlier format
+    taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
+    compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
     for checker in checkers:
         job = _job(request, checker, trees, taken)
         outcome = checker.check(job) if job is not None else None
+        if job is not None:
+            compared.update(compared_files(job, checker.name))
         counts.append(FormatCount(checker.name, FORMATS[checker.name].label, outcome.files_checked if outcome else 0))
         if outcome is None:
             continue
@@ -238,7 +245,10 @@ def run_check(request: CheckRequest) -> CheckResult:
         meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
         renames=request.renames,
     ))
-    kept = sorted(filtered.findings, key=Finding.sort_key)
+    anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
+    kept = sorted(anchored, key=Finding.sort_key)
     suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
+    files = file_statuses(request.changed, trees, taken, compared) if checkers else ()
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
-                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts))
+                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts),
+                       filtered.accepted, files)

@@ -101,6 +101,7 @@ class SuppressionOutcome:
     kept: tuple[Finding, ...]
     suppressed: tuple[Finding, ...] = ()
     reviews: tuple[SuppressionReview, ...] = ()
+    suppressed_by: tuple[Suppression, ...] = ()  # the directive of each ``suppressed`` finding
 
 
 class SuppressionInputs(Protocol):
@@ -271,7 +272,7 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
     directives = {path: _scan(ctx.head, path, fmt) for path, fmt in sorted(files.items())}
     expanded = {s: _expand(s.rule_ids) for sups in directives.values() for s in sups}
     used: set[Suppression] = set()
-    kept, suppressed = [], []
+    kept, suppressed, suppressed_by = [], [], []
     for finding in findings:
         hit = None
         if finding.location is not None:
@@ -284,6 +285,7 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
         else:
             used.add(hit)
             suppressed.append(finding)
+            suppressed_by.append(hit)
     reviews = []
     base_path_of = {head: base for base, head in ctx.renames.items()}
     for path, sups in directives.items():
@@ -297,7 +299,7 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
             checked = bool(ids) and ids <= ctx.rules_run
             reviews.append(SuppressionReview(s, s in used, new, checked, unknown))
     kept.extend(_judge(reviews, ctx.meta_rules))
-    return SuppressionOutcome(tuple(kept), tuple(suppressed), tuple(reviews))
+    return SuppressionOutcome(tuple(kept), tuple(suppressed), tuple(reviews), tuple(suppressed_by))
 
 
 def _judge(reviews: Iterable[SuppressionReview], meta_rules: frozenset[str]) -> list[Finding]:

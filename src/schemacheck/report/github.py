@@ -7,8 +7,8 @@ annotations per step (notices are capped alike) and silently drops the rest, so 
 first (input errors, then breaking changes), then warnings, then notices, each capped at
 ``ctx.annotation_limit``; when anything is dropped the last notice slot says how many and
 where to look (the ``markdown`` job summary). Columns are only given for single-line spans,
-as GitHub ignores them otherwise. A finding whose file was deleted is annotated on the base
-path without a line.
+as GitHub ignores them otherwise. A deletion is annotated at ``Finding.anchor`` (the head line
+the diff shows); a finding whose file was deleted is annotated on the base path without a line.
 """
 
 from __future__ import annotations
@@ -60,11 +60,12 @@ def _finding_command(finding: Finding, base_label: str) -> str:
         label = f" ({base_label})" if base_label else ""
         lines.append(f"{finding.related.capitalize()}: {finding.base_location}." if finding.related
                      else f"Was at base {finding.base_location}{label}.")
+    where = finding.anchor or finding.location  # a deletion: the head line the diff shows
     return workflow_command(
         _LEVEL[finding.severity],
         "\n".join(lines),
-        file=finding.path or None,
-        **_position(finding.location),
+        file=(where.path if where is not None else finding.path) or None,
+        **_position(where),
         title=finding.rule_id,
     )
 

@@ -57,7 +57,7 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
         result: Findings and diagnostics of one run.
         ctx: Supplies the tool version, labels and ``fail_on``.
     """
-    from .json_models import JSON_OUTPUT_VERSION, JsonReport, JsonSummary, JsonTool
+    from .json_models import JSON_OUTPUT_VERSION, JsonAccepted, JsonReport, JsonSummary, JsonTool
 
     counts = count(result, ctx.fail_on)
     base, head = ctx.labels(result)
@@ -68,6 +68,8 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
         head=head,
         findings=[_finding(f) for f in sorted_findings(result.findings)],
         diagnostics=[_diagnostic(d) for d in sorted_diagnostics(result.diagnostics)],
+        accepted=[JsonAccepted(finding=_finding(a.finding), reason=a.reason, directive=_location(a.directive))
+                  for a in sorted(result.accepted, key=lambda a: a.finding.sort_key())],
         summary=JsonSummary(
             findings=counts.findings,
             errors=counts.by_severity[Severity.ERROR],

@@ -73,16 +73,16 @@ def summary_line(result: CheckResult, ctx: ReportContext) -> str:
     compared = compared_phrase(result)  # None: a hand-made result that does not say
     if counts.findings == 0 and counts.diagnostic_errors:
         text = "No breaking changes in what could be checked"
-        text += f" ({compared} compared)." if compared else "."
+        text += f" (checked {compared})." if compared else "."
     elif counts.findings == 0 and compared == plural(0, "schema file"):
         text = "0 schema files compared: nothing was checked."
     elif counts.findings == 0:
-        text = f"No breaking changes in {compared} compared." if compared else "No breaking changes."
+        text = f"No breaking changes; checked {compared}." if compared else "No breaking changes."
     else:
         parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
         text = f"Found {plural(counts.findings, 'breaking change')} in {plural(counts.files, 'file')} ({', '.join(parts)})."
         if compared:
-            text = f"{text[:-1]}; {compared} compared."
+            text = f"{text[:-1]}; checked {compared}."
         below = counts.findings - counts.failing
         if below:
             text += f" {below} below --fail-on {ctx.fail_on.value} do{'es' if below == 1 else ''} not fail the check."
@@ -126,14 +126,17 @@ class TextReporter(Reporter):
         base_label, head_label = ctx.labels(result)
         for path, group in groupby(sorted_findings(result.findings), key=lambda f: f.path):
             findings = list(group)
-            self._file_header(console, path, len(findings))
+            shown = ctx.head_path(path) if findings[0].location is not None else ctx.base_path(path)
+            self._file_header(console, shown, len(findings))
             for finding in findings:
                 self._finding(console, finding, ctx, base_label)
         diagnostics = sorted_diagnostics(result.diagnostics)
         for diagnostic in diagnostics:
-            self._diagnostic(console, diagnostic)
+            self._diagnostic(console, diagnostic, ctx)
         if diagnostics:
             console.print()
+        if ctx.verbose:
+            self._files(console, result, ctx)
         self._summary(console, result, ctx)
         return out.getvalue()
 
@@ -148,7 +151,7 @@ class TextReporter(Reporter):
         from rich.text import Text
 
         loc = finding.location
-        where = clean(str(loc) if loc is not None else f"{finding.path} (not in head)")
+        where = clean(ctx.show(loc) if loc is not None else f"{ctx.base_path(finding.path)} (not in head)")
         parts = [
             Text.assemble(
                 "  ",
@@ -174,8 +177,8 @@ class TextReporter(Reporter):
             parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
         if finding.base_location is not None:
             label = f" ({base_label})" if base_label else ""
-            said = f"{finding.related}: {finding.base_location}" if finding.related \
-                else f"was at base {finding.base_location}{label}"
+            said = (f"{finding.related}: {ctx.show(finding.base_location)}" if finding.related
+                    else f"was at base {ctx.show(finding.base_location, base=True)}{label}")
             parts.append(Text(clean(f"{_INDENT}{said}"), style="dim"))
         if finding.hint:
             parts.append(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
@@ -183,10 +186,10 @@ class TextReporter(Reporter):
         console.print(Text("\n").join([*parts, Text("")]))
 
     @staticmethod
-    def _diagnostic(console: Console, diagnostic: Diagnostic) -> None:
+    def _diagnostic(console: Console, diagnostic: Diagnostic, ctx: ReportContext) -> None:
         from rich.text import Text
 
-        where = clean(f"{diagnostic.location}: ") if diagnostic.location is not None else ""
+        where = clean(f"{ctx.show(diagnostic.location)}: ") if diagnostic.location is not None else ""
         console.print(
             Text.assemble(
                 (f"{diagnostic.severity.value}: ", _SEVERITY_STYLE[diagnostic.severity]),
@@ -196,6 +199,23 @@ class TextReporter(Reporter):
         )
         if diagnostic.tip:
             console.print(Text.assemble("  ", ("tip: ", "bold green"), _indented(diagnostic.tip, "       ", first=False)))
+
+    @staticmethod
+    def _files(console: Console, result: CheckResult, ctx: ReportContext) -> None:
+        """``--verbose``: the files compared, then the changed files passed over and why."""
+        from rich.text import Text
+
+        compared = [f for f in result.files if f.status == "compared"]
+        others = [f for f in result.files if f.status != "compared"]
+        console.print(Text(f"Compared ({plural(len(compared), 'file')}):", style="bold"))
+        for f in compared:
+            renamed = f", renamed from {ctx.base_path(f.base_path)}" if f.base_path else ""
+            console.print(Text(clean(f"  {ctx.head_path(f.path)} ({f.format}{renamed})")))
+        if others:
+            console.print(Text(f"Not compared ({plural(len(others), 'file')}):", style="bold"))
+            for f in others:
+                console.print(Text(clean(f"  {ctx.head_path(f.path)}: {f.status}" + (f" ({f.format})" if f.format else ""))))
+        console.print()
 
     @staticmethod
     def _summary(console: Console, result: CheckResult, ctx: ReportContext) -> None:
