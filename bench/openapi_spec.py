@@ -135,8 +135,10 @@ def find_oasdiff() -> str | None:
     """The reference tool: ``$SCHEMACHECK_OASDIFF``, else ``oasdiff`` on ``PATH`` or in ``~/go/bin``
     (``go install github.com/oasdiff/oasdiff@v1.39.0``)."""
     found = os.environ.get("SCHEMACHECK_OASDIFF") or shutil.which("oasdiff")
-    home = Path.home() / "go" / "bin" / "oasdiff"
-    return found or (str(home) if home.is_file() else None)
+    for candidate in (ROOT / ".tools" / "bin" / "oasdiff", Path.home() / "go" / "bin" / "oasdiff"):
+        if not found and candidate.is_file():  # scripts/install-test-tools.sh, or `go install`
+            found = str(candidate)
+    return found
 
 
 def run_oasdiff(binary: str, repo: Path, limit: float) -> tuple[float, float, int, int]:

@@ -24,8 +24,12 @@ from schemacheck.registry import load_rules
 
 def _oasdiff() -> str | None:
     found = os.environ.get("SCHEMACHECK_OASDIFF") or shutil.which("oasdiff")
-    home = Path.home() / "go" / "bin" / "oasdiff"
-    return found or (str(home) if home.is_file() else None)
+    # scripts/install-test-tools.sh builds it under .tools/bin; `go install` puts it in ~/go/bin
+    for candidate in (Path(__file__).resolve().parent.parent / ".tools" / "bin" / "oasdiff",
+                      Path.home() / "go" / "bin" / "oasdiff"):
+        if not found and candidate.is_file():
+            found = str(candidate)
+    return found
 
 
 OASDIFF = _oasdiff()
