@@ -21,7 +21,7 @@ class PoolsMixin:
     """Pool methods of the compiler's ``_Compilation``."""
 
     def _add_closure(self, pool, added: set[str], name: str) -> None:
-        if name in added:
+        if name in added or name in self.missing:  # a missing import has nothing to load
             return
         if name not in self.done:  # shallow compile: link on demand
             self.build(name, self.locate(name) or name)
