@@ -153,8 +153,8 @@ def missing_warning(missing: Sequence, sides: Sequence[SideImports], snapshot: S
                     f"not pinned in buf.lock: run `buf dep update`")
     if any(n.startswith("google/api/") or n.startswith("google/type/") or n.startswith("google/rpc/") for n in names):
         tips.append("`pip install googleapis-common-protos` provides google/api, google/type and google/rpc")
-    tips.append("or set [tool.schemacheck.protobuf] extra-import-roots to a directory holding them "
-                "(nothing is fetched from the network)")
+    tips.append(f"{'or ' if tips else ''}set [tool.schemacheck.protobuf] extra-import-roots to a directory "
+                "holding them (nothing is fetched from the network)")
     item = first[names[0]]
     line, column = (item.line, item.column) if item.line else _import_position(snapshot, item.path, item.name)
     location = Location(item.path, line, column, line, column + 1) if line else None
