@@ -16,8 +16,8 @@ import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ...errors import ConfigError, SchemacheckError
-from ...formats.protobuf.external import ExternalDir, ImportSources, is_external
+from ...errors import ConfigError
+from ...formats.protobuf.external import ExternalDir, ImportSources
 from ...model import Diagnostic, Location, Severity
 from ...snapshot import Snapshot, unsafe_reason
 from .bufconfig import BufConfig
@@ -95,23 +95,6 @@ def _under_other_root(snapshot: Snapshot, name: str) -> str | None:
     return None
 
 
-def _import_position(snapshot: Snapshot, path: str, name: str) -> tuple[int, int]:
-    """Line and column of ``import "name"`` in ``path`` (the compile may have read imports from
-    its cache, without positions); (0, 0) when the file is not in the snapshot."""
-    if is_external(path):
-        return 0, 0
-    try:
-        text = snapshot.read(path).decode("utf-8", "replace")
-    except (OSError, ValueError, KeyError, SchemacheckError):
-        return 0, 0
-    quoted = (f'"{name}"', f"'{name}'")
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip()
-        if stripped.startswith("import") and any(q in line for q in quoted):
-            return number, len(line) - len(stripped) + 1
-    return 0, 0
-
-
 def missing_warning(missing: Sequence, sides: Sequence[SideImports], snapshot: Snapshot,
                     suggest_roots: bool) -> Diagnostic | None:
     """ONE warning for every import of the run found nowhere, with what would provide them.
@@ -156,6 +139,5 @@ def missing_warning(missing: Sequence, sides: Sequence[SideImports], snapshot: S
     tips.append(f"{'or ' if tips else ''}set [tool.schemacheck.protobuf] extra-import-roots to a directory "
                 "holding them (nothing is fetched from the network)")
     item = first[names[0]]
-    line, column = (item.line, item.column) if item.line else _import_position(snapshot, item.path, item.name)
-    location = Location(item.path, line, column, line, column + 1) if line else None
+    location = Location(item.path, item.line, item.column, item.line, item.column + 1) if item.line else None
     return Diagnostic(message, location, Severity.WARNING, "; ".join(tips) + ".")

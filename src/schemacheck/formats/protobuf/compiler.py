@@ -22,7 +22,7 @@ from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot, unsafe_reason
-from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
+from . import CompiledFile, CompileResult, import_name
 from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize

@@ -16,11 +16,12 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import SchemacheckError
 from ...snapshot import unsafe_reason
 from . import BUILTIN_PREFIX
 from .external import is_external
 
-__all__ = ["LocateMixin", "MissingImport", "WKT_DIR", "wkt_names"]
+__all__ = ["LocateMixin", "MissingImport", "WKT_DIR", "wkt_names", "import_position"]
 
 #: Directory of the bundled well-known type sources (``google/protobuf/*.proto``).
 WKT_DIR = Path(__file__).parent / "wkt"
@@ -51,6 +52,16 @@ class MissingImport:
     path: str
     line: int = 0
     column: int = 0
+
+
+def import_position(data: bytes, name: str) -> tuple[int, int]:
+    """1-based line and column of the statement importing ``name`` in ``data``; (0, 0) if none."""
+    quoted = (f'"{name}"', f"'{name}'")
+    for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+        stripped = line.lstrip()
+        if stripped.startswith("import") and any(q in line for q in quoted):
+            return number, len(line) - len(stripped) + 1
+    return 0, 0
 
 
 class LocateMixin:
@@ -104,8 +115,12 @@ class LocateMixin:
         """Record ``dep`` as missing if this compile allows it (a safe name found nowhere)."""
         if not self.allow_missing or unsafe_reason(dep) is not None:
             return False
-        known = self.missing.get(dep)
-        if known is None or (not known.line and line):
+        if dep not in self.missing:
+            if not line:  # imports read from the cache carry no positions: find the statement
+                try:
+                    line, col = import_position(self.read(importer)[0], dep)
+                except (OSError, ValueError, SchemacheckError):
+                    pass
             self.missing[dep] = MissingImport(dep, importer, line, col)
         return True
 
