@@ -313,3 +313,23 @@ def test_proto_layout_without_buf_yaml_gets_a_roots_tip(tmp_path: Path) -> None:
     (warning,) = warnings_of(report)
     assert 'roots = ["proto"]' in warning["tip"]
     assert warning["location"]["path"] == "proto/acme/v1/order.proto" and warning["location"]["line"] == 4
+
+
+def test_the_parse_cache_follows_the_dependency_files(workspace: GitRepo, cache: Path, tmp_path: Path) -> None:
+    """Linked files are cached on disk under keys that cover the external files' content: when
+    the cached module's google.type.Color changes from an enum to a message (same commit, so
+    only the content differs), the verdict follows, and a missing import is part of the key."""
+    color = cache / "v3" / "modules" / "b5" / GOOGLEAPIS / COMMITS[GOOGLEAPIS] / "files" / "google/type/color.proto"
+    workspace.write(ORDER_PATH, ORDER.replace('import "google/type/money.proto";',
+                                              'import "google/type/money.proto";\nimport "google/type/color.proto";')
+                    .replace("google.type.Money total = 2;", "google.type.Color total = 2;"))
+    args = ("--select", "FIELD_WIRE_COMPATIBLE_TYPE")
+    code, without = run_cli(workspace, cache, *args)  # color.proto missing: kind unknown, skipped
+    assert code == 0 and len(warnings_of(without)) == 1
+    color.write_text('syntax = "proto3";\npackage google.type;\n\nenum Color {\n  COLOR_UNSPECIFIED = 0;\n}\n')
+    code, as_enum = run_cli(workspace, cache, *args)
+    color.write_text('syntax = "proto3";\npackage google.type;\n\nmessage Color {\n  float red = 1;\n}\n')
+    code2, as_message = run_cli(workspace, cache, *args)
+    assert (code, code2) == (1, 1) and as_enum["diagnostics"] == as_message["diagnostics"] == []
+    assert rules_of(as_enum) != rules_of(as_message)  # "a different kind" vs "a different message"
+    assert "different message" in as_message["findings"][0]["message"]
