@@ -19,6 +19,7 @@ is a digest of its content, so every cache key that covers it changes when it do
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -82,10 +83,12 @@ def _read_regular(path: str) -> bytes:
         os.close(fd)
 
 
+@functools.lru_cache(maxsize=1)
 def _package_protos() -> dict[str, tuple[str, str]]:
     """Import name -> (distribution label, absolute path) of every ``.proto`` file that an
     installed distribution lists, relative to the directory it is installed in. The first
-    distribution listing a name wins (``importlib.metadata`` order: ``sys.path`` order)."""
+    distribution listing a name wins (``importlib.metadata`` order: ``sys.path`` order). Listed
+    once per process: both revisions of a run share it."""
     from importlib import metadata
 
     found: dict[str, tuple[str, str]] = {}
