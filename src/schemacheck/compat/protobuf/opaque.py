@@ -50,5 +50,5 @@ def skipped_note(skipped: Sequence[tuple[str, str]]) -> Diagnostic:
     """One info diagnostic listing the (rule, element) checks skipped for lack of a definition."""
     shown = ", ".join(f"{rule} on {subject}" for rule, subject in sorted(set(skipped))[:10])
     more = f" and {len(set(skipped)) - 10} more" if len(set(skipped)) > 10 else ""
-    return Diagnostic(f"skipped because the types they compare come from missing imports: {shown}{more}",
+    return Diagnostic(f"checks skipped because the types they compare come from missing imports: {shown}{more}",
                       None, Severity.INFO, "Make the imports available (see the warning about them) to run these checks.")
