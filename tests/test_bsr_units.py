@@ -167,3 +167,22 @@ def test_unsafe_import_names_stay_errors(tmp_path: Path) -> None:
     text = 'syntax = "proto3";\nimport "../outside.proto";\nmessage A {}\n'
     result = _compile(tmp_path, text)
     assert result.missing == () and len(result.errors) == 1 and result.errors[0].line == 2
+
+
+def test_options_whose_definitions_import_a_missing_file_stay_uninterpreted(tmp_path: Path) -> None:
+    """acme/options.proto is present but imports a missing file, so no descriptor pool can hold
+    its extensions: the custom option is kept as written, the built-in one is interpreted."""
+    snap = _snapshot(tmp_path, {
+        "acme/options.proto": 'syntax = "proto3";\npackage acme;\nimport "google/protobuf/descriptor.proto";\n'
+                              'import "google/type/date.proto";\n'
+                              'extend google.protobuf.FieldOptions {\n  google.type.Date since = 50001;\n'
+                              '  string owner = 50002;\n}\n',
+        "a.proto": 'syntax = "proto3";\npackage x;\nimport "acme/options.proto";\n'
+                   'message A {\n  string n = 1 [(acme.owner) = "me", deprecated = true];\n}\n'})
+    for closure in ("shallow", "full"):
+        result = compile_protos(snap, ["a.proto"], closure=closure, allow_missing=True)
+        assert result.errors == () and [m.name for m in result.missing] == ["google/type/date.proto"]
+        options = result.files["a.proto"].descriptor.message_type[0].field[0].options
+        assert options.deprecated is True
+        assert [p.name_part for p in options.uninterpreted_option[0].name] == ["acme.owner"]
+    assert len(compile_protos(snap, ["a.proto"]).errors) == 1  # without allow_missing: an error, as before

@@ -21,6 +21,7 @@ from google.protobuf.descriptor import FieldDescriptor as FD
 
 from ...errors import LinkError
 from .parser import ParsedFile, PendingOption, PendingOptions
+from .pools import MissingDefinitions
 from .symbols import EXTENSION, Symbol, SymbolTable
 from .wire import sort_fields
 
@@ -84,11 +85,10 @@ class _Interpreter:
         if custom:
             try:
                 pool = self.pool_for(self.defining_files(custom)) if self.needs_pool(custom) else None
-            except LinkError:
-                if not self.lenient:
-                    raise
+            except MissingDefinitions:
                 # The files defining these options import something missing: keep them all as written.
-                self.opaque.update({id(p): frozenset(range(len(p.items))) for p in custom})
+                self.opaque.update({id(p): frozenset(i for i, item in enumerate(p.items)
+                                                     if any(ext for _, ext in item.name)) for p in custom})
                 pool = None
             for pending in custom:
                 self.one(pending, pool)
