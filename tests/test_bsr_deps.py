@@ -333,3 +333,17 @@ def test_the_parse_cache_follows_the_dependency_files(workspace: GitRepo, cache:
     assert (code, code2) == (1, 1) and as_enum["diagnostics"] == as_message["diagnostics"] == []
     assert rules_of(as_enum) != rules_of(as_message)  # "a different kind" vs "a different message"
     assert "different message" in as_message["findings"][0]["message"]
+
+
+def test_a_base_without_buf_lock_reads_its_imports_with_the_head_pins(tmp_path: Path, cache: Path) -> None:
+    """The commit that runs `buf dep update` adds buf.lock: the base, which imported the same
+    files, is read with the head's pins, so nothing is missing on either side."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("buf.yaml", BUF_YAML)
+    repo.write(ORDER_PATH, ORDER)
+    repo.write("schemacheck.toml", NO_PACKAGES)
+    repo.commit("v1, no buf.lock yet")
+    repo.write("buf.lock", buf_lock({name: PLACEHOLDER_DIGEST for name in COMMITS}))
+    repo.write(ORDER_PATH, ORDER.replace("  string note = 3;\n", ""))
+    code, report = run_cli(repo, cache)
+    assert (code, [r for r, _ in rules_of(report)], report["diagnostics"]) == (1, ["FIELD_NO_DELETE"], [])

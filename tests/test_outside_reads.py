@@ -7,6 +7,13 @@ each way a path can leave a root: absolute, ``..``, symbolic links (a git symlin
 link in the work tree, a link in an --against directory) and names too long for the file
 system. One choke point enforces it (``snapshot.unsafe_reason`` / ``read_inside``); these
 tests go through the real CLI.
+
+Exactly three read-only exceptions exist, all for protobuf imports that no import root holds
+(``formats/protobuf/external.py``): buf's module cache entry of a dependency at the commit
+``buf.lock`` pins, ``.proto`` files that installed Python packages list in their metadata, and
+absolute ``extra-import-roots`` the user configured. Each is looked up by import name only, and
+no symlink inside them is followed; the last section below shows that input (import names,
+buf.lock, buf's module.yaml, a relative extra root) cannot steer a read anywhere else.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def plan_job(job: FormatJob) -> ProtobufPlan:
     head_roots = (tuple(own.roots) or buf.roots()) + inside
     base_roots = (tuple(own.roots) or base_buf.roots()) + inside
     head_imports = import_sources(job.head, buf, own.package_protos, outside)
-    base_imports = import_sources(job.base, base_buf, own.package_protos, outside)
+    base_imports = import_sources(job.base, base_buf, own.package_protos, outside, head_imports)
     warnings += list(dict.fromkeys(head_imports.warnings))
     head_paths = tuple(p for p in job.head_paths if buf.module_for(p) is not None)
     base_paths = tuple(p for p in job.base_paths if base_buf.module_for(p) is not None)

@@ -36,6 +36,8 @@ class SideImports:
         unlocked: Dependencies buf.yaml declares that ``buf.lock`` does not pin.
         cache: buf's cache directory that was looked in (None: unknown).
         warnings: Remarks about buf.lock files that could not be read.
+        locked: The pins used (the revision's own, then the other revision's for modules it
+            does not pin).
     """
 
     sources: ImportSources
@@ -43,6 +45,7 @@ class SideImports:
     unlocked: tuple[BufDep, ...] = ()
     cache: str | None = None
     warnings: tuple[str, ...] = ()
+    locked: tuple[BufDep, ...] = ()
 
 
 def extra_roots(configured: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -66,24 +69,28 @@ def extra_roots(configured: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, 
 
 
 def import_sources(snapshot: Snapshot, buf: BufConfig | None, package_protos: bool,
-                   outside: Iterable[str]) -> SideImports:
-    """The external sources of one revision (its own ``buf.lock``; the same Python packages
-    and configured directories for both revisions)."""
+                   outside: Iterable[str], fallback: SideImports | None = None) -> SideImports:
+    """The external sources of one revision: its own ``buf.lock`` pins (then ``fallback``'s, the
+    head revision's, for modules it does not pin: a base that predates buf.lock reads its
+    imports as the head does), the same Python packages and configured directories for both."""
     extra = tuple(ExternalDir(f"root:{d}", d) for d in outside)
     if buf is None:
         return SideImports(ImportSources((), package_protos, extra))
     deps = load_buf_deps(snapshot, buf)
+    own = {d.name for d in deps.locked}
+    locked = deps.locked + tuple(d for d in (fallback.locked if fallback else ()) if d.name not in own)
     cache = buf_cache_dir()
     found: list[ExternalDir] = []
     uncached: list[BufDep] = []
-    for dep in deps.locked:
+    for dep in locked:
         directory = module_cache_dir(cache, dep) if cache else None
         if directory is None:
             uncached.append(dep)
         else:
             found.append(ExternalDir(f"buf:{dep.name}", directory))
-    return SideImports(ImportSources(tuple(found), package_protos, extra), tuple(uncached), deps.unlocked,
-                       cache, deps.warnings)
+    unlocked = tuple(d for d in deps.unlocked if d.name not in {x.name for x in locked})
+    return SideImports(ImportSources(tuple(found), package_protos, extra), tuple(uncached), unlocked,
+                       cache, deps.warnings, locked)
 
 
 def _under_other_root(snapshot: Snapshot, name: str) -> str | None:
