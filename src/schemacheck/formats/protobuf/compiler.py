@@ -156,8 +156,8 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
                 raise LinkError(path, line, col, f"import \"{dep}\" was not found in the import roots "
                                 f"({', '.join(r or '.' for r in self.roots)}) or the well-known types",
                                 "Set [tool.schemacheck.protobuf] roots (or a buf.yaml module path) to the directory "
-                                "imports are relative to; dependencies from buf.lock / the BSR are never fetched, "
-                                "vendor them under a root.")
+                                "imports are relative to; buf.lock dependencies are read from buf's module cache "
+                                "(never fetched), others from extra-import-roots.")
             if dep in self.building:
                 cycle = " -> ".join(self.building[self.building.index(dep):] + [dep])
                 raise LinkError(path, line, col, f"import cycle: {cycle}")
