@@ -49,6 +49,19 @@ D = Decimal
     (ObjectShape(properties=(Property(name="a", shape=StringShape(), required=True),)), {}, False),
     (ObjectShape(additional=NeverShape()), {"x": 1}, False),
     (ArrayShape(prefix_items=(StringShape(),), items=NeverShape()), ["a", "b"], False),
+    # dependentRequired / dependentSchemas / propertyNames / patternProperties are answered too.
+    (ObjectShape(dependent_required=(("a", ("b",)),)), {"a": 1}, False),
+    (ObjectShape(dependent_required=(("a", ("b",)),)), {"b": 1}, True),
+    (ObjectShape(dependent_schemas=(("a", ObjectShape(properties=(Property(name="b", shape=NeverShape()),))),)),
+     {"a": 1, "b": 2}, False),
+    (ObjectShape(dependent_schemas=(("a", ObjectShape(properties=(Property(name="b", shape=NeverShape()),))),)),
+     {"b": 2}, True),
+    (ObjectShape(property_names=StringShape(pattern="^[0-9]+$")), {"12": 1}, True),
+    (ObjectShape(property_names=StringShape(pattern="^[0-9]+$")), {"x": 1}, False),
+    (ObjectShape(pattern_properties=(("^x", StringShape()),), additional=NeverShape()), {"xa": "s"}, True),
+    (ObjectShape(pattern_properties=(("^x", StringShape()),), additional=NeverShape()), {"xa": 1}, False),
+    (ObjectShape(pattern_properties=(("^x", StringShape()),), additional=NeverShape()), {"y": "s"}, False),
+    (ObjectShape(pattern_properties=(("(", StringShape()),)), {"y": "s"}, None),
     (AnyShape(), {"anything": [1]}, True),
 ])
 def test_accepts(shape: Any, value: Any, expected: bool | None) -> None:

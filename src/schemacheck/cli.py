@@ -30,7 +30,7 @@ __all__ = ["main", "build_parser", "EXIT_CLEAN", "EXIT_BREAKING", "EXIT_ERROR"]
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "markdown")
-SUBCOMMANDS = ("check", "rules", "explain", "descriptor", "demo", "version")
+SUBCOMMANDS = ("check", "rules", "explain", "descriptor", "demo", "contract", "version")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,6 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
     demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
     demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
+    contract = sub.add_parser("contract", help="check a consumer's schema element against a producer's (ad hoc)")
+    contract.add_argument("consumer", metavar="CONSUMER", help="selector, e.g. clients/orders.py:OrderResponse")
+    contract.add_argument("producer", metavar="PRODUCER", help="selector, e.g. 'openapi.yaml GET /orders/{id} 200'")
+    contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
+                          help="reads (default): the consumer reads what the producer writes; writes: it sends "
+                               "what the producer reads")
+    contract.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
+    contract.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    contract.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                          help="lowest severity that makes the exit status 1 (default: error)")
     sub.add_parser("version", help="print the version")
     for action in sub.choices.values():
         if "--traceback" not in action._option_string_actions:

@@ -1,4 +1,4 @@
-"""The small subcommands: ``rules``, ``explain``, ``descriptor``, ``demo``, ``version``.
+"""The small subcommands: ``rules``, ``explain``, ``descriptor``, ``demo``, ``contract``, ``version``.
 
 Maintainers: each ``cmd_<name>(args) -> int`` receives the parsed arguments from
 ``cli.build_parser`` and returns the exit status; errors are raised as
@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .errors import UsageError
 
-__all__ = ["cmd_rules", "cmd_explain", "cmd_descriptor", "cmd_demo", "cmd_version"]
+__all__ = ["cmd_rules", "cmd_explain", "cmd_descriptor", "cmd_demo", "cmd_contract", "cmd_version"]
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -91,6 +91,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     return run_demo(strict=args.strict, keep=args.keep)
+
+
+def cmd_contract(args: argparse.Namespace) -> int:
+    """``schemacheck contract CONSUMER PRODUCER``: see :mod:`schemacheck.contracts.adhoc`."""
+    from .cli import EXIT_BREAKING, EXIT_CLEAN, EXIT_ERROR, _write_report
+    from .contracts.adhoc import check_selectors
+    from .model import Severity
+
+    result, files = check_selectors(args.consumer, args.producer, args.direction, Path.cwd())
+    _write_report(args, result, args.fail_on, files, Path.cwd())
+    if any(d.severity is Severity.ERROR for d in result.diagnostics):
+        return EXIT_ERROR
+    threshold = Severity(args.fail_on).rank
+    return EXIT_BREAKING if any(f.severity.rank >= threshold for f in result.findings) else EXIT_CLEAN
 
 
 def cmd_version(args: argparse.Namespace) -> int:

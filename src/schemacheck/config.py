@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field, ValidationError, create_model
 from .formats.registry import settings_models
 from .compat.jsonschema.settings import PathOverride
 from .config_model import ConfigModel
+from .contracts.settings import ContractSettings
 from .errors import ConfigError
 from .model import Severity
 
@@ -45,6 +46,8 @@ class _SharedSettings(ConfigModel):
     ignore: tuple[str, ...] = Field(default=(), description="Rule IDs or categories not to run.")
     fail_on: Literal["error", "warning", "info"] = "error"
     severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
+    contracts: tuple[ContractSettings, ...] = Field(default=(), description="Consumer/producer contracts "
+                                                    "(docs/contracts.md).")
 
     source: str = Field(default="", exclude=True, description="The file these settings came from ('' for defaults).")
 

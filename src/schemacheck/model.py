@@ -59,6 +59,9 @@ class Finding:
         format: ``protobuf``, ``jsonschema``, ...
         subject: A stable name of the element (``pkg.Order.total_amount``), used for
             fingerprints and suppressions.
+        related: ``""``: ``base_location`` is the element in the base revision. Otherwise
+            ``base_location`` is a related element of the *new* revision, named by this label
+            (``producer``: the other side of a consumer contract); reporters say so.
     """
 
     rule_id: str
@@ -69,6 +72,7 @@ class Finding:
     hint: str = ""
     format: str = ""
     subject: str = ""
+    related: str = ""
 
     @property
     def path(self) -> str:

@@ -6,7 +6,9 @@ format which changed (from git's change set when there is one, by claiming only 
 paths first; else by content id over the format's files), adds the changed files the format
 says :meth:`~schemacheck.checkers.FormatChecker.may_affect` it, and hands the format a
 :class:`~schemacheck.checkers.FormatJob` with the shared rule selection. Each format applies
-its own configuration (buf.yaml, modes, ...) inside ``check``. Then the shared filters
+its own configuration (buf.yaml, modes, ...) inside ``check``. Configured consumer contracts
+run next as a stage of their own (``contracts/stage.py``: a contract spans two formats' files,
+which the one-format-per-file protocol cannot express). Then the shared filters
 (``filters.py``: inline suppressions, severity overrides) run and the findings are sorted.
 It warns about configured globs that match no file, and counts the files compared per
 format. It never prints and never decides the exit code (that is ``cli.py``).
@@ -220,6 +222,16 @@ def run_check(request: CheckRequest) -> CheckResult:
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, checker.name) for p in outcome.targets)
+    if settings.contracts and not (request.changed is not None and not request.changed):
+        # A separate stage, not a format: a contract spans two files of two formats (contracts/stage.py).
+        from .contracts.stage import LABEL, check_contracts
+
+        outcome = check_contracts(request)
+        counts.append(FormatCount("contracts", LABEL, outcome.files_checked))
+        findings.extend(outcome.findings)
+        diagnostics.extend(outcome.diagnostics)
+        rules_run.extend(sorted(outcome.rules_run))
+        changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
     filtered = apply_filters(findings, FilterContext(
         base=request.base, head=request.head, changed=changed_by_path, rules_run=frozenset(rules_run),
         severity=settings.severity,

@@ -58,7 +58,8 @@ def _finding_command(finding: Finding, base_label: str) -> str:
         lines.append(f"Fix: {finding.hint}")
     if finding.base_location is not None:
         label = f" ({base_label})" if base_label else ""
-        lines.append(f"Was at base {finding.base_location}{label}.")
+        lines.append(f"{finding.related.capitalize()}: {finding.base_location}." if finding.related
+                     else f"Was at base {finding.base_location}{label}.")
     return workflow_command(
         _LEVEL[finding.severity],
         "\n".join(lines),

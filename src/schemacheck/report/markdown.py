@@ -39,7 +39,8 @@ def _row(finding: Finding, base_label: str) -> str:
     where = _code(str(finding.location)) if finding.location is not None else f"{_code(finding.path)} (deleted)"
     if finding.base_location is not None:
         label = f" in {escape_cell(base_label)}" if base_label else ""
-        where += f"<br>was {_code(str(finding.base_location))}{label}"
+        where += (f"<br>{escape_cell(finding.related)}: {_code(str(finding.base_location))}" if finding.related
+                  else f"<br>was {_code(str(finding.base_location))}{label}")
     rule = f"[`{finding.rule_id}`]({rule_doc_url(finding.rule_id)})"
     sev = finding.severity.value
     return f"| {_ICON[sev]} {sev} | {rule} | {where} | {escape_cell(finding.message)} | {escape_cell(finding.hint)} |"

@@ -122,7 +122,8 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str
         label = f" ({base_label})" if base_label else ""
         related = _physical(finding.base_location)
         related["id"] = 1
-        related["message"] = {"text": f"Base revision{label}: {finding.base_location}"}
+        related["message"] = {"text": f"{finding.related.capitalize()}: {finding.base_location}" if finding.related
+                              else f"Base revision{label}: {finding.base_location}"}
         result["relatedLocations"] = [related]
     props: dict[str, Any] = {}
     if finding.subject:

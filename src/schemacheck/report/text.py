@@ -174,7 +174,9 @@ class TextReporter(Reporter):
             parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
         if finding.base_location is not None:
             label = f" ({base_label})" if base_label else ""
-            parts.append(Text(clean(f"{_INDENT}was at base {finding.base_location}{label}"), style="dim"))
+            said = f"{finding.related}: {finding.base_location}" if finding.related \
+                else f"was at base {finding.base_location}{label}"
+            parts.append(Text(clean(f"{_INDENT}{said}"), style="dim"))
         if finding.hint:
             parts.append(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
         # one print per finding: rich's per-call overhead dominates large reports

@@ -222,14 +222,34 @@ def _object_accepts(shape: ObjectShape, value: Any, run: _Run) -> bool | None:
             return False
     if any(name not in value for name in shape.extra_required):
         return False
+    if any(n in value and any(r not in value for r in req) for n, req in shape.dependent_required):
+        return False
+    results = [run.accepts(dep, value) for n, dep in shape.dependent_schemas if n in value]
+    if shape.property_names is not None:
+        results += [run.accepts(shape.property_names, k) for k in value]
+    if False in results:
+        return False
+    undecided = None in results
     declared = {p.name for p in shape.properties}
     extra = [k for k in value if k not in declared]
-    if extra and (shape.pattern_properties or shape.unevaluated is not None):
+    if extra and shape.unevaluated is not None:
         return None
+    if extra and shape.pattern_properties:
+        try:
+            matched = [(k, s) for k in extra for pattern, s in shape.pattern_properties if re.search(pattern, k)]
+        except re.error:
+            return None
+        results = [run.accepts(s, value[k]) for k, s in matched]
+        if False in results:
+            return False
+        undecided = undecided or None in results
+        extra = [k for k in extra if all(k != m for m, _ in matched)]
     if extra and shape.additional is not None:
         results = [run.accepts(shape.additional, value[k]) for k in extra]
-        return False if False in results else (None if None in results else True)
-    return True
+        if False in results:
+            return False
+        undecided = undecided or None in results
+    return None if undecided else True
 
 
 def _array_accepts(shape: ArrayShape, value: Any, run: _Run) -> bool | None:

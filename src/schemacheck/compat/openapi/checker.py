@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ...config import Settings
     from ...formats.jsonschema.refs import RefResolver
     from ...formats.openapi.model import Api
+    from .lifecycle import Policy
 
 __all__ = ["OpenApiChecker", "CHECKER"]
 
@@ -110,7 +111,8 @@ class _Run:
                  for side in ("request", "response")}
         try:
             self.findings.extend(compare_apis(old[0], new_api, views, self.job.selected,
-                                              all_operations=all_operations))
+                                              all_operations=all_operations, policy=self._policy(),
+                                              refs=(old[1], new_refs)))
         except RecursionError:
             self.diagnostics.append(Diagnostic("the document is nested or recursive beyond what can be compared; "
                                                "it was not checked", Location(new_api.path, 1, 1, 1, 1)))
@@ -119,6 +121,11 @@ class _Run:
             for _, head_view in views.values():
                 if isinstance(head_view, _View) and head_view.made is not None:
                     self._unresolved(head_view.made)
+
+    def _policy(self) -> Policy:
+        from .lifecycle import Policy
+
+        return Policy(deprecation_days=self.settings.openapi.deprecation_days)
 
     def unreadable_in_head(self, path: str) -> bool:
         """Whether a base spec that detection no longer finds in head is still there but does not

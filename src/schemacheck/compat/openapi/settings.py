@@ -20,3 +20,6 @@ class OpenApiSettings(ConfigModel):
                                                                "(a top-level `openapi:`/`swagger:` key).")
     validate_spec: bool = Field(default=True, description="Validate changed documents against their version's "
                                                           "official schema (problems are warnings).")
+    deprecation_days: int = Field(default=0, ge=0, description="Minimum days between a new deprecation and its "
+                                                               "`x-sunset` date (0: the date only has to be in "
+                                                               "the future).")

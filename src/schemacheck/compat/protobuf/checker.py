@@ -36,6 +36,7 @@ class ProtobufChecker(BaseChecker):
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from .bufsetup import plan_job
+        from .google_api import with_google_api
 
         plan = plan_job(job)
         diagnostics = [Diagnostic(w, None, Severity.WARNING) for w in plan.warnings]
@@ -61,8 +62,9 @@ class ProtobufChecker(BaseChecker):
                                   job.head, plan.suggest_roots)
         if missing is not None:
             diagnostics.append(missing)
+        selected = with_google_api(job, plan.selected, old_image, new_image)
         skipped: list[tuple[str, str]] = []
-        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), plan.selected,
+        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), selected,
                              job.settings.severity if job.settings else {}, skipped)
         if skipped:
             diagnostics.append(skipped_note(skipped))
@@ -71,7 +73,7 @@ class ProtobufChecker(BaseChecker):
 
             findings, _ = buf_filter(findings, plan.buf, plan.buf_selects, job.base, job.head)
         return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(compiled_targets)),
-                             plan.selected, tuple(new_targets))
+                             selected, tuple(new_targets))
 
 
 def _error_location(err) -> Location:

@@ -1,0 +1,182 @@
+"""The contract stage of a check: which configured contracts a change touches, checked at the new revision.
+
+Maintainers: contracts are a stage of their own rather than a registered format because the
+format protocol is *one format per file*: a file is claimed by the first format that wants it,
+and a job holds one format's paths. A contract spans two files of two formats that their own
+formats also check, so a pseudo-format would either steal those files or never see them.
+The runner calls :func:`check_contracts` after the formats, with the same request.
+
+A contract is checked when either side's file changed (added, deleted, modified, renamed), or
+a changed file it may depend on is named in a side's text (a ``$ref`` target's file name, an
+imported module's name: a byte search, no parsing); always both sides at the *new* revision.
+An untouched contract costs nothing: no file is parsed. Selectors that do not parse, or that no
+longer resolve, are error diagnostics naming the entry (exit 2), never a silent pass.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from ..checkers import FormatOutcome
+from ..errors import SchemacheckError
+from ..model import Diagnostic, Finding, Severity
+from .selectors import Selector, SelectorError, parse_selector
+
+if TYPE_CHECKING:
+    from ..runner import CheckRequest
+    from .settings import ContractSettings
+    from .sides import Side
+
+__all__ = ["check_contracts", "LABEL", "register_scanner", "settings_python_version"]
+
+#: What one contract is called in the summary ("2 contracts compared").
+LABEL = "contract"
+_RELATED_SUFFIXES = (".json", ".yaml", ".yml", ".py", ".proto")
+_TIP = "Fix the selector in [[tool.schemacheck.contracts]]; the forms are listed in docs/contracts.md."
+
+
+def check_contracts(request: CheckRequest) -> FormatOutcome:
+    """Check the contracts of ``request.settings`` that the change touches."""
+    from ..runner import select_rules
+    from .check import check_pair
+
+    settings = request.settings
+    selected: frozenset[str] = frozenset()
+    findings: list[Finding] = []
+    diagnostics: list[Diagnostic] = []
+    targets: set[str] = set()
+    checked = 0
+    where = f"{settings.source}: " if settings.source else ""
+    for index, entry in enumerate(settings.contracts):
+        label = entry.label(index)
+        parsed = _parse(entry, f"{where}{label}", diagnostics)
+        if parsed is None:
+            continue
+        consumer_sel, producer_sel = parsed
+        touched = _touched(request, consumer_sel, producer_sel)
+        if not touched:
+            continue
+        if not checked:  # the rule catalogue is loaded only once a contract needs it
+            selected = select_rules(settings, "contracts")
+            if not selected:  # --select naming only other formats' rules: no contract rule runs
+                break
+        checked += 1
+        targets |= {p for p in touched if request.head.exists(p)}
+        sides = _resolve(request, entry, consumer_sel, producer_sel, f"{where}{label}", diagnostics)
+        if sides is None:
+            continue
+        try:
+            findings += check_pair(label, entry.direction, sides[0], sides[1], selected)
+        except RecursionError:
+            diagnostics.append(Diagnostic(f"{where}{label}: the schemas are nested or recursive beyond what can be "
+                                          "compared; the contract was not checked", None, Severity.ERROR))
+    return FormatOutcome(tuple(findings), tuple(diagnostics), checked, selected, tuple(sorted(targets)))
+
+
+def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector, producer: Selector, label: str,
+             diagnostics: list[Diagnostic]) -> tuple[Side, Side] | None:
+    """Both sides at the new revision, each in the view of its role; ``None`` (and an error) if one does not resolve."""
+    from .sides import READER, WRITER, resolve_side
+
+    data = "response" if entry.direction == "reads" else "request"
+    roles = (READER, WRITER) if entry.direction == "reads" else (WRITER, READER)
+    version = settings_python_version(request.settings)
+    sides = []
+    for role_name, selector, role in (("consumer", consumer, roles[0]), ("producer", producer, roles[1])):
+        try:
+            sides.append(resolve_side(selector, request.head, role, data, version))
+        except (SelectorError, SchemacheckError, OSError) as exc:
+            text = exc.message if isinstance(exc, SchemacheckError) else str(exc)
+            diagnostics.append(Diagnostic(f"{label}: {role_name} {selector.text!r} does not resolve at "
+                                          f"{request.head.label}: {text}", None, Severity.ERROR, _TIP))
+    return (sides[0], sides[1]) if len(sides) == 2 else None
+
+
+def settings_python_version(settings: object) -> int | None:
+    """The configured pydantic major version (``[tool.schemacheck.python] pydantic-version``), if any."""
+    return getattr(getattr(settings, "python", None), "pydantic_version", None)
+
+
+def _parse(entry: ContractSettings, label: str, diagnostics: list[Diagnostic]) -> tuple[Selector, Selector] | None:
+    out = []
+    for role_name, text in (("consumer", entry.consumer), ("producer", entry.producer)):
+        try:
+            out.append(parse_selector(text))
+        except SelectorError as exc:
+            diagnostics.append(Diagnostic(f"{label}: bad {role_name} selector {text!r}: {exc}", None, Severity.ERROR,
+                                          _TIP))
+    return (out[0], out[1]) if len(out) == 2 else None
+
+
+def _touched(request: CheckRequest, *selectors: Selector) -> set[str]:
+    """The side files (head paths) that changed, or related changed files a side names; empty: untouched."""
+    paths = {s.path for s in selectors}
+    if request.limit_to and not any(_under(p, limit) for p in paths for limit in request.limit_to):
+        return set()
+    if request.changed is None:
+        changed = {p for p in paths if _content_id(request.base, p) != _content_id(request.head, p)}
+        return changed
+    moved = set(request.renames) | set(request.renames.values())
+    direct = {p for p in paths if p in request.changed or p in moved}
+    if direct:
+        return direct
+    related = [p for p in request.changed if p.endswith(_RELATED_SUFFIXES) and p not in paths]
+    if not related:
+        return set()
+    for path in sorted(paths):
+        text = _read(request.head, path)
+        if text is not None and any(_needle(p) in text for p in related):
+            return {path}
+    return set()
+
+
+def _needle(path: str) -> bytes:
+    """What a side's text would contain if it used ``path``: a file name for ``$ref``/imports of files,
+    a module name for Python imports."""
+    name = posixpath.basename(path)
+    if name.endswith(".py"):
+        name = name[:-3] if name != "__init__.py" else posixpath.basename(posixpath.dirname(path))
+    return name.encode()
+
+
+def _read(snapshot: object, path: str) -> bytes | None:
+    try:
+        return snapshot.read(path) if snapshot.exists(path) else None  # type: ignore[attr-defined]
+    except (OSError, SchemacheckError):
+        return None
+
+
+def _content_id(snapshot: object, path: str) -> str | None:
+    try:
+        return snapshot.blob_id(path) if snapshot.exists(path) else None  # type: ignore[attr-defined]
+    except (OSError, SchemacheckError):
+        return None
+
+
+def _under(path: str, limit: str) -> bool:
+    from ..globs import is_under
+
+    return is_under(path, limit)
+
+
+def _scan(path: str, text: str) -> list:
+    """Suppression directives of a contract finding's file, in that file's own comment syntax."""
+    from ..suppress import SCANNER_BY_FORMAT
+
+    if path.endswith((".json", ".yaml", ".yml")):
+        from ..formats.jsonschema.suppressions import scan_suppressions
+
+        return scan_suppressions(path, text)
+    scanner = SCANNER_BY_FORMAT.get("protobuf" if path.endswith(".proto") else "python")
+    return scanner(path, text) if scanner is not None else []
+
+
+def register_scanner() -> None:
+    """Let inline directives suppress contract findings (format ``contracts``), in any side's syntax."""
+    from ..suppress import register_scanner as register
+
+    register("contracts", _scan)
+
+
+register_scanner()
