@@ -233,6 +233,10 @@ def test_a_dependency_not_pinned_in_buf_lock_says_run_buf_dep_update(workspace: 
     assert code == 1 and [r for r, _ in rules_of(report)] == ["FIELD_NO_DELETE"]
     (warning,) = warnings_of(report)
     assert "not pinned in buf.lock" in warning["tip"]
+    # The base read (google.api.http) from the cache, the head cannot: the Google API rules do not
+    # take the uninterpreted option for a removed one, they are skipped and said to be.
+    infos = [d["message"] for d in report["diagnostics"] if d["severity"] == "info"]
+    assert len(infos) == 1 and "GetOrder" in infos[0]
 
 
 def test_the_cache_is_read_at_the_commit_buf_lock_pins(workspace: GitRepo, cache: Path) -> None:

@@ -20,7 +20,7 @@ from ...snapshot import Snapshot
 from .elements import ProtoFile
 from .image import CheckContext, Image, pairs_for
 from .imports import missing_warning
-from .opaque import needs_missing_definition, skipped_note
+from .opaque import needs_missing_definition, option_values_unknown, skipped_note
 from .package_scan import PackageScan
 
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
@@ -163,8 +163,9 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     for subject, subject_specs in by_subject.items():
         for pair in pairs_for(subject, ctx):
             for spec in subject_specs:
-                if needs_missing_definition(spec.id, pair, ctx):
-                    if skipped is not None:
+                unknown = option_values_unknown(spec.categories, pair)
+                if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
+                    if skipped is not None and unknown is not False:
                         skipped.append((spec.id, getattr(pair.new, "full_name", "")))
                     continue
                 for v in spec.handler(pair, ctx):

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from ...model import Diagnostic, Severity
 from .image import CheckContext
 
-__all__ = ["needs_missing_definition", "skipped_note", "KIND_RULES"]
+__all__ = ["needs_missing_definition", "option_values_unknown", "skipped_note", "KIND_RULES"]
 
 #: Rules whose verdict on a field depends on what its type is (message or enum, enum values).
 KIND_RULES = frozenset({"FIELD_SAME_TYPE", "FIELD_WIRE_COMPATIBLE_TYPE", "FIELD_WIRE_JSON_COMPATIBLE_TYPE"})
@@ -27,6 +27,34 @@ def _may_be_same(old: str, new: str) -> bool:
     """Two linked type names that may denote one type (an unqualified placeholder is a suffix)."""
     a, b = old.lstrip("."), new.lstrip(".")
     return a == b or (not old.startswith(".") and b.endswith("." + a)) or (not new.startswith(".") and a.endswith("." + b))
+
+
+def _has_uninterpreted(proto: object) -> bool:
+    """Whether ``proto`` (a descriptor proto) holds an option left uninterpreted anywhere inside."""
+    list_fields = getattr(proto, "ListFields", None)
+    if list_fields is None:
+        return False
+    for field, value in list_fields():
+        if field.name == "uninterpreted_option":
+            return True
+        if field.message_type is None:
+            continue
+        values = value if field.is_repeated else (value,)
+        if any(_has_uninterpreted(v) for v in values):
+            return True
+    return False
+
+
+def option_values_unknown(categories: tuple[str, ...], pair: object) -> bool | None:
+    """For a rule comparing custom option values (the ``GOOGLE_API`` category): None when it can
+    judge ``pair``; else whether the skip is worth reporting (the element changed). An option
+    from a missing import is kept uninterpreted, so its value is unknown on that side."""
+    if "GOOGLE_API" not in categories:
+        return None
+    old, new = getattr(getattr(pair, "old", None), "proto", None), getattr(getattr(pair, "new", None), "proto", None)
+    if not (_has_uninterpreted(old) or _has_uninterpreted(new)):
+        return None
+    return old.SerializeToString() != new.SerializeToString()
 
 
 def needs_missing_definition(rule_id: str, pair: object, ctx: CheckContext) -> bool:
