@@ -19,6 +19,8 @@ from ...registry import REGISTRY, load_rules
 from ...snapshot import Snapshot
 from .elements import ProtoFile
 from .image import CheckContext, Image, pairs_for
+from .imports import missing_warning
+from .opaque import needs_missing_definition, option_values_unknown, skipped_note
 from .package_scan import PackageScan
 
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
@@ -45,17 +47,27 @@ class ProtobufChecker(BaseChecker):
         blank = [p for p in new_targets if _is_blank(job.head, p)]
         diagnostics.extend(_empty_file_error(p) for p in blank)
         compiled_targets = [p for p in new_targets if p not in blank]
-        old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots)
-        new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots)
+        old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots,
+                                            _sources(plan.base_imports), allow_missing=True)
+        new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots,
+                                            _sources(plan.head_imports), allow_missing=True)
         for err in old_errors:
             diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
                                           _error_location(err), Severity.WARNING))
         for err in new_errors:
             diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
+        missing = missing_warning(new_image.missing + old_image.missing,
+                                  [i for i in (plan.head_imports, plan.base_imports) if i is not None],
+                                  job.head, plan.suggest_roots)
+        if missing is not None:
+            diagnostics.append(missing)
         selected = with_google_api(job, plan.selected, old_image, new_image)
+        skipped: list[tuple[str, str]] = []
         findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), selected,
-                             job.settings.severity if job.settings else {})
+                             job.settings.severity if job.settings else {}, skipped)
+        if skipped:
+            diagnostics.append(skipped_note(skipped))
         if plan.buf is not None:
             from .buffilter import buf_filter
 
@@ -88,15 +100,24 @@ def _empty_file_error(path: str) -> Diagnostic:
                       "Restore its content, or delete the file if it is no longer needed.")
 
 
-def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...]):
-    """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors)."""
+def _sources(imports):
+    return imports.sources if imports is not None else None
+
+
+def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...],
+                sources=None, allow_missing: bool = False):
+    """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors).
+
+    ``sources`` (``external.ImportSources``) and ``allow_missing`` are passed to
+    ``compile_protos``; imports found nowhere end up in ``Image.missing``.
+    """
     from ...formats.protobuf import compile_protos, import_name
 
     targets = list(targets)
     precompiled = getattr(snapshot, "descriptors", None)
     if precompiled is not None:  # an image file given as --against: already linked
         return _image_from_descriptors(snapshot, precompiled, targets, all_paths, roots), ()
-    result = compile_protos(snapshot, targets, roots)
+    result = compile_protos(snapshot, targets, roots, sources=sources, allow_missing=allow_missing)
     files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor, _reader(snapshot, cf.path))
              for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
@@ -104,13 +125,13 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     all_names = [import_name(p, roots) for p in all_paths]
     unloaded = [(p, n) for p, n in zip(all_paths, all_names) if n not in files]
     packages = PackageScan(snapshot, [p for p, _ in unloaded], [n for _, n in unloaded])  # lazy, for PACKAGE_* rules
-    return Image(files, target_names, all_names, packages), result.errors
+    return Image(files, target_names, all_names, packages, result.missing), result.errors
 
 
 def _reader(snapshot: Snapshot, path: str):
-    from ...formats.protobuf import BUILTIN_PREFIX
+    from ...formats.protobuf.external import is_external
 
-    if path.startswith(BUILTIN_PREFIX):
+    if is_external(path):  # bundled or outside the repository: never read through the snapshot
         return None
     return lambda: snapshot.read(path)
 
@@ -125,8 +146,13 @@ def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list
     return Image(files, [import_name(p, roots) for p in targets], [import_name(p, roots) for p in all_paths])
 
 
-def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None) -> list[Finding]:
-    """Run the selected protobuf rules over every pair of their subject."""
+def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None,
+              skipped: list[tuple[str, str]] | None = None) -> list[Finding]:
+    """Run the selected protobuf rules over every pair of their subject.
+
+    A pair whose verdict needs a type definition from a missing import (``opaque.py``) is not
+    handed to that rule; (rule ID, subject) is appended to ``skipped`` instead.
+    """
     load_rules()
     overrides = severity_overrides or {}
     specs = [REGISTRY.rules[r] for r in sorted(selected) if r in REGISTRY.rules and REGISTRY.rules[r].format == "protobuf"]
@@ -137,6 +163,11 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     for subject, subject_specs in by_subject.items():
         for pair in pairs_for(subject, ctx):
             for spec in subject_specs:
+                unknown = option_values_unknown(spec.categories, pair)
+                if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
+                    if skipped is not None and unknown is not False:
+                        skipped.append((spec.id, getattr(pair.new, "full_name", "")))
+                    continue
                 for v in spec.handler(pair, ctx):
                     findings.append(Finding(
                         rule_id=spec.id,

@@ -20,6 +20,8 @@ class ProtobufSettings(ConfigModel):
 
     roots: tuple[str, ...] = Field(default=(), description="Import roots, repository-relative. Default: buf.yaml module roots, else '.'.")
     use_buf_yaml: bool = Field(default=True, description="Honour buf.yaml `breaking:` and module roots when present.")
+    extra_import_roots: tuple[str, ...] = Field(default=(), description="Where imports found in no root are looked up last: repository-relative directories, or absolute ones outside the repository (read-only).")
+    package_protos: bool = Field(default=True, description="Look up imports found nowhere else in .proto files shipped by installed Python packages (googleapis-common-protos, protovalidate).")
     google_api: Literal[True, False, "auto"] = Field(
         default="auto",
         description="Run the GOOGLE_API rules (google.api annotations, AIP-203/158): 'auto' when a checked "
