@@ -160,3 +160,15 @@ def test_every_format_can_be_an_extra_output(repo: GitRepo, capsys, tmp_path: Pa
         text = (tmp_path / f"report.{name}").read_text()
         assert "FIELD_SAME_TYPE" in text, name
     assert "\x1b[" not in (tmp_path / "report.text").read_text()  # a file gets no colour
+
+
+def test_a_mistyped_format_prefix_is_a_usage_error_not_a_file_name(repo: GitRepo, capsys) -> None:
+    repo.write("proto/shop/v1/order.proto", BROKEN)
+    code, out, err = run(capsys, "--base", "main", "-o", "sarfi:out.sarif")
+    assert code == 2 and out == ""
+    assert "'sarfi'" in err and "sarif" in err.split("'sarfi'", 1)[1]
+    assert not (repo.root / "sarfi:out.sarif").exists()
+    # a path (a `/` or `.` before the colon) is still a plain file name
+    code, _, err = run(capsys, "--base", "main", "-o", "./odd:name.txt")
+    assert code == 1, err
+    assert "FIELD_SAME_TYPE" in (repo.root / "odd:name.txt").read_text()

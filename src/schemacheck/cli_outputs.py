@@ -10,7 +10,9 @@ report contains: that is ``report/``.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +29,10 @@ __all__ = ["OutputTarget", "STDOUT", "output_targets", "write_reports", "display
 
 #: The destination that means standard output.
 STDOUT = "-"
+
+#: What a mistyped format prefix looks like: a name (letters, digits, ``-``) of two or more
+#: characters before the first ``:`` (one letter is a Windows drive, ``C:\report.txt``).
+_FORMAT_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,14 @@ def _split(value: str, formats: Sequence[str]) -> tuple[str | None, str]:
         if not rest:
             raise UsageError(f"--output {value}: name a file after '{name}:' (or '-' for standard output)")
         return name.lower(), rest
+    if sep and _FORMAT_LIKE.fullmatch(name):
+        # `-o sarfi:out.sarif` must not quietly write the text report to a file named
+        # "sarfi:out.sarif": a name before the colon is meant as a format. A real file whose
+        # name has a colon can still be given as ./name:rest.
+        near = difflib.get_close_matches(name.lower(), list(formats), n=1)
+        tip = f"Did you mean '{near[0]}:{rest}'? " if near else ""
+        raise UsageError(f"--output {value}: unknown output format '{name}' (known: {', '.join(formats)})",
+                         tip=f"{tip}A file name with a colon can be given as ./{value}.")
     return None, value
 
 
