@@ -172,3 +172,21 @@ def test_a_mistyped_format_prefix_is_a_usage_error_not_a_file_name(repo: GitRepo
     code, _, err = run(capsys, "--base", "main", "-o", "./odd:name.txt")
     assert code == 1, err
     assert "FIELD_SAME_TYPE" in (repo.root / "odd:name.txt").read_text()
+
+
+def test_against_two_files_names_the_old_file_as_base_in_every_format(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "order_old.proto").write_text(ORDER)
+    (tmp_path / "order_new.proto").write_text(BROKEN)
+    outs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "sarif", "markdown", "github", "junit", "text")}
+    code, _, err = run(capsys, "order_new.proto", "--against", "order_old.proto", "-o", "-",
+                       *[arg for fmt, path in outs.items() for arg in ("-o", f"{fmt}:{path}")])
+    assert code == 1, err
+    finding = json.loads(outs["json"].read_text())["findings"][0]
+    assert finding["location"]["path"] == "order_new.proto"
+    assert finding["base_location"]["path"] == "order_old.proto"
+    related = json.loads(outs["sarif"].read_text())["runs"][0]["results"][0]["relatedLocations"][0]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "order_old.proto"
+    assert "order_old.proto" in related["message"]["text"]
+    for fmt in ("markdown", "github", "junit", "text"):
+        assert "order_old.proto:" in outs[fmt].read_text(), fmt

@@ -156,7 +156,7 @@ def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, h
                            base_root_uri=_base_root_uri(base), verbose=getattr(args, "verbose", False))
     if getattr(args, "against_file", None):  # two files: the base file is OLD whatever its name
         old = args.against_file
-        shared = replace(shared, base_path=lambda path: old)
+        shared = replace(shared, base_path=lambda path: old, base_file=lambda path: old)
 
     def context_for(target):
         color = {"always": True, "never": False}.get(args.color)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
@@ -24,6 +24,7 @@ __all__ = [
     "RULE_DOCS_URL",
     "TOOL_NAME",
     "ReportContext",
+    "base_location",
     "Reporter",
     "Counts",
     "count",
@@ -103,6 +104,10 @@ class ReportContext:
             directory the user ran in, so a terminal can open it); machine formats keep
             repository-relative paths.
         base_path: The same for a base path (``--against OLD``: under ``OLD``).
+        base_file: The base file's own path for the (head) path it was paired with, for every
+            format: ``--against OLD NEW`` with two files pairs OLD under NEW's name, and a
+            base location must still name OLD. Reporters read base locations through
+            :func:`base_location`, never ``finding.base_location`` directly.
         base_root_uri: Absolute URI of the base revision's tree (SARIF ``BASEROOT``), when known.
         verbose: The text report lists the files compared and those passed over, with why.
     """
@@ -121,6 +126,7 @@ class ReportContext:
     more_hint: str = "See the job summary or run schemacheck with --format text for the full list."
     head_path: Callable[[str], str] = str
     base_path: Callable[[str], str] = str
+    base_file: Callable[[str], str] = str
     base_root_uri: str = ""
     verbose: bool = False
 
@@ -145,6 +151,18 @@ class ReportContext:
     def failing(self, finding: Finding) -> bool:
         """Whether ``finding`` is at or above ``fail_on``."""
         return finding.severity.rank >= self.fail_on.rank
+
+
+def base_location(finding: Finding, ctx: ReportContext) -> Location | None:
+    """``finding.base_location`` with the base file's own path (``ctx.base_file``).
+
+    A ``related`` location is in the head revision and is returned unchanged.
+    """
+    loc = finding.base_location
+    if loc is None or finding.related:
+        return loc
+    path = ctx.base_file(loc.path)
+    return loc if path == loc.path else replace(loc, path=path)
 
 
 class Reporter(abc.ABC):

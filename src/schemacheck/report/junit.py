@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from ..model import CheckResult, Diagnostic, Finding, Severity
-from .base import TOOL_NAME, ReportContext, Reporter, sorted_diagnostics, sorted_findings, visible
+from .base import TOOL_NAME, ReportContext, Reporter, base_location, sorted_diagnostics, sorted_findings, visible
 from .text import summary_line
 
 __all__ = ["JunitReporter"]
@@ -28,10 +28,10 @@ def _where(finding: Finding) -> str:
     return str(loc) if loc is not None else finding.path
 
 
-def _finding_text(finding: Finding) -> str:
+def _finding_text(finding: Finding, ctx: ReportContext) -> str:
     lines = [f"{_where(finding)}  {finding.rule_id}  {finding.severity.value}", finding.message]
-    if finding.base_location is not None and finding.location is not None:
-        lines.append(f"was at base {finding.base_location}")
+    if (base_loc := base_location(finding, ctx)) is not None and finding.location is not None:
+        lines.append(f"was at base {base_loc}")
     if finding.hint:
         lines.append(f"fix: {finding.hint}")
     return visible("\n".join(lines))
@@ -57,12 +57,12 @@ class JunitReporter(Reporter):
             if ctx.failing(finding):
                 failing[finding.path].append(finding)
             else:
-                notes[finding.path].append(f"below --fail-on {ctx.fail_on.value}: {_finding_text(finding)}")
+                notes[finding.path].append(f"below --fail-on {ctx.fail_on.value}: {_finding_text(finding, ctx)}")
         for accepted in result.accepted:
             path = accepted.finding.path
             if path in cases:
                 reason = f" ({accepted.reason})" if accepted.reason else ""
-                notes[path].append(f"accepted by {accepted.directive}{reason}: {_finding_text(accepted.finding)}")
+                notes[path].append(f"accepted by {accepted.directive}{reason}: {_finding_text(accepted.finding, ctx)}")
         errors: dict[str, list[Diagnostic]] = defaultdict(list)
         for diagnostic in sorted_diagnostics(result.diagnostics):
             path = diagnostic.location.path if diagnostic.location is not None else ""
@@ -78,7 +78,7 @@ class JunitReporter(Reporter):
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for path in sorted(cases):
             self._case(suite, path, f"{TOOL_NAME}.{cases[path] or 'schema'}", failing[path], errors[path], notes[path],
-                       counts)
+                       counts, ctx)
         if errors[""] or not cases:  # input errors without a file, or nothing compared: say so
             case = ET.SubElement(suite, "testcase", name=TOOL_NAME, classname=TOOL_NAME, time="0")
             counts["tests"] += 1
@@ -101,12 +101,12 @@ class JunitReporter(Reporter):
 
     @staticmethod
     def _case(suite: ET.Element, path: str, classname: str, failing: list[Finding], errors: list[Diagnostic],
-              notes: list[str], counts: dict[str, int]) -> None:
+              notes: list[str], counts: dict[str, int], ctx: ReportContext) -> None:
         case = ET.SubElement(suite, "testcase", name=visible(path), classname=classname, time="0")
         counts["tests"] += 1
         for finding in failing:
             ET.SubElement(case, "failure", type=finding.rule_id, message=visible(finding.message)).text = \
-                _finding_text(finding)
+                _finding_text(finding, ctx)
         for diagnostic in errors:
             ET.SubElement(case, "error", type="input error", message=visible(diagnostic.message)).text = \
                 _diagnostic_text(diagnostic)

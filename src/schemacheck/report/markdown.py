@@ -16,7 +16,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..model import CheckResult, Diagnostic, Finding
-from .base import (TOOL_NAME, ReportContext, Reporter, compared_phrase, count, plural, rule_doc_url,
+from .base import (TOOL_NAME, ReportContext, Reporter, base_location, compared_phrase, count, plural, rule_doc_url,
                    sorted_diagnostics, sorted_findings, visible)
 from .text import summary_line
 
@@ -44,12 +44,12 @@ def _code(text: str) -> str:
     return f"`{text}`" if text else ""
 
 
-def _row(finding: Finding, base_label: str) -> str:
+def _row(finding: Finding, base_label: str, ctx: ReportContext) -> str:
     where = _code(str(finding.location)) if finding.location is not None else f"{_code(finding.path)} (deleted)"
-    if finding.base_location is not None:
+    if (base_loc := base_location(finding, ctx)) is not None:
         label = f" in {escape_cell(base_label)}" if base_label else ""
-        where += (f"<br>{escape_cell(finding.related)}: {_code(str(finding.base_location))}" if finding.related
-                  else f"<br>was {_code(str(finding.base_location))}{label}")
+        where += (f"<br>{escape_cell(finding.related)}: {_code(str(base_loc))}" if finding.related
+                  else f"<br>was {_code(str(base_loc))}{label}")
     sev = finding.severity.value
     return f"| {_ICON[sev]} {sev} | {where} | {escape_cell(finding.message)} | {escape_cell(finding.hint)} |"
 
@@ -111,7 +111,7 @@ class MarkdownReporter(Reporter):
             block = [f"### {_code(path)} ({plural(len(in_file), 'finding')})", ""]
             for rule_id, in_rule in groupby(sorted(in_file, key=lambda f: (f.rule_id, f.sort_key())),
                                             key=lambda f: f.rule_id):
-                block += _group(rule_id, [_row(f, base_label) for f in in_rule])
+                block += _group(rule_id, [_row(f, base_label, ctx) for f in in_rule])
             if not budget.fits(block):
                 block = self._partial(block, budget)
                 out += block

@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Accepted, CheckResult, Diagnostic, Finding, Location
-from .base import (PROJECT_URL, TOOL_NAME, WINDOW_CHARS, ReportContext, Reporter, json_safe, line_window,
+from .base import (PROJECT_URL, TOOL_NAME, WINDOW_CHARS, ReportContext, Reporter, base_location, json_safe, line_window,
                    sorted_diagnostics,
                    sorted_findings)
 from .sarif_rules import SARIF_LEVEL, rule_descriptor
@@ -135,13 +135,13 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }
     related: list[dict[str, Any]] = []
-    if finding.base_location is not None:
+    if (base_loc := base_location(finding, ctx)) is not None:
         label = f" ({base_label})" if base_label else ""
         # a contract's related element is in the head tree (the producer); else the base revision's
-        was = _physical(finding.base_location, root=SRCROOT if finding.related else BASEROOT)
+        was = _physical(base_loc, root=SRCROOT if finding.related else BASEROOT)
         was["id"] = 1
-        was["message"] = {"text": f"{finding.related.capitalize()}: {finding.base_location}" if finding.related
-                          else f"Base revision{label}: {finding.base_location}"}
+        was["message"] = {"text": f"{finding.related.capitalize()}: {base_loc}" if finding.related
+                          else f"Base revision{label}: {base_loc}"}
         related.append(was)
     primary = finding.anchor or finding.location
     if primary is not None:
