@@ -192,3 +192,18 @@ def test_suppressed_findings_are_counted_in_the_result(tmp_path: Path) -> None:
                                     Settings(), formats=("protobuf",)))
     assert result.findings == ()
     assert result.suppressed == 2
+
+
+def test_directives_of_a_file_that_does_not_parse_are_not_judged(tmp_path: Path, capsys) -> None:
+    """A parse error hides the file's findings: its directives cannot be called unused."""
+    from schemacheck.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "m.proto").write_text('syntax = "proto3";\npackage a;\nmessage M {\n  string id = 1;\n  string name = 2;\n}\n')
+    (new / "m.proto").write_text('syntax = "proto3";\npackage a;\nmessage M {\n  string id = 1;\n'
+                                 '  // schemacheck:ignore FIELD_NO_DELETE -- going away\n  strin name = 2\n}\n')
+    code = main(["--color", "never", str(new), "--against", str(old), "--format", "json"])
+    report = __import__("json").loads(capsys.readouterr().out)
+    assert code == 2
+    assert report["diagnostics"] and not report["findings"]

@@ -34,6 +34,7 @@ class FilterContext:
         severity: Per-rule severity overrides.
         meta_rules: Selected rule IDs of the format-agnostic ``meta`` rules (suppression hygiene).
         renames: Base path -> head path of renamed files (to find a directive's old version).
+        unreadable: Paths with an error diagnostic; their directives are not judged.
     """
 
     base: Snapshot
@@ -43,6 +44,7 @@ class FilterContext:
     severity: Mapping[str, Severity | str] = field(default_factory=dict)
     meta_rules: frozenset[str] = frozenset()
     renames: Mapping[str, str] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

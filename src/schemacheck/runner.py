@@ -244,6 +244,8 @@ def run_check(request: CheckRequest) -> CheckResult:
         severity=settings.severity,
         meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
         renames=request.renames,
+        unreadable=frozenset(d.location.path for d in diagnostics
+                             if d.severity is Severity.ERROR and d.location is not None),
     ))
     anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
     kept = sorted(anchored, key=Finding.sort_key)

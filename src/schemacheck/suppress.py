@@ -115,6 +115,8 @@ class SuppressionInputs(Protocol):
         rules_run: Rule IDs that ran.
         meta_rules: Selected ``meta`` rule IDs.
         renames: Base path -> head path of renamed files.
+        unreadable: Paths with an error diagnostic (a parse error): their findings were not
+            computed, so their directives are not judged (an "unused" one would be a lie).
     """
 
     @property
@@ -129,6 +131,8 @@ class SuppressionInputs(Protocol):
     def meta_rules(self) -> frozenset[str]: ...
     @property
     def renames(self) -> Mapping[str, str]: ...
+    @property
+    def unreadable(self) -> frozenset[str]: ...
 
 
 #: (path, text) -> directives found in the file.
@@ -289,7 +293,7 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
     reviews = []
     base_path_of = {head: base for base, head in ctx.renames.items()}
     for path, sups in directives.items():
-        if not sups:
+        if not sups or path in ctx.unreadable:
             continue
         before = Counter(s.key for s in _scan(ctx.base, base_path_of.get(path, path), files[path]))
         for s in sups:
