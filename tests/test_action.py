@@ -169,3 +169,10 @@ def test_expression_subset() -> None:
     ctx = {"steps": {"a": {"outputs": {"x": "1"}, "outcome": "failure"}}, "inputs": {"c": "true"}}
     assert evaluate("always() && steps.a.outputs.x == '1' && steps.a.outcome != 'success'", ctx, False) is True
     assert evaluate("inputs.c == 'true' && steps.b.outputs.y != ''", ctx, True) is False
+
+
+def test_text_format_file_has_no_colour_codes(setup) -> None:
+    s = setup(BROKEN)
+    result, _ = run(s, formats="text")
+    text = (s[0] / result.outputs["run"]["text"]).read_text()
+    assert "FIELD_SAME_TYPE" in text and "\x1b" not in text

@@ -190,3 +190,14 @@ def test_against_two_files_names_the_old_file_as_base_in_every_format(tmp_path: 
     assert "order_old.proto" in related["message"]["text"]
     for fmt in ("markdown", "github", "junit", "text"):
         assert "order_old.proto:" in outs[fmt].read_text(), fmt
+
+
+def test_color_always_colours_the_terminal_report_never_a_file(repo: GitRepo, capsys, tmp_path: Path) -> None:
+    repo.write("proto/shop/v1/order.proto", BROKEN)
+    text, plain = tmp_path / "r.txt", tmp_path / "plain.txt"
+    code = main(["--color", "always", "--base", "main", "-o", f"text:{text}"])
+    out = capsys.readouterr().out
+    assert code == 1 and "\x1b[" in out
+    assert "FIELD_SAME_TYPE" in text.read_text() and "\x1b" not in text.read_text()
+    code = main(["--color", "always", "--base", "main", "-o", str(plain)])
+    assert code == 1 and "FIELD_SAME_TYPE" in plain.read_text() and "\x1b" not in plain.read_text()

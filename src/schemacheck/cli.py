@@ -159,10 +159,12 @@ def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, h
         shared = replace(shared, base_path=lambda path: old, base_file=lambda path: old)
 
     def context_for(target):
+        # --color is about the terminal: a report file is never coloured (the Action passes
+        # --color always for its log, and -o text:FILE must still be plain text).
+        if target.destination != STDOUT or target.format != "text":
+            return replace(shared, color=False)
         color = {"always": True, "never": False}.get(args.color)
-        if color is None:  # a report written to a file gets colour only with --color always
-            color = target.destination == STDOUT and use_color(sys.stdout, os.environ)
-        return replace(shared, color=color and target.format == "text")
+        return replace(shared, color=use_color(sys.stdout, os.environ) if color is None else color)
 
     write_reports(targets, result, context_for)
 
