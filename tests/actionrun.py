@@ -37,6 +37,7 @@ class StepResult:
     stdout: str = ""
     stderr: str = ""
     with_: dict[str, str] = field(default_factory=dict)
+    continue_on_error: bool = False  # a failure of this step does not fail the job
 
 
 @dataclass
@@ -49,7 +50,7 @@ class ActionRun:
 
     @property
     def failed(self) -> bool:
-        return any(s.outcome == "failure" and s.returncode is not None for s in self.steps)
+        return any(s.outcome == "failure" and s.returncode is not None and not s.continue_on_error for s in self.steps)
 
 
 def _lookup(context: dict[str, Any], ref: str) -> Any:
@@ -141,9 +142,12 @@ def run_action(action_yml: Path, workspace: Path, inputs: dict[str, str], github
         proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=workspace,
                               env=step_env, capture_output=True, text=True, timeout=timeout)
         outcome = "success" if proc.returncode == 0 else "failure"
-        results.append(StepResult(name, True, outcome, proc.returncode, proc.stdout, proc.stderr))
-        context["steps"][step_id] = {"outputs": _outputs(output_file), "outcome": outcome, "conclusion": outcome}
-        status_ok = status_ok and outcome == "success"
+        tolerated = bool(step.get("continue-on-error"))
+        results.append(StepResult(name, True, outcome, proc.returncode, proc.stdout, proc.stderr,
+                                  continue_on_error=tolerated))
+        context["steps"][step_id] = {"outputs": _outputs(output_file), "outcome": outcome,
+                                     "conclusion": "success" if tolerated else outcome}
+        status_ok = status_ok and (outcome == "success" or tolerated)
     return ActionRun(results, {k: v["outputs"] for k, v in context["steps"].items()})
 
 

@@ -176,3 +176,43 @@ def test_text_format_file_has_no_colour_codes(setup) -> None:
     result, _ = run(s, formats="text")
     text = (s[0] / result.outputs["run"]["text"]).read_text()
     assert "FIELD_SAME_TYPE" in text and "\x1b" not in text
+
+
+def test_a_comment_that_cannot_be_posted_does_not_fail_a_clean_check(setup) -> None:
+    s = setup(ADDED)
+    s[1]["FAKE_EXISTING_COMMENT"] = "4242"
+    gh = s[0].parent / "bin" / "gh"  # a fork's token: reading works, writing is refused
+    _tool(gh, gh.read_text().replace('case "$*"', 'case "$*" in *--method*) echo "HTTP 403" >&2; exit 1 ;; esac\ncase "$*"', 1))
+    result, calls = run(s, comment="true")
+    assert any("--method PATCH" in c for c in calls)
+    assert result.step("comment").outcome == "failure"
+    assert result.step("Exit with").returncode == 0 and not result.failed
+
+
+def _snippet(doc: str) -> str:
+    """The "Without the action" run script of a doc (README.md, docs/usage.md)."""
+    text = (REPO_ROOT / doc).read_text()
+    block = text.split("- name: Breaking schema changes\n        run: |\n", 1)[1]
+    lines = []
+    for line in block.splitlines():
+        if not line.startswith(" " * 10):
+            break
+        lines.append(line[10:])
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/usage.md"])
+def test_documented_workflow_snippet_keeps_the_exit_status(setup, doc: str, tmp_path: Path) -> None:
+    import subprocess
+
+    s = setup(BROKEN, depth=None)
+    work, env = s[0], s[1]
+    GitRepo(work, init=False).run("fetch", "-q", "origin", "main:refs/remotes/origin/main")  # fetch-depth: 0
+    summary = Path(env["GITHUB_STEP_SUMMARY"])
+    script = _snippet(doc)
+    for base, expected in (("no-such-branch", 2), ("main", 1)):
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=work,
+                              env={**env, "GITHUB_BASE_REF": base}, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == expected, proc.stdout + proc.stderr
+    assert "FIELD_SAME_TYPE" in summary.read_text()
+    assert "::error " in proc.stdout  # the annotations were printed
