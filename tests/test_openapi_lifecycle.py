@@ -64,8 +64,9 @@ def test_removing_a_deprecated_operation_waits_for_its_sunset(sunset, code, rule
     exit_code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert exit_code == code
     assert [(f["rule_id"], f["severity"]) for f in report["findings"]] == [(rule, severity)]
-    if code:
+    if code:  # deprecated already: the fix is to wait for the date, not to deprecate it
         assert sunset in report["findings"][0]["message"]
+        assert sunset in report["findings"][0]["hint"] and "deprecated: true" not in report["findings"][0]["hint"]
 
 
 def test_removing_an_operation_never_deprecated_is_an_error(tmp_path, capsys, monkeypatch) -> None:

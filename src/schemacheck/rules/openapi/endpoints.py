@@ -19,6 +19,18 @@ def _why(op: Operation) -> str:
     return " without deprecation"
 
 
+def _hint(op: Operation) -> str:
+    """The fix for removing ``op`` early: a deprecated one only has to wait for its date.
+
+    ``""`` (the rule page's advice: deprecate first) when it was never deprecated.
+    """
+    when = parse_sunset(op.sunset)
+    if op.deprecated and when is not None:
+        return (f"It is already deprecated: keep it until its sunset date {when.isoformat()} has passed, "
+                "or announce an earlier x-sunset (with the configured notice) and remove it after that date.")
+    return ""
+
+
 @api_rule("PATH_REMOVED", subject="api", aliases=("api-path-removed-without-deprecation",
                                                   "api-path-removed-before-sunset"))
 def path_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
@@ -49,7 +61,9 @@ def path_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
             what = f" ({', '.join(op.method for op in ops)})" if ops else ""
             why = _why(breaking[0]) if breaking else ""
             yield Violation(f"Path {path}{what} was removed{why}; clients calling it get 404 Not Found.",
-                            pair.new.location("/paths"), node.location(), subject=path)
+                            pair.new.location("/paths"), node.location(),
+                            hint=_hint(breaking[0]) if breaking and all(_hint(op) for op in breaking) else "",
+                            subject=path)
 
 
 @api_rule("OPERATION_REMOVED", subject="api", aliases=("api-removed-without-deprecation", "api-removed-before-sunset"))
@@ -71,14 +85,15 @@ def operation_removed(pair: ApiPair, ctx: object = None) -> Iterator[Violation]:
 
     ## How to change this safely
     Deprecate the operation first (`deprecated: true`, a `Sunset` header), wait until no client
-    calls it, then remove it in a major version.
+    calls it, then remove it in a major version. An operation already deprecated only has to
+    wait for its `x-sunset` date (the hint names it).
     """
     for key, op in pair.old.operations.items():
         if key in pair.new.operations or op.reversed or key[1] not in pair.new.paths \
                 or removal_allowed(op.deprecated, op.sunset, pair.policy):
             continue
         yield Violation(f"Operation {op.label} was removed{_why(op)}; clients calling it get an error.",
-                        pair.new.paths[key[1]][1].location(), op.at.location(), subject=op.label)
+                        pair.new.paths[key[1]][1].location(), op.at.location(), hint=_hint(op), subject=op.label)
 
 
 @api_rule("WEBHOOK_REMOVED", subject="api", aliases=("webhook-removed",))
