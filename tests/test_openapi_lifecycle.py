@@ -197,3 +197,15 @@ def test_a_deprecation_next_to_a_ref_is_the_property_s_own(tmp_path, capsys, mon
     assert finding["rule_id"] == "SUNSET_TOO_EARLY"
     assert finding["message"].startswith("GET /v1/orders/{id}: response 200 application/json: property customer")
     assert after.splitlines()[finding["location"]["line"] - 1].strip() == "customer:"
+
+
+def test_inline_code_of_a_hint_stays_code_in_the_markdown_report(tmp_path, capsys, monkeypatch) -> None:
+    base = SPEC.replace("      deprecated: true\n      x-sunset: \"SUNSET\"\n", "")
+    repo = change_repo(tmp_path, {"openapi.yaml": base},
+                       {"openapi.yaml": base.replace("    delete:\n      responses:\n        \"204\":\n"
+                                                     "          description: Deleted\n", "")})
+    md = tmp_path / "summary.md"
+    exit_code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main", "-o", f"markdown:{md}")
+    hint = report["findings"][0]["hint"]
+    code = hint[hint.index("`"):hint.index("`", hint.index("`") + 1) + 1]  # the hint's first inline code
+    assert exit_code == 1 and code in md.read_text() and "\\`" not in md.read_text()

@@ -84,9 +84,9 @@ def test_grouped_by_file_then_rule_and_long_groups_collapsed() -> None:
     assert lines.index("**[`B_RULE`](https://github.com/schemacheck/schemacheck/blob/main/rules/B_RULE.md) (2 findings)**") > closed
 
 
-def test_newlines_pipes_html_backticks_and_dollars_are_escaped() -> None:
+def test_newlines_pipes_html_and_dollars_are_escaped_and_inline_code_kept() -> None:
     row = cells(table_rows(render(CheckResult(findings=(TYPE_CHANGED, ODD_PATH))))[1])
-    assert row[2] == "Whole-file finding in an oddly named file &lt;b&gt;\\|\\`x\\`\\|&lt;/b&gt;."
+    assert row[2] == "Whole-file finding in an oddly named file &lt;b&gt;\\|`x`\\|&lt;/b&gt;."  # `x`: inline code
     assert row[1] == "`schemas/a b#%.proto`"
     first = cells(table_rows(render(CheckResult(findings=(TYPE_CHANGED,))))[0])
     assert first[2].endswith("see a,b:c.<br>Second line.")
@@ -129,3 +129,11 @@ def test_default_cap_fits_a_github_comment() -> None:
 
 def test_deleted_only_result() -> None:
     assert len(table_rows(render(CheckResult(findings=(DELETED_FILE,))))) == 1
+
+
+def test_inline_code_stays_code_and_a_lone_backtick_is_escaped() -> None:
+    odd = Finding("X", Severity.ERROR, "Set `a|b` then `<b>`; a lone ` and \x1b stay text.", Location("a.json", 1, 1),
+                  hint="Deprecate it first (`deprecated: true`).")
+    row = cells(table_rows(render(CheckResult(findings=(odd,))))[0])
+    assert row[2] == "Set `a\\|b` then `<b>`; a lone \\` and \\\\x1b stay text."  # control character shown, escaped
+    assert row[3] == "Deprecate it first (`deprecated: true`)."

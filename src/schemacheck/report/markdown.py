@@ -13,6 +13,7 @@ escaped for tables (``|``, newlines, ``$`` which starts GitHub math) and for inl
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from ..model import CheckResult, Diagnostic, Finding
@@ -31,11 +32,29 @@ _ICON = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
 _HEADER = ["| Severity | Location | What changed | How to fix |", "| --- | --- | --- | --- |"]
 
 
+#: An inline code span of one line (hints say `deprecated: true`): kept as code in a cell.
+_CODE_SPAN = re.compile(r"`[^`]+`")
+
+
+def _escape_text(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("$", "\\$")
+
+
+def _escape_line(line: str) -> str:
+    """One line for a table cell: inline code spans stay code (only ``|`` escaped, as a table
+    needs; nothing else is markup inside them), the text around them is fully escaped."""
+    out, at = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out += [_escape_text(line[at:span.start()]), span.group().replace("|", "\\|")]
+        at = span.end()
+    out.append(_escape_text(line[at:]))
+    return "".join(out)
+
+
 def escape_cell(text: str) -> str:
     """Make ``text`` safe inside one Markdown table cell (control characters shown as ``\\xNN``)."""
-    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("$", "\\$")
-    return "<br>".join(line.strip() for line in text.strip().splitlines())
+    return "<br>".join(_escape_line(line.strip()) for line in visible(text).strip().splitlines())
 
 
 def _code(text: str) -> str:
