@@ -136,6 +136,7 @@ class TextReporter(Reporter):
         if diagnostics:
             console.print()
         if ctx.verbose:
+            self._accepted(console, result, ctx)
             self._files(console, result, ctx)
         self._summary(console, result, ctx)
         return out.getvalue()
@@ -199,6 +200,23 @@ class TextReporter(Reporter):
         )
         if diagnostic.tip:
             console.print(Text.assemble("  ", ("tip: ", "bold green"), _indented(diagnostic.tip, "       ", first=False)))
+
+    @staticmethod
+    def _accepted(console: Console, result: CheckResult, ctx: ReportContext) -> None:
+        """``--verbose``: what the ``schemacheck:ignore`` directives accepted, and why (the
+        summary only counts them; a reviewer needs to see what was waved through)."""
+        from rich.text import Text
+
+        if not result.accepted:
+            return
+        console.print(Text(f"Accepted by schemacheck:ignore ({plural(len(result.accepted), 'finding')}):", style="bold"))
+        for accepted in sorted(result.accepted, key=lambda a: a.finding.sort_key()):
+            f = accepted.finding
+            where = ctx.show(f.location) if f.location is not None else f"{ctx.base_path(f.path)} (not in head)"
+            console.print(Text(clean(f"  {where}  {f.rule_id}  {f.severity.value}")))
+            reason = f"reason: {accepted.reason}" if accepted.reason else "no reason given"
+            console.print(Text(clean(f"{_INDENT}{reason} (directive at {ctx.show(accepted.directive)})"), style="dim"))
+        console.print()
 
     @staticmethod
     def _files(console: Console, result: CheckResult, ctx: ReportContext) -> None:
