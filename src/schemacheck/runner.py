@@ -60,7 +60,7 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     An empty result means *no rule* of ``fmt`` runs (``--select`` naming only other formats'
     rules, or ``--ignore`` of every category): never "all".
     """
-    load_rules()
+    load_rules(fmt)
     source = settings.source or "the command line"
     if settings.select:
         chosen = REGISTRY.expand(settings.select, fmt, source=source)

@@ -239,7 +239,7 @@ def _version(data: Any, source: str) -> str:
 def parse_buf_yaml(data: bytes, source: str = "buf.yaml", module_dir: str = "",
                    warnings: list[str] | None = None) -> tuple[str, tuple[BufModule, ...]]:
     """Parse one buf.yaml located in ``module_dir`` (repository-relative); returns (version, modules)."""
-    load_rules()
+    load_rules("protobuf")
     warnings = warnings if warnings is not None else []
     doc = _parse_yaml(data, source)
     version = _version(doc, source)

@@ -125,7 +125,7 @@ def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list
 
 def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None) -> list[Finding]:
     """Run the selected protobuf rules over every pair of their subject."""
-    load_rules()
+    load_rules("protobuf")
     overrides = severity_overrides or {}
     specs = [REGISTRY.rules[r] for r in sorted(selected) if r in REGISTRY.rules and REGISTRY.rules[r].format == "protobuf"]
     by_subject: dict[str, list] = {}
