@@ -51,6 +51,9 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="the commit hook: $PRE_COMMIT_FROM_REF...$PRE_COMMIT_TO_REF when pre-commit sets them, "
                             "else --staged")
     where.add_argument("--against", metavar="OLD", help="old side: a directory or file outside git; PATH is the new one")
+    where.add_argument("--fetch-missing", action="store_true",
+                       help="in a partial clone (--filter=blob:none), fetch the blobs of the changed files from its "
+                            "remote in one batch (default: never fetch; a missing blob is an error)")
     out = check.add_argument_group("output")
     out.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
     out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")

@@ -153,6 +153,7 @@ class GitRepository:
             raise GitError(f"{Path(start).resolve()} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
         self.root = Path(lines[1]).resolve()
         self._partial: bool | None = None
+        self._presence: bool | None = None
         self._cat_file = _CatFile(self.root, self.env)
         #: Objects that could not be read. Format checkers turn a failed read into a per-file
         #: diagnostic (a base file "not compared"), but a missing object says nothing about the
@@ -228,8 +229,8 @@ class GitRepository:
             GitError: The object is missing (partial clone, damaged repository) or corrupt;
                 it is also kept in :attr:`read_errors`.
         """
-        if self.is_partial_clone():
-            # Presence check that never fetches, even where git ignores GIT_NO_LAZY_FETCH:
+        if self.is_partial_clone() and self._check_presence():
+            # Presence check that never fetches, where git ignores GIT_NO_LAZY_FETCH:
             # `rev-list --missing=print` turns lazy fetching off.
             status, _, _ = self.git("rev-list", "--objects", "--no-walk", "--missing=print", sha, ok_codes=(0, 128))
             if status != 0:
@@ -241,6 +242,14 @@ class GitRepository:
         if found is None or found[0] != "blob":
             raise self._missing_object(sha, path, label)
         return found[1]
+
+    def _check_presence(self) -> bool:
+        """Whether reads in this partial clone need a presence check first (old git fetches lazily)."""
+        if self._presence is None:
+            from .git_partial import lazy_fetch_ignored
+
+            self._presence = lazy_fetch_ignored(self)
+        return self._presence
 
     def close(self) -> None:
         """Stop the ``cat-file --batch`` process (also done at exit)."""
