@@ -99,3 +99,12 @@ def test_rules_of_unloaded_formats_are_still_known_by_name(mixed: GitRepo, selec
     a protobuf-only run is judged against every rule."""
     report, _ = _probe(mixed, "--select", selection)
     assert report["status"] == status
+
+
+def test_commit_touching_no_schema_loads_no_format_stack(mixed: GitRepo) -> None:
+    mixed.write("README.md", "docs only\n")
+    mixed.commit("docs")
+    report, _ = _probe(mixed)
+    assert report["status"] == 0 and report["reads"] == []
+    heavy = ("google.protobuf", "schemacheck.formats.protobuf.compiler", "schemacheck.rules.protobuf", *FOREIGN)
+    assert [m for m in report["modules"] if any(m == f or m.startswith(f + ".") for f in heavy)] == []

@@ -12,14 +12,15 @@ is applied by ``bufsetup.py`` before, and buf.yaml's ignores by ``buffilter.py``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ...checkers import BaseChecker, FormatJob, FormatOutcome
 from ...model import Diagnostic, Finding, Location, Severity
 from ...registry import REGISTRY, load_rules
 from ...snapshot import Snapshot
-from .elements import ProtoFile
-from .image import CheckContext, Image, pairs_for
-from .package_scan import PackageScan
+
+if TYPE_CHECKING:  # imported inside the functions: the protobuf runtime only when a .proto is checked
+    from .image import CheckContext, Image
 
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
 
@@ -52,6 +53,8 @@ class ProtobufChecker(BaseChecker):
         for err in new_errors:
             diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
+        from .image import CheckContext
+
         findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), plan.selected,
                              job.settings.severity if job.settings else {})
         if plan.buf is not None:
@@ -89,6 +92,9 @@ def _empty_file_error(path: str) -> Diagnostic:
 def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...]):
     """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors)."""
     from ...formats.protobuf import compile_protos, import_name
+    from .elements import ProtoFile
+    from .image import Image
+    from .package_scan import PackageScan
 
     targets = list(targets)
     precompiled = getattr(snapshot, "descriptors", None)
@@ -116,6 +122,8 @@ def _reader(snapshot: Snapshot, path: str):
 def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list[str], all_paths: Iterable[str],
                             roots: tuple[str, ...]) -> Image:
     from ...formats.protobuf import BUILTIN_PREFIX, import_name
+    from .elements import ProtoFile
+    from .image import Image
 
     by_name = {import_name(p, roots): p for p in snapshot.paths()}
     files = {name: ProtoFile.from_descriptor(by_name.get(name, BUILTIN_PREFIX + name), fd)
@@ -125,6 +133,8 @@ def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list
 
 def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None) -> list[Finding]:
     """Run the selected protobuf rules over every pair of their subject."""
+    from .image import pairs_for
+
     load_rules("protobuf")
     overrides = severity_overrides or {}
     specs = [REGISTRY.rules[r] for r in sorted(selected) if r in REGISTRY.rules and REGISTRY.rules[r].format == "protobuf"]
