@@ -108,3 +108,16 @@ def test_commit_touching_no_schema_loads_no_format_stack(mixed: GitRepo) -> None
     assert report["status"] == 0 and report["reads"] == []
     heavy = ("google.protobuf", "schemacheck.formats.protobuf.compiler", "schemacheck.rules.protobuf", *FOREIGN)
     assert [m for m in report["modules"] if any(m == f or m.startswith(f + ".") for f in heavy)] == []
+
+
+def test_in_process_runs_leave_no_git_process_behind(mixed: GitRepo) -> None:
+    """Blobs come from one persistent ``git cat-file --batch`` per run; a library caller running
+    many checks in one interpreter must not accumulate them."""
+    code = ("import os, subprocess, sys\nfrom schemacheck.cli import main\n"
+            "for _ in range(3):\n    main(['--head', 'HEAD', '--format', 'json'])\n"
+            "print('CHILDREN', subprocess.run(['pgrep', '-a', '-P', str(os.getpid())],"
+            " capture_output=True, text=True).stdout.split(), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=mixed.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC})
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("CHILDREN"))
+    assert line == "CHILDREN []", line

@@ -11,11 +11,11 @@ Snapshots built on it live in :mod:`schemacheck.git_snapshots`.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import os
 import re
 import subprocess
+import weakref
 from pathlib import Path
 
 from .errors import GitError, UsageError
@@ -60,13 +60,12 @@ class _CatFile:
 
     A read writes the object id and reads ``<id> <type> <size>`` plus the content; a reply out
     of step (missing object, corrupt object that made git exit, oversized blob) ends the
-    process, and the next read starts a new one. Closed at interpreter exit.
+    process, and the next read starts a new one. Closed with its repository handle, or at exit.
     """
 
     def __init__(self, root: Path, env: dict[str, str]) -> None:
         self.root, self.env = root, env
         self.proc: subprocess.Popen[bytes] | None = None
-        atexit.register(self.close)
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self.proc is None or self.proc.poll() is not None:
@@ -155,6 +154,9 @@ class GitRepository:
         self._partial: bool | None = None
         self._presence: bool | None = None
         self._cat_file = _CatFile(self.root, self.env)
+        # The process ends with the handle (a library caller may run many checks in one
+        # interpreter) and at exit at the latest; the finalizer holds the reader, never self.
+        weakref.finalize(self, self._cat_file.close)
         #: Objects that could not be read. Format checkers turn a failed read into a per-file
         #: diagnostic (a base file "not compared"), but a missing object says nothing about the
         #: file: the CLI turns any of these into an error once the run ends (see cli_inputs).
