@@ -12,7 +12,8 @@ machine slows them alike; ``buf breaking`` is measured in the same loop where it
                 ``buf breaking --path FILE`` (buf scoped by hand to the changed file).
   no-schema     the same tree, a commit touching only README.md.
   growth        one file changed in trees of ``--small`` and ``--files`` .proto files (warm).
-  jsonschema    ``--schemas`` JSON Schema files with ``$ref``s between them, one changed; and the
+  jsonschema    ``--schemas`` JSON Schema files (50 shared ones, each other file ``$ref``s two of
+                them), one non-shared file changed; and the
                 same check in a blobless partial clone of it (``clone --filter=blob:none`` of a
                 local bare repository), counting the objects git had to fetch.
 
@@ -146,9 +147,8 @@ class Bench:
         for i in range(n):
             props = {"id": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
                      "note": {"type": ["string", "null"]}}
-            for j in (i - 1, i // 2):
-                if 0 <= j < i:
-                    props[f"ref{j}"] = {"$ref": f"s{j:05d}.schema.json"}
+            for j in {(i * 7) % 50, (i * 13) % 50} if i >= 50 else ():  # 50 shared schemas, referenced by the rest
+                props[f"ref{j}"] = {"$ref": f"s{j:05d}.schema.json"}
             doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
                    "properties": props, "required": ["id"]}
             (origin / "schemas" / f"s{i:05d}.schema.json").write_text(json.dumps(doc, indent=1) + "\n")
