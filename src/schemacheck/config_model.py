@@ -132,6 +132,14 @@ def _validate(tp: Any, value: Any, loc: tuple[Any, ...]) -> Any:
     raise TypeError(f"configuration field type {tp!r} is not supported by ConfigModel")
 
 
+def _from_pydantic(raw: Any) -> Any:
+    """A ``pydantic.Field(...)`` default (a section written the pydantic way) as a :class:`FieldInfo`."""
+    if type(raw).__name__ != "FieldInfo" or isinstance(raw, FieldInfo) or not hasattr(raw, "is_required"):
+        return raw
+    default = _MISSING if raw.is_required() or raw.default_factory is not None else raw.default
+    return FieldInfo(default, default_factory=raw.default_factory, description=raw.description or "")
+
+
 class ConfigModel:
     """A configuration table: keys are kebab-case in files and snake_case in Python; frozen;
     unknown keys are rejected."""
@@ -147,7 +155,7 @@ class ConfigModel:
                 continue
             inherited = next((base.model_fields[name] for base in cls.__mro__[1:]
                               if name in getattr(base, "model_fields", {})), None)
-            raw = cls.__dict__.get(name, _MISSING)
+            raw = _from_pydantic(cls.__dict__.get(name, _MISSING))
             info = raw if isinstance(raw, FieldInfo) else (
                 FieldInfo(raw) if raw is not _MISSING or inherited is None else inherited)
             if name in cls.__dict__:
