@@ -152,8 +152,11 @@ def test_a_section_written_with_pydantic_field_still_works() -> None:
         paths: tuple[str, ...] = PydanticField(default=(), description="globs")
         extra: dict[str, str] = PydanticField(default_factory=dict)
         strict: bool = True
+        days: int = PydanticField(default=0, ge=0)
 
     assert Section() == Section.model_validate({}) and Section().extra == {}
+    with pytest.raises(ConfigValidationError):
+        Section.model_validate({"days": -1})
     assert Section.model_validate({"paths": ["a"], "strict": False}).paths == ("a",)
     with pytest.raises(ConfigValidationError):
         Section.model_validate({"paths": "a"})

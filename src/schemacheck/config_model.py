@@ -35,12 +35,12 @@ def _kebab(name: str) -> str:
 class FieldInfo:
     """One field of a model: its default (or factory), description, alias and resolved type."""
 
-    __slots__ = ("default", "default_factory", "description", "exclude", "name", "alias", "annotation")
+    __slots__ = ("default", "default_factory", "description", "exclude", "ge", "le", "name", "alias", "annotation")
 
     def __init__(self, default: Any = _MISSING, *, default_factory: Callable[[], Any] | None = None,
-                 description: str = "", exclude: bool = False) -> None:
+                 description: str = "", exclude: bool = False, ge: Any = None, le: Any = None) -> None:
         self.default, self.default_factory = default, default_factory
-        self.description, self.exclude = description, exclude
+        self.description, self.exclude, self.ge, self.le = description, exclude, ge, le
         self.name = self.alias = ""
         self.annotation: Any = Any
 
@@ -52,9 +52,9 @@ class FieldInfo:
 
 
 def Field(default: Any = _MISSING, *, default_factory: Callable[[], Any] | None = None, description: str = "",
-          exclude: bool = False) -> Any:
-    """A field's default with a description (the ``pydantic.Field`` arguments this project uses)."""
-    return FieldInfo(default, default_factory=default_factory, description=description, exclude=exclude)
+          exclude: bool = False, ge: Any = None, le: Any = None) -> Any:
+    """A field's default with a description and bounds (the ``pydantic.Field`` arguments this project uses)."""
+    return FieldInfo(default, default_factory=default_factory, description=description, exclude=exclude, ge=ge, le=le)
 
 
 class ConfigValidationError(ValueError):
@@ -137,7 +137,16 @@ def _from_pydantic(raw: Any) -> Any:
     if type(raw).__name__ != "FieldInfo" or isinstance(raw, FieldInfo) or not hasattr(raw, "is_required"):
         return raw
     default = _MISSING if raw.is_required() or raw.default_factory is not None else raw.default
-    return FieldInfo(default, default_factory=raw.default_factory, description=raw.description or "")
+    bounds = {name: getattr(m, name) for m in getattr(raw, "metadata", ()) for name in ("ge", "le") if hasattr(m, name)}
+    return FieldInfo(default, default_factory=raw.default_factory, description=raw.description or "", **bounds)
+
+
+def _bounded(info: FieldInfo, value: Any, loc: tuple[Any, ...]) -> Any:
+    if info.ge is not None and value < info.ge:
+        raise _Invalid(loc, "greater_than_equal", f"Input should be greater than or equal to {info.ge}")
+    if info.le is not None and value > info.le:
+        raise _Invalid(loc, "less_than_equal", f"Input should be less than or equal to {info.le}")
+    return value
 
 
 class ConfigModel:
@@ -180,7 +189,7 @@ class ConfigModel:
             info = by_key.get(key) if isinstance(key, str) else None
             if info is None:
                 raise _Invalid((*loc, key), "extra_forbidden", "Extra inputs are not permitted")
-            given[info.name] = _validate(info.annotation, value, (*loc, key))
+            given[info.name] = _bounded(info, _validate(info.annotation, value, (*loc, key)), (*loc, key))
         for name, info in cls.model_fields.items():
             if name not in given:
                 if info.is_required():
