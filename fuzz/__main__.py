@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None, help="stop each target after this long")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (reproducible with --jobs 1)")
+    parser.add_argument("--fast", action="store_true",
+                        help="batch workers, the format's checker alone (1 input in 50 the whole CLI path)")
     parser.add_argument("--no-save", action="store_true", help="do not save findings under fuzz/crashes/")
     parser.add_argument("--crash-dir", default=str(CRASH_DIR))
     parser.add_argument("--stats", help="append the counts as one JSON line to this file")
@@ -41,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         commit = _commit()  # of the code the campaign starts with
         started = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
-        stats = run_campaign(name, args.inputs, jobs=args.jobs, seed=args.seed, max_seconds=args.seconds,
-                             save=not args.no_save, crash_dir=Path(args.crash_dir), progress=args.progress)
+        run = run_campaign
+        if args.fast:
+            from .fast import run_fast_campaign as run
+        stats = run(name, args.inputs, jobs=args.jobs, seed=args.seed, max_seconds=args.seconds,
+                    save=not args.no_save, crash_dir=Path(args.crash_dir), progress=args.progress)
         print(stats.summary(), flush=True)
         if args.stats:
             with open(args.stats, "a") as out:

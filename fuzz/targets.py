@@ -107,16 +107,14 @@ def run_pair(target: Target, base: bytes, head: bytes) -> object:
     the output formats and encoded as the CLI writes them. Raises whatever the check raises: a
     ``SchemacheckError`` is a clean rejection, anything else an internal error.
     """
-    from schemacheck.config import Settings
     from schemacheck.runner import CheckRequest, run_check
+
+    from .fastpath import settings_for
 
     if target.run is not None:
         return target.run(base, head)
-    settings = Settings()
+    settings = settings_for(target, head)
     pick = zlib.crc32(head)  # choices picked by the input, so that a rerun is the same run
-    if target.fmt == "jsonschema":  # every mode and policy
-        settings = Settings.model_validate({"jsonschema": {"mode": ("backward", "forward", "full")[pick % 3],
-                                                           "policy": ("strict", "lenient")[pick // 3 % 2]}})
     head_snapshot = MemorySnapshot({target.filename: head}, "head")
     request = CheckRequest(MemorySnapshot({target.filename: base}, "base"), head_snapshot,
                            settings, formats=(target.fmt,), limit_to=(target.filename,))

@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 
-__all__ = ["Outcome", "Worker", "execute", "signature", "TIME_LIMIT", "MEMORY_LIMIT"]
+__all__ = ["Outcome", "Worker", "execute", "signature", "limit_memory", "TIME_LIMIT", "MEMORY_LIMIT", "RECYCLE_AT",
+           "GRACE"]
 
 TIME_LIMIT = 5.0
 MEMORY_LIMIT = 500 * 1024 * 1024
-_GRACE = 5.0  # seconds the parent waits beyond the limit before killing a worker
-_RECYCLE_AT = 0.6  # replace a worker whose peak resident size passed this share of the limit
+GRACE = 5.0  # seconds the parent waits beyond the limit before killing a worker
+RECYCLE_AT = 0.6  # replace a worker whose peak resident size passed this share of the limit
 
 
 class InputTimeout(BaseException):
@@ -103,16 +104,22 @@ def _on_alarm(_signum, _frame):
 
 
 def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
-            memory_limit: int = MEMORY_LIMIT) -> Outcome:
-    """Run one input in this process and classify it."""
+            memory_limit: int = MEMORY_LIMIT, fast: bool = False) -> Outcome:
+    """Run one input in this process and classify it.
+
+    ``fast``: the format's checker alone on a warm compiler (:func:`fuzz.fastpath.fast_pair`);
+    otherwise the whole ``run_check`` on a cold one (:func:`fuzz.targets.run_pair`).
+    """
     from schemacheck.errors import SchemacheckError
 
+    from .fastpath import fast_pair
     from .targets import run_pair
 
     if target.fmt == "protobuf":
-        from schemacheck.formats.protobuf.memo import clear_cache
+        if not fast:
+            from schemacheck.formats.protobuf.memo import clear_cache
 
-        clear_cache()  # each input sees a cold compiler, as a fresh CLI run would
+            clear_cache()  # each input sees a cold compiler, as a fresh CLI run would
         _record_compiler_bugs()
     _COMPILER_BUGS.clear()
     kind, sig, detail = "ok", "", ""
@@ -120,7 +127,7 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
     start = time.perf_counter()
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
-        run_pair(target, base, head)
+        (fast_pair if fast else run_pair)(target, base, head)
         if _COMPILER_BUGS:  # reported as a diagnostic (an error in head, a warning in base): still a bug
             exc = _COMPILER_BUGS[0]
             kind, sig = "internal", signature(exc)
@@ -151,29 +158,36 @@ def _where(exc: BaseException) -> str:
     return found[found.index("@"):] if "@" in found else ""
 
 
-def _serve(conn: Connection, target_name: str, time_limit: float, memory_limit: int) -> None:
-    from .targets import TARGETS
-
-    target = TARGETS[target_name]
+def limit_memory(memory_limit: int) -> None:
+    """Cap this process's address space at its present size plus ``memory_limit``."""
     try:
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         resource.setrlimit(resource.RLIMIT_AS, (size + memory_limit, resource.RLIM_INFINITY))
     except (OSError, ValueError):
         pass
+
+
+def _serve(conn: Connection, target_name: str, time_limit: float, memory_limit: int, fast: bool) -> None:
+    from .targets import TARGETS
+
+    target = TARGETS[target_name]
+    limit_memory(memory_limit)
     while True:
         try:
             base, head = conn.recv()
         except EOFError:
             return
-        conn.send(execute(target, base, head, time_limit, memory_limit))
+        conn.send(execute(target, base, head, time_limit, memory_limit, fast))
 
 
 class Worker:
     """A forked child running inputs of one target; replaced after a kill or a memory peak."""
 
-    def __init__(self, target_name: str, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> None:
+    def __init__(self, target_name: str, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT,
+                 fast: bool = False) -> None:
         self.target_name = target_name
+        self.fast = fast
         self.time_limit = time_limit
         self.memory_limit = memory_limit
         self.process = None
@@ -184,7 +198,8 @@ class Worker:
     def _start(self) -> None:
         ctx = get_context("fork")
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, self.target_name, self.time_limit, self.memory_limit),
+        self.process = ctx.Process(target=_serve, args=(child, self.target_name, self.time_limit, self.memory_limit,
+                                                        self.fast),
                                    daemon=True)
         self.process.start()
         child.close()
@@ -206,7 +221,7 @@ class Worker:
         self.conn.send((base, head))
 
     def overdue(self) -> bool:
-        return time.monotonic() - self.started > self.time_limit + _GRACE
+        return time.monotonic() - self.started > self.time_limit + GRACE
 
     def collect(self) -> Outcome:
         """The outcome of the submitted input (after ``conn`` is readable, or overdue)."""
@@ -218,7 +233,7 @@ class Worker:
                                   time.monotonic() - self.started, 0, "worker-died")
                 self.restart()
                 return outcome
-            if outcome.peak_bytes > self.memory_limit * _RECYCLE_AT or outcome.kind != "ok":
+            if outcome.peak_bytes > self.memory_limit * RECYCLE_AT or outcome.kind != "ok":
                 self.restart()
             return outcome
         seconds = time.monotonic() - self.started

@@ -57,7 +57,7 @@ def test_saved_finding_is_fixed(folder: Path) -> None:
     """Every input the fuzzers saved runs cleanly now (known classes: expected to fail until fixed)."""
     info = json.loads((folder / "info.json").read_text())
     ext = TARGETS[info["target"]].filename.rsplit(".", 1)[-1]
-    worker = Worker(info["target"])
+    worker = Worker(info["target"], fast=info.get("path") == "fast")
     try:
         outcome = worker.run((folder / f"base.{ext}").read_bytes(), (folder / f"head.{ext}").read_bytes())
     finally:
