@@ -99,8 +99,13 @@ def signature(exc: BaseException) -> str:
     return f"{name}@{where}:{frame.name}"
 
 
+_ARMED = [False]
+
+
 def _on_alarm(_signum, _frame):
-    raise InputTimeout()
+    if _ARMED[0]:  # at most once per input, and never once the input has ended
+        _ARMED[0] = False
+        raise InputTimeout()
 
 
 def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
@@ -125,6 +130,7 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
     kind, sig, detail = "ok", "", ""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     start = time.perf_counter()
+    _ARMED[0] = True
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
         (fast_pair if fast else run_pair)(target, base, head)
@@ -141,6 +147,7 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
     except Exception as exc:  # noqa: BLE001 - what the fuzzer looks for
         kind, sig, detail = "internal", signature(exc), "".join(traceback.format_exception(exc))
     finally:
+        _ARMED[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     seconds = time.perf_counter() - start
