@@ -38,7 +38,7 @@ from pathlib import Path
 from .campaign import CRASH_DIR, Stats, record_finding
 from .fastpath import FULL_EVERY, fast_pair, take_warm_state
 from .targets import TARGETS, Target
-from .worker import GRACE, MEMORY_LIMIT, RECYCLE_AT, TIME_LIMIT, Outcome, Worker, execute, limit_memory
+from .worker import CONFIRM_TIME_FACTOR, GRACE, MEMORY_LIMIT, RECYCLE_AT, TIME_LIMIT, Outcome, Worker, execute, limit_memory
 
 __all__ = ["input_at", "run_fast_campaign", "BATCH"]
 
@@ -151,7 +151,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
 
     def checker(fast: bool) -> Worker:
         if fast not in checkers:
-            checkers[fast] = Worker(target_name, time_limit, memory_limit, fast=fast)
+            checkers[fast] = Worker(target_name, time_limit * CONFIRM_TIME_FACTOR, memory_limit, fast=fast)
         return checkers[fast]
 
     seen: set[str] = set()

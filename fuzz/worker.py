@@ -31,9 +31,10 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection
 
 __all__ = ["Outcome", "Worker", "execute", "signature", "limit_memory", "TIME_LIMIT", "MEMORY_LIMIT", "RECYCLE_AT",
-           "GRACE"]
+           "GRACE", "CONFIRM_TIME_FACTOR"]
 
 TIME_LIMIT = 5.0
+CONFIRM_TIME_FACTOR = 4  # a time finding is rerun alone with this many times the wall limit, judged on CPU time
 MEMORY_LIMIT = 500 * 1024 * 1024
 GRACE = 5.0  # seconds the parent waits beyond the limit before killing a worker
 RECYCLE_AT = 0.6  # replace a worker whose peak resident size passed this share of the limit
@@ -50,6 +51,7 @@ class Outcome:
     peak_bytes: int
     signature: str = ""
     detail: str = ""
+    cpu_seconds: float = -1.0  # CPU time of the input (-1: unknown, the worker was killed)
 
 
 _COMPILER_BUGS: list[BaseException] = []
@@ -129,7 +131,7 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
     _COMPILER_BUGS.clear()
     kind, sig, detail = "ok", "", ""
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     _ARMED[0] = True
     signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
@@ -150,13 +152,13 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
         _ARMED[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     if kind == "ok" and seconds > time_limit:
         kind, sig = "time", "timeout"
     if kind == "ok" and peak > memory_limit:
         kind, sig = "memory", "memory"
-    return Outcome(kind, seconds, peak, sig, detail[-6000:])
+    return Outcome(kind, seconds, peak, sig, detail[-6000:], cpu)
 
 
 def _where(exc: BaseException) -> str:
