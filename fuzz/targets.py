@@ -20,7 +20,11 @@ from pathlib import Path
 
 from .mutate import havoc
 from .mutate_json import DICTIONARY as JSON_DICTIONARY
+from .mutate_openapi import DICTIONARY as OPENAPI_DICTIONARY
+from .mutate_openapi import mutate_openapi
 from .mutate_proto import mutate_proto
+from .mutate_python import DICTIONARY as PYTHON_DICTIONARY
+from .mutate_python import mutate_python
 
 __all__ = ["Target", "TARGETS", "MemorySnapshot", "run_pair", "REPO"]
 
@@ -235,5 +239,23 @@ YAML = Target(
     generate=_json_generate("yaml"), convert=_yaml_seed,
 )
 
+
+# -- OpenAPI (2.0, 3.0, 3.1; YAML or JSON text) ------------------------------------------------------
+OPENAPI = Target(
+    name="openapi", fmt="openapi", filename="api/openapi.yaml",
+    seed_globs=("fixtures/openapi/**/*.yaml", "fixtures/openapi/**/*.json", "fuzz/seeds/openapi/*"),
+    dictionary=OPENAPI_DICTIONARY + _YAML_WORDS,
+    generate=mutate_openapi,
+)
+
+
+# -- Python DTOs (pydantic v1/v2, dataclasses, attrs, msgspec, TypedDict; libcst) -----------------------
+PYTHON = Target(
+    name="python", fmt="python", filename="app/models.py",
+    seed_globs=("fixtures/python/**/*.py", "fuzz/seeds/python/*.py"),
+    dictionary=PYTHON_DICTIONARY,
+    generate=mutate_python,
+)
+
 #: Every target by name. A new front end adds one entry here (and seeds under ``fuzz/seeds/<name>/``).
-TARGETS: dict[str, Target] = {t.name: t for t in (PROTO, JSON, YAML)}
+TARGETS: dict[str, Target] = {t.name: t for t in (PROTO, JSON, YAML, OPENAPI, PYTHON)}

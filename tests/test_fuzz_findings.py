@@ -69,3 +69,27 @@ def test_range_ending_at_int32_max_is_an_error_not_an_overflow(tmp_path: Path, s
     proc = run_cli(tmp_path, "check", "new.proto", "--against", "old.proto")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert where in proc.stdout and "internal error" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("member", ["RED = ...", 'RED = (..., "red")'])
+def test_enum_member_whose_value_is_an_ellipsis_is_compared_by_its_text(tmp_path: Path, member: str) -> None:
+    """Found by the fuzzer (python target): ``...`` counted as a literal value and JSON could not encode it."""
+    old = f"import enum\nfrom pydantic import BaseModel\n\n\nclass Color(str, enum.Enum):\n    {member}\n\n\n" \
+          "class Paint(BaseModel):\n    color: Color\n"
+    (tmp_path / "old.py").write_text(old)
+    (tmp_path / "new.py").write_text(old + '    name: str = ""\n')
+    proc = run_cli(tmp_path, "check", "new.py", "--against", "old.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "internal error" not in proc.stdout + proc.stderr
+    assert "new.py:6:5" in proc.stdout  # the member, compared by its text, is named
+
+
+def test_literal_of_an_ellipsis_is_compared_by_its_text(tmp_path: Path) -> None:
+    """Found by the fuzzer: ``Literal[...]`` crashed the same way; changing it is reported as not compared."""
+    model = "from typing import Literal\nfrom pydantic import BaseModel\n\n\nclass Paint(BaseModel):\n    color: {}\n"
+    (tmp_path / "old.py").write_text(model.format("Literal[...]"))
+    (tmp_path / "new.py").write_text(model.format("Literal['red']"))
+    proc = run_cli(tmp_path, "check", "new.py", "--against", "old.py")
+    assert "internal error" not in proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "new.py:6:5  SCHEMA_CHANGE_UNDECIDABLE" in proc.stdout  # a warning, not a silent pass
