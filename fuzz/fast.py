@@ -42,7 +42,8 @@ from .worker import CONFIRM_TIME_FACTOR, GRACE, MEMORY_LIMIT, RECYCLE_AT, TIME_L
 
 __all__ = ["input_at", "run_fast_campaign", "BATCH"]
 
-BATCH = 200  # inputs per batch: the parent hears from a worker about once a second
+BATCH = 1000  # at most this many inputs per batch
+SLICE = 2.0  # ... and a worker answers after this many seconds (a stop or a time box is never far)
 
 
 def input_at(target: Target, seeds: list[bytes], seed: int, index: int) -> tuple[bytes, bytes, bool]:
@@ -62,9 +63,12 @@ class _Batch:
     max_seconds: float
     peak_bytes: int
     finding: tuple[int, Outcome] | None = None
+    recycle: bool = False  # the worker's peak size neared the limit: it exits and is replaced
 
 
 def _serve(conn: Connection, target_name: str, seed: int, beat, time_limit: float, memory_limit: int) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops the workers
     target = TARGETS[target_name]
     seeds = target.seeds()
     limit_memory(memory_limit)
@@ -74,6 +78,7 @@ def _serve(conn: Connection, target_name: str, seed: int, beat, time_limit: floa
         except EOFError:
             return
         batch = _Batch(start, 0, 0, 0.0, 0)
+        until = time.monotonic() + SLICE
         for i in range(start, start + count):
             base, head, full = input_at(target, seeds, seed, i)
             beat[0], beat[1] = float(i), time.monotonic()
@@ -86,9 +91,12 @@ def _serve(conn: Connection, target_name: str, seed: int, beat, time_limit: floa
                 batch.finding = (i, outcome)
                 break
             if outcome.peak_bytes > memory_limit * RECYCLE_AT:
+                batch.recycle = True
+                break
+            if time.monotonic() > until:
                 break
         conn.send(batch)
-        if batch.finding is not None or batch.end < start + count:
+        if batch.finding is not None or batch.recycle:
             return  # replaced by the parent: a fresh fork, a fresh peak
 
 
@@ -154,6 +162,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
             checkers[fast] = Worker(target_name, time_limit * CONFIRM_TIME_FACTOR, memory_limit, fast=fast)
         return checkers[fast]
 
+    stop = _StopSignal()
     seen: set[str] = set()
     queue: deque[tuple[int, int]] = deque()  # ranges handed back by replaced workers
     next_index = 0
@@ -165,7 +174,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
 
     try:
         while True:
-            over = max_seconds is not None and time.monotonic() - start > max_seconds
+            over = stop.requested or (max_seconds is not None and time.monotonic() - start > max_seconds)
             for w in workers:
                 if w.range is not None or over:
                     continue
@@ -191,7 +200,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
                         w.range = None
                         if batch.end < end:
                             queue.append((batch.end, end))
-                        if batch.finding is not None or batch.end < end:
+                        if batch.finding is not None or batch.recycle:
                             w.restart()
                         if batch.finding is not None:
                             finding(*batch.finding)
@@ -217,12 +226,29 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
                       f"new {stats.new_findings}, known {stats.known}, slow unconfirmed {stats.slow_unconfirmed}",
                       flush=True)
     finally:
+        stop.restore()
         for w in workers:
             w.stop()
         for c in checkers.values():
             c.stop()
     stats.seconds = time.monotonic() - start
     return stats
+
+
+class _StopSignal:
+    """SIGTERM / SIGINT end a campaign as its time box would: no new batch, the running ones
+    answer (within :data:`SLICE`), and the counts are returned (and written by ``--stats``)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def _handle(self, _signum, _frame) -> None:
+        self.requested = True
+
+    def restore(self) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
 
 def _count(stats: Stats, batch: _Batch) -> None:
