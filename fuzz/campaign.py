@@ -24,7 +24,7 @@ from pathlib import Path
 from .known import match_known
 from .mutate import tokens
 from .targets import REPO, TARGETS, Target
-from .worker import CONFIRM_TIME_FACTOR, TIME_LIMIT, Outcome, Worker
+from .worker import Outcome, Worker
 
 __all__ = ["Stats", "run_campaign", "minimise", "save_finding", "record_finding", "warm_up", "CRASH_DIR"]
 
@@ -163,7 +163,7 @@ def run_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 0, ma
     stats = Stats(target_name)
     warm_up(target, seeds)
     workers = [Worker(target_name) for _ in range(max(1, jobs))]
-    checker = Worker(target_name, TIME_LIMIT * CONFIRM_TIME_FACTOR)  # fresh-worker confirmation and minimisation
+    checker = Worker(target_name, cpu_clock=True)  # fresh-worker confirmation and minimisation
     pending: dict[int, tuple[bytes, bytes]] = {}
     seen: set[str] = set()
     ready: list[tuple[bytes, bytes]] = []  # generated ahead
@@ -221,23 +221,21 @@ def record_finding(stats: Stats, target: Target, checker: Worker, base: bytes, h
     """Count, classify, minimise and save one finding.
 
     Time and memory findings, and workers that died, are rerun alone in ``checker`` (a fresh
-    worker of the same path) first: a loaded machine or a grown heap is not a finding. The rerun
-    of a time finding gets :data:`~fuzz.worker.CONFIRM_TIME_FACTOR` times the wall limit and is
-    judged on CPU time (the 5 s promise is for an unloaded machine; on a shared one the wall
-    clock mostly measures the neighbours): at most the limit of CPU time is ``slow_unconfirmed``.
+    worker of the same path) first: a loaded machine or a grown heap is not a finding. ``checker``
+    limits CPU time, not wall time (the 5 s promise is for an unloaded machine; on a shared one
+    the wall clock mostly measures the neighbours): a time finding that stays under the limit of
+    CPU time alone is ``slow_unconfirmed``.
     In the fast mode internal errors are rerun alone too: one that does not recur still counts
     (as ``not_alone``, its signature marked), since it depended on what ran before it.
     """
     if outcome.kind == "time":
         checker.restart()
         again = checker.run(base, head)
-        if 0 <= again.cpu_seconds <= TIME_LIMIT and again.kind != "internal":
+        if again.kind == "ok" or (again.signature == "timeout-hard" and 0 <= again.cpu_seconds <= checker.time_limit):
             stats.slow_unconfirmed += 1  # alone, it needs at most the limit of CPU time: the machine was busy
             return
-        if again.kind != "time":  # an error or a memory blow-up once given more time: that is the finding
-            outcome = again if again.kind != "ok" else outcome
-        elif again.signature.startswith("timeout@"):
-            outcome = again
+        if again.kind != "time" or again.signature.startswith("timeout@"):
+            outcome = again  # where it was stuck alone (or the error it reached given the time)
     elif outcome.kind == "memory" or outcome.signature == "worker-died":
         checker.restart()
         again = checker.run(base, head)

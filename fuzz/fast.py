@@ -6,17 +6,20 @@ out *index ranges*. Input ``i`` of a campaign is a pure function of (target, see
 (:func:`input_at`: its own ``random.Random``), so a worker generates it where it runs it, and
 the parent can regenerate any input it needs to look at again. Per input the worker:
 
-- publishes ``(index, start time)`` in shared memory before running it (the heartbeat);
-- runs it under the interval timer (:func:`fuzz.worker.execute`: > 5 s raises inside the input)
-  with ``RLIMIT_AS`` at its start-up size + 500 MB and its peak resident size read after it;
+- publishes ``(index, wall start, CPU start)`` in shared memory before running it (the heartbeat);
+- runs it under a CPU-time interval timer (:func:`fuzz.worker.execute`: > 5 s of CPU raises
+  inside the input; on an unloaded machine that is 5 s of wall time, on a shared one the wall
+  clock mostly measures the neighbours) with ``RLIMIT_AS`` at its start-up size + 500 MB and its
+  peak resident size read after it;
 - goes the fast path (:func:`fuzz.fastpath.fast_pair`) except one input in
   :data:`~fuzz.fastpath.FULL_EVERY`, which goes the whole ``run_check`` + a reporter;
 - reports nothing when the input was fine: a batch answers once, with its counts.
 
 A worker stops at the first input that is not fine (it reports the index and the outcome), and
 when its peak size passes :data:`~fuzz.worker.RECYCLE_AT` of the limit. The parent kills a
-worker whose heartbeat is older than the limit plus :data:`~fuzz.worker.GRACE` (stuck in C code)
-and notices one that died (the kernel's OOM killer, a crash of the interpreter); the index in
+worker whose input used the limit plus :data:`~fuzz.worker.GRACE` of CPU time (stuck in C code,
+where the timer's signal is not handled) or :data:`~fuzz.worker.CONFIRM_TIME_FACTOR` times the
+limit of wall time (a hang without CPU), see :func:`fuzz.worker.over_time`, and notices one that died (the kernel's OOM killer, a crash of the interpreter); the index in
 the heartbeat names the input. In every case the worker is replaced (a fresh fork of the warm
 parent), the rest of its batch goes back in the queue, and the input is handed to
 :func:`fuzz.campaign.record_finding`, which reruns it *alone* in a fresh worker of the same path
@@ -38,7 +41,8 @@ from pathlib import Path
 from .campaign import CRASH_DIR, Stats, record_finding
 from .fastpath import FULL_EVERY, fast_pair, take_warm_state
 from .targets import TARGETS, Target
-from .worker import CONFIRM_TIME_FACTOR, GRACE, MEMORY_LIMIT, RECYCLE_AT, TIME_LIMIT, Outcome, Worker, execute, limit_memory
+from .worker import (MEMORY_LIMIT, RECYCLE_AT, TIME_LIMIT, Outcome, Worker, cpu_seconds_of, execute, limit_memory,
+                     over_time)
 
 __all__ = ["input_at", "run_fast_campaign", "BATCH"]
 
@@ -81,8 +85,8 @@ def _serve(conn: Connection, target_name: str, seed: int, beat, time_limit: floa
         until = time.monotonic() + SLICE
         for i in range(start, start + count):
             base, head, full = input_at(target, seeds, seed, i)
-            beat[0], beat[1] = float(i), time.monotonic()
-            outcome = execute(target, base, head, time_limit, memory_limit, fast=not full)
+            beat[0], beat[1], beat[2] = float(i), time.monotonic(), time.process_time()
+            outcome = execute(target, base, head, time_limit, memory_limit, fast=not full, cpu_clock=True)
             beat[1] = 0.0
             batch.end, batch.inputs, batch.full = i + 1, batch.inputs + 1, batch.full + full
             batch.max_seconds = max(batch.max_seconds, outcome.seconds)
@@ -112,7 +116,7 @@ class _BatchWorker:
 
     def _start(self) -> None:
         target_name, seed, time_limit, memory_limit = self.args
-        self.beat = self.ctx.RawArray("d", 2)
+        self.beat = self.ctx.RawArray("d", 3)  # index, wall start, CPU start of the running input
         parent, child = self.ctx.Pipe()
         self.process = self.ctx.Process(target=_serve, args=(child, target_name, seed, self.beat, time_limit,
                                                              memory_limit), daemon=True)
@@ -136,8 +140,11 @@ class _BatchWorker:
         self.conn.send((start, end - start))
 
     def stuck(self) -> bool:
-        began = self.beat[1]
-        return began > 0 and time.monotonic() - began > self.time_limit + GRACE
+        began, cpu_began = self.beat[1], self.beat[2]
+        if began <= 0:
+            return False
+        cpu = cpu_seconds_of(self.process.pid)
+        return over_time(time.monotonic() - began, None if cpu is None else cpu - cpu_began, self.time_limit, True)
 
     def died_by_memory(self) -> bool:
         self.process.join(1)
@@ -159,7 +166,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
 
     def checker(fast: bool) -> Worker:
         if fast not in checkers:
-            checkers[fast] = Worker(target_name, time_limit * CONFIRM_TIME_FACTOR, memory_limit, fast=fast)
+            checkers[fast] = Worker(target_name, time_limit, memory_limit, fast=fast, cpu_clock=True)
         return checkers[fast]
 
     stop = _StopSignal()
@@ -218,7 +225,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
                 if index + 1 < end:
                     queue.append((index + 1, end))
                 kind = ("memory" if memory else "internal") if died else "time"
-                finding(index, Outcome(kind, seconds, 0, "worker-died" if died else "timeout-hard"))
+                finding(index, Outcome(kind, seconds, 0, "worker-died" if died else "timeout-hard", cpu_seconds=-1.0))
             if progress and time.monotonic() - last_report > progress:
                 last_report = time.monotonic()
                 stats.seconds = last_report - start
