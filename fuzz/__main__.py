@@ -69,21 +69,24 @@ def _commit() -> str:
 
 
 def _table(path: str) -> str:
-    """Markdown rows of every campaign in a ``--stats`` file, then totals per target."""
+    """Markdown rows of every campaign in a ``--stats`` file, then totals per target (and per commit)."""
     rows = [json.loads(line) for line in open(path) if line.strip()]
-    out = ["| date (UTC) | commit | target | seed | inputs | seconds | inputs/s | internal | over 5 s | over 500 MB "
-           "| of which known | new signatures |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    totals: dict[str, list[int]] = {}
+    out = ["| date (UTC) | commit | mode | target | seed | inputs | seconds | inputs/s | internal | over 5 s "
+           "| over 500 MB | of which known | slow unconfirmed | new signatures |",
+           "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    totals: dict[tuple[str, str], list[int]] = {}
     for r in rows:
-        out.append(f"| {r['date']} | {r['commit']} | {r['target']} | {r['seed']} | {r['inputs']:,} | {r['seconds']:.0f} "
-                   f"| {r['rate']:.0f} | {r['internal']} | {r['over_time']} | {r['over_memory']} | {r['known']} "
-                   f"| {len(r['new_signatures'])} |")
-        t = totals.setdefault(r["target"], [0] * 6)
-        for i, k in enumerate(("inputs", "internal", "over_time", "over_memory", "known")):
-            t[i] += r[k]
-        t[5] += len(r["new_signatures"])
-    for target, t in sorted(totals.items()):
-        out.append(f"| **total** | | **{target}** | | **{t[0]:,}** | | | {t[1]} | {t[2]} | {t[3]} | {t[4]} | {t[5]} |")
+        out.append(f"| {r['date']} | {r['commit']} | {r.get('mode', 'classic')} | {r['target']} | {r['seed']} "
+                   f"| {r['inputs']:,} | {r['seconds']:.0f} | {r['rate']:.0f} | {r['internal']} | {r['over_time']} "
+                   f"| {r['over_memory']} | {r['known']} | {r.get('slow_unconfirmed', 0)} | {len(r['new_signatures'])} |")
+        for key in ((r["target"], ""), (r["target"], r["commit"])):
+            t = totals.setdefault(key, [0] * 6)
+            for i, k in enumerate(("inputs", "internal", "over_time", "over_memory", "known")):
+                t[i] += r[k]
+            t[5] += len(r["new_signatures"])
+    for (target, commit), t in sorted(totals.items()):
+        label = f"**total {target}**" if not commit else f"total {target} at {commit}"
+        out.append(f"| {label} | {commit} | | | | **{t[0]:,}** | | | {t[1]} | {t[2]} | {t[3]} | {t[4]} | | {t[5]} |")
     return "\n".join(out)
 
 

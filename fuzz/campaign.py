@@ -162,7 +162,7 @@ def run_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 0, ma
     rng = random.Random(seed)
     stats = Stats(target_name)
     warm_up(target, seeds)
-    workers = [Worker(target_name) for _ in range(max(1, jobs))]
+    workers = [Worker(target_name, cpu_clock=True) for _ in range(max(1, jobs))]
     checker = Worker(target_name, cpu_clock=True)  # fresh-worker confirmation and minimisation
     pending: dict[int, tuple[bytes, bytes]] = {}
     seen: set[str] = set()
