@@ -78,7 +78,8 @@ def _table(path: str) -> str:
     for r in rows:
         out.append(f"| {r['date']} | {r['commit']} | {r.get('mode', 'classic')} | {r['target']} | {r['seed']} "
                    f"| {r['inputs']:,} | {r['seconds']:.0f} | {r['rate']:.0f} | {r['internal']} | {r['over_time']} "
-                   f"| {r['over_memory']} | {r['known']} | {r.get('slow_unconfirmed', 0)} | {len(r['new_signatures'])} |")
+                   f"| {r['over_memory']} | {r['known']} | {r.get('slow_unconfirmed', 0)} "
+                   f"| {len(r['new_signatures'])} |")
         for key in ((r["target"], ""), (r["target"], r["commit"])):
             t = totals.setdefault(key, [0] * 6)
             for i, k in enumerate(("inputs", "internal", "over_time", "over_memory", "known")):

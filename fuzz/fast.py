@@ -19,8 +19,9 @@ A worker stops at the first input that is not fine (it reports the index and the
 when its peak size passes :data:`~fuzz.worker.RECYCLE_AT` of the limit. The parent kills a
 worker whose input used the limit plus :data:`~fuzz.worker.GRACE` of CPU time (stuck in C code,
 where the timer's signal is not handled) or :data:`~fuzz.worker.CONFIRM_TIME_FACTOR` times the
-limit of wall time (a hang without CPU), see :func:`fuzz.worker.over_time`, and notices one that died (the kernel's OOM killer, a crash of the interpreter); the index in
-the heartbeat names the input. In every case the worker is replaced (a fresh fork of the warm
+limit of wall time (a hang without CPU), see :func:`fuzz.worker.over_time`, and notices one
+that died (the kernel's OOM killer, a crash of the interpreter); the index in the heartbeat
+names the input. In every case the worker is replaced (a fresh fork of the warm
 parent), the rest of its batch goes back in the queue, and the input is handed to
 :func:`fuzz.campaign.record_finding`, which reruns it *alone* in a fresh worker of the same path
 to confirm it (a time or memory finding that does not recur counts as ``slow_unconfirmed`` or is

@@ -133,7 +133,8 @@ def _edit_responses(rng: random.Random, op: dict) -> None:
     elif choice == 1 and codes:  # a status code changed
         responses[rng.choice(_STATUSES)] = responses.pop(rng.choice(codes))
     elif choice == 2 or not codes:
-        responses[rng.choice(_STATUSES)] = {"description": "x", "content": {rng.choice(_MEDIA): {"schema": _schema(rng)}}}
+        responses[rng.choice(_STATUSES)] = {"description": "x",
+                                            "content": {rng.choice(_MEDIA): {"schema": _schema(rng)}}}
     else:
         response = responses[rng.choice(codes)]
         if not isinstance(response, dict):

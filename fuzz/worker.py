@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 
-__all__ = ["Outcome", "Worker", "execute", "signature", "limit_memory", "cpu_seconds_of", "over_time", "TIME_LIMIT", "MEMORY_LIMIT", "RECYCLE_AT",
-           "GRACE", "CONFIRM_TIME_FACTOR"]
+__all__ = ["Outcome", "Worker", "execute", "signature", "limit_memory", "cpu_seconds_of", "over_time", "TIME_LIMIT",
+           "MEMORY_LIMIT", "RECYCLE_AT", "GRACE", "CONFIRM_TIME_FACTOR"]
 
 TIME_LIMIT = 5.0
 CONFIRM_TIME_FACTOR = 36  # a CPU-clock input is also stopped after this many times its limit of wall time
