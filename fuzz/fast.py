@@ -198,6 +198,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
             wait([w.conn for w in busy], timeout=0.5)
             for w in busy:
                 _, end = w.range
+                alive = w.process.is_alive()  # before the poll: a worker answers, then exits
                 if w.conn.poll():
                     try:
                         batch: _Batch = w.conn.recv()
@@ -213,7 +214,7 @@ def run_fast_campaign(target_name: str, inputs: int, jobs: int = 1, seed: int = 
                         if batch.finding is not None:
                             finding(*batch.finding)
                         continue
-                if w.process.is_alive() and not w.stuck():
+                if alive and not w.stuck():
                     continue
                 first = w.range[0]
                 index, began = int(w.beat[0]), w.beat[1]
