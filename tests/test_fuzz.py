@@ -155,13 +155,13 @@ def test_fast_mode_finds_and_pins_every_kind_of_finding(monkeypatch: pytest.Monk
     """Each failing input is counted once, rerun alone, classified and saved as itself; none is lost."""
     import fuzz.worker
 
-    monkeypatch.setattr(fuzz.worker, "GRACE", 1.0)
+    monkeypatch.setattr(fuzz.worker, "GRACE", 0.3)
     target = _Numbered(name="fake", fmt="none", filename="x.txt", seed_globs=(), dictionary=(), run=_misbehave)
     monkeypatch.setitem(TARGETS, "fake", target)
     inputs = 30
     heads = [input_at(target, [b"n"], 11, i)[1] for i in range(inputs)]
     expected = {d: sum(h.endswith(d) for h in heads) for d in (b"3", b"5", b"6", b"7", b"8")}
-    stats = run_fast_campaign("fake", inputs, jobs=2, seed=11, crash_dir=tmp_path, time_limit=1.0)
+    stats = run_fast_campaign("fake", inputs, jobs=2, seed=11, crash_dir=tmp_path, time_limit=0.3)
     assert stats.inputs == inputs, stats.summary()
     assert stats.internal == expected[b"3"] + expected[b"7"], stats.summary()
     assert stats.over_time == expected[b"5"] + expected[b"6"], stats.summary()
