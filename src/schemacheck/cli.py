@@ -3,7 +3,7 @@
 Maintainers: this is the only module that prints for the user, catches
 :class:`~schemacheck.errors.SchemacheckError` and decides the exit status
 (0 clean, 1 breaking changes at or above ``--fail-on``, 2 usage or input error).
-Everything heavy (gitpython, pydantic, protobuf, rich) is imported inside the command that
+Everything heavy (pydantic, protobuf, rich, libcst) is imported inside the command that
 needs it, so ``schemacheck --version`` costs little more than starting Python.
 The ``check`` command is the default: ``schemacheck --base main`` means
 ``schemacheck check --base main``. The check's inputs (sides, settings) are built in
@@ -51,6 +51,9 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="the commit hook: $PRE_COMMIT_FROM_REF...$PRE_COMMIT_TO_REF when pre-commit sets them, "
                             "else --staged")
     where.add_argument("--against", metavar="OLD", help="old side: a directory or file outside git; PATH is the new one")
+    where.add_argument("--fetch-missing", action="store_true",
+                       help="in a partial clone (--filter=blob:none), fetch the blobs of the changed files from its "
+                            "remote in one batch (default: never fetch; a missing blob is an error)")
     out = check.add_argument_group("output")
     out.add_argument("--format", default=None, choices=FORMATS,
                      help="format of the report on standard output (or in the plain -o FILE); default: text")

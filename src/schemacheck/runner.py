@@ -66,7 +66,7 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     An empty result means *no rule* of ``fmt`` runs (``--select`` naming only other formats'
     rules, or ``--ignore`` of every category): never "all".
     """
-    load_rules()
+    load_rules(fmt)
     source = settings.source or "the command line"
     if settings.select:
         chosen = REGISTRY.expand(settings.select, fmt, source=source)
@@ -105,8 +105,11 @@ class _Trees:
         self.base_tree = list(request.base.paths())
         self.head_tree = list(request.head.paths())
         scope = request.settings, request.limit_to
-        self.base_all = [p for p in self.base_tree if _in_scope(p, *scope)]
-        self.head_all = [p for p in self.head_tree if _in_scope(p, *scope)]
+        if request.settings.include or request.settings.exclude or request.limit_to:
+            self.base_all = [p for p in self.base_tree if _in_scope(p, *scope)]
+            self.head_all = [p for p in self.head_tree if _in_scope(p, *scope)]
+        else:  # no scope: every path (no per-path test over the whole tree)
+            self.base_all, self.head_all = self.base_tree, self.head_tree
         self.base_set, self.head_set = set(self.base_all), set(self.head_all)
 
 

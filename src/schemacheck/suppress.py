@@ -272,7 +272,7 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
             files.setdefault(f.location.path, f.format)
     if not files:  # nothing to scan and nothing to judge: skip loading the rule catalog
         return SuppressionOutcome(tuple(findings))
-    load_rules()
+    load_rules("meta", *set(files.values()))
     directives = {path: _scan(ctx.head, path, fmt) for path, fmt in sorted(files.items())}
     expanded = {s: _expand(s.rule_ids) for sups in directives.values() for s in sups}
     used: set[Suppression] = set()

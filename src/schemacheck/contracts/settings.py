@@ -1,6 +1,6 @@
 """``[[tool.schemacheck.contracts]]``: consumer/producer pairs checked against each other.
 
-Maintainers: one entry per contract; kept light (pydantic only) because it is imported whenever
+Maintainers: one entry per contract; kept light (no pydantic: ``config_model``) because it is imported whenever
 configuration is read. The selector syntax is parsed (and reported) by :mod:`.selectors` when a
 contract is checked, so that an entry naming a file that no longer exists is reported as that
 entry's error, not as a configuration error that stops every other check.
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
-from ..config_model import ConfigModel
+from ..config_model import ConfigModel, Field
 
 __all__ = ["ContractSettings"]
 

@@ -49,16 +49,16 @@ class OpenApiChecker(BaseChecker):
     def claims(self, path: str, snapshot: Snapshot | None, settings: Settings | None = None,
                named: tuple[str, ...] = ()) -> bool:
         """An ``include`` glob match, or a top-level ``openapi: 3.x`` / ``swagger: "2.0"`` key."""
+        include = settings.openapi.include if settings is not None else ()
+        if not include and not path.lower().endswith((".json", ".yaml", ".yml")):
+            return False  # decided without importing the OpenAPI front end
         from ...formats.openapi.detect import is_openapi
 
-        include = settings.openapi.include if settings is not None else ()
         return is_openapi(path, snapshot, include)
 
     def may_affect(self, path: str) -> bool:
         """Any JSON/YAML file may be a ``$ref`` target of a spec."""
-        from ...formats.openapi.detect import is_json_or_yaml
-
-        return is_json_or_yaml(path)
+        return path.lower().endswith((".json", ".yaml", ".yml"))
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
@@ -234,10 +234,10 @@ CHECKER = OpenApiChecker()
 
 
 def _register_suppressions() -> None:
-    from ...formats.jsonschema.suppressions import scan_suppressions
     from ...suppress import register_scanner
+    from ..jsonschema.checker import _scan_suppressions  # imported lazily, as for JSON Schema
 
-    register_scanner("openapi", scan_suppressions)
+    register_scanner("openapi", _scan_suppressions)
 
 
 _register_suppressions()

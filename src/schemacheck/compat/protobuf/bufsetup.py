@@ -96,7 +96,7 @@ def plan_job(job: FormatJob) -> ProtobufPlan:
                         if buf.module_for(p) is not None or base_buf.module_for(p) is not None)
     selected = job.selected
     if not job.explicit_select:  # buf.yaml use/except choose; a shared ``ignore`` still subtracts
-        load_rules()
+        load_rules("protobuf")
         ignored = REGISTRY.expand(settings.ignore, "protobuf", source=settings.source or "the command line")
         selected = frozenset(buf.all_rules() - ignored)
     return ProtobufPlan(base_roots, head_roots, base_paths, head_paths, changed, selected, buf,

@@ -12,16 +12,15 @@ is applied by ``bufsetup.py`` before, and buf.yaml's ignores by ``buffilter.py``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ...checkers import BaseChecker, FormatJob, FormatOutcome
 from ...model import Diagnostic, Finding, Location, Severity
 from ...registry import REGISTRY, load_rules
 from ...snapshot import Snapshot
-from .elements import ProtoFile
-from .image import CheckContext, Image, pairs_for
-from .imports import missing_warning
-from .opaque import needs_missing_definition, option_values_unknown, skipped_note
-from .package_scan import PackageScan
+
+if TYPE_CHECKING:  # imported inside the functions: the protobuf runtime only when a .proto is checked
+    from .image import CheckContext, Image
 
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
 
@@ -57,6 +56,10 @@ class ProtobufChecker(BaseChecker):
         for err in new_errors:
             diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
+        from .image import CheckContext
+        from .imports import missing_warning
+        from .opaque import skipped_note
+
         missing = missing_warning(new_image.missing + old_image.missing,
                                   [i for i in (plan.head_imports, plan.base_imports) if i is not None],
                                   job.head, plan.suggest_roots)
@@ -112,6 +115,9 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     ``compile_protos``; imports found nowhere end up in ``Image.missing``.
     """
     from ...formats.protobuf import compile_protos, import_name
+    from .elements import ProtoFile
+    from .image import Image
+    from .package_scan import PackageScan
 
     targets = list(targets)
     precompiled = getattr(snapshot, "descriptors", None)
@@ -139,6 +145,8 @@ def _reader(snapshot: Snapshot, path: str):
 def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list[str], all_paths: Iterable[str],
                             roots: tuple[str, ...]) -> Image:
     from ...formats.protobuf import BUILTIN_PREFIX, import_name
+    from .elements import ProtoFile
+    from .image import Image
 
     by_name = {import_name(p, roots): p for p in snapshot.paths()}
     files = {name: ProtoFile.from_descriptor(by_name.get(name, BUILTIN_PREFIX + name), fd)
@@ -153,7 +161,10 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     A pair whose verdict needs a type definition from a missing import (``opaque.py``) is not
     handed to that rule; (rule ID, subject) is appended to ``skipped`` instead.
     """
-    load_rules()
+    from .image import pairs_for
+    from .opaque import needs_missing_definition, option_values_unknown
+
+    load_rules("protobuf")
     overrides = severity_overrides or {}
     specs = [REGISTRY.rules[r] for r in sorted(selected) if r in REGISTRY.rules and REGISTRY.rules[r].format == "protobuf"]
     by_subject: dict[str, list] = {}
