@@ -159,16 +159,15 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     from ..runner import select_rules
     from .check import check_pair
     from .selectors import SelectorError, SideFileError, direction_mismatch, parse_selector
-    from .sides import READER, WRITER, resolve_side
+    from .sides import resolve_side, roles
     from .stage import register_scanner
 
     cwd = cwd.resolve()
     files = SideFiles()
     sides = []
-    roles = (READER, WRITER) if direction == "reads" else (WRITER, READER)
-    data = "response" if direction == "reads" else "request"
+    consumer_role, producer_role, data = roles(direction)
     roots: list[tuple[DirectorySnapshot, str]] = []
-    for name, text, role in (("consumer", consumer, roles[0]), ("producer", producer, roles[1])):
+    for name, text, role in (("consumer", consumer, consumer_role), ("producer", producer, producer_role)):
         try:
             snapshot, path, prefix = _locate(text, cwd)
             selector = parse_selector(text)

@@ -24,9 +24,17 @@ if TYPE_CHECKING:
     from ..shape.nodes import Shape
     from ..snapshot import Snapshot
 
-__all__ = ["Side", "resolve_side", "READER", "WRITER"]
+__all__ = ["Side", "resolve_side", "roles", "READER", "WRITER"]
 
 READER, WRITER = "reader", "writer"
+
+
+def roles(direction: str) -> tuple[str, str, str]:
+    """The consumer's role, the producer's role, and the data between them (:func:`resolve_side`'s ``data``)
+    for a contract's ``direction``: ``reads``, the consumer reads the producer's responses; ``writes``, the
+    producer reads the consumer's requests."""
+    return (READER, WRITER, "response") if direction == "reads" else (WRITER, READER, "request")
+
 _JSON_MEDIA = ("application/json",)
 
 @dataclass(frozen=True, slots=True)

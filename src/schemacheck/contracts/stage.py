@@ -108,13 +108,12 @@ def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector,
     every contract it stopped), not as a selector error: the selector is not what is wrong.
     """
     from .selectors import SideFileError
-    from .sides import READER, WRITER, resolve_side
+    from .sides import resolve_side, roles
 
-    data = "response" if entry.direction == "reads" else "request"
-    roles = (READER, WRITER) if entry.direction == "reads" else (WRITER, READER)
+    consumer_role, producer_role, data = roles(entry.direction)
     version = settings_python_version(request.settings)
     sides = []
-    for role_name, selector, role in (("consumer", consumer, roles[0]), ("producer", producer, roles[1])):
+    for role_name, selector, role in (("consumer", consumer, consumer_role), ("producer", producer, producer_role)):
         try:
             sides.append(resolve_side(selector, request.head, role, data, version))
         except SideFileError as exc:
