@@ -21,10 +21,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..model import CheckResult, Diagnostic, Finding, FormatCount, Location, Severity
 from ..snapshot import DirectorySnapshot
+
+if TYPE_CHECKING:
+    from .selectors import Selector
 
 __all__ = ["check_selectors", "SideFiles"]
 
@@ -103,9 +107,9 @@ def _relabel(finding: Finding, sides: list[tuple[DirectorySnapshot, str]]) -> Fi
                    message=_REFERENCE.sub(reference, message))
 
 
-def _locate(text: str, cwd: Path) -> tuple[DirectorySnapshot, str, str]:
-    """The snapshot to read a selector's file from, the file's path in it, and the prefix that
-    shows its paths as the user gave them ('' inside the current directory)."""
+def _locate(text: str, cwd: Path) -> tuple[DirectorySnapshot, Selector, str]:
+    """The snapshot to read a selector's file from, the selector with its path in that snapshot,
+    and the prefix that shows its paths as the user gave them ('' inside the current directory)."""
     from .selectors import parse_selector
 
     selector = parse_selector(text)
@@ -113,11 +117,12 @@ def _locate(text: str, cwd: Path) -> tuple[DirectorySnapshot, str, str]:
     if not full.is_file():
         raise UsageError(f"{selector.path}: no such file")
     if full == cwd or cwd in full.parents:
-        return DirectorySnapshot(cwd, str(cwd)), full.relative_to(cwd).as_posix(), ""
+        return DirectorySnapshot(cwd, str(cwd)), replace(selector, path=full.relative_to(cwd).as_posix(), text=text), ""
     given = selector.path.replace("\\", "/")
     prefix = posixpath.dirname(given) if Path(given).is_absolute() or given.startswith("../") \
         else posixpath.relpath(full.parent.as_posix(), cwd.as_posix())
-    return DirectorySnapshot(full.parent, str(full.parent)), full.name, prefix.rstrip("/") + "/"
+    return (DirectorySnapshot(full.parent, str(full.parent)), replace(selector, path=full.name, text=text),
+            prefix.rstrip("/") + "/")
 
 
 def _unfollowed_errors(nodes: list, roots: list[tuple[DirectorySnapshot, str]]) -> list[Diagnostic]:
@@ -158,7 +163,7 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     from ..filters import FilterContext, apply_filters
     from ..runner import select_rules
     from .check import check_pair
-    from .selectors import SelectorError, SideFileError, direction_mismatch, parse_selector
+    from .selectors import SelectorError, SideFileError, direction_mismatch
     from .sides import resolve_side, roles
     from .stage import register_scanner
 
@@ -169,9 +174,8 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     roots: list[tuple[DirectorySnapshot, str]] = []
     for name, text, role in (("consumer", consumer, consumer_role), ("producer", producer, producer_role)):
         try:
-            snapshot, path, prefix = _locate(text, cwd)
-            selector = parse_selector(text)
-            selector = replace(selector, path=path, text=text)
+            snapshot, selector, prefix = _locate(text, cwd)
+            path = selector.path
             side = resolve_side(selector, snapshot, role, data)
         except SelectorError as exc:
             tip = "Fix the file; the selector is fine." if isinstance(exc, SideFileError) else \
