@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .model import CheckResult
     from .snapshot import Snapshot
 
-__all__ = ["main", "build_parser", "EXIT_CLEAN", "EXIT_BREAKING", "EXIT_ERROR"]
+__all__ = ["main", "build_parser", "exit_status", "EXIT_CLEAN", "EXIT_BREAKING", "EXIT_ERROR"]
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
@@ -213,7 +213,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .cli_inputs import (against_sides, git_sides, load_check_settings, pre_commit_refs, pre_push_refs,
                              raise_read_errors)
     from .cli_outputs import output_targets
-    from .model import Severity
 
     output_targets(args.format, args.output, FORMATS)  # a bad -o fails before any work
     cwd = Path.cwd()
@@ -246,9 +245,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         result = run_check(CheckRequest(base, head, settings, **extra))
         raise_read_errors(base, head)
     _write_report(args, result, settings.fail_on, head, root, base, _side_dirs(args, cwd, root, in_git))
+    return exit_status(result, settings.fail_on)
+
+
+def exit_status(result: CheckResult, fail_on: str) -> int:
+    """2 when an error diagnostic says the check did not fully run, else 1 for a finding at or above ``fail_on``."""
+    from .model import Severity
+
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR
-    threshold = Severity(settings.fail_on).rank
+    threshold = Severity(fail_on).rank
     return EXIT_BREAKING if any(f.severity.rank >= threshold for f in result.findings) else EXIT_CLEAN
 
 

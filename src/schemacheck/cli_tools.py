@@ -119,16 +119,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_contract(args: argparse.Namespace) -> int:
     """``schemacheck contract CONSUMER PRODUCER``: see :mod:`schemacheck.contracts.adhoc`."""
-    from .cli import EXIT_BREAKING, EXIT_CLEAN, EXIT_ERROR, _write_report
+    from .cli import _write_report, exit_status
     from .contracts.adhoc import check_selectors
-    from .model import Severity
 
     result, files = check_selectors(args.consumer, args.producer, args.direction, Path.cwd())
     _write_report(args, result, args.fail_on, files, Path.cwd())
-    if any(d.severity is Severity.ERROR for d in result.diagnostics):
-        return EXIT_ERROR
-    threshold = Severity(args.fail_on).rank
-    return EXIT_BREAKING if any(f.severity.rank >= threshold for f in result.findings) else EXIT_CLEAN
+    return exit_status(result, args.fail_on)
 
 
 def cmd_version(args: argparse.Namespace) -> int:
