@@ -45,12 +45,17 @@ def _table(direction: str) -> RuleTable:
     return RuleTable(by_family)
 
 
+@lru_cache(maxsize=1)
 def contract_rules() -> dict[str, str]:
-    """Shape or detector rule ID -> the contract rule that reports it (``*``: the catch-all)."""
+    """Shape or detector rule ID -> the contract rule that reports it (``*``: the catch-all).
+
+    Only the contract rules are loaded (once): the other formats' rule modules (protobuf's pull
+    in the protobuf runtime) play no part in routing a verdict.
+    """
     from ..registry import load_rules
     from ..rules.contracts._common import COVERAGE
 
-    load_rules()
+    load_rules("contracts")
     return {covered: rule_id for rule_id, covers in COVERAGE.items() for covered in covers}
 
 
