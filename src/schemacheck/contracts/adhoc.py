@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..formats.jsonschema.refs import OUTSIDE_REASON
 from ..model import CheckResult, Diagnostic, Finding, FormatCount, Location, Severity
 from ..snapshot import DirectorySnapshot
 
@@ -76,9 +77,8 @@ def _outside(path: str) -> bool:
     return path.startswith(("/", "../")) or path == ".."
 
 
-#: The resolver's reason for a ``$ref`` leaving the snapshot (formats/jsonschema/refs.py), and what it
-#: means here, where the snapshot is the current directory or a named file's own directory.
-_OUTSIDE = "it points outside the repository, which is never read"
+#: What the resolver's reason for a ``$ref`` leaving the snapshot (``OUTSIDE_REASON``) means here,
+#: where the snapshot is the current directory or a named file's own directory.
 _OUTSIDE_HERE = "it leaves the directory read for its file: an ad hoc contract reads nothing else"
 _REFERENCE = re.compile(r"\(([^()\s]+?)((?::\d+)*)\)")
 
@@ -99,7 +99,7 @@ def _relabel(finding: Finding, sides: list[tuple[DirectorySnapshot, str]]) -> Fi
                 return f"({prefix}{path}{match.group(2)})"
         return match.group(0)
 
-    message = finding.message.replace(_OUTSIDE, _OUTSIDE_HERE)
+    message = finding.message.replace(OUTSIDE_REASON, _OUTSIDE_HERE)
     if not consumer_prefix and not producer_prefix:
         return replace(finding, message=message)
     return replace(finding, location=moved(finding.location, consumer_snap, consumer_prefix),
