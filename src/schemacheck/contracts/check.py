@@ -31,6 +31,8 @@ __all__ = ["check_pair", "contract_rules", "DROPPED"]
 #: Shape rules whose verdicts the detectors state from the contract's point of view.
 DROPPED = frozenset({"REQUIRED_PROPERTY_ADDED", "PROPERTY_RENAMED", "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",
                      "ONEOF_BRANCHES_OVERLAP"})  # the last judges an edit that adds a branch, not a contract
+#: The contract detectors' rule IDs (either direction): their verdicts carry the property name, not a message.
+_DETECTOR_RULES = frozenset(rule_id for pairs in DETECTORS.values() for rule_id, _ in pairs)
 
 
 @lru_cache(maxsize=2)
@@ -86,7 +88,7 @@ def check_pair(label: str, direction: str, consumer: Side, producer: Side, selec
         if rule_id is None or rule_id not in selected:
             continue
         spec = REGISTRY.rules[rule_id]
-        issue = _contract_issue(label, direction, consumer, producer, diff)
+        issue = _contract_issue(label, direction, consumer, producer, diff, unknown)
         for v in spec.handler(issue, None):
             hint = v.hint or " ".join(spec.section("How to change this safely").split())
             finding = Finding(rule_id, spec.severity, v.message, v.location, v.base_location, hint, "contracts",
@@ -95,15 +97,16 @@ def check_pair(label: str, direction: str, consumer: Side, producer: Side, selec
     return sorted(findings.values(), key=Finding.sort_key)
 
 
-def _contract_issue(label: str, direction: str, consumer: Side, producer: Side, diff: Diff) -> ContractIssue:
+def _contract_issue(label: str, direction: str, consumer: Side, producer: Side, diff: Diff,
+                    unknown: UnknownShape | None) -> ContractIssue:
+    """The verdict ``diff`` from the contract's side; ``unknown``: its unfollowed ``$ref`` (:func:`_unfollowed_ref`)."""
     issue = diff.issue
     writer_node, reader_node = issue.old, issue.new
     consumer_node, producer_node = (reader_node, writer_node) if direction == "reads" else (writer_node, reader_node)
     name = _property_name(issue.subject)
     if name:  # point at the property itself where a side declares it (rules may hand over its object)
         consumer_node, producer_node = _narrow(consumer_node, name), _narrow(producer_node, name)
-    unknown = _unfollowed_ref(diff)
-    if diff.rule_id in DETECTORS_RULES:
+    if diff.rule_id in _DETECTOR_RULES:
         alternative, message = issue.hint, name
     elif unknown is not None:  # the edit rule's wording ("changed ... if the change narrows it") fits no contract
         alternative = ""
@@ -132,9 +135,6 @@ def _unfollowed_ref(diff: Diff) -> UnknownShape | None:
         if isinstance(target, UnknownShape) and target.keyword == "$ref":
             return target
     return None
-
-
-DETECTORS_RULES = frozenset(rule_id for pairs in DETECTORS.values() for rule_id, _ in pairs)
 
 
 def _narrow(node: Shape, name: str) -> Shape:
