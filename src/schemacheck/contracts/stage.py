@@ -26,7 +26,7 @@ from ..checkers import FormatOutcome
 from ..errors import SchemacheckError
 from ..model import Diagnostic, Finding, Severity
 from .places import EntryPlaces
-from .selectors import Selector, SelectorError, direction_mismatch, parse_selector
+from .selectors import JSON_SUFFIXES, Selector, SelectorError, direction_mismatch, parse_selector
 
 if TYPE_CHECKING:
     from ..runner import CheckRequest
@@ -37,7 +37,7 @@ __all__ = ["check_contracts", "LABEL", "register_scanner", "settings_python_vers
 
 #: What one contract is called in the summary ("2 contracts compared").
 LABEL = "contract"
-_RELATED_SUFFIXES = (".json", ".yaml", ".yml", ".py", ".proto")
+_RELATED_SUFFIXES = (*JSON_SUFFIXES, ".py", ".proto")
 _TIP = "Fix the selector in [[tool.schemacheck.contracts]]; the forms are listed in docs/contracts.md."
 
 
@@ -181,8 +181,7 @@ def _touched(request: CheckRequest, *selectors: Selector) -> set[str]:
     if not _limited(request, *selectors):
         return set()
     if request.changed is None:
-        changed = {p for p in paths if _content_id(request.base, p) != _content_id(request.head, p)}
-        return changed
+        return {p for p in paths if _content_id(request.base, p) != _content_id(request.head, p)}
     moved = set(request.renames) | set(request.renames.values())
     direct = {p for p in paths if p in request.changed or p in moved}
     if direct:
@@ -230,7 +229,7 @@ def _scan(path: str, text: str) -> list:
     """Suppression directives of a contract finding's file, in that file's own comment syntax."""
     from ..suppress import SCANNER_BY_FORMAT
 
-    if path.endswith((".json", ".yaml", ".yml")):
+    if path.endswith(JSON_SUFFIXES):
         from ..formats.jsonschema.suppressions import scan_suppressions
 
         return scan_suppressions(path, text)
