@@ -20,7 +20,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import ReportContext, Reporter, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
+from .base import ReportContext, Reporter, base_location, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -184,10 +184,10 @@ class TextReporter(Reporter):
             gutter = str(loc.line)
             parts.append(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), shown))
             parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
-        if finding.base_location is not None:
+        if (base_loc := base_location(finding, ctx)) is not None:
             label = f" ({base_label})" if base_label else ""
-            said = (f"{finding.related}: {ctx.show(finding.base_location)}" if finding.related
-                    else f"was at base {ctx.show(finding.base_location, base=True)}{label}")
+            said = (f"{finding.related}: {ctx.show(base_loc)}" if finding.related
+                    else f"was at base {ctx.show(base_loc, base=True)}{label}")
             parts.append(Text(clean(f"{_INDENT}{said}"), style="dim"))
         if finding.hint:
             parts.append(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
