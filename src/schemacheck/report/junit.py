@@ -28,7 +28,7 @@ def _finding_text(finding: Finding, ctx: ReportContext) -> str:
     where = finding.location or base_loc
     lines = [f"{where or finding.path}  {finding.rule_id}  {finding.severity.value}", finding.message]
     if base_loc is not None and finding.location is not None:
-        lines.append(f"was at base {base_loc}")
+        lines.append(f"{finding.related}: {base_loc}" if finding.related else f"was at base {base_loc}")
     if finding.hint:
         lines.append(f"fix: {finding.hint}")
     return visible("\n".join(lines))
