@@ -119,16 +119,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_contract(args: argparse.Namespace) -> int:
     """``schemacheck contract CONSUMER PRODUCER``: see :mod:`schemacheck.contracts.adhoc`."""
-    from .cli import EXIT_BREAKING, EXIT_CLEAN, EXIT_ERROR, _write_report
+    from .cli import FORMATS, _exit_status, _write_report
+    from .cli_outputs import output_targets
     from .contracts.adhoc import check_selectors
-    from .model import Severity
 
+    output_targets(args.format, args.output, FORMATS)  # a bad -o fails before any work
     result, files = check_selectors(args.consumer, args.producer, args.direction, Path.cwd())
     _write_report(args, result, args.fail_on, files, Path.cwd())
-    if any(d.severity is Severity.ERROR for d in result.diagnostics):
-        return EXIT_ERROR
-    threshold = Severity(args.fail_on).rank
-    return EXIT_BREAKING if any(f.severity.rank >= threshold for f in result.findings) else EXIT_CLEAN
+    return _exit_status(result, args.fail_on)
 
 
 def cmd_version(args: argparse.Namespace) -> int:
