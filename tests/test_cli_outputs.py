@@ -201,3 +201,11 @@ def test_color_always_colours_the_terminal_report_never_a_file(repo: GitRepo, ca
     assert "FIELD_SAME_TYPE" in text.read_text() and "\x1b" not in text.read_text()
     code = main(["--color", "always", "--base", "main", "-o", str(plain)])
     assert code == 1 and "FIELD_SAME_TYPE" in plain.read_text() and "\x1b" not in plain.read_text()
+
+
+def test_contract_shares_checks_output_options_and_rejects_bad_outputs_first(repo: GitRepo, capsys) -> None:
+    """``contract`` takes ``--format``/``-o``/``--color`` as ``check`` does, and a bad ``-o`` is
+    refused before its selectors are read (the missing files here would be the other error)."""
+    code = main(["contract", "nope.py:X", "nope.yaml GET /x 200", "-o", "a.json", "-o", "b.json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "b.json" in err and "nope" not in err

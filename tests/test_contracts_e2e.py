@@ -453,3 +453,17 @@ def test_path_arguments_limit_contracts_to_those_with_a_side_under_them(tmp_path
     assert code == 1  # the consumer is under payments/, so the contract runs though its producer is outside
     code, report = _run(repo, capsys, monkeypatch, "--base", "main", "--select", "CONTRACT", "README.md")
     assert code == 0 and _contracts_compared(report) == 0
+
+
+def test_junit_names_the_producer_not_a_base_revision(tmp_path, capsys, monkeypatch) -> None:
+    """The producer's element is in head: JUnit must not call it the base revision's (as SARIF does not)."""
+    import xml.etree.ElementTree as ET
+
+    repo = _repo(tmp_path)
+    _edit(repo, "orders/openapi.yaml", "total_amount", "total_cents")
+    repo.commit("rename")
+    monkeypatch.chdir(repo.root)
+    assert main(["--base", "main", "--format", "junit", "--select", "CONTRACT"]) == 1
+    failure = ET.fromstring(capsys.readouterr().out).find(".//failure")
+    assert failure is not None and "orders/openapi.yaml" in failure.text
+    assert "was at base" not in failure.text

@@ -169,36 +169,27 @@ def anchor_findings(findings: Iterable[Finding], base: Snapshot, head: Snapshot,
             diffs[old_path, new_path] = line_opcodes(old, new)
         return deletion_anchor(old, new, line, span, diffs[old_path, new_path])
 
-    out = []
-    for finding in findings:
-        was = finding.base_location
-        if was is None or finding.anchor is not None:
-            out.append(finding)
-            continue
+    def anchored(finding: Finding) -> Finding:
+        was, now = finding.base_location, finding.location
+        if was is None or finding.anchor is not None or finding.related:  # related: a head element, not a deletion
+            return finding
         head_path = renames.get(was.path, was.path)
-        now = finding.location
         if now is None and head_path != was.path:  # the file was renamed: anchor in its new name
             new = lines(True, head_path)
             old = lines(False, was.path) if new else None
             line = (anchor(was.path, head_path, old, new, was.line) if old and was.line >= 1 else None) or 1
-            out.append(replace(finding, anchor=Location(head_path, line if new else 0)))
-            continue
-        if was.line < 1:
-            out.append(finding)
-            continue
-        if now is not None and now.path != head_path:  # moved to another file: its location says where
-            out.append(finding)
-            continue
-        if now is None:  # the file is gone and was not renamed: nothing survives to anchor on
-            out.append(finding)
-            continue
+            return replace(finding, anchor=Location(head_path, line if new else 0))
+        # Nothing to place: a whole-file base location; the file is gone and was not renamed
+        # (nothing survives); or the element moved to another file (its location says where).
+        if was.line < 1 or now is None or now.path != head_path:
+            return finding
         old, new = lines(False, was.path), lines(True, head_path)
         if old is None or not new:
-            out.append(finding)
-            continue
-        span = (now.line, max(now.end_line, now.line)) if now is not None and now.line >= 1 else None
+            return finding
+        span = (now.line, max(now.end_line, now.line)) if now.line >= 1 else None
         line = anchor(was.path, head_path, old, new, was.line, span)
-        if line is not None:
-            finding = replace(finding, anchor=Location(head_path, line, 1, line, len(new[line - 1]) + 1))
-        out.append(finding)
-    return out
+        if line is None:
+            return finding
+        return replace(finding, anchor=Location(head_path, line, 1, line, len(new[line - 1]) + 1))
+
+    return [anchored(f) for f in findings]

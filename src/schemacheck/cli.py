@@ -38,6 +38,18 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, tip=f"`{self.prog} --help` shows the options.")
 
 
+def _add_output_arguments(out: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--format``, ``-o`` and ``--color``: one definition for every command that writes a report
+    (``check``, ``contract``), so their defaults and ``-o`` syntax cannot drift apart."""
+    out.add_argument("--format", default=None, choices=FORMATS,
+                     help="format of the report on standard output (or in the plain -o FILE); default: text")
+    out.add_argument("-o", "--output", action="append", default=[], metavar="[FORMAT:]FILE",
+                     help="FILE: write the --format report there instead; FORMAT:FILE (repeatable): also write a "
+                          f"report in FORMAT ({', '.join(FORMATS)}) to FILE, '-' for standard output")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text report (auto honours NO_COLOR, FORCE_COLOR and the terminal)")
+
+
 def _add_check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="limit the check to these files or directories; with --against: the new version")
@@ -55,15 +67,9 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="in a partial clone (--filter=blob:none), fetch the blobs of the changed files from its "
                             "remote in one batch (default: never fetch; a missing blob is an error)")
     out = check.add_argument_group("output")
-    out.add_argument("--format", default=None, choices=FORMATS,
-                     help="format of the report on standard output (or in the plain -o FILE); default: text")
-    out.add_argument("-o", "--output", action="append", default=[], metavar="[FORMAT:]FILE",
-                     help="FILE: write the --format report there instead; FORMAT:FILE (repeatable): also write a "
-                          f"report in FORMAT ({', '.join(FORMATS)}) to FILE, '-' for standard output")
+    _add_output_arguments(out)
     out.add_argument("-v", "--verbose", action="store_true",
                      help="text report: list the files compared and the changed files passed over, with why")
-    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="colour the text report (auto honours NO_COLOR, FORCE_COLOR and the terminal)")
     rules = check.add_argument_group("rules")
     rules.add_argument("--select", action="append", default=[], metavar="IDS",
                        help="rule IDs or categories to run, comma-separated or repeated (replaces the configuration's)")
@@ -109,11 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
                           help="reads (default): the consumer reads what the producer writes; writes: it sends "
                                "what the producer reads")
-    contract.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
-    contract.add_argument("-o", "--output", action="append", default=[], metavar="[FORMAT:]FILE",
-                          help="write a report to FILE instead of standard output (repeatable: "
-                               f"FORMAT:FILE for another format among {', '.join(FORMATS)}; '-' is standard output)")
-    contract.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _add_output_arguments(contract)
     contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
                           help="lowest severity that makes the exit status 1 (default: error)")
     sub.add_parser("version", help="print the version")

@@ -119,9 +119,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_contract(args: argparse.Namespace) -> int:
     """``schemacheck contract CONSUMER PRODUCER``: see :mod:`schemacheck.contracts.adhoc`."""
-    from .cli import _write_report, exit_status
+    from .cli import FORMATS, _write_report, exit_status
+    from .cli_outputs import output_targets
     from .contracts.adhoc import check_selectors
 
+    output_targets(args.format, args.output, FORMATS)  # a bad -o fails before any work
     result, files = check_selectors(args.consumer, args.producer, args.direction, Path.cwd())
     _write_report(args, result, args.fail_on, files, Path.cwd())
     return exit_status(result, args.fail_on)

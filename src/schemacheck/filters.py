@@ -49,10 +49,9 @@ class FilterContext:
 
 @dataclass(frozen=True, slots=True)
 class FilterOutcome:
-    """Findings kept, and those dropped with why (for ``--show-suppressed`` style reporting)."""
+    """Findings kept, and those inline directives accepted (reported as accepted, not failing)."""
 
     findings: tuple[Finding, ...]
-    dropped: tuple[tuple[Finding, str], ...] = ()
     accepted: tuple[Accepted, ...] = ()  # the inline-suppressed ones, with the directive's reason
 
 
@@ -66,7 +65,6 @@ def _override(findings: Iterable[Finding], severity: Mapping[str, Severity | str
 def apply_filters(findings: Iterable[Finding], ctx: FilterContext) -> FilterOutcome:
     """Run every shared filter over ``findings`` (all formats together); see the module docstring."""
     outcome = apply_suppressions(findings, ctx)
-    dropped = tuple((f, "suppressed inline") for f in outcome.suppressed)
     accepted = tuple(Accepted(f, s.reason, s.location)
                      for f, s in zip(_override(outcome.suppressed, ctx.severity), outcome.suppressed_by))
-    return FilterOutcome(tuple(_override(outcome.kept, ctx.severity)), dropped, accepted)
+    return FilterOutcome(tuple(_override(outcome.kept, ctx.severity)), accepted)

@@ -170,7 +170,11 @@ class CheckResult:
     base_label: str = ""
     head_label: str = ""
     rules_run: tuple[str, ...] = field(default=())
-    suppressed: int = 0  # findings accepted by inline schemacheck:ignore directives
     compared: tuple[FormatCount, ...] = ()
-    accepted: tuple[Accepted, ...] = ()  # those findings, with the directive's reason
+    accepted: tuple[Accepted, ...] = ()  # findings accepted by inline schemacheck:ignore directives
     files: tuple[FileStatus, ...] = ()  # changed files (and the files compared), with what was done
+
+    @property
+    def suppressed(self) -> int:
+        """How many findings inline ``schemacheck:ignore`` directives accepted (``len(accepted)``)."""
+        return len(self.accepted)

@@ -252,8 +252,7 @@ def run_check(request: CheckRequest) -> CheckResult:
     ))
     anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
     kept = sorted(anchored, key=Finding.sort_key)
-    suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
     files = file_statuses(request.changed, trees, taken, compared) if checkers else ()
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
-                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts),
+                       request.base.label, request.head.label, tuple(rules_run), tuple(counts),
                        filtered.accepted, files)

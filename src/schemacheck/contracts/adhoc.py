@@ -204,5 +204,5 @@ def check_selectors(consumer: str, producer: str, direction: str, cwd: Path) -> 
     if sides[0].selector.path == sides[1].selector.path and sides[0].shape is sides[1].shape:
         diagnostics.append(Diagnostic("the consumer and the producer are the same element", None, Severity.WARNING))
     result = CheckResult(tuple(filtered.findings), tuple(diagnostics), 1, "", "", tuple(sorted(selected)),
-                         sum(1 for _ in filtered.dropped), (FormatCount("contracts", "contract", 1),))
+                         (FormatCount("contracts", "contract", 1),), filtered.accepted)
     return result, files

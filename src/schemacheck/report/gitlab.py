@@ -19,7 +19,7 @@ import json
 from typing import Any
 
 from ..model import CheckResult, Location, Severity
-from .base import TOOL_NAME, ReportContext, Reporter, json_safe, sorted_diagnostics, sorted_findings
+from .base import TOOL_NAME, ReportContext, Reporter, base_location, json_safe, sorted_diagnostics, sorted_findings
 from .sarif import fingerprint_key
 
 __all__ = ["GitlabReporter", "GITLAB_SEVERITY"]
@@ -51,7 +51,7 @@ class GitlabReporter(Reporter):
             return hashlib.sha256(f"{digest}:{seen[digest]}".encode()).hexdigest()[:32]
 
         for finding in sorted_findings(result.findings):
-            where = finding.anchor or finding.location or finding.base_location
+            where = finding.anchor or finding.location or base_location(finding, ctx)
             if where is None:
                 continue
             text = finding.message + (f" Fix: {finding.hint}" if finding.hint else "")

@@ -23,15 +23,12 @@ from .text import summary_line
 __all__ = ["JunitReporter"]
 
 
-def _where(finding: Finding) -> str:
-    loc = finding.location or finding.base_location
-    return str(loc) if loc is not None else finding.path
-
-
 def _finding_text(finding: Finding, ctx: ReportContext) -> str:
-    lines = [f"{_where(finding)}  {finding.rule_id}  {finding.severity.value}", finding.message]
-    if (base_loc := base_location(finding, ctx)) is not None and finding.location is not None:
-        lines.append(f"was at base {base_loc}")
+    base_loc = base_location(finding, ctx)
+    where = finding.location or base_loc
+    lines = [f"{where or finding.path}  {finding.rule_id}  {finding.severity.value}", finding.message]
+    if base_loc is not None and finding.location is not None:
+        lines.append(f"{finding.related}: {base_loc}" if finding.related else f"was at base {base_loc}")
     if finding.hint:
         lines.append(f"fix: {finding.hint}")
     return visible("\n".join(lines))

@@ -151,8 +151,8 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str
             enclosing["id"] = 2
             enclosing["message"] = {"text": f"Enclosing element in head: {finding.location}"}
             related.append(enclosing)
-    elif finding.base_location is not None:
-        result["locations"] = [_physical(finding.base_location)]
+    elif base_loc is not None:
+        result["locations"] = [_physical(base_loc)]
     if related:
         result["relatedLocations"] = related
     if accepted is not None:

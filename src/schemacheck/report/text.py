@@ -20,7 +20,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import ReportContext, Reporter, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
+from .base import ReportContext, Reporter, base_location, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -160,7 +160,7 @@ class TextReporter(Reporter):
     def _finding(console: Console, finding: Finding, ctx: ReportContext, base_label: str,
                  Text: Any) -> None:  # noqa: N803
         loc = finding.location
-        where = clean(ctx.show(loc) if loc is not None else f"{ctx.base_path(finding.path)} (not in head)")
+        where = clean(_where(finding, ctx))
         parts = [
             Text.assemble(
                 "  ",
@@ -184,10 +184,10 @@ class TextReporter(Reporter):
             gutter = str(loc.line)
             parts.append(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), shown))
             parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
-        if finding.base_location is not None:
+        if (base_loc := base_location(finding, ctx)) is not None:
             label = f" ({base_label})" if base_label else ""
-            said = (f"{finding.related}: {ctx.show(finding.base_location)}" if finding.related
-                    else f"was at base {ctx.show(finding.base_location, base=True)}{label}")
+            said = (f"{finding.related}: {ctx.show(base_loc)}" if finding.related
+                    else f"was at base {ctx.show(base_loc, base=True)}{label}")
             parts.append(Text(clean(f"{_INDENT}{said}"), style="dim"))
         if finding.hint:
             parts.append(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
@@ -216,8 +216,7 @@ class TextReporter(Reporter):
         console.print(Text(f"Accepted by schemacheck:ignore ({plural(len(result.accepted), 'finding')}):", style="bold"))
         for accepted in sorted(result.accepted, key=lambda a: a.finding.sort_key()):
             f = accepted.finding
-            where = ctx.show(f.location) if f.location is not None else f"{ctx.base_path(f.path)} (not in head)"
-            console.print(Text(clean(f"  {where}  {f.rule_id}  {f.severity.value}")))
+            console.print(Text(clean(f"  {_where(f, ctx)}  {f.rule_id}  {f.severity.value}")))
             reason = f"reason: {accepted.reason}" if accepted.reason else "no reason given"
             console.print(Text(clean(f"{_INDENT}{reason} (directive at {ctx.show(accepted.directive)})"), style="dim"))
         console.print()
@@ -242,6 +241,13 @@ class TextReporter(Reporter):
         counts = count(result, ctx.fail_on)
         style = "bold red" if counts.failing or counts.diagnostic_errors else ("bold yellow" if counts.findings else "bold green")
         console.print(Text(summary_line(result, ctx), style=style))
+
+
+def _where(finding: Finding, ctx: ReportContext) -> str:
+    """Where a finding is shown: its head location, else its path in base (the file is gone)."""
+    if finding.location is not None:
+        return ctx.show(finding.location)
+    return f"{ctx.base_path(finding.path)} (not in head)"
 
 
 def _indented(text: str, indent: str, *, first: bool = True) -> str:
