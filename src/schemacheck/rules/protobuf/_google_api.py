@@ -3,7 +3,7 @@ linked descriptors, for the ``GOOGLE_API`` rules.
 
 Maintainers: custom options are kept by the compiler as unknown fields of the ``*Options``
 messages (exactly as protoc writes them), so they are read here by extension number from the
-serialised options with a small wire decoder: no generated ``google.api`` classes are needed.
+serialised options with ``formats/protobuf/wire.py``: no generated ``google.api`` classes are needed.
 An annotation is only read when the revision's image declares that extension number on that
 options message under Google's name, so an unrelated option that happens to reuse a number is
 never mistaken for a Google one. Values are returned as small frozen records the rules compare.
@@ -12,12 +12,11 @@ never mistaken for a Google one. Values are returned as small frozen records the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...compat.protobuf.elements import Field, Message, Method, Service
 from ...compat.protobuf.image import Image
-from ...formats.protobuf.wire import read_varint
+from ...formats.protobuf.wire import records, varints
 from ...model import Location
 
 __all__ = [
@@ -47,30 +46,8 @@ _OPTIONS_FIELD = {"google.protobuf.MethodOptions": 4, "google.protobuf.FieldOpti
 _VERSION = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?(?:p\d+(?:alpha|beta)\d*)?$")
 
 
-def _records(data: bytes) -> Iterator[tuple[int, int | bytes]]:
-    """Top-level (field number, value) records; fixed-width values are skipped (none are read)."""
-    pos, size = 0, len(data)
-    try:
-        while pos < size:
-            key, pos = read_varint(data, pos)
-            number, wire = key >> 3, key & 7
-            if wire == 0:
-                value, pos = read_varint(data, pos)
-                yield number, value
-            elif wire == 2:
-                length, pos = read_varint(data, pos)
-                yield number, data[pos:pos + length]
-                pos += length
-            elif wire in (1, 5):
-                pos += 8 if wire == 1 else 4
-            else:  # groups never occur in these options
-                return
-    except IndexError:  # truncated bytes cannot come from the compiler; read nothing more
-        return
-
-
 def _values(data: bytes, number: int) -> list[int | bytes]:
-    return [value for num, value in _records(data) if num == number]
+    return [value for num, value in records(data) if num == number]
 
 
 def _text(data: bytes, number: int) -> str:
@@ -127,7 +104,7 @@ class HttpBinding:
 def _binding(data: bytes) -> HttpBinding:
     verb = path = body = ""
     additional: list[HttpBinding] = []
-    for number, value in _records(data):
+    for number, value in records(data):
         if not isinstance(value, bytes):
             continue
         if number in _VERBS:
@@ -150,15 +127,7 @@ def http_binding(method: Method, image: Image) -> HttpBinding | None:
 def field_behaviors(field: Field, image: Image) -> frozenset[str]:
     """Names of the field's ``google.api.field_behavior`` values (packed or not)."""
     found = _option(image, field.proto.options, FIELD_BEHAVIOR) or []
-    numbers: list[int] = []
-    for value in found:
-        if isinstance(value, int):
-            numbers.append(value)
-        else:
-            pos = 0
-            while pos < len(value):
-                number, pos = read_varint(value, pos)
-                numbers.append(number)
+    numbers = [n for value in found for n in ([value] if isinstance(value, int) else varints(value))]
     return frozenset(_BEHAVIORS[n] if n < len(_BEHAVIORS) else str(n) for n in numbers)
 
 
