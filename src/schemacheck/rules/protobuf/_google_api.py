@@ -70,6 +70,18 @@ def _option(image: Image, options: object, which: tuple[str, int, str]) -> list[
     return found or None
 
 
+def _message(image: Image, options: object, which: tuple[str, int, str]) -> bytes | None:
+    """A message-typed annotation's bytes (records set more than once merge, as in protobuf)."""
+    found = _option(image, options, which)
+    return b"".join(v for v in found if isinstance(v, bytes)) if found else None
+
+
+def _string(image: Image, options: object, which: tuple[str, int, str]) -> str:
+    """A string annotation's value (the last one set wins); '' when unset."""
+    found = _option(image, options, which) or []
+    return next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
+
+
 def option_path(element: Field | Message | Method | Service, which: tuple[str, int, str]) -> tuple[int, ...]:
     """Source-info path of the annotation on ``element`` (its span is the option statement)."""
     return element.source_path + (_OPTIONS_FIELD[which[0]], which[1])
@@ -120,8 +132,8 @@ def _binding(data: bytes) -> HttpBinding:
 
 def http_binding(method: Method, image: Image) -> HttpBinding | None:
     """The method's ``google.api.http`` rule, if any."""
-    found = _option(image, method.proto.options, HTTP)
-    return _binding(b"".join(v for v in found if isinstance(v, bytes))) if found else None
+    data = _message(image, method.proto.options, HTTP)
+    return _binding(data) if data is not None else None
 
 
 def field_behaviors(field: Field, image: Image) -> frozenset[str]:
@@ -139,10 +151,9 @@ def method_signatures(method: Method, image: Image) -> tuple[str, ...]:
 
 def operation_info(method: Method, image: Image) -> tuple[str, str] | None:
     """``(response_type, metadata_type)`` of a long-running method, as full names."""
-    found = _option(image, method.proto.options, OPERATION_INFO)
-    if not found:
+    data = _message(image, method.proto.options, OPERATION_INFO)
+    if data is None:
         return None
-    data = b"".join(v for v in found if isinstance(v, bytes))
     package = method.file.package
 
     def qualified(name: str) -> str:
@@ -154,32 +165,24 @@ def operation_info(method: Method, image: Image) -> tuple[str, str] | None:
 
 def resource_reference(field: Field, image: Image) -> tuple[str, str] | None:
     """``(type, child_type)`` of the field's ``google.api.resource_reference``."""
-    found = _option(image, field.proto.options, RESOURCE_REFERENCE)
-    if not found:
-        return None
-    data = b"".join(v for v in found if isinstance(v, bytes))
-    return _text(data, 1), _text(data, 2)
+    data = _message(image, field.proto.options, RESOURCE_REFERENCE)
+    return (_text(data, 1), _text(data, 2)) if data is not None else None
 
 
 def resource_patterns(message: Message, image: Image) -> tuple[str, tuple[str, ...]] | None:
     """``(type, patterns)`` of the message's ``google.api.resource``."""
-    found = _option(image, message.proto.options, RESOURCE)
-    if not found:
-        return None
-    data = b"".join(v for v in found if isinstance(v, bytes))
-    return _text(data, 1), _texts(data, 2)
+    data = _message(image, message.proto.options, RESOURCE)
+    return (_text(data, 1), _texts(data, 2)) if data is not None else None
 
 
 def default_host(service: Service, image: Image) -> str:
     """The service's ``google.api.default_host`` ('' when unset)."""
-    found = _option(image, service.proto.options, DEFAULT_HOST) or []
-    return next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
+    return _string(image, service.proto.options, DEFAULT_HOST)
 
 
 def oauth_scopes(service: Service, image: Image) -> tuple[str, ...]:
     """The service's ``google.api.oauth_scopes``, split at commas."""
-    found = _option(image, service.proto.options, OAUTH_SCOPES) or []
-    text = next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
+    text = _string(image, service.proto.options, OAUTH_SCOPES)
     return tuple(s.strip() for s in text.split(",") if s.strip())
 
 
