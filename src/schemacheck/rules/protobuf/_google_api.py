@@ -21,8 +21,8 @@ from ...model import Location
 
 __all__ = [
     "HttpBinding", "http_binding", "field_behaviors", "method_signatures", "operation_info",
-    "resource_reference", "resource_patterns", "default_host", "oauth_scopes", "option_path",
-    "same_but_version", "annotation_span", "quoted", "HTTP", "METHOD_SIGNATURE", "OPERATION_INFO", "FIELD_BEHAVIOR",
+    "resource_reference", "resource_patterns", "default_host", "oauth_scopes", "same_but_version",
+    "annotation_span", "quoted", "rpc_name", "HTTP", "METHOD_SIGNATURE", "OPERATION_INFO", "FIELD_BEHAVIOR",
     "RESOURCE_REFERENCE", "RESOURCE", "DEFAULT_HOST", "OAUTH_SCOPES", "GOOGLE_API",
 ]
 
@@ -82,7 +82,7 @@ def _string(image: Image, options: object, which: tuple[str, int, str]) -> str:
     return next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
 
 
-def option_path(element: Field | Message | Method | Service, which: tuple[str, int, str]) -> tuple[int, ...]:
+def _option_path(element: Field | Message | Method | Service, which: tuple[str, int, str]) -> tuple[int, ...]:
     """Source-info path of the annotation on ``element`` (its span is the option statement)."""
     return element.source_path + (_OPTIONS_FIELD[which[0]], which[1])
 
@@ -91,7 +91,7 @@ def annotation_span(element: Field | Message | Method | Service, which: tuple[st
                     fallback: Location | None = None) -> Location:
     """The option statement setting ``which`` on ``element`` (a repeated option: its first value),
     else ``fallback``, else the element."""
-    path = option_path(element, which)
+    path = _option_path(element, which)
     for candidate in (path, path + (0,)):
         if element.file.has_span(candidate):
             return element.file.span(candidate)
@@ -203,6 +203,11 @@ def same_but_version(old: str, new: str, old_package: str, new_package: str, sep
     if len(old_parts) != len(new_parts):
         return False
     return all(a == b or (a == was and b == now) for a, b in zip(old_parts, new_parts))
+
+
+def rpc_name(method: Method) -> str:
+    """``RPC "pkg.Service.Method"`` — how methods appear in messages."""
+    return f'RPC "{method.full_name}"'
 
 
 def quoted(items: tuple[str, ...] | list[str]) -> str:
