@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...model import Diagnostic, Severity
+from .google_api import CATEGORY
 from .image import CheckContext
 
 __all__ = ["needs_missing_definition", "compares_option_values", "option_values_unknown", "skipped_note", "KIND_RULES"]
@@ -47,7 +48,7 @@ def _has_uninterpreted(proto: object) -> bool:
 
 def compares_option_values(categories: tuple[str, ...]) -> bool:
     """Whether a rule of ``categories`` compares custom option values (the ``GOOGLE_API`` rules)."""
-    return "GOOGLE_API" in categories
+    return CATEGORY in categories
 
 
 def option_values_unknown(pair: object) -> bool | None:
