@@ -147,7 +147,7 @@ class Registry:
     def get(self, rule_id: str) -> RuleSpec | None:
         """Find a rule by ID or alias (case-insensitive)."""
         spec = self._find(rule_id.upper())
-        if spec is None and not _everything_loaded():  # it may be a rule of a format not loaded yet
+        if spec is None and not _ALL_LOADED:  # it may be a rule of a format not loaded yet
             load_rules()
             return self._find(rule_id.upper())
         return spec
@@ -206,7 +206,7 @@ class Registry:
                 if fmt is None or dep.format == fmt:
                     out.update(dep.replacements)
                 matched = True
-            if not matched and not _everything_loaded():  # a name of a format not loaded yet
+            if not matched and not _ALL_LOADED:  # a name of a format not loaded yet
                 load_rules()
                 return self.expand(names, fmt, source=source)
             if not matched:
@@ -279,10 +279,6 @@ def deprecate(rule_id: str, *, format: str, replacements: Iterable[str] = (), re
 #: Rule packages imported so far (format names), and whether every package is.
 _LOADED: set[str] = set()
 _ALL_LOADED = False
-
-
-def _everything_loaded() -> bool:
-    return _ALL_LOADED
 
 
 def load_rules(*formats: str) -> Registry:

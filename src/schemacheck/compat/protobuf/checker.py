@@ -162,7 +162,7 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     handed to that rule; (rule ID, subject) is appended to ``skipped`` instead.
     """
     from .image import pairs_for
-    from .opaque import needs_missing_definition, option_values_unknown
+    from .opaque import compares_option_values, needs_missing_definition, option_values_unknown
 
     load_rules("protobuf")
     overrides = severity_overrides or {}
@@ -172,9 +172,11 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
         by_subject.setdefault(spec.subject, []).append(spec)
     findings: list[Finding] = []
     for subject, subject_specs in by_subject.items():
+        reads_options = [compares_option_values(spec.categories) for spec in subject_specs]
         for pair in pairs_for(subject, ctx):
-            for spec in subject_specs:
-                unknown = option_values_unknown(spec.categories, pair)
+            options_unknown = option_values_unknown(pair) if any(reads_options) else None  # once per pair
+            for spec, reads in zip(subject_specs, reads_options):
+                unknown = options_unknown if reads else None
                 if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
                     if skipped is not None and unknown is not False:
                         skipped.append((spec.id, getattr(pair.new, "full_name", "")))

@@ -11,7 +11,7 @@ them. An explicit ``select`` is taken as written (``--select FILE,GOOGLE_API``).
 from __future__ import annotations
 
 from ...checkers import FormatJob
-from ...registry import REGISTRY, load_rules
+from ...registry import REGISTRY
 from .image import Image
 
 __all__ = ["CATEGORY", "IMPORT_PREFIXES", "uses_google_api", "with_google_api"]
@@ -39,7 +39,6 @@ def with_google_api(job: FormatJob, selected: frozenset[str], old: Image, new: I
     mode = settings.protobuf.google_api
     if job.explicit_select or mode is False or (mode == "auto" and not uses_google_api(old, new)):
         return selected
-    load_rules()
     source = settings.source or "the command line"
     wanted = REGISTRY.expand([CATEGORY], "protobuf", source=source)
     wanted -= REGISTRY.expand(settings.ignore, "protobuf", source=source)

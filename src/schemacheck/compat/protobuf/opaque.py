@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ...model import Diagnostic, Severity
+from .google_api import CATEGORY
 from .image import CheckContext
 
-__all__ = ["needs_missing_definition", "option_values_unknown", "skipped_note", "KIND_RULES"]
+__all__ = ["needs_missing_definition", "compares_option_values", "option_values_unknown", "skipped_note", "KIND_RULES"]
 
 #: Rules whose verdict on a field depends on what its type is (message or enum, enum values).
 KIND_RULES = frozenset({"FIELD_SAME_TYPE", "FIELD_WIRE_COMPATIBLE_TYPE", "FIELD_WIRE_JSON_COMPATIBLE_TYPE"})
@@ -45,12 +46,16 @@ def _has_uninterpreted(proto: object) -> bool:
     return False
 
 
-def option_values_unknown(categories: tuple[str, ...], pair: object) -> bool | None:
-    """For a rule comparing custom option values (the ``GOOGLE_API`` category): None when it can
-    judge ``pair``; else whether the skip is worth reporting (the element changed). An option
-    from a missing import is kept uninterpreted, so its value is unknown on that side."""
-    if "GOOGLE_API" not in categories:
-        return None
+def compares_option_values(categories: tuple[str, ...]) -> bool:
+    """Whether a rule of ``categories`` compares custom option values (the ``GOOGLE_API`` rules)."""
+    return CATEGORY in categories
+
+
+def option_values_unknown(pair: object) -> bool | None:
+    """For the rules comparing custom option values: None when they can judge ``pair``; else
+    whether the skip is worth reporting (the element changed). An option from a missing import
+    is kept uninterpreted, so its value is unknown on that side. The same for every such rule:
+    the checker asks once per pair."""
     old, new = getattr(getattr(pair, "old", None), "proto", None), getattr(getattr(pair, "new", None), "proto", None)
     if not (_has_uninterpreted(old) or _has_uninterpreted(new)):
         return None

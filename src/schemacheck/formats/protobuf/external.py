@@ -122,7 +122,6 @@ class ImportSources:
     buf_dirs: tuple[ExternalDir, ...] = ()
     python_packages: bool = False
     extra_dirs: tuple[ExternalDir, ...] = ()
-    _packages: dict[str, tuple[str, str]] | None = field(default=None, repr=False)
     _found: dict[str, tuple[str, str] | None] = field(default_factory=dict, repr=False)
     _blobs: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 
@@ -147,9 +146,7 @@ class ImportSources:
     def _in_packages(self, name: str) -> tuple[str, str] | None:
         if not self.python_packages:
             return None
-        if self._packages is None:
-            self._packages = _package_protos()
-        hit = self._packages.get(name)
+        hit = _package_protos().get(name)
         if hit is None:
             return None
         label, path = hit
@@ -179,15 +176,5 @@ class ImportSources:
         """Every directory of the sources, in lookup order (for ``protoc -I``)."""
         dirs = [d.directory for d in self.buf_dirs]
         if self.python_packages:
-            if self._packages is None:
-                self._packages = _package_protos()
-            dirs += sorted({path[: -len(name)].rstrip("/\\") for name, (_, path) in self._packages.items()})
+            dirs += sorted({path[: -len(name)].rstrip("/\\") for name, (_, path) in _package_protos().items()})
         return dirs + [d.directory for d in self.extra_dirs]
-
-    def describe(self) -> list[str]:
-        """One line per source, for messages."""
-        lines = [f"{d.label} ({d.directory})" for d in self.buf_dirs]
-        if self.python_packages:
-            lines.append("installed Python packages")
-        lines += [f"{d.label} ({d.directory})" for d in self.extra_dirs]
-        return lines

@@ -3,7 +3,7 @@ linked descriptors, for the ``GOOGLE_API`` rules.
 
 Maintainers: custom options are kept by the compiler as unknown fields of the ``*Options``
 messages (exactly as protoc writes them), so they are read here by extension number from the
-serialised options with a small wire decoder: no generated ``google.api`` classes are needed.
+serialised options with ``formats/protobuf/wire.py``: no generated ``google.api`` classes are needed.
 An annotation is only read when the revision's image declares that extension number on that
 options message under Google's name, so an unrelated option that happens to reuse a number is
 never mistaken for a Google one. Values are returned as small frozen records the rules compare.
@@ -12,18 +12,17 @@ never mistaken for a Google one. Values are returned as small frozen records the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...compat.protobuf.elements import Field, Message, Method, Service
 from ...compat.protobuf.image import Image
-from ...formats.protobuf.wire import read_varint
+from ...formats.protobuf.wire import records, varints
 from ...model import Location
 
 __all__ = [
     "HttpBinding", "http_binding", "field_behaviors", "method_signatures", "operation_info",
-    "resource_reference", "resource_patterns", "default_host", "oauth_scopes", "option_path",
-    "same_but_version", "annotation_span", "quoted", "HTTP", "METHOD_SIGNATURE", "OPERATION_INFO", "FIELD_BEHAVIOR",
+    "resource_reference", "resource_patterns", "default_host", "oauth_scopes", "same_but_version",
+    "annotation_span", "quoted", "rpc_name", "HTTP", "METHOD_SIGNATURE", "OPERATION_INFO", "FIELD_BEHAVIOR",
     "RESOURCE_REFERENCE", "RESOURCE", "DEFAULT_HOST", "OAUTH_SCOPES", "GOOGLE_API",
 ]
 
@@ -47,30 +46,8 @@ _OPTIONS_FIELD = {"google.protobuf.MethodOptions": 4, "google.protobuf.FieldOpti
 _VERSION = re.compile(r"^v\d+(?:(?:alpha|beta)\d*)?(?:p\d+(?:alpha|beta)\d*)?$")
 
 
-def _records(data: bytes) -> Iterator[tuple[int, int | bytes]]:
-    """Top-level (field number, value) records; fixed-width values are skipped (none are read)."""
-    pos, size = 0, len(data)
-    try:
-        while pos < size:
-            key, pos = read_varint(data, pos)
-            number, wire = key >> 3, key & 7
-            if wire == 0:
-                value, pos = read_varint(data, pos)
-                yield number, value
-            elif wire == 2:
-                length, pos = read_varint(data, pos)
-                yield number, data[pos:pos + length]
-                pos += length
-            elif wire in (1, 5):
-                pos += 8 if wire == 1 else 4
-            else:  # groups never occur in these options
-                return
-    except IndexError:  # truncated bytes cannot come from the compiler; read nothing more
-        return
-
-
 def _values(data: bytes, number: int) -> list[int | bytes]:
-    return [value for num, value in _records(data) if num == number]
+    return [value for num, value in records(data) if num == number]
 
 
 def _text(data: bytes, number: int) -> str:
@@ -93,7 +70,19 @@ def _option(image: Image, options: object, which: tuple[str, int, str]) -> list[
     return found or None
 
 
-def option_path(element: Field | Message | Method | Service, which: tuple[str, int, str]) -> tuple[int, ...]:
+def _message(image: Image, options: object, which: tuple[str, int, str]) -> bytes | None:
+    """A message-typed annotation's bytes (records set more than once merge, as in protobuf)."""
+    found = _option(image, options, which)
+    return b"".join(v for v in found if isinstance(v, bytes)) if found else None
+
+
+def _string(image: Image, options: object, which: tuple[str, int, str]) -> str:
+    """A string annotation's value (the last one set wins); '' when unset."""
+    found = _option(image, options, which) or []
+    return next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
+
+
+def _option_path(element: Field | Message | Method | Service, which: tuple[str, int, str]) -> tuple[int, ...]:
     """Source-info path of the annotation on ``element`` (its span is the option statement)."""
     return element.source_path + (_OPTIONS_FIELD[which[0]], which[1])
 
@@ -102,7 +91,7 @@ def annotation_span(element: Field | Message | Method | Service, which: tuple[st
                     fallback: Location | None = None) -> Location:
     """The option statement setting ``which`` on ``element`` (a repeated option: its first value),
     else ``fallback``, else the element."""
-    path = option_path(element, which)
+    path = _option_path(element, which)
     for candidate in (path, path + (0,)):
         if element.file.has_span(candidate):
             return element.file.span(candidate)
@@ -127,7 +116,7 @@ class HttpBinding:
 def _binding(data: bytes) -> HttpBinding:
     verb = path = body = ""
     additional: list[HttpBinding] = []
-    for number, value in _records(data):
+    for number, value in records(data):
         if not isinstance(value, bytes):
             continue
         if number in _VERBS:
@@ -143,22 +132,14 @@ def _binding(data: bytes) -> HttpBinding:
 
 def http_binding(method: Method, image: Image) -> HttpBinding | None:
     """The method's ``google.api.http`` rule, if any."""
-    found = _option(image, method.proto.options, HTTP)
-    return _binding(b"".join(v for v in found if isinstance(v, bytes))) if found else None
+    data = _message(image, method.proto.options, HTTP)
+    return _binding(data) if data is not None else None
 
 
 def field_behaviors(field: Field, image: Image) -> frozenset[str]:
     """Names of the field's ``google.api.field_behavior`` values (packed or not)."""
     found = _option(image, field.proto.options, FIELD_BEHAVIOR) or []
-    numbers: list[int] = []
-    for value in found:
-        if isinstance(value, int):
-            numbers.append(value)
-        else:
-            pos = 0
-            while pos < len(value):
-                number, pos = read_varint(value, pos)
-                numbers.append(number)
+    numbers = [n for value in found for n in ([value] if isinstance(value, int) else varints(value))]
     return frozenset(_BEHAVIORS[n] if n < len(_BEHAVIORS) else str(n) for n in numbers)
 
 
@@ -170,10 +151,9 @@ def method_signatures(method: Method, image: Image) -> tuple[str, ...]:
 
 def operation_info(method: Method, image: Image) -> tuple[str, str] | None:
     """``(response_type, metadata_type)`` of a long-running method, as full names."""
-    found = _option(image, method.proto.options, OPERATION_INFO)
-    if not found:
+    data = _message(image, method.proto.options, OPERATION_INFO)
+    if data is None:
         return None
-    data = b"".join(v for v in found if isinstance(v, bytes))
     package = method.file.package
 
     def qualified(name: str) -> str:
@@ -185,32 +165,24 @@ def operation_info(method: Method, image: Image) -> tuple[str, str] | None:
 
 def resource_reference(field: Field, image: Image) -> tuple[str, str] | None:
     """``(type, child_type)`` of the field's ``google.api.resource_reference``."""
-    found = _option(image, field.proto.options, RESOURCE_REFERENCE)
-    if not found:
-        return None
-    data = b"".join(v for v in found if isinstance(v, bytes))
-    return _text(data, 1), _text(data, 2)
+    data = _message(image, field.proto.options, RESOURCE_REFERENCE)
+    return (_text(data, 1), _text(data, 2)) if data is not None else None
 
 
 def resource_patterns(message: Message, image: Image) -> tuple[str, tuple[str, ...]] | None:
     """``(type, patterns)`` of the message's ``google.api.resource``."""
-    found = _option(image, message.proto.options, RESOURCE)
-    if not found:
-        return None
-    data = b"".join(v for v in found if isinstance(v, bytes))
-    return _text(data, 1), _texts(data, 2)
+    data = _message(image, message.proto.options, RESOURCE)
+    return (_text(data, 1), _texts(data, 2)) if data is not None else None
 
 
 def default_host(service: Service, image: Image) -> str:
     """The service's ``google.api.default_host`` ('' when unset)."""
-    found = _option(image, service.proto.options, DEFAULT_HOST) or []
-    return next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
+    return _string(image, service.proto.options, DEFAULT_HOST)
 
 
 def oauth_scopes(service: Service, image: Image) -> tuple[str, ...]:
     """The service's ``google.api.oauth_scopes``, split at commas."""
-    found = _option(image, service.proto.options, OAUTH_SCOPES) or []
-    text = next((v.decode("utf-8", errors="replace") for v in reversed(found) if isinstance(v, bytes)), "")
+    text = _string(image, service.proto.options, OAUTH_SCOPES)
     return tuple(s.strip() for s in text.split(",") if s.strip())
 
 
@@ -231,6 +203,11 @@ def same_but_version(old: str, new: str, old_package: str, new_package: str, sep
     if len(old_parts) != len(new_parts):
         return False
     return all(a == b or (a == was and b == now) for a, b in zip(old_parts, new_parts))
+
+
+def rpc_name(method: Method) -> str:
+    """``RPC "pkg.Service.Method"`` — how methods appear in messages."""
+    return f'RPC "{method.full_name}"'
 
 
 def quoted(items: tuple[str, ...] | list[str]) -> str:

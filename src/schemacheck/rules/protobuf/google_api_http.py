@@ -17,12 +17,8 @@ from ...compat.protobuf.elements import Method
 from ...compat.protobuf.image import CheckContext, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
-from ._google_api import GOOGLE_API, HTTP, HttpBinding, annotation_span, http_binding, same_but_version
-
-
-
-def _rpc(method: Method) -> str:
-    return f'RPC "{method.full_name}"'
+from ._google_api import GOOGLE_API, HTTP, HttpBinding, annotation_span, http_binding, rpc_name, \
+    same_but_version
 
 
 def _same(old: HttpBinding, new: HttpBinding, pair: Pair[Method]) -> bool:
@@ -92,7 +88,7 @@ def rpc_http_rule_no_delete(pair: Pair[Method], ctx: CheckContext) -> Iterator[V
     if was is None or http_binding(pair.new, ctx.new) is not None:
         return
     yield violation(
-        f'{_rpc(pair.new)} lost its REST binding "{was.rest()}" (google.api.http): REST clients calling it now '
+        f'{rpc_name(pair.new)} lost its REST binding "{was.rest()}" (google.api.http): REST clients calling it now '
         "get 404 Not Found.",
         pair.new.span(), annotation_span(pair.old, HTTP),
         hint=f"Restore option (google.api.http) = {{ {_spelled(was)} }}.",
@@ -139,7 +135,7 @@ def rpc_same_http_rule(pair: Pair[Method], ctx: CheckContext) -> Iterator[Violat
     if was is None or now is None or _served(was, now, pair):
         return
     yield violation(
-        f'REST binding of {_rpc(pair.new)} changed from "{was.rest()}" to "{now.rest()}": '
+        f'REST binding of {rpc_name(pair.new)} changed from "{was.rest()}" to "{now.rest()}": '
         f"{_what_changed(was, now)}.",
         annotation_span(pair.new, HTTP), annotation_span(pair.old, HTTP),
         hint=f"Keep serving the old binding: add additional_bindings {{ {_spelled(was)} }}.",
@@ -189,7 +185,7 @@ def rpc_http_additional_binding_no_delete(pair: Pair[Method], ctx: CheckContext)
         if _served(extra, now, pair):
             continue
         yield violation(
-            f'Additional REST binding "{extra.rest()}" of {_rpc(pair.new)} was removed: REST clients calling it '
+            f'Additional REST binding "{extra.rest()}" of {rpc_name(pair.new)} was removed: REST clients calling it '
             "now get 404 Not Found.",
             annotation_span(pair.new, HTTP), annotation_span(pair.old, HTTP),
             hint=f"Restore additional_bindings {{ {_spelled(extra)} }}.",

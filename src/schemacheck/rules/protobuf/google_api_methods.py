@@ -17,16 +17,12 @@ from ...compat.protobuf.image import CheckContext, Image, Pair
 from ...registry import Violation, rule
 from ._common import PROTOBUF, violation
 from ._google_api import GOOGLE_API, METHOD_SIGNATURE, OPERATION_INFO, annotation_span, method_signatures, \
-    operation_info, quoted, same_but_version
+    operation_info, quoted, rpc_name, same_but_version
 
 _T = pb.FieldDescriptorProto
 #: AIP-158: request fields, response field, and their types.
 _PAGE_FIELDS = (("request", "page_size", _T.TYPE_INT32), ("request", "page_token", _T.TYPE_STRING),
                 ("response", "next_page_token", _T.TYPE_STRING))
-
-
-def _rpc(method: Method) -> str:
-    return f'RPC "{method.full_name}"'
 
 
 @rule("RPC_SAME_METHOD_SIGNATURES", format=PROTOBUF, subject="method", categories=GOOGLE_API, default=False)
@@ -71,14 +67,14 @@ def rpc_same_method_signatures(pair: Pair[Method], ctx: CheckContext) -> Iterato
     if removed:
         listed = quoted(removed)
         yield violation(
-            f"Method signature {listed} of {_rpc(pair.new)} was removed: generated client methods taking those "
+            f"Method signature {listed} of {rpc_name(pair.new)} was removed: generated client methods taking those "
             "arguments disappear.",
             at, before, hint=f"Restore option (google.api.method_signature) = \"{removed[0]}\"; add new signatures "
                              "after the existing ones.", subject=pair.new.full_name)
     elif now[:len(was)] != was:
         yield violation(
-            f"Method signatures of {_rpc(pair.new)} were reordered from [{quoted(was)}] to [{quoted(now)}]: generated "
-            "client overloads change.",
+            f"Method signatures of {rpc_name(pair.new)} were reordered from [{quoted(was)}] to [{quoted(now)}]: "
+            "generated client overloads change.",
             at, before, hint="Restore the old order and append new signatures after it.", subject=pair.new.full_name)
 
 
@@ -123,10 +119,11 @@ def rpc_same_lro(pair: Pair[Method], ctx: CheckContext) -> Iterator[Violation]:
     if (was is None) == (now is None):
         return
     if now is None:
-        message = f"{_rpc(pair.new)} is no longer a long-running operation (google.longrunning.operation_info removed)"
+        message = (f"{rpc_name(pair.new)} is no longer a long-running operation "
+                   "(google.longrunning.operation_info removed)")
         at = pair.new.span()
     else:
-        message = f"{_rpc(pair.new)} became a long-running operation (google.longrunning.operation_info added)"
+        message = f"{rpc_name(pair.new)} became a long-running operation (google.longrunning.operation_info added)"
         at = annotation_span(pair.new, OPERATION_INFO)
     yield violation(
         f"{message}: generated clients switch between a plain call and an operation poller.",
@@ -176,7 +173,7 @@ def rpc_same_lro_types(pair: Pair[Method], ctx: CheckContext) -> Iterator[Violat
         if old_type == new_type or same_but_version(old_type, new_type, *packages, "."):
             continue
         yield violation(
-            f'Long-running {_rpc(pair.new)} changed its operation {what} type from "{_short(old_type)}" to '
+            f'Long-running {rpc_name(pair.new)} changed its operation {what} type from "{_short(old_type)}" to '
             f'"{_short(new_type)}": clients unpack the operation {what} as the old type.',
             annotation_span(pair.new, OPERATION_INFO), annotation_span(pair.old, OPERATION_INFO),
             hint=f'Keep {what}_type "{_short(old_type)}" and add fields to it instead.', subject=pair.new.full_name)
@@ -244,7 +241,7 @@ def rpc_same_pagination(pair: Pair[Method], ctx: CheckContext) -> Iterator[Viola
     if not broken:  # the request or response message itself is gone: RPC/MESSAGE rules report it
         return
     yield violation(
-        f"{_rpc(pair.new)} no longer follows the AIP-158 pagination pattern ({'; '.join(broken)}): generated "
+        f"{rpc_name(pair.new)} no longer follows the AIP-158 pagination pattern ({'; '.join(broken)}): generated "
         "clients stop iterating over pages.",
         pair.new.span(SourcePath.METHOD_NAME), pair.old.span(SourcePath.METHOD_NAME),
         hint="Keep int32 page_size and string page_token in the request and string next_page_token in the response.",
