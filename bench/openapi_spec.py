@@ -8,7 +8,9 @@ request bodies, several responses with headers), commits it on ``main`` in a tem
 repository, renames one property of one schema used by several operations in the work tree,
 and times the real CLI in a fresh process per run: median wall time of ``--runs`` runs and the
 peak resident memory of the child (``ru_maxrss``). Also times the unchanged case (a
-description edit), which must stay cheap.
+description edit), which must stay cheap. When oasdiff (the reference, a Go binary) is
+installed, the same runs time ``oasdiff breaking`` on the same two revisions and print the
+ratio; on a loaded machine compare CPU seconds, not wall time.
 
 Not a test: run it by hand, ``python bench/openapi_spec.py [--paths 400] [--schemas 300] [--runs 3]``.
 """
@@ -19,7 +21,7 @@ import argparse
 import json
 import os
 import random
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -88,21 +90,69 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True)
 
 
+class TimedOut(Exception):
+    """A command ran past its time limit and was killed (CPU seconds and peak RSS so far)."""
+
+    def __init__(self, wall: float, cpu: float, rss_mb: int) -> None:
+        super().__init__(f"killed after {wall:.0f} s wall, {cpu:.1f} s CPU, peak RSS {rss_mb} MB")
+        self.wall, self.cpu, self.rss_mb = wall, cpu, rss_mb
+
+
+def run(cmd: list[str], repo: Path, env: dict[str, str] | None = None, limit: float | None = None
+        ) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds (user + system), exit code and peak RSS (MB) of one command run
+    in a fresh process, from that process's own resource usage (``wait4``). CPU time is what
+    to compare on a loaded machine. Past ``limit`` wall seconds the command is killed: TimedOut."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=repo, env=env, stdout=out, stderr=err)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            wall = time.perf_counter() - started
+            if pid:
+                break
+            if limit is not None and wall > limit:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                raise TimedOut(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024)
+            time.sleep(0.02)
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            out.seek(0)
+            err.seek(0)
+            raise SystemExit(f"{cmd[0]} failed ({code}): {out.read()[-2000:]!r}{err.read()[-2000:]!r}")
+    return wall, usage.ru_utime + usage.ru_stime, code, usage.ru_maxrss // 1024
+
+
 def run_cli(repo: Path) -> tuple[float, float, int, int]:
-    """Wall seconds, CPU seconds (user + system), exit code and peak RSS (MB) of one CLI run in a
-    fresh process (CPU time is what to compare on a loaded machine)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    """One ``schemacheck --base main`` run in ``repo``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main", "--format", "json"], cwd=repo,
-                          env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"schemacheck failed ({proc.returncode}): {proc.stdout[-2000:]}{proc.stderr[-2000:]}")
-    return wall, cpu, proc.returncode, max(peak, before) // 1024
+    return run([sys.executable, "-m", "schemacheck", "--base", "main", "--format", "json"], repo, env)
+
+
+def find_oasdiff() -> str | None:
+    """The reference tool: ``$SCHEMACHECK_OASDIFF``, else ``oasdiff`` on ``PATH`` or in ``~/go/bin``
+    (``go install github.com/oasdiff/oasdiff@v1.39.0``)."""
+    found = os.environ.get("SCHEMACHECK_OASDIFF") or shutil.which("oasdiff")
+    for candidate in (ROOT / ".tools" / "bin" / "oasdiff", Path.home() / "go" / "bin" / "oasdiff"):
+        if not found and candidate.is_file():  # scripts/install-test-tools.sh, or `go install`
+            found = str(candidate)
+    return found
+
+
+def run_oasdiff(binary: str, repo: Path, limit: float) -> tuple[float, float, int, int]:
+    """One ``oasdiff breaking main:openapi.json openapi.json`` run: the same two revisions, base read
+    from git as schemacheck reads it."""
+    return run([binary, "breaking", "main:openapi.json", "openapi.json", "--format", "json", "--fail-on", "ERR"],
+               repo, limit=limit)
+
+
+def _summary(results: list[tuple[float, float, int, int]]) -> tuple[float, float, str]:
+    walls, cpus = [r[0] for r in results], [r[1] for r in results]
+    text = (f"median {statistics.median(walls):.2f} s wall (min {min(walls):.2f}), {statistics.median(cpus):.2f} s CPU, "
+            f"exit {results[0][2]}, peak RSS {max(r[3] for r in results)} MB")
+    return statistics.median(walls), statistics.median(cpus), text
 
 
 def main() -> None:
@@ -110,6 +160,8 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=400, help="path templates (two per resource)")
     parser.add_argument("--schemas", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--reference-limit", type=float, default=300.0,
+                        help="wall seconds after which an oasdiff run is killed (it can take very long on cycles)")
     args = parser.parse_args()
     data = spec(args.paths, args.schemas)
     text = json.dumps(data, indent=2) + "\n"
@@ -133,13 +185,27 @@ def main() -> None:
         print(f"spec: {len(text) / 1e6:.1f} MB, {len(data['paths'])} paths, "
               f"{sum(len(p) for p in data['paths'].values())} path-item entries, {args.schemas} schemas "
               f"(component $ref cycles); S17 is reached through the mesh")
+        oasdiff = find_oasdiff()
+        if oasdiff is None:
+            print("reference: oasdiff not installed (go install github.com/oasdiff/oasdiff@v1.39.0); no ratio")
+        else:
+            version = subprocess.run([oasdiff, "--version"], capture_output=True, text=True).stdout.strip()
+            print(f"reference: {version}, `oasdiff breaking main:openapi.json openapi.json`, same runs")
         for name, after in cases.items():
             (repo / "openapi.json").write_text(after)
-            results = [run_cli(repo) for _ in range(args.runs)]
-            walls = [r[0] for r in results]
-            cpus = [r[1] for r in results]
-            print(f"{name}: median {statistics.median(walls):.2f} s wall (min {min(walls):.2f}), "
-                  f"{statistics.median(cpus):.2f} s CPU, exit {results[0][2]}, peak RSS {max(r[3] for r in results)} MB")
+            wall, cpu, text = _summary([run_cli(repo) for _ in range(args.runs)])
+            print(f"{name}: schemacheck {text}")
+            if oasdiff is not None:
+                try:
+                    ref_wall, ref_cpu, ref_text = _summary([run_oasdiff(oasdiff, repo, args.reference_limit)
+                                                            for _ in range(args.runs)])
+                except TimedOut as exc:
+                    print(f"{name}: oasdiff     did not finish: {exc}")
+                    print(f"{name}: ratio schemacheck/oasdiff < {wall / exc.wall:.3f}x wall, "
+                          f"< {cpu / max(exc.cpu, 1e-9):.3f}x CPU (oasdiff killed)")
+                    continue
+                print(f"{name}: oasdiff     {ref_text}")
+                print(f"{name}: ratio schemacheck/oasdiff {wall / ref_wall:.2f}x wall, {cpu / ref_cpu:.2f}x CPU")
 
 
 if __name__ == "__main__":

@@ -39,10 +39,13 @@ WKT = {
 }
 
 
-def generate(root: Path, n_files: int, seed: int = 7) -> list[str]:
-    """Write ``n_files`` files under ``root/proto``; returns their repo-relative paths."""
+def generate(root: Path, n_files: int, seed: int = 7, n_packages: int | None = None,
+             config: bool = True) -> list[str]:
+    """Write ``n_files`` files under ``root/proto`` in ``n_packages`` packages (default: 40 files
+    each); returns their repo-relative paths. ``config``: also a schemacheck.toml naming the root
+    (buf.yaml alone says the same)."""
     rng = random.Random(seed)
-    n_packages = max(1, n_files // 40)
+    n_packages = n_packages or max(1, n_files // 40)
     paths: list[str] = []
     types: list[tuple[str, str]] = []  # (path, full type name) of earlier files, importable
     for i in range(n_files):
@@ -101,7 +104,8 @@ def generate(root: Path, n_files: int, seed: int = 7) -> list[str]:
         target.write_text("\n".join(lines) + "\n")
         paths.append(rel)
     (root / "buf.yaml").write_text("version: v2\nmodules:\n  - path: proto\n")
-    (root / "schemacheck.toml").write_text('[protobuf]\nroots = ["proto"]\n')
+    if config:
+        (root / "schemacheck.toml").write_text('[protobuf]\nroots = ["proto"]\n')
     return paths
 
 

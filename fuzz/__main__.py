@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=None, help="stop each target after this long")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (reproducible with --jobs 1)")
+    parser.add_argument("--fast", action="store_true",
+                        help="batch workers, the format's checker alone (1 input in 50 the whole CLI path)")
     parser.add_argument("--no-save", action="store_true", help="do not save findings under fuzz/crashes/")
     parser.add_argument("--crash-dir", default=str(CRASH_DIR))
     parser.add_argument("--stats", help="append the counts as one JSON line to this file")
@@ -41,8 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         commit = _commit()  # of the code the campaign starts with
         started = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
-        stats = run_campaign(name, args.inputs, jobs=args.jobs, seed=args.seed, max_seconds=args.seconds,
-                             save=not args.no_save, crash_dir=Path(args.crash_dir), progress=args.progress)
+        run = run_campaign
+        if args.fast:
+            from .fast import run_fast_campaign as run
+        stats = run(name, args.inputs, jobs=args.jobs, seed=args.seed, max_seconds=args.seconds,
+                    save=not args.no_save, crash_dir=Path(args.crash_dir), progress=args.progress)
         print(stats.summary(), flush=True)
         if args.stats:
             with open(args.stats, "a") as out:
@@ -64,21 +69,25 @@ def _commit() -> str:
 
 
 def _table(path: str) -> str:
-    """Markdown rows of every campaign in a ``--stats`` file, then totals per target."""
+    """Markdown rows of every campaign in a ``--stats`` file, then totals per target (and per commit)."""
     rows = [json.loads(line) for line in open(path) if line.strip()]
-    out = ["| date (UTC) | commit | target | seed | inputs | seconds | inputs/s | internal | over 5 s | over 500 MB "
-           "| of which known | new signatures |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    totals: dict[str, list[int]] = {}
+    out = ["| date (UTC) | commit | mode | target | seed | inputs | seconds | inputs/s | internal | over 5 s "
+           "| over 500 MB | of which known | slow unconfirmed | new signatures |",
+           "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    totals: dict[tuple[str, str], list[int]] = {}
     for r in rows:
-        out.append(f"| {r['date']} | {r['commit']} | {r['target']} | {r['seed']} | {r['inputs']:,} | {r['seconds']:.0f} "
-                   f"| {r['rate']:.0f} | {r['internal']} | {r['over_time']} | {r['over_memory']} | {r['known']} "
+        out.append(f"| {r['date']} | {r['commit']} | {r.get('mode', 'classic')} | {r['target']} | {r['seed']} "
+                   f"| {r['inputs']:,} | {r['seconds']:.0f} | {r['rate']:.0f} | {r['internal']} | {r['over_time']} "
+                   f"| {r['over_memory']} | {r['known']} | {r.get('slow_unconfirmed', 0)} "
                    f"| {len(r['new_signatures'])} |")
-        t = totals.setdefault(r["target"], [0] * 6)
-        for i, k in enumerate(("inputs", "internal", "over_time", "over_memory", "known")):
-            t[i] += r[k]
-        t[5] += len(r["new_signatures"])
-    for target, t in sorted(totals.items()):
-        out.append(f"| **total** | | **{target}** | | **{t[0]:,}** | | | {t[1]} | {t[2]} | {t[3]} | {t[4]} | {t[5]} |")
+        for key in ((r["target"], ""), (r["target"], r["commit"])):
+            t = totals.setdefault(key, [0] * 6)
+            for i, k in enumerate(("inputs", "internal", "over_time", "over_memory", "known")):
+                t[i] += r[k]
+            t[5] += len(r["new_signatures"])
+    for (target, commit), t in sorted(totals.items()):
+        label = f"**total {target}**" if not commit else f"total {target} at {commit}"
+        out.append(f"| {label} | {commit} | | | | **{t[0]:,}** | | | {t[1]} | {t[2]} | {t[3]} | {t[4]} | | {t[5]} |")
     return "\n".join(out)
 
 

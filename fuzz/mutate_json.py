@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from typing import Any
 
 __all__ = ["mutate_tree", "KEYWORDS", "DICTIONARY", "dump_json", "dump_yaml"]
@@ -186,16 +187,17 @@ def mutate_tree(rng: random.Random, tree: Any, others: list[Any]) -> Any:
 
 
 def dump_json(rng: random.Random, tree: Any) -> bytes:
-    """JSON text, in one of a few layouts (indented, compact, ASCII-escaped, CRLF)."""
-    style = rng.randrange(4)
+    """JSON text in one of a few layouts: compact, one member per line (LF or CRLF), non-ASCII
+    kept, and (1 in 10: the pure-Python encoder is slow on big trees) indented."""
+    style = rng.randrange(10)
     if style == 0:
-        text = json.dumps(tree, indent=2)
-    elif style == 1:
+        text = json.dumps(tree, indent=rng.choice((1, 2, 4)))
+    elif style < 4:
         text = json.dumps(tree, separators=(",", ":"))
-    elif style == 2:
-        text = json.dumps(tree, indent=1, ensure_ascii=False)
+    elif style < 7:
+        text = json.dumps(tree, separators=(",\n", ": "), ensure_ascii=style == 4)
     else:
-        text = json.dumps(tree, indent=4).replace("\n", "\r\n")
+        text = json.dumps(tree, separators=(",\r\n", ":"))
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -214,11 +216,57 @@ def dump_yaml(rng: random.Random, tree: Any) -> bytes:
             if isinstance(tree["$defs"], dict):
                 tree["$defs"] = dict(tree["$defs"], shared=shared, again=shared)
 
-    class _Dumper(yaml.SafeDumper):
-        pass
-
-    text = yaml.dump(tree, Dumper=_Dumper, default_flow_style=rng.choice((False, None, True)),
+    if rng.random() < 0.7:  # PyYAML's representer costs more than checking the input: a small emitter
+        text = "".join(_block(tree, "", []))
+        if rng.random() < 0.2:
+            text = text.rstrip("\n")
+        return text.encode("utf-8", "surrogatepass")
+    # libyaml's emitter when there is one: the pure-Python one costs more than checking the input
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(tree, Dumper=dumper, default_flow_style=rng.choice((False, None, True)),
                      allow_unicode=rng.random() < 0.5, sort_keys=False, width=rng.choice((80, 10**6)))
     if rng.random() < 0.2:
         text = text.rstrip("\n")  # no trailing newline
     return text.encode("utf-8", "surrogatepass")
+
+
+_PLAIN = re.compile(r"[A-Za-z_$][\w$.-]*")
+_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar: plain when it reads back as the same string, else a JSON string (valid YAML)."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value) and value.lower() not in _RESERVED:
+        return value
+    if isinstance(value, float) and value != value:
+        return ".nan"
+    return json.dumps(value, ensure_ascii=False) if not isinstance(value, float) or abs(value) != float("inf") \
+        else (".inf" if value > 0 else "-.inf")
+
+
+def _block(node: Any, pad: str, out: list[str]) -> list[str]:
+    """Block-style YAML lines of ``node`` (mappings and sequences nested by two spaces)."""
+    if isinstance(node, dict) and node:
+        for key, value in node.items():
+            head = f"{pad}{_scalar(str(key))}:"
+            if isinstance(value, (dict, list)) and value and len(pad) < 400:
+                out.append(head + "\n")
+                _block(value, pad + ("  " if isinstance(value, dict) else ""), out)
+            else:
+                out.append(f"{head} {_inline(value)}\n")
+    elif isinstance(node, list) and node:
+        for value in node:
+            if isinstance(value, (dict, list)) and value and len(pad) < 400:
+                out.append(f"{pad}-\n")
+                _block(value, pad + "  ", out)
+            else:
+                out.append(f"{pad}- {_inline(value)}\n")
+    else:
+        out.append(f"{pad}{_inline(node)}\n")
+    return out
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)  # flow style (JSON is YAML)
+    return _scalar(value)

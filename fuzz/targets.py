@@ -20,7 +20,11 @@ from pathlib import Path
 
 from .mutate import havoc
 from .mutate_json import DICTIONARY as JSON_DICTIONARY
+from .mutate_openapi import DICTIONARY as OPENAPI_DICTIONARY
+from .mutate_openapi import mutate_openapi
 from .mutate_proto import mutate_proto
+from .mutate_python import DICTIONARY as PYTHON_DICTIONARY
+from .mutate_python import mutate_python
 
 __all__ = ["Target", "TARGETS", "MemorySnapshot", "run_pair", "REPO"]
 
@@ -107,16 +111,14 @@ def run_pair(target: Target, base: bytes, head: bytes) -> object:
     the output formats and encoded as the CLI writes them. Raises whatever the check raises: a
     ``SchemacheckError`` is a clean rejection, anything else an internal error.
     """
-    from schemacheck.config import Settings
     from schemacheck.runner import CheckRequest, run_check
+
+    from .fastpath import settings_for
 
     if target.run is not None:
         return target.run(base, head)
-    settings = Settings()
+    settings = settings_for(target, head)
     pick = zlib.crc32(head)  # choices picked by the input, so that a rerun is the same run
-    if target.fmt == "jsonschema":  # every mode and policy
-        settings = Settings.model_validate({"jsonschema": {"mode": ("backward", "forward", "full")[pick % 3],
-                                                           "policy": ("strict", "lenient")[pick // 3 % 2]}})
     head_snapshot = MemorySnapshot({target.filename: head}, "head")
     request = CheckRequest(MemorySnapshot({target.filename: base}, "base"), head_snapshot,
                            settings, formats=(target.fmt,), limit_to=(target.filename,))
@@ -237,5 +239,23 @@ YAML = Target(
     generate=_json_generate("yaml"), convert=_yaml_seed,
 )
 
+
+# -- OpenAPI (2.0, 3.0, 3.1; YAML or JSON text) ------------------------------------------------------
+OPENAPI = Target(
+    name="openapi", fmt="openapi", filename="api/openapi.yaml",
+    seed_globs=("fixtures/openapi/**/*.yaml", "fixtures/openapi/**/*.json", "fuzz/seeds/openapi/*"),
+    dictionary=OPENAPI_DICTIONARY + _YAML_WORDS,
+    generate=mutate_openapi,
+)
+
+
+# -- Python DTOs (pydantic v1/v2, dataclasses, attrs, msgspec, TypedDict; libcst) -----------------------
+PYTHON = Target(
+    name="python", fmt="python", filename="app/models.py",
+    seed_globs=("fixtures/python/**/*.py", "fuzz/seeds/python/*.py"),
+    dictionary=PYTHON_DICTIONARY,
+    generate=mutate_python,
+)
+
 #: Every target by name. A new front end adds one entry here (and seeds under ``fuzz/seeds/<name>/``).
-TARGETS: dict[str, Target] = {t.name: t for t in (PROTO, JSON, YAML)}
+TARGETS: dict[str, Target] = {t.name: t for t in (PROTO, JSON, YAML, OPENAPI, PYTHON)}

@@ -30,12 +30,15 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
 
-__all__ = ["Outcome", "Worker", "execute", "signature", "TIME_LIMIT", "MEMORY_LIMIT"]
+__all__ = ["Outcome", "Worker", "execute", "signature", "limit_memory", "cpu_seconds_of", "over_time", "TIME_LIMIT",
+           "MEMORY_LIMIT", "RECYCLE_AT", "GRACE", "CONFIRM_TIME_FACTOR"]
 
 TIME_LIMIT = 5.0
+CONFIRM_TIME_FACTOR = 36  # a CPU-clock input is also stopped after this many times its limit of wall time
+# (3 minutes: on a machine shared by ten busy processes, 5 s of CPU can take a minute of wall time)
 MEMORY_LIMIT = 500 * 1024 * 1024
-_GRACE = 5.0  # seconds the parent waits beyond the limit before killing a worker
-_RECYCLE_AT = 0.6  # replace a worker whose peak resident size passed this share of the limit
+GRACE = 5.0  # seconds the parent waits beyond the limit before killing a worker
+RECYCLE_AT = 0.6  # replace a worker whose peak resident size passed this share of the limit
 
 
 class InputTimeout(BaseException):
@@ -49,6 +52,7 @@ class Outcome:
     peak_bytes: int
     signature: str = ""
     detail: str = ""
+    cpu_seconds: float = -1.0  # CPU time of the input (-1: unknown, the worker was killed)
 
 
 _COMPILER_BUGS: list[BaseException] = []
@@ -98,29 +102,45 @@ def signature(exc: BaseException) -> str:
     return f"{name}@{where}:{frame.name}"
 
 
+_ARMED = [False]
+
+
 def _on_alarm(_signum, _frame):
-    raise InputTimeout()
+    if _ARMED[0]:  # at most once per input, and never once the input has ended
+        _ARMED[0] = False
+        raise InputTimeout()
 
 
 def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
-            memory_limit: int = MEMORY_LIMIT) -> Outcome:
-    """Run one input in this process and classify it."""
+            memory_limit: int = MEMORY_LIMIT, fast: bool = False, cpu_clock: bool = False) -> Outcome:
+    """Run one input in this process and classify it.
+
+    ``cpu_clock``: the limit is on the CPU time of the input (``ITIMER_PROF``), not the wall clock:
+    how a time finding is confirmed on a shared machine (see :func:`fuzz.campaign.record_finding`).
+
+    ``fast``: the format's checker alone on a warm compiler (:func:`fuzz.fastpath.fast_pair`);
+    otherwise the whole ``run_check`` on a cold one (:func:`fuzz.targets.run_pair`).
+    """
     from schemacheck.errors import SchemacheckError
 
+    from .fastpath import fast_pair
     from .targets import run_pair
 
     if target.fmt == "protobuf":
-        from schemacheck.formats.protobuf.memo import clear_cache
+        if not fast:
+            from schemacheck.formats.protobuf.memo import clear_cache
 
-        clear_cache()  # each input sees a cold compiler, as a fresh CLI run would
+            clear_cache()  # each input sees a cold compiler, as a fresh CLI run would
         _record_compiler_bugs()
     _COMPILER_BUGS.clear()
     kind, sig, detail = "ok", "", ""
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    start = time.perf_counter()
-    signal.setitimer(signal.ITIMER_REAL, time_limit)
+    which, signum = (signal.ITIMER_PROF, signal.SIGPROF) if cpu_clock else (signal.ITIMER_REAL, signal.SIGALRM)
+    previous = signal.signal(signum, _on_alarm)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    _ARMED[0] = True
+    signal.setitimer(which, time_limit)
     try:
-        run_pair(target, base, head)
+        (fast_pair if fast else run_pair)(target, base, head)
         if _COMPILER_BUGS:  # reported as a diagnostic (an error in head, a warning in base): still a bug
             exc = _COMPILER_BUGS[0]
             kind, sig = "internal", signature(exc)
@@ -134,15 +154,16 @@ def execute(target, base: bytes, head: bytes, time_limit: float = TIME_LIMIT,
     except Exception as exc:  # noqa: BLE001 - what the fuzzer looks for
         kind, sig, detail = "internal", signature(exc), "".join(traceback.format_exception(exc))
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    seconds = time.perf_counter() - start
+        _ARMED[0] = False
+        signal.setitimer(which, 0)
+        signal.signal(signum, previous)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    if kind == "ok" and seconds > time_limit:
+    if kind == "ok" and (cpu if cpu_clock else seconds) > time_limit:
         kind, sig = "time", "timeout"
     if kind == "ok" and peak > memory_limit:
         kind, sig = "memory", "memory"
-    return Outcome(kind, seconds, peak, sig, detail[-6000:])
+    return Outcome(kind, seconds, peak, sig, detail[-6000:], cpu)
 
 
 def _where(exc: BaseException) -> str:
@@ -151,29 +172,60 @@ def _where(exc: BaseException) -> str:
     return found[found.index("@"):] if "@" in found else ""
 
 
-def _serve(conn: Connection, target_name: str, time_limit: float, memory_limit: int) -> None:
-    from .targets import TARGETS
+def cpu_seconds_of(pid: int) -> float | None:
+    """User + system CPU time of a process so far (``/proc/<pid>/stat``), None when unreadable."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
-    target = TARGETS[target_name]
+
+def over_time(wall: float, cpu: float | None, time_limit: float, cpu_clock: bool) -> bool:
+    """Whether a parent should stop an input that ran ``wall`` seconds and used ``cpu`` seconds of CPU.
+
+    On the CPU clock: past the limit + :data:`GRACE` of CPU time (stuck in C code, where the
+    timer's signal cannot be handled), or past :data:`CONFIRM_TIME_FACTOR` times the limit of
+    wall time (a hang that uses no CPU).
+    """
+    if not cpu_clock:
+        return wall > time_limit + GRACE
+    return (cpu if cpu is not None else wall) > time_limit + GRACE or wall > time_limit * CONFIRM_TIME_FACTOR + GRACE
+
+
+def limit_memory(memory_limit: int) -> None:
+    """Cap this process's address space at its present size plus ``memory_limit``."""
     try:
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         resource.setrlimit(resource.RLIMIT_AS, (size + memory_limit, resource.RLIM_INFINITY))
     except (OSError, ValueError):
         pass
+
+
+def _serve(conn: Connection, target_name: str, time_limit: float, memory_limit: int, fast: bool,
+           cpu_clock: bool) -> None:
+    from .targets import TARGETS
+
+    target = TARGETS[target_name]
+    limit_memory(memory_limit)
     while True:
         try:
             base, head = conn.recv()
         except EOFError:
             return
-        conn.send(execute(target, base, head, time_limit, memory_limit))
+        conn.send(execute(target, base, head, time_limit, memory_limit, fast, cpu_clock))
 
 
 class Worker:
     """A forked child running inputs of one target; replaced after a kill or a memory peak."""
 
-    def __init__(self, target_name: str, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT) -> None:
+    def __init__(self, target_name: str, time_limit: float = TIME_LIMIT, memory_limit: int = MEMORY_LIMIT,
+                 fast: bool = False, cpu_clock: bool = False) -> None:
         self.target_name = target_name
+        self.fast = fast
+        self.cpu_clock = cpu_clock
         self.time_limit = time_limit
         self.memory_limit = memory_limit
         self.process = None
@@ -184,7 +236,8 @@ class Worker:
     def _start(self) -> None:
         ctx = get_context("fork")
         parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, self.target_name, self.time_limit, self.memory_limit),
+        self.process = ctx.Process(target=_serve, args=(child, self.target_name, self.time_limit, self.memory_limit,
+                                                        self.fast, self.cpu_clock),
                                    daemon=True)
         self.process.start()
         child.close()
@@ -203,10 +256,15 @@ class Worker:
 
     def submit(self, base: bytes, head: bytes) -> None:
         self.started = time.monotonic()
+        self.cpu_started = cpu_seconds_of(self.process.pid)
         self.conn.send((base, head))
 
+    def cpu_used(self) -> float | None:
+        now = cpu_seconds_of(self.process.pid)
+        return None if now is None or self.cpu_started is None else now - self.cpu_started
+
     def overdue(self) -> bool:
-        return time.monotonic() - self.started > self.time_limit + _GRACE
+        return over_time(time.monotonic() - self.started, self.cpu_used(), self.time_limit, self.cpu_clock)
 
     def collect(self) -> Outcome:
         """The outcome of the submitted input (after ``conn`` is readable, or overdue)."""
@@ -218,16 +276,16 @@ class Worker:
                                   time.monotonic() - self.started, 0, "worker-died")
                 self.restart()
                 return outcome
-            if outcome.peak_bytes > self.memory_limit * _RECYCLE_AT or outcome.kind != "ok":
+            if outcome.peak_bytes > self.memory_limit * RECYCLE_AT or outcome.kind != "ok":
                 self.restart()
             return outcome
-        seconds = time.monotonic() - self.started
+        seconds, cpu = time.monotonic() - self.started, self.cpu_used()
         died = not self.process.is_alive()
         memory = died and self._killed_by_memory()
         self.restart()
         if died:
             return Outcome("memory" if memory else "internal", seconds, 0, "worker-died")
-        return Outcome("time", seconds, 0, "timeout-hard")
+        return Outcome("time", seconds, 0, "timeout-hard", cpu_seconds=-1.0 if cpu is None else cpu)
 
     def _killed_by_memory(self) -> bool:
         self.process.join(1)

@@ -13,4 +13,11 @@ fi
 # npm may skip install scripts; the Multitool's only job there is to make its binary executable.
 find .tools/node_modules/@microsoft -name Sarif.Multitool -type f -exec chmod u+x {} + 2>/dev/null || true
 .tools/node_modules/.bin/buf --version >/dev/null
-echo "test tools ready in .tools/ (buf $(.tools/node_modules/.bin/buf --version))"
+# oasdiff (the OpenAPI reference, a Go program) when Go is installed; its oracle test and the
+# OpenAPI benchmark skip, saying so, without it. Pinned; built from the Go module proxy.
+if [ ! -x .tools/bin/oasdiff ] && command -v go >/dev/null 2>&1; then
+  GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install github.com/oasdiff/oasdiff@v1.39.0 \
+    || echo "note: could not build oasdiff; its oracle test will be skipped"
+fi
+oasdiff_note=$([ -x .tools/bin/oasdiff ] && echo ", $(.tools/bin/oasdiff --version 2>/dev/null | head -1)" || echo ", no oasdiff (Go missing)")
+echo "test tools ready in .tools/ (buf $(.tools/node_modules/.bin/buf --version)${oasdiff_note})"

@@ -139,3 +139,24 @@ def test_mapping_validation_keeps_source_and_is_frozen() -> None:
     assert s.source == "cli" and s.select == ("FIELD_SAME_NAME",)
     with pytest.raises(Exception):
         s.select = ()  # type: ignore[misc]
+
+
+def test_a_section_written_with_pydantic_field_still_works() -> None:
+    """ConfigModel is not pydantic, but a format's section written the pydantic way (``Field``
+    with a default, a factory, a description) keeps its defaults and validation."""
+    from pydantic import Field as PydanticField
+
+    from schemacheck.config_model import ConfigModel, ConfigValidationError
+
+    class Section(ConfigModel):
+        paths: tuple[str, ...] = PydanticField(default=(), description="globs")
+        extra: dict[str, str] = PydanticField(default_factory=dict)
+        strict: bool = True
+        days: int = PydanticField(default=0, ge=0)
+
+    assert Section() == Section.model_validate({}) and Section().extra == {}
+    with pytest.raises(ConfigValidationError):
+        Section.model_validate({"days": -1})
+    assert Section.model_validate({"paths": ["a"], "strict": False}).paths == ("a",)
+    with pytest.raises(ConfigValidationError):
+        Section.model_validate({"paths": "a"})

@@ -12,6 +12,7 @@ import json
 import pytest
 
 from gitrepo import GitRepo
+from openapi_repo import change_repo, run_cli
 from schemacheck.cli import main
 
 SPEC_30_JSON = """{
@@ -169,23 +170,13 @@ def _line_of(lines: list[str], marker: str) -> int:
 
 @pytest.fixture(scope="module")
 def repos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, GitRepo]:
-    made = {}
-    for name, (path, base, edits, _) in SCENARIOS.items():
-        repo = GitRepo(tmp_path_factory.mktemp(name))
-        repo.write(path, base)
-        repo.commit("base")
-        repo.branch("change")
-        repo.write(path, _edit(base, edits))
-        repo.commit(name)
-        made[name] = repo
-    return made
+    return {name: change_repo(tmp_path_factory.mktemp(name), {path: base}, {path: _edit(base, edits)}, name)
+            for name, (path, base, edits, _) in SCENARIOS.items()}
 
 
 def _cli(repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
          ) -> tuple[int, str]:
-    monkeypatch.chdir(repo.root)
-    code = main(["--base", "main", *args])
-    return code, capsys.readouterr().out
+    return run_cli(capsys, monkeypatch, repo.root, "--base", "main", *args)
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
@@ -218,15 +209,10 @@ def test_sarif_region_is_the_renamed_property(repos, capsys, monkeypatch) -> Non
 
 
 def test_inline_suppression_with_x_schemacheck_ignore(tmp_path, capsys, monkeypatch) -> None:
-    repo = GitRepo(tmp_path)
-    repo.write("openapi.yaml", SPEC_31_YAML)
-    repo.commit("base")
-    repo.branch("change")
-    repo.write("openapi.yaml", SPEC_31_YAML.replace(
+    repo = change_repo(tmp_path, {"openapi.yaml": SPEC_31_YAML}, {"openapi.yaml": SPEC_31_YAML.replace(
         "        total_amount:\n", "        total_cents:\n").replace(
         "    Order:\n      type: object\n",
-        "    Order:\n      type: object\n      x-schemacheck-ignore: RESPONSE_PROPERTY_RENAMED -- no client reads it yet\n"))
-    repo.commit("rename, accepted")
+        "    Order:\n      type: object\n      x-schemacheck-ignore: RESPONSE_PROPERTY_RENAMED -- no client reads it yet\n")})
     code, out = _cli(repo, capsys, monkeypatch, "--format", "json")
     report = json.loads(out)
     assert code == 0 and report["findings"] == []
@@ -281,16 +267,11 @@ components:
                                                    {"REQUEST_PROPERTY_BECAME_REQUIRED"})])
 def test_read_only_properties_belong_to_responses_only(marker, expected, tmp_path, capsys, monkeypatch) -> None:
     """A required readOnly property is not required of clients; a removed writeOnly one was never returned."""
-    repo = GitRepo(tmp_path)
-    repo.write("openapi.yaml", SHARED)
-    repo.commit("base")
-    repo.branch("change")
     after = SHARED.replace("      properties:\n        name:",
                            f"      required: [id]\n      properties:\n        id:\n          type: integer\n"
                            f"          {marker}\n        name:")
     after = after.replace("        password:\n          type: string\n          writeOnly: true\n", "")
-    repo.write("openapi.yaml", after)
-    repo.commit("id added, password dropped")
+    repo = change_repo(tmp_path, {"openapi.yaml": SHARED}, {"openapi.yaml": after})
     code, out = _cli(repo, capsys, monkeypatch, "--format", "json")
     report = json.loads(out)
     assert {f["rule_id"] for f in report["findings"] if f["severity"] == "error"} == expected

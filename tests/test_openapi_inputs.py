@@ -7,13 +7,12 @@ time under load says nothing about the checker.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
 import pytest
 
-from gitrepo import GitRepo
+from openapi_repo import change_repo, run_json
 from schemacheck.cli import main
 from schemacheck.formats.registry import FORMATS
 
@@ -44,31 +43,14 @@ components:
 RENAMED = SPEC.replace("total_amount", "total_cents")
 
 
-def _repo(tmp_path, files: dict[str, str], changed: dict[str, str | None]) -> GitRepo:
-    repo = GitRepo(tmp_path / "repo")
-    for path, text in files.items():
-        repo.write(path, text)
-    repo.commit("base")
-    repo.branch("change")
-    for path, text in changed.items():
-        if text is None:
-            repo.delete(path)
-        else:
-            repo.write(path, text)
-    repo.commit("change")
-    return repo
-
-
-def _json(capsys, monkeypatch, root, *args: str) -> tuple[int, dict]:
-    monkeypatch.chdir(root)
-    code = main([*args, "--format", "json"])
-    return code, json.loads(capsys.readouterr().out)
+def _repo(tmp_path, files: dict[str, str], changed: dict[str, str | None]):
+    return change_repo(tmp_path / "repo", files, changed)
 
 
 def test_against_a_file_is_checked_as_openapi_only(tmp_path, capsys, monkeypatch) -> None:
     (tmp_path / "old.yaml").write_text(SPEC)
     (tmp_path / "new.yaml").write_text(RENAMED)
-    code, report = _json(capsys, monkeypatch, tmp_path, "new.yaml", "--against", "old.yaml")
+    code, report = run_json(capsys, monkeypatch, tmp_path, "new.yaml", "--against", "old.yaml")
     assert code == 1
     assert [f["rule_id"] for f in report["findings"]] == ["RESPONSE_PROPERTY_RENAMED"]
     assert report["summary"]["files_checked_by_format"] == {**{name: 0 for name in FORMATS}, "openapi": 1}
@@ -87,7 +69,7 @@ def test_unparseable_head_spec_is_a_one_line_error(tmp_path, capsys, monkeypatch
 def test_a_spec_the_validator_rejects_is_still_checked(tmp_path, capsys, monkeypatch) -> None:
     typo = RENAMED.replace("components:\n", "components:\n  securitySchemes::\n    key:\n      type: apiKey\n")
     repo = _repo(tmp_path, {"openapi.yaml": SPEC}, {"openapi.yaml": typo})
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert code == 1
     assert [f["rule_id"] for f in report["findings"]] == ["RESPONSE_PROPERTY_RENAMED"]
     warnings = [d for d in report["diagnostics"] if d["severity"] == "warning"]
@@ -99,7 +81,7 @@ def test_remote_refs_are_never_fetched_and_said(tmp_path, capsys, monkeypatch) -
     remote = SPEC.replace('$ref: "#/components/schemas/Order"', '$ref: "https://schemas.invalid/order.json"')
     repo = _repo(tmp_path, {"openapi.yaml": remote}, {"openapi.yaml": remote.replace("    get:\n", "    get:\n      deprecated: true\n")})
     started = time.process_time()
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert time.process_time() - started < 5
     assert code == 0
     assert any("never fetched" in d["message"] for d in report["diagnostics"])
@@ -108,7 +90,7 @@ def test_remote_refs_are_never_fetched_and_said(tmp_path, capsys, monkeypatch) -
 def test_a_missing_ref_file_is_an_input_error(tmp_path, capsys, monkeypatch) -> None:
     broken = SPEC.replace('$ref: "#/components/schemas/Order"', '$ref: "schemas/missing.yaml"')
     repo = _repo(tmp_path, {"openapi.yaml": SPEC}, {"openapi.yaml": broken})
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert code == 2
     assert any(d["severity"] == "error" and "missing.yaml" in d["message"] for d in report["diagnostics"])
 
@@ -118,7 +100,7 @@ def test_a_change_in_a_referenced_file_is_found_through_the_spec(tmp_path, capsy
     order = "type: object\nproperties:\n  id:\n    type: string\n  total_amount:\n    type: integer\n"
     repo = _repo(tmp_path, {"openapi.yaml": split, "schemas/order.yaml": order},
                  {"schemas/order.yaml": order.replace("total_amount", "total_cents")})
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert code == 1
     (finding,) = report["findings"]
     assert finding["rule_id"] == "RESPONSE_PROPERTY_RENAMED"
@@ -127,7 +109,7 @@ def test_a_change_in_a_referenced_file_is_found_through_the_spec(tmp_path, capsy
 
 def test_a_deleted_spec_removes_its_paths(tmp_path, capsys, monkeypatch) -> None:
     repo = _repo(tmp_path, {"api/openapi.yaml": SPEC, "README.md": "x"}, {"api/openapi.yaml": None})
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert code == 1
     assert [f["rule_id"] for f in report["findings"]] == ["PATH_REMOVED"]
 
@@ -135,7 +117,7 @@ def test_a_deleted_spec_removes_its_paths(tmp_path, capsys, monkeypatch) -> None
 def test_a_nested_openapi_key_is_not_an_openapi_document(tmp_path, capsys, monkeypatch) -> None:
     config = '{"tools": {"openapi": "3.0.1"}, "name": "a"}\n'
     repo = _repo(tmp_path, {"tools.json": config}, {"tools.json": config.replace('"a"', '"b"')})
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert code == 0
     assert [d["severity"] for d in report["diagnostics"]] == ["info"]
 
@@ -161,7 +143,7 @@ def _mesh(n: int, leaf_type: str) -> str:
 def test_a_deep_cycle_mesh_terminates_and_finds_the_change_under_it(tmp_path, capsys, monkeypatch, n) -> None:
     repo = _repo(tmp_path, {"openapi.yaml": _mesh(n, "integer")}, {"openapi.yaml": _mesh(n, "number")})
     started = time.process_time()
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     elapsed = time.process_time() - started
     assert elapsed < 5, elapsed
     assert code == 1
@@ -227,7 +209,7 @@ def test_callback_cycles_end_and_callback_payloads_are_read_by_old_receivers(tmp
     repo = _repo(tmp_path, {"openapi.yaml": CALLBACKS},
                  {"openapi.yaml": CALLBACKS.replace("amount: {type: integer}", "amount: {type: number}")})
     started = time.process_time()
-    code, report = _json(capsys, monkeypatch, repo.root, "--base", "main")
+    code, report = run_json(capsys, monkeypatch, repo.root, "--base", "main")
     assert time.process_time() - started < 5
     assert code == 1
     (finding,) = report["findings"]

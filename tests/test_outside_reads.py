@@ -7,6 +7,13 @@ each way a path can leave a root: absolute, ``..``, symbolic links (a git symlin
 link in the work tree, a link in an --against directory) and names too long for the file
 system. One choke point enforces it (``snapshot.unsafe_reason`` / ``read_inside``); these
 tests go through the real CLI.
+
+Exactly three read-only exceptions exist, all for protobuf imports that no import root holds
+(``formats/protobuf/external.py``): buf's module cache entry of a dependency at the commit
+``buf.lock`` pins, ``.proto`` files that installed Python packages list in their metadata, and
+absolute ``extra-import-roots`` the user configured. Each is looked up by import name only, and
+no symlink inside them is followed; the last section below shows that input (import names,
+buf.lock, buf's module.yaml, a relative extra root) cannot steer a read anywhere else.
 """
 
 from __future__ import annotations
@@ -91,8 +98,8 @@ def test_proto_import_of_a_symlink_is_never_followed(repo: GitRepo, secret: Path
         repo.write("api/order.proto", PROTO.format(imports='import "api/link.proto";\n'))
     proc = run_cli(repo.root)
     assert_not_read(proc)
-    if where != "linked-directory":
-        assert proc.returncode == 2 and "api/order.proto:3:1:" in proc.stdout
+    if where != "linked-directory":  # never read: the import counts as missing, named in the one warning
+        assert proc.returncode == 0 and "api/order.proto:3:1:" in proc.stdout and '"api/link.proto"' in proc.stdout
 
 
 # -- JSON Schema $ref ----------------------------------------------------------------------------
@@ -198,3 +205,111 @@ def test_unsafe_reason_is_the_one_rule(path: str, safe: bool) -> None:
     from schemacheck.snapshot import unsafe_reason
 
     assert (unsafe_reason(path) is None) is safe
+
+
+# -- the named exceptions: buf's module cache, installed packages, configured roots ----------------
+# Imports that no root holds are looked up, read-only, in buf's module cache at the commit buf.lock
+# pins, in .proto files installed Python packages list, and in absolute extra-import-roots. Nothing
+# else: no name from input leaves those directories, and no symlink inside them is followed out.
+
+COMMIT = "61b203b9a9164be9a834f58c37be6f62"
+BUF_YAML = "version: v2\ndeps:\n  - buf.build/acme/deps\n"
+
+
+def _buf_lock(name: str = "buf.build/acme/deps", commit: str = COMMIT) -> str:
+    return f"version: v2\ndeps:\n  - name: {name}\n    commit: {commit}\n    digest: b5:{'ab' * 64}\n"
+
+
+def _cache_entry(cache: Path, files_dir: str = "files") -> Path:
+    entry = cache / "v3" / "modules" / "b5" / "buf.build" / "acme" / "deps" / COMMIT
+    entry.mkdir(parents=True)
+    (entry / "module.yaml").write_text(f"version: v1\nfiles_dir: {files_dir}\n")
+    return entry
+
+
+def _run_with_cache(repo: GitRepo, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in GitRepo.env().items() if not k.startswith(("PRE_COMMIT", "FORCE_COLOR"))}
+    env.update(NO_COLOR="1", BUF_CACHE_DIR=str(cache))
+    return subprocess.run([sys.executable, "-m", "schemacheck"], cwd=repo.root, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def _import_dep(repo: GitRepo, name: str = "acme/deps/secret.proto", lock: str | None = None) -> None:
+    repo.write("buf.yaml", BUF_YAML)
+    repo.write("buf.lock", lock or _buf_lock())
+    repo.write("schemacheck.toml", "[tool.schemacheck.protobuf]\npackage-protos = false\n")
+    repo.commit("buf workspace")
+    repo.write("api/order.proto", PROTO.format(imports=f'import "{name}";\n'))
+
+
+@pytest.mark.parametrize("link", ["file", "directory", "files-dir"])
+def test_buf_cache_symlinks_are_never_followed_out(repo: GitRepo, secret: Path, tmp_path: Path, link: str) -> None:
+    cache = tmp_path / "cache"
+    entry = _cache_entry(cache)
+    (secret / "acme" / "deps").mkdir(parents=True)
+    (secret / "acme" / "deps" / "secret.proto").write_text(f"{SECRET} = 1;\n")
+    if link == "file":
+        (entry / "files" / "acme" / "deps").mkdir(parents=True)
+        (entry / "files" / "acme" / "deps" / "secret.proto").symlink_to(secret / "secret.proto")
+    elif link == "directory":
+        (entry / "files" / "acme").mkdir(parents=True)
+        (entry / "files" / "acme" / "deps").symlink_to(secret / "acme" / "deps", target_is_directory=True)
+    else:
+        (entry / "files").symlink_to(secret, target_is_directory=True)
+    _import_dep(repo)
+    proc = _run_with_cache(repo, cache)
+    assert_not_read(proc)
+    assert proc.returncode == 0 and '"acme/deps/secret.proto"' in proc.stdout  # missing: the one warning
+
+
+@pytest.mark.parametrize("bad", ["name", "commit", "files_dir"])
+def test_buf_lock_and_module_yaml_cannot_steer_reads_out_of_the_cache(repo: GitRepo, secret: Path, tmp_path: Path,
+                                                                     bad: str) -> None:
+    cache = tmp_path / "cache"
+    (secret / "acme" / "deps").mkdir(parents=True)
+    (secret / "acme" / "deps" / "secret.proto").write_text(f"{SECRET} = 1;\n")
+    lock = None
+    if bad == "name":  # a naive join of registry/owner/name would land in the secret directory
+        lock = _buf_lock(name="../../../../../outside/x")
+    elif bad == "commit":
+        lock = _buf_lock(commit="../../../../../../../outside")
+    else:
+        _cache_entry(cache, files_dir="../../../../../../../../outside")
+    _import_dep(repo, lock=lock)
+    proc = _run_with_cache(repo, cache)
+    assert_not_read(proc)
+    assert proc.returncode == 0 and '"acme/deps/secret.proto"' in proc.stdout
+
+
+def test_buf_cache_is_read_at_its_pinned_entry_only(repo: GitRepo, tmp_path: Path) -> None:
+    """The positive case: the same layout without links is read (so the refusals above are real)."""
+    cache = tmp_path / "cache"
+    entry = _cache_entry(cache)
+    (entry / "files" / "acme" / "deps").mkdir(parents=True)
+    (entry / "files" / "acme" / "deps" / "secret.proto").write_text(f"{SECRET} = 1;\n")
+    _import_dep(repo)
+    proc = _run_with_cache(repo, cache)
+    assert proc.returncode == 2 and SECRET in proc.stdout  # read, and its parse error quotes it
+
+
+@pytest.mark.parametrize("kind", ["absolute", "dotdot"])
+def test_imports_found_nowhere_read_nothing_outside(repo: GitRepo, secret: Path, tmp_path: Path, kind: str) -> None:
+    """With every source on (buf cache, installed packages), an import no source holds is only named."""
+    cache = tmp_path / "cache"
+    (secret / "acme").mkdir()
+    (secret / "acme" / "secret.proto").write_text(f"{SECRET} = 1;\n")
+    repo.write("api/order.proto", PROTO.format(imports='import "acme/secret.proto";\nimport "outside/secret.proto";\n'))
+    env_cache = secret if kind == "absolute" else cache  # even a cache pointing at the secret needs buf.lock pins
+    proc = _run_with_cache(repo, env_cache)
+    assert_not_read(proc)
+    assert proc.returncode == 0 and '"acme/secret.proto"' in proc.stdout
+
+
+def test_extra_import_roots_relative_must_stay_inside(repo: GitRepo, secret: Path) -> None:
+    (secret / "acme").mkdir()
+    (secret / "acme" / "secret.proto").write_text(f"{SECRET} = 1;\n")
+    repo.write("schemacheck.toml", '[tool.schemacheck.protobuf]\nextra-import-roots = ["../outside"]\n')
+    repo.write("api/order.proto", PROTO.format(imports='import "acme/secret.proto";\n'))
+    proc = run_cli(repo.root)
+    assert_not_read(proc)
+    assert proc.returncode == 2 and proc.stderr.startswith("schemacheck: error: protobuf.extra-import-roots")

@@ -163,7 +163,7 @@ def test_other_python_files_pay_only_the_prefilter(tmp_path: Path) -> None:
     repo.commit("util")
     code = ("import sys\nfrom schemacheck.cli import main\nrc = main(['--base', 'main', '--format', 'json'])\n"
             "import schemacheck.registry as r\n"
-            "print('LIBCST', 'libcst' in sys.modules, 'RULES', r._LOADED)\n")
+            "print('LIBCST', 'libcst' in sys.modules, 'RULES', 'python' in r._LOADED)\n")
     proc = subprocess.run([sys.executable, "-c", code], cwd=repo.root, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": SRC})
     # no job at all: the runner asked the pre-filter (worth_checking), not even the rule catalog was loaded

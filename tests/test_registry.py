@@ -33,7 +33,7 @@ def test_rule_is_documented_and_styled(spec) -> None:
 
 @pytest.mark.parametrize("spec", RULES, ids=[r.id for r in RULES])
 def test_rule_has_fixture_directory(spec) -> None:
-    if spec.format not in ("protobuf", "jsonschema", "openapi", "python"):
+    if spec.format not in ("protobuf", "jsonschema", "openapi", "python", "contracts"):
         pytest.skip(f"{spec.format} rules are checked by their own tests")
     case = FIXTURES / spec.format / spec.id
     assert (case / "before").is_dir() or (case / "after").is_dir(), f"missing {case.relative_to(REPO_ROOT)}"

@@ -29,7 +29,10 @@ def test_all_is_complete_and_resolvable(name: str) -> None:
 
 
 def test_format_table() -> None:
-    assert list(REPORTER_BY_NAME) == ["text", "json", "sarif", "github", "markdown"]
+    from schemacheck.cli import FORMATS
+
+    assert list(REPORTER_BY_NAME) == ["text", "json", "sarif", "github", "markdown", "junit", "gitlab"]
+    assert tuple(REPORTER_BY_NAME) == FORMATS  # the CLI's --format choices, kept without importing reporters
     for name, cls in REPORTER_BY_NAME.items():
         assert issubclass(cls, Reporter) and cls.name == name
         out = cls().render(CheckResult(), ReportContext(tool_version="0.0.0"))

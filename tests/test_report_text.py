@@ -12,7 +12,7 @@ from schemacheck.model import CheckResult, Diagnostic, Finding, Location, Severi
 from schemacheck.report import TextReporter, get_reporter
 from schemacheck.report.text import caret_line, summary_line
 
-from test_report_support import DELETED_FILE, RENAMED, sample_context, sample_result
+from test_report_support import DELETED_FILE, MULTILINE, ODD_PATH, RENAMED, TYPE_CHANGED, sample_context, sample_result
 
 EXPECTED_RENAMED = """\
 protos/shop/order.proto (1 finding)
@@ -166,3 +166,42 @@ def test_importing_reporters_does_not_import_rich_or_pydantic() -> None:
 def test_diagnostic_without_location() -> None:
     out = render(CheckResult(diagnostics=(Diagnostic("no schema files found", severity=Severity.WARNING),)))
     assert out == "warning: no schema files found\n\nNo breaking changes. 1 input warning.\n"
+
+
+def _rich_render(result: CheckResult, ctx) -> str:
+    """The same report through rich's console without colour (the renderer the plain path stands in for)."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=io.StringIO(), force_terminal=False, no_color=True, color_system=None, width=100,
+                      soft_wrap=True, markup=False, highlight=False, emoji=False, legacy_windows=False,
+                      force_jupyter=False, force_interactive=False, _environ={})
+    return TextReporter()._render(console, result, ctx, Text)
+
+
+@pytest.mark.parametrize("message", ["plain", "wide 訂單 [brackets] \x1b[31m", "two\nlines\r\nand more", ""])
+def test_plain_text_is_rich_text_without_colour(message: str) -> None:
+    """Uncoloured text skips rich; its bytes are the ones rich writes (findings, hints, source
+    windows, diagnostics with and without locations, the summary)."""
+    from dataclasses import replace
+
+    finding = replace(RENAMED, message=message or "m", hint=message)
+    result = CheckResult(findings=(RENAMED, DELETED_FILE, TYPE_CHANGED, MULTILINE, ODD_PATH, finding), base_label="origin/main",
+                         diagnostics=(Diagnostic(message, RENAMED.location, Severity.ERROR, tip=message),
+                                      Diagnostic("no schema files found", severity=Severity.WARNING)))
+    ctx = sample_context()
+    assert render(result) == _rich_render(result, ctx)
+
+
+def test_uncoloured_text_report_does_not_import_rich() -> None:
+    code = (
+        "import sys, schemacheck.report as r\n"
+        "from schemacheck.model import CheckResult, Finding, Location, Severity\n"
+        "f = Finding('FIELD_SAME_NAME', Severity.ERROR, 'm', Location('a.proto', 1, 1, 1, 2), hint='h')\n"
+        "r.get_reporter('text').render(CheckResult(findings=(f,)), r.ReportContext(color=False))\n"
+        "print('rich' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

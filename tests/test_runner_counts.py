@@ -52,7 +52,7 @@ def test_counts_per_format_in_text_and_json(tmp_path: Path) -> None:
     proc = run_cli(repo.root)
     assert proc.returncode == 0
     summary = proc.stdout.strip().splitlines()[-1]
-    assert "1 .proto file" in summary and "1 JSON Schema file" in summary
+    assert "checked 1 .proto, 1 JSON Schema, 0 " in summary and summary.endswith(" files.")
 
 
 def test_a_json_file_not_detected_as_a_schema_is_not_a_silent_pass(tmp_path: Path) -> None:

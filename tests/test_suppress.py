@@ -192,3 +192,36 @@ def test_suppressed_findings_are_counted_in_the_result(tmp_path: Path) -> None:
                                     Settings(), formats=("protobuf",)))
     assert result.findings == ()
     assert result.suppressed == 2
+
+
+def test_directives_of_a_file_that_does_not_parse_are_not_judged(tmp_path: Path, capsys) -> None:
+    """A parse error hides the file's findings: its directives cannot be called unused."""
+    from schemacheck.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "m.proto").write_text('syntax = "proto3";\npackage a;\nmessage M {\n  string id = 1;\n  string name = 2;\n}\n')
+    (new / "m.proto").write_text('syntax = "proto3";\npackage a;\nmessage M {\n  string id = 1;\n'
+                                 '  // schemacheck:ignore FIELD_NO_DELETE -- going away\n  strin name = 2\n}\n')
+    code = main(["--color", "never", str(new), "--against", str(old), "--format", "json"])
+    report = __import__("json").loads(capsys.readouterr().out)
+    assert code == 2
+    assert report["diagnostics"] and not report["findings"]
+
+
+def test_verbose_text_report_lists_the_accepted_findings(tmp_path: Path, capsys) -> None:
+    from schemacheck.cli import main
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    (old / "m.proto").write_text('syntax = "proto3";\npackage a;\nmessage M {\n  string id = 1;\n  int64 total = 2;\n}\n')
+    (new / "m.proto").write_text('syntax = "proto3";\npackage a;\nmessage M {\n  string id = 1;\n'
+                                 '  // schemacheck:ignore FIELD_SAME_TYPE -- no client reads it yet\n  string total = 2;\n}\n')
+    for verbose in (False, True):
+        code = main(["--color", "never", str(new), "--against", str(old), *(["-v"] if verbose else [])])
+        out = capsys.readouterr().out
+        assert code == 0 and "1 finding accepted" in out
+        listed = [line for line in out.splitlines() if "FIELD_SAME_TYPE" in line]
+        assert bool(listed) is verbose, out
+    assert "m.proto:6:" in listed[0]
+    assert "no client reads it yet" in out and "m.proto:5:" in out.split(listed[0], 1)[1]

@@ -3,7 +3,7 @@
 Maintainers: this is the only module that prints for the user, catches
 :class:`~schemacheck.errors.SchemacheckError` and decides the exit status
 (0 clean, 1 breaking changes at or above ``--fail-on``, 2 usage or input error).
-Everything heavy (gitpython, pydantic, protobuf, rich) is imported inside the command that
+Everything heavy (pydantic, protobuf, rich, libcst) is imported inside the command that
 needs it, so ``schemacheck --version`` costs little more than starting Python.
 The ``check`` command is the default: ``schemacheck --base main`` means
 ``schemacheck check --base main``. The check's inputs (sides, settings) are built in
@@ -26,16 +26,28 @@ if TYPE_CHECKING:
     from .model import CheckResult
     from .snapshot import Snapshot
 
-__all__ = ["main", "build_parser", "EXIT_CLEAN", "EXIT_BREAKING", "EXIT_ERROR"]
+__all__ = ["main", "build_parser", "exit_status", "EXIT_CLEAN", "EXIT_BREAKING", "EXIT_ERROR"]
 
 EXIT_CLEAN, EXIT_BREAKING, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github", "markdown")
-SUBCOMMANDS = ("check", "rules", "explain", "descriptor", "demo", "version")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit", "gitlab")
+SUBCOMMANDS = ("check", "rules", "explain", "descriptor", "demo", "contract", "version")
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, tip=f"`{self.prog} --help` shows the options.")
+
+
+def _add_output_arguments(out: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """``--format``, ``-o`` and ``--color``: one definition for every command that writes a report
+    (``check``, ``contract``), so their defaults and ``-o`` syntax cannot drift apart."""
+    out.add_argument("--format", default=None, choices=FORMATS,
+                     help="format of the report on standard output (or in the plain -o FILE); default: text")
+    out.add_argument("-o", "--output", action="append", default=[], metavar="[FORMAT:]FILE",
+                     help="FILE: write the --format report there instead; FORMAT:FILE (repeatable): also write a "
+                          f"report in FORMAT ({', '.join(FORMATS)}) to FILE, '-' for standard output")
+    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                     help="colour the text report (auto honours NO_COLOR, FORCE_COLOR and the terminal)")
 
 
 def _add_check_arguments(check: argparse.ArgumentParser) -> None:
@@ -51,11 +63,13 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
                        help="the commit hook: $PRE_COMMIT_FROM_REF...$PRE_COMMIT_TO_REF when pre-commit sets them, "
                             "else --staged")
     where.add_argument("--against", metavar="OLD", help="old side: a directory or file outside git; PATH is the new one")
+    where.add_argument("--fetch-missing", action="store_true",
+                       help="in a partial clone (--filter=blob:none), fetch the blobs of the changed files from its "
+                            "remote in one batch (default: never fetch; a missing blob is an error)")
     out = check.add_argument_group("output")
-    out.add_argument("--format", default="text", choices=FORMATS, help="output format (default: text)")
-    out.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    out.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                     help="colour the text report (auto honours NO_COLOR, FORCE_COLOR and the terminal)")
+    _add_output_arguments(out)
+    out.add_argument("-v", "--verbose", action="store_true",
+                     help="text report: list the files compared and the changed files passed over, with why")
     rules = check.add_argument_group("rules")
     rules.add_argument("--select", action="append", default=[], metavar="IDS",
                        help="rule IDs or categories to run, comma-separated or repeated (replaces the configuration's)")
@@ -109,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
     demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
     demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
+    contract = sub.add_parser("contract", help="check a consumer's schema element against a producer's (ad hoc)")
+    contract.add_argument("consumer", metavar="CONSUMER", help="selector, e.g. clients/orders.py:OrderResponse")
+    contract.add_argument("producer", metavar="PRODUCER", help="selector, e.g. 'openapi.yaml GET /orders/{id} 200'")
+    contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
+                          help="reads (default): the consumer reads what the producer writes; writes: it sends "
+                               "what the producer reads")
+    _add_output_arguments(contract)
+    contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                          help="lowest severity that makes the exit status 1 (default: error)")
     sub.add_parser("version", help="print the version")
     for action in sub.choices.values():
         if "--traceback" not in action._option_string_actions:
@@ -131,25 +154,47 @@ def _source_lines(head: Snapshot):
     return source_line
 
 
-def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, head: Snapshot, root: Path) -> None:
-    from .model import Severity
-    from .report import ReportContext, get_reporter, use_color
+def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, head: Snapshot, root: Path,
+                  base: Snapshot | None = None, sides: tuple[Path | None, Path | None] = (None, None)) -> None:
+    """Write every requested report (``--format`` and each ``-o FORMAT:FILE``) of one result.
 
-    stream = sys.stdout
-    color = {"always": True, "never": False}.get(args.color)
-    if color is None:  # a report written to a file gets colour only with --color always
-        color = False if args.output else use_color(stream, os.environ)
-    ctx = ReportContext(color=color, source_line=_source_lines(head), repo_root=str(root.resolve()),
-                        fail_on=Severity(fail_on))
-    text = get_reporter(args.format).render(result, ctx)
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write the report: {exc.strerror or exc}") from None
-    else:
-        stream.write(text)
-        stream.flush()
+    ``sides`` are the directories the (base, head) paths are relative to, for the text report's
+    clickable paths; ``None`` means the repository root.
+    """
+    from dataclasses import replace
+
+    from .cli_outputs import STDOUT, display_paths, output_targets, write_reports
+    from .model import Severity
+    from .report import ReportContext, use_color
+
+    cwd = Path.cwd()
+    targets = output_targets(args.format, args.output, FORMATS)
+    base_dir, head_dir = sides
+    shared = ReportContext(source_line=_source_lines(head), repo_root=str(root.resolve()), fail_on=Severity(fail_on),
+                           head_path=display_paths(head_dir or root, cwd), base_path=display_paths(base_dir or root, cwd),
+                           base_root_uri=_base_root_uri(base), verbose=getattr(args, "verbose", False))
+    if getattr(args, "against_file", None):  # two files: the base file is OLD whatever its name
+        old = args.against_file
+        shared = replace(shared, base_path=lambda path: old, base_file=lambda path: old)
+
+    def context_for(target):
+        # --color is about the terminal: a report file is never coloured (the Action passes
+        # --color always for its log, and -o text:FILE must still be plain text).
+        if target.destination != STDOUT or target.format != "text":
+            return replace(shared, color=False)
+        color = {"always": True, "never": False}.get(args.color)
+        return replace(shared, color=use_color(sys.stdout, os.environ) if color is None else color)
+
+    write_reports(targets, result, context_for)
+
+
+def _base_root_uri(base: Snapshot | None) -> str:
+    """The base commit's tree on the web when running in GitHub Actions (SARIF ``BASEROOT``), else ''."""
+    server, repo = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    sha = getattr(base, "commit", "")
+    if not (server and repo and sha):
+        return ""
+    return f"{server.rstrip('/')}/{repo}/blob/{sha}/"
 
 
 def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, root: Path) -> int | None:
@@ -183,8 +228,9 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
 def _cmd_check(args: argparse.Namespace) -> int:
     from .cli_inputs import (against_sides, git_sides, load_check_settings, pre_commit_refs, pre_push_refs,
                              raise_read_errors)
-    from .model import Severity
+    from .cli_outputs import output_targets
 
+    output_targets(args.format, args.output, FORMATS)  # a bad -o fails before any work
     cwd = Path.cwd()
     if args.pre_commit:
         if args.pre_push:
@@ -214,11 +260,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         result = run_check(CheckRequest(base, head, settings, **extra))
         raise_read_errors(base, head)
-    _write_report(args, result, settings.fail_on, head, root)
+    _write_report(args, result, settings.fail_on, head, root, base, _side_dirs(args, cwd, root, in_git))
+    return exit_status(result, settings.fail_on)
+
+
+def exit_status(result: CheckResult, fail_on: str) -> int:
+    """2 when an error diagnostic says the check did not fully run, else 1 for a finding at or above ``fail_on``."""
+    from .model import Severity
+
     if any(d.severity is Severity.ERROR for d in result.diagnostics):
         return EXIT_ERROR
-    threshold = Severity(settings.fail_on).rank
+    threshold = Severity(fail_on).rank
     return EXIT_BREAKING if any(f.severity.rank >= threshold for f in result.findings) else EXIT_CLEAN
+
+
+def _side_dirs(args: argparse.Namespace, cwd: Path, root: Path, in_git: bool) -> tuple[Path | None, Path | None]:
+    """The directories base and head paths are relative to (``--against``: OLD and NEW), for display."""
+    if in_git:
+        return None, None
+    old, new = cwd / args.against, cwd / (args.paths[0] if args.paths else ".")
+    if old.is_file() and new.is_file():  # two files: both sides use the new file's name; show OLD as given
+        args.against_file = args.against
+        return old.parent, root
+    return (old if old.is_dir() else None), root  # a descriptor set as OLD: its paths are import paths
 
 
 def _handler(command: str):

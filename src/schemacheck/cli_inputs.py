@@ -163,7 +163,8 @@ def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, 
 
     repo = GitRepository(cwd)
     limit_to = repo_paths(repo, args.paths, cwd)
-    comparison = compare(repo, base=args.base, head=args.head, staged=args.staged)
+    comparison = compare(repo, base=args.base, head=args.head, staged=args.staged,
+                         fetch_missing=getattr(args, "fetch_missing", False))
     if getattr(args, "require_staged", False) and not comparison.changed:
         raise UsageError("--pre-commit: nothing is staged and pre-commit gave no revision range "
                          "(PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF), so there is nothing to compare", tip=_RANGE_TIP)

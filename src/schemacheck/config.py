@@ -1,6 +1,7 @@
 """Configuration: ``[tool.schemacheck]`` in pyproject.toml or a ``schemacheck.toml``.
 
-Maintainers: the models are pydantic with ``extra="forbid"`` so an unknown key is an error
+Maintainers: the models are :class:`~schemacheck.config_model.ConfigModel` (pydantic's
+interface, without pydantic's import cost) with unknown keys rejected, so an unknown key is an error
 naming the key and the file; keys are kebab-case in files (``fail-on``) and snake_case in
 Python. The shared keys are defined here; each format's section (``[tool.schemacheck.protobuf]``)
 is a model in that format's package, added from the registry of formats. :func:`load_settings` finds and validates the file; command-line flags are applied
@@ -14,11 +15,10 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, create_model
-
 from .formats.registry import settings_models
 from .compat.jsonschema.settings import PathOverride
-from .config_model import ConfigModel
+from .config_model import ConfigModel, ConfigValidationError, Field, make_model
+from .contracts.settings import ContractSettings
 from .errors import ConfigError
 from .model import Severity
 
@@ -45,6 +45,8 @@ class _SharedSettings(ConfigModel):
     ignore: tuple[str, ...] = Field(default=(), description="Rule IDs or categories not to run.")
     fail_on: Literal["error", "warning", "info"] = "error"
     severity: dict[str, Severity] = Field(default_factory=dict, description="Per-rule severity overrides.")
+    contracts: tuple[ContractSettings, ...] = Field(default=(), description="Consumer/producer contracts "
+                                                    "(docs/contracts.md).")
 
     source: str = Field(default="", exclude=True, description="The file these settings came from ('' for defaults).")
 
@@ -56,8 +58,8 @@ def _build_settings() -> Any:
     configuration needs no change here.
     """
     sections = {name: (model, model()) for name, model in settings_models().items()}
-    return create_model("Settings", __base__=_SharedSettings, __module__=__name__,
-                        __doc__="``[tool.schemacheck]``: the whole configuration.", **sections)
+    return make_model("Settings", _SharedSettings, __name__, "``[tool.schemacheck]``: the whole configuration.",
+                      **sections)
 
 
 Settings = _build_settings()
@@ -114,13 +116,13 @@ def _known_keys(loc: tuple[Any, ...]) -> list[str]:
         field = fields.get(str(part))
         annotation = getattr(field, "annotation", None)
         inner = getattr(annotation, "__args__", (annotation,))[0]
-        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+        if not (isinstance(inner, type) and issubclass(inner, ConfigModel)):
             return []
         model = inner
     return [f.alias or n for n, f in model.model_fields.items() if n != "source"]
 
 
-def _format_validation_error(exc: ValidationError, source: str, table: str) -> ConfigError:
+def _format_validation_error(exc: ConfigValidationError, source: str, table: str) -> ConfigError:
     first = exc.errors()[0]
     loc = tuple(first["loc"])
     key = _key_path(loc, table)
@@ -141,7 +143,7 @@ def settings_from_mapping(data: dict[str, Any], source: str, table: str = "tool.
     """Validate a mapping (a TOML table) into :class:`Settings`, naming ``source`` on error."""
     try:
         return Settings.model_validate({**data, "source": source})
-    except ValidationError as exc:
+    except ConfigValidationError as exc:
         raise _format_validation_error(exc, source, table) from None
 
 

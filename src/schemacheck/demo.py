@@ -1,9 +1,13 @@
 """``schemacheck demo``: the ``total_amount`` -> ``total_cents`` incident in a throw-away repository.
 
 Maintainers: the demo is a script a newcomer can replay by hand. It creates a git repository
-in a temporary directory, commits an order service's ``.proto`` on ``main``, renames a
-field on a branch, then runs ``schemacheck --base main`` as a separate process, printing every
-command first (``$ git ...``). It exits 0 after showing the findings so that
+in a temporary directory holding two services: the order service (its ``.proto`` and its
+OpenAPI document) and the payment service, whose pydantic DTO reads the order service's
+``GET /orders/{id}`` response (a contract in ``pyproject.toml``, docs/contracts.md). It
+commits them on ``main``, renames the field in the order service only on a branch, then runs
+``schemacheck --base main`` as a separate process, printing every command first
+(``$ git ...``): the producer's own findings, and the consumer's view (the contract finding
+on the payment service's file, which did not change). It exits 0 after showing the findings so that
 ``pip install -e . && schemacheck demo`` reads as a success; ``--strict`` returns the check's
 own status (1 when it found breaking changes). The repository is removed unless ``--keep``.
 """
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from .errors import GitError
 
-__all__ = ["run_demo", "ORDER_PROTO"]
+__all__ = ["run_demo", "ORDER_PROTO", "ORDER_OPENAPI", "PAYMENT_DTO", "DEMO_CONFIG"]
 
 ORDER_PROTO = """\
 syntax = "proto3";
@@ -43,6 +47,68 @@ service OrderService {
 message GetOrderRequest {
   string id = 1;
 }
+"""
+
+ORDER_OPENAPI = """\
+openapi: 3.1.0
+info: {title: Order service, version: "1.0"}
+paths:
+  /orders/{id}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: The order.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Order"}
+components:
+  schemas:
+    Order:
+      type: object
+      required: [id, customer_id, total_amount, currency]
+      properties:
+        id: {type: string}
+        customer_id: {type: string}
+        total_amount: {type: integer, description: Amount due in cents.}
+        currency: {type: string}
+"""
+
+PAYMENT_DTO = """\
+from pydantic import BaseModel
+
+
+class OrderResponse(BaseModel):
+    \"\"\"What the payment service reads from GET /orders/{id}.\"\"\"
+
+    id: str
+    total_amount: int
+    currency: str
+
+
+class OrderEvent(BaseModel):
+    \"\"\"An order event from the bus: the Order message in ProtoJSON (int64 as a string, camelCase).\"\"\"
+
+    id: str = ""
+    totalAmount: str = "0"
+"""
+
+DEMO_CONFIG = """\
+[tool.schemacheck]
+
+# The payment service reads the order service's response: check one against the other.
+[[tool.schemacheck.contracts]]
+name = "payments reads orders"
+consumer = "services/payments/clients/orders.py:OrderResponse"
+producer = "services/orders/openapi.yaml GET /orders/{id} 200"
+
+# ... and the Order messages the order service publishes, read through their ProtoJSON mapping.
+[[tool.schemacheck.contracts]]
+name = "payments reads order events"
+consumer = "services/payments/clients/orders.py:OrderEvent"
+producer = "proto/shop/orders/v1/order.proto:shop.orders.v1.Order"
 """
 
 _IDENTITY = {
@@ -100,14 +166,19 @@ def run_demo(*, strict: bool = False, keep: bool = False) -> int:
         _git(["init", "-q"], root, env)
         _git(["symbolic-ref", "HEAD", "refs/heads/main"], root, env)
         _write(root, "proto/shop/orders/v1/order.proto", ORDER_PROTO, "the order service's schema")
+        _write(root, "services/orders/openapi.yaml", ORDER_OPENAPI, "the order service's HTTP API")
+        _write(root, "services/payments/clients/orders.py", PAYMENT_DTO, "the payment service's view of an order")
+        _write(root, "pyproject.toml", DEMO_CONFIG, "the contract between them")
         _git(["add", "."], root, env)
         _git(["commit", "-q", "-m", "Order service v1"], root, env)
-        _say("\n# On a branch, someone renames total_amount to total_cents (same number, same type)")
+        _say("\n# On a branch, the order service renames total_amount to total_cents (same number, same type);")
+        _say("# the payment service's code is not touched")
         _git(["checkout", "-q", "-b", "rename-total"], root, env)
         _write(root, "proto/shop/orders/v1/order.proto", ORDER_PROTO.replace("total_amount", "total_cents"),
                "edited")
+        _write(root, "services/orders/openapi.yaml", ORDER_OPENAPI.replace("total_amount", "total_cents"), "edited")
         _git(["commit", "-q", "-am", "Rename total_amount to total_cents"], root, env)
-        _say("\n# Wire-compatible, but JSON readers and generated code break. Ask schemacheck:")
+        _say("\n# Wire-compatible, but JSON readers, generated code and the payment service break. Ask schemacheck:")
         status = _run([sys.executable, "-m", "schemacheck", "--base", "main"], root, env,
                       shown=["schemacheck", "--base", "main"])
         _say(f"\n# schemacheck exited with status {status} (0: clean, 1: breaking changes, 2: input error).")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from .model import Finding, Severity
+from .model import Accepted, Finding, Severity
 from .snapshot import Snapshot
 from .suppress import apply_suppressions
 
@@ -34,6 +34,7 @@ class FilterContext:
         severity: Per-rule severity overrides.
         meta_rules: Selected rule IDs of the format-agnostic ``meta`` rules (suppression hygiene).
         renames: Base path -> head path of renamed files (to find a directive's old version).
+        unreadable: Paths with an error diagnostic; their directives are not judged.
     """
 
     base: Snapshot
@@ -43,14 +44,15 @@ class FilterContext:
     severity: Mapping[str, Severity | str] = field(default_factory=dict)
     meta_rules: frozenset[str] = frozenset()
     renames: Mapping[str, str] = field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
 class FilterOutcome:
-    """Findings kept, and those dropped with why (for ``--show-suppressed`` style reporting)."""
+    """Findings kept, and those inline directives accepted (reported as accepted, not failing)."""
 
     findings: tuple[Finding, ...]
-    dropped: tuple[tuple[Finding, str], ...] = ()
+    accepted: tuple[Accepted, ...] = ()  # the inline-suppressed ones, with the directive's reason
 
 
 def _override(findings: Iterable[Finding], severity: Mapping[str, Severity | str]) -> list[Finding]:
@@ -63,5 +65,6 @@ def _override(findings: Iterable[Finding], severity: Mapping[str, Severity | str
 def apply_filters(findings: Iterable[Finding], ctx: FilterContext) -> FilterOutcome:
     """Run every shared filter over ``findings`` (all formats together); see the module docstring."""
     outcome = apply_suppressions(findings, ctx)
-    dropped = tuple((f, "suppressed inline") for f in outcome.suppressed)
-    return FilterOutcome(tuple(_override(outcome.kept, ctx.severity)), dropped)
+    accepted = tuple(Accepted(f, s.reason, s.location)
+                     for f, s in zip(_override(outcome.suppressed, ctx.severity), outcome.suppressed_by))
+    return FilterOutcome(tuple(_override(outcome.kept, ctx.severity)), accepted)

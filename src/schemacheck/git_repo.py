@@ -1,8 +1,10 @@
 """The repository handle: every git command and object read of schemacheck goes through it.
 
 Maintainers: :class:`GitRepository` runs read-only git commands (no optional locks, no
-prompts, no lazy fetch from a partial clone's promisor remote) and reads blobs through
-gitpython's long-lived ``git cat-file --batch``. A missing or damaged object is a
+prompts, no lazy fetch from a partial clone's promisor remote) with :mod:`subprocess` and reads
+blobs through one long-lived ``git cat-file --batch`` process (:class:`_CatFile`), started on
+the first read and closed at exit. No gitpython: its import and its ``git version`` probes
+cost more than a whole one-file check. A missing or damaged object is a
 :class:`~schemacheck.errors.GitError` naming object, path and revision, with how to fetch it.
 Snapshots built on it live in :mod:`schemacheck.git_snapshots`.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import subprocess
+import weakref
 from pathlib import Path
 
 from .errors import GitError, UsageError
@@ -43,7 +47,7 @@ def _split_z(output: str) -> list[str]:
 
 
 def utf8_path(path: str) -> bool:
-    """Whether a path git printed is valid UTF-8 (gitpython keeps other bytes as surrogates)."""
+    """Whether a path git printed is valid UTF-8 (other bytes are kept as surrogates)."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
@@ -51,33 +55,108 @@ def utf8_path(path: str) -> bool:
     return True
 
 
+class _CatFile:
+    """One ``git cat-file --batch`` process for every blob read of a run.
+
+    A read writes the object id and reads ``<id> <type> <size>`` plus the content; a reply out
+    of step (missing object, corrupt object that made git exit, oversized blob) ends the
+    process, and the next read starts a new one. Closed with its repository handle, or at exit.
+    """
+
+    def __init__(self, root: Path, env: dict[str, str]) -> None:
+        self.root, self.env = root, env
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root, env=self.env,
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        return self.proc
+
+    def read(self, sha: str, limit: int) -> tuple[str, bytes] | None:
+        """``(type, content)`` of object ``sha``; ``None`` when missing or unreadable.
+
+        Raises:
+            OSError: The object is larger than ``limit`` bytes.
+        """
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(sha.encode("ascii") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline().split()
+            if header[1:] == [b"missing"]:
+                return None  # still in step: git answered with one line
+            if len(header) != 3 or header[0].decode("ascii", "replace") != sha:
+                self.close()
+                return None
+            kind, size = header[1].decode("ascii"), int(header[2])
+            if size > limit:
+                self.close()  # never read it; the pipe is out of step now
+                raise OSError(f"{size} bytes is more than the {limit}-byte limit")
+            data = proc.stdout.read(size + 1)
+        except (BrokenPipeError, ValueError):
+            self.close()
+            return None
+        if len(data) != size + 1:
+            self.close()
+            return None
+        return kind, data[:size]
+
+    def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
 class GitRepository:
-    """A work tree's repository, opened with gitpython (searching parent directories).
+    """A work tree's repository (git searches parent directories from ``start``).
 
     Args:
         start: A directory inside the work tree.
 
     Raises:
-        GitError: ``start`` is not inside a git work tree.
+        GitError: ``start`` is not inside a git work tree, or git cannot be run.
     """
 
     def __init__(self, start: str | os.PathLike[str]) -> None:
+        self.env = {**os.environ, **_GIT_ENV}
         try:
-            import git
-        except ImportError as exc:  # gitpython runs `git version` on import
-            raise GitError(f"cannot run git ({str(exc).splitlines()[0]})",
-                           tip="Install git and put it on PATH (or set GIT_PYTHON_GIT_EXECUTABLE); "
-                               "without git, compare directories with --against.") from None
-
-        try:
-            self.repo = git.Repo(start, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise GitError(f"{Path(start).resolve()} is not inside a git repository", tip=NOT_A_REPO_TIP) from None
-        if self.repo.bare or self.repo.working_tree_dir is None:
-            raise GitError(f"{self.repo.git_dir} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
-        self.root = Path(self.repo.working_tree_dir).resolve()
-        self.repo.git.update_environment(**_GIT_ENV)  # also the long-lived `cat-file --batch`
+            proc = subprocess.run(["git", "rev-parse", "--is-bare-repository", "--show-toplevel"], cwd=start,
+                                  env=self.env, capture_output=True)
+        except OSError as exc:
+            raise GitError(f"cannot run git ({exc.strerror or exc})",
+                           tip="Install git and put it on PATH; without git, compare directories with --against.") \
+                from None
+        lines = _decode(proc.stdout).splitlines()
+        if proc.returncode != 0 or not lines:
+            if lines[:1] == ["true"]:
+                raise GitError(f"{Path(start).resolve()} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
+            raise GitError(f"{Path(start).resolve()} is not inside a git repository", tip=NOT_A_REPO_TIP)
+        if lines[0] == "true" or len(lines) < 2:
+            raise GitError(f"{Path(start).resolve()} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
+        self.root = Path(lines[1]).resolve()
         self._partial: bool | None = None
+        self._presence: bool | None = None
+        self._cat_file = _CatFile(self.root, self.env)
+        # The process ends with the handle (a library caller may run many checks in one
+        # interpreter) and at exit at the latest; the finalizer holds the reader, never self.
+        weakref.finalize(self, self._cat_file.close)
         #: Objects that could not be read. Format checkers turn a failed read into a per-file
         #: diagnostic (a base file "not compared"), but a missing object says nothing about the
         #: file: the CLI turns any of these into an error once the run ends (see cli_inputs).
@@ -85,24 +164,19 @@ class GitRepository:
 
     def git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
         """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
-        import git
-
-        try:
-            status, out, err = self.repo.git.execute(
-                [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "-c", "core.quotepath=off", *args], with_extended_output=True,
-                strip_newline_in_stdout=False, env=_GIT_ENV)
-        except git.GitCommandError as exc:
-            status, out, err = exc.status, str(exc.stdout or ""), str(exc.stderr or "")
-            if status not in ok_codes:
-                detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
-                detail = detail.strip().removeprefix("stderr:").strip().strip("'").removeprefix("fatal:").strip()
-                tip = None
-                if any(word in err.lower() for word in _OBJECT_TROUBLE):
-                    partial = args[0] != "config" and self.is_partial_clone()
-                    named = re.search(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", err)
-                    tip = PARTIAL_CLONE_TIP.format(sha=named[0] if named else "OBJECT") if partial else MISSING_OBJECT_TIP
-                raise GitError(f"git {args[0]} failed: {detail}", tip=tip) from None
-        return int(status or 0), out, err
+        proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.root, env=self.env,
+                              capture_output=True, stdin=subprocess.DEVNULL)
+        status, out, err = proc.returncode, _decode(proc.stdout), _decode(proc.stderr)
+        if status not in ok_codes:
+            detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
+            detail = detail.strip().removeprefix("fatal:").strip()
+            tip = None
+            if any(word in err.lower() for word in _OBJECT_TROUBLE):
+                partial = args[0] != "config" and self.is_partial_clone()
+                named = re.search(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b", err)
+                tip = PARTIAL_CLONE_TIP.format(sha=named[0] if named else "OBJECT") if partial else MISSING_OBJECT_TIP
+            raise GitError(f"git {args[0]} failed: {detail}", tip=tip)
+        return status, out, err
 
     def resolve(self, ref: str, *, what: str = "revision") -> str | None:
         """The commit sha of ``ref``, or ``None`` when it does not name a commit."""
@@ -157,34 +231,28 @@ class GitRepository:
             GitError: The object is missing (partial clone, damaged repository) or corrupt;
                 it is also kept in :attr:`read_errors`.
         """
-        if self.is_partial_clone():
-            # Presence check that never fetches, even where git ignores GIT_NO_LAZY_FETCH:
+        if self.is_partial_clone() and self._check_presence():
+            # Presence check that never fetches, where git ignores GIT_NO_LAZY_FETCH:
             # `rev-list --missing=print` turns lazy fetching off.
             status, _, _ = self.git("rev-list", "--objects", "--no-walk", "--missing=print", sha, ok_codes=(0, 128))
             if status != 0:
                 raise self._missing_object(sha, path, label)
-        binsha = bytes.fromhex(sha)
         try:
-            info = self.repo.odb.info(binsha)
-            if info.size > MAX_FILE_BYTES:
-                raise OSError(f"{path}: {info.size} bytes is more than the {MAX_FILE_BYTES}-byte limit")
-            data = self.repo.odb.stream(binsha).read()
-        except (ValueError, EOFError, BrokenPipeError):
-            self._reset_cat_file()
-            raise self._missing_object(sha, path, label) from None
-        except Exception as exc:  # gitdb's BadObject/BadName and other object-database errors
-            if type(exc).__module__.split(".")[0] not in ("gitdb", "git"):
-                raise
-            self._reset_cat_file()
-            raise self._missing_object(sha, path, label) from None
-        if len(data) != info.size:
-            self._reset_cat_file()
+            found = self._cat_file.read(sha, MAX_FILE_BYTES)
+        except OSError as exc:
+            raise OSError(f"{path}: {exc}") from None
+        if found is None or found[0] != "blob":
             raise self._missing_object(sha, path, label)
-        return data
+        return found[1]
 
-    def _reset_cat_file(self) -> None:
-        """Drop gitpython's persistent ``cat-file --batch``: after a failed read its pipe is out of step."""
-        try:
-            self.repo.git.clear_cache()
-        except Exception:  # noqa: BLE001 - best effort; the next read starts a new process
-            pass
+    def _check_presence(self) -> bool:
+        """Whether reads in this partial clone need a presence check first (old git fetches lazily)."""
+        if self._presence is None:
+            from .git_partial import lazy_fetch_ignored
+
+            self._presence = lazy_fetch_ignored(self)
+        return self._presence
+
+    def close(self) -> None:
+        """Stop the ``cat-file --batch`` process (also done at exit)."""
+        self._cat_file.close()

@@ -132,7 +132,8 @@ class WorkTreeSnapshot:
     """Files on disk: tracked (not deleted) plus untracked-but-not-ignored.
 
     Blob ids of files whose stat matches the index (``git diff-files`` does not list them)
-    are the index's ids, so only modified files are hashed, and only when asked.
+    are the index's ids, so only modified files are hashed, and only when asked; such files are
+    also read as the index's blobs, so only modified and untracked files are opened on disk.
     """
 
     def __init__(self, repo: GitRepository, label: str = "work tree") -> None:
@@ -165,6 +166,12 @@ class WorkTreeSnapshot:
     def read(self, path: str) -> bytes:
         if not self.exists(path):
             raise FileNotFoundError(check_relative(path))
+        index, dirty, _ = self._list()
+        if path in index and path not in dirty:
+            # git says the file matches its index entry: read that blob through the persistent
+            # cat-file (no per-file path resolution and link checks: a dependents scan reads
+            # thousands of unchanged files). Modified and untracked files are read from disk.
+            return self.repo.read_blob(index[path], path, self.label)
         return read_inside(self.repo.root, path, follow_symlinks=False)
 
     def blob_id(self, path: str) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-__all__ = ["Severity", "Location", "Finding", "Diagnostic", "FormatCount", "CheckResult"]
+__all__ = ["Severity", "Location", "Finding", "Diagnostic", "FormatCount", "Accepted", "FileStatus", "CheckResult"]
 
 
 class Severity(str, enum.Enum):
@@ -59,6 +59,13 @@ class Finding:
         format: ``protobuf``, ``jsonschema``, ...
         subject: A stable name of the element (``pkg.Order.total_amount``), used for
             fingerprints and suppressions.
+        related: ``""``: ``base_location`` is the element in the base revision. Otherwise
+            ``base_location`` is a related element of the *new* revision, named by this label
+            (``producer``: the other side of a consumer contract); reporters say so.
+        anchor: Where a reviewer sees the change in head when the element itself is gone (a
+            deletion): the nearest surviving head line the diff shows, or the renamed file.
+            Set by the runner (``anchors.py``); review formats (SARIF, annotations) place the
+            finding there, the text report keeps ``location``.
     """
 
     rule_id: str
@@ -69,6 +76,8 @@ class Finding:
     hint: str = ""
     format: str = ""
     subject: str = ""
+    related: str = ""
+    anchor: Location | None = None
 
     @property
     def path(self) -> str:
@@ -113,11 +122,46 @@ class FormatCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Accepted:
+    """A finding an inline ``schemacheck:ignore`` directive accepted: it does not fail the run,
+    and review formats still list it as suppressed (SARIF ``suppressions``, JSON ``accepted``).
+
+    Attributes:
+        finding: The finding as it would have been reported.
+        reason: The directive's justification ('' when it gives none).
+        directive: Where the directive is.
+    """
+
+    finding: Finding
+    reason: str
+    directive: Location
+
+
+@dataclass(frozen=True, slots=True)
+class FileStatus:
+    """What the run did with one file (``--verbose``, one JUnit test case per compared file).
+
+    Attributes:
+        path: Head path (base path for a deleted file).
+        status: ``compared``; or why it was passed over: ``excluded`` (include/exclude or PATH
+            arguments), ``not a schema`` (no format claims it), ``unchanged``.
+        format: The format that compared it or claims it ('' for ``not a schema``).
+        base_path: The base path when it differs (a renamed file).
+    """
+
+    path: str
+    status: str
+    format: str = ""
+    base_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """Everything one run produced, ready for a reporter.
 
     ``compared`` lists every format that was asked to check, in registry order (zero counts
-    included); ``files_checked`` is their total.
+    included); ``files_checked`` is their total. ``files`` says, per changed path, whether it
+    was compared or why not; unchanged schema files are not listed (a monorepo has thousands).
     """
 
     findings: tuple[Finding, ...] = ()
@@ -126,5 +170,11 @@ class CheckResult:
     base_label: str = ""
     head_label: str = ""
     rules_run: tuple[str, ...] = field(default=())
-    suppressed: int = 0  # findings accepted by inline schemacheck:ignore directives
     compared: tuple[FormatCount, ...] = ()
+    accepted: tuple[Accepted, ...] = ()  # findings accepted by inline schemacheck:ignore directives
+    files: tuple[FileStatus, ...] = ()  # changed files (and the files compared), with what was done
+
+    @property
+    def suppressed(self) -> int:
+        """How many findings inline ``schemacheck:ignore`` directives accepted (``len(accepted)``)."""
+        return len(self.accepted)

@@ -4,13 +4,17 @@ Maintainers: a rule module decorates one small function with :func:`rule`; the d
 parses the docstring (the rule's only documentation) and records a :class:`RuleSpec` in
 :data:`REGISTRY`. ``schemacheck rules``, ``schemacheck explain``, ``rules/*.md`` and the SARIF
 rule metadata are all generated from these specs. Renamed or retired IDs go through
-:func:`deprecate` and are never reused.
+:func:`deprecate` and are never reused. Rule packages (``schemacheck.rules.<format>``) are
+imported per format on demand (:func:`load_rules`), so a protobuf-only run never imports the
+JSON Schema or Python rule stacks; any lookup that could name a rule of another format (an
+unknown name in ``expand``, ``get``, ``all_names``) loads every package first.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 import inspect
 import pkgutil
 import re
@@ -137,11 +141,19 @@ class Registry:
 
     def for_format(self, fmt: str) -> list[RuleSpec]:
         """Rules of one format, sorted by ID."""
+        load_rules(fmt)
         return sorted((r for r in self.rules.values() if r.format == fmt), key=lambda r: r.id)
 
     def get(self, rule_id: str) -> RuleSpec | None:
         """Find a rule by ID or alias (case-insensitive)."""
-        key = rule_id.upper()
+        spec = self._find(rule_id.upper())
+        if spec is None and not _ALL_LOADED:  # it may be a rule of a format not loaded yet
+            load_rules()
+            return self._find(rule_id.upper())
+        return spec
+
+    def _find(self, key: str) -> RuleSpec | None:
+        """A loaded rule by upper-case ID or alias."""
         if key in self.rules:
             return self.rules[key]
         for spec in self.rules.values():
@@ -150,6 +162,7 @@ class Registry:
         return None
 
     def all_names(self) -> list[str]:
+        load_rules()
         names = list(self.rules) + list(self.deprecated)
         for spec in self.rules.values():
             names.extend(spec.aliases)
@@ -168,6 +181,7 @@ class Registry:
         Raises:
             ConfigError: An unknown name; the message lists the nearest valid names.
         """
+        load_rules(*((fmt,) if fmt is not None else ()))
         out: set[str] = set()
         for raw in names:
             name = raw.strip()
@@ -182,7 +196,7 @@ class Registry:
             if key in ("ALL", "*"):
                 out.update(r.id for r in self.rules.values() if fmt is None or r.format == fmt)
                 matched = True
-            spec = self.get(key)
+            spec = self._find(key)
             if spec is not None:
                 if fmt is None or spec.format == fmt:
                     out.add(spec.id)
@@ -192,6 +206,9 @@ class Registry:
                 if fmt is None or dep.format == fmt:
                     out.update(dep.replacements)
                 matched = True
+            if not matched and not _ALL_LOADED:  # a name of a format not loaded yet
+                load_rules()
+                return self.expand(names, fmt, source=source)
             if not matched:
                 near = difflib.get_close_matches(key, self.all_names(), n=3, cutoff=0.6)
                 hint = f" (did you mean {', '.join(near)}?)" if near else ""
@@ -200,6 +217,7 @@ class Registry:
         return out
 
     def default_ids(self, fmt: str) -> set[str]:
+        load_rules(fmt)
         return {r.id for r in self.rules.values() if r.format == fmt and r.default}
 
 
@@ -258,20 +276,45 @@ def deprecate(rule_id: str, *, format: str, replacements: Iterable[str] = (), re
     REGISTRY.deprecated[rule_id] = DeprecatedRule(rule_id, format, tuple(replacements), reason)
 
 
-_LOADED = False
+#: Rule packages imported so far (format names), and whether every package is.
+_LOADED: set[str] = set()
+_ALL_LOADED = False
 
 
-def load_rules() -> Registry:
-    """Import every rule module under ``schemacheck.rules`` once, filling :data:`REGISTRY`.
+def load_rules(*formats: str) -> Registry:
+    """Import the rule modules of ``formats`` (every format when none is named) once, filling
+    :data:`REGISTRY`.
 
-    Adding a rule file is enough: modules are discovered, not listed.
+    A format's rules are the modules under ``schemacheck.rules.<format>``: adding a rule file,
+    or a rule package for a new format, is enough; modules are discovered, not listed. A rule
+    package whose rules build on another format's (Python DTOs on the shape engine's JSON
+    Schema rules) names it in ``BUILDS_ON``; a format without a rule package has no rules.
     """
-    global _LOADED
-    if _LOADED:
+    global _ALL_LOADED
+    if _ALL_LOADED:
         return REGISTRY
     from . import rules as rules_pkg
 
-    for info in pkgutil.walk_packages(rules_pkg.__path__, prefix=rules_pkg.__name__ + "."):
-        importlib.import_module(info.name)
-    _LOADED = True
+    if formats:
+        for fmt in formats:
+            _load_package(rules_pkg.__name__, fmt)
+        return REGISTRY
+    for info in pkgutil.iter_modules(rules_pkg.__path__):
+        if info.ispkg:
+            _load_package(rules_pkg.__name__, info.name)
+    _ALL_LOADED = True
     return REGISTRY
+
+
+def _load_package(parent: str, fmt: str) -> None:
+    if fmt in _LOADED:
+        return
+    _LOADED.add(fmt)
+    name = f"{parent}.{fmt}"
+    if importlib.util.find_spec(name) is None:
+        return
+    package = importlib.import_module(name)
+    for other in getattr(package, "BUILDS_ON", ()):
+        _load_package(parent, other)
+    for info in pkgutil.walk_packages(package.__path__, prefix=name + "."):
+        importlib.import_module(info.name)

@@ -123,8 +123,20 @@ def _resolve_or_fail(repo: GitRepository, ref: str, what: str) -> str:
     return sha
 
 
+def _changed_blobs(repo: GitRepository, command: str, *args: str) -> set[str]:
+    """Blob ids on both sides of the change (``--raw``, without rename detection, which would
+    need the blobs); all-zero ids (work-tree content) left out."""
+    extra = ("-r",) if command == "diff-tree" else ()
+    _, out, _ = repo.git(command, *extra, "--raw", "-z", "--no-abbrev", "--no-renames", "--ignore-submodules", *args)
+    ids: set[str] = set()
+    for item in _split_z(out):
+        if item.startswith(":"):
+            ids.update(sha for sha in item.split()[2:4] if sha.strip("0"))
+    return ids
+
+
 def compare(repo: GitRepository, *, base: str | None = None, head: str | None = None,
-            staged: bool = False) -> GitComparison:
+            staged: bool = False, fetch_missing: bool = False) -> GitComparison:
     """Choose the two snapshots and the change set for one run.
 
     Args:
@@ -133,6 +145,8 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
             Without it the old side is ``HEAD`` (or, with ``head``, that commit's first parent).
         head: ``--head REF``: the new side is that commit (work tree and index are ignored).
         staged: ``--staged``: the new side is the index (pre-commit).
+        fetch_missing: In a partial clone, fetch the changed files' missing blobs (both sides)
+            first, in one ``git fetch`` (:mod:`schemacheck.git_partial`); otherwise never fetch.
 
     Raises:
         GitError: A ref is missing, the clone is too shallow, or there is no common ancestor.
@@ -166,6 +180,10 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         worktree = WorkTreeSnapshot(repo)
         new, extra = worktree, set(worktree.untracked)
         diff_args = ("diff-index", base_sha) if base_sha else ()
+    if diff_args and fetch_missing:
+        from .git_partial import fetch_blobs
+
+        fetch_blobs(repo, _changed_blobs(repo, *diff_args))
     if diff_args:
         changed, renames = _name_status(repo, *diff_args)
         if head is None and not staged:

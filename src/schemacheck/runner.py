@@ -6,10 +6,14 @@ format which changed (from git's change set when there is one, by claiming only 
 paths first; else by content id over the format's files), adds the changed files the format
 says :meth:`~schemacheck.checkers.FormatChecker.may_affect` it, and hands the format a
 :class:`~schemacheck.checkers.FormatJob` with the shared rule selection. Each format applies
-its own configuration (buf.yaml, modes, ...) inside ``check``. Then the shared filters
-(``filters.py``: inline suppressions, severity overrides) run and the findings are sorted.
-It warns about configured globs that match no file, and counts the files compared per
-format. It never prints and never decides the exit code (that is ``cli.py``).
+its own configuration (buf.yaml, modes, ...) inside ``check``. Configured consumer contracts
+run next as a stage of their own (``contracts/stage.py``: a contract spans two formats' files,
+which the one-format-per-file protocol cannot express). Then the shared filters
+(``filters.py``: inline suppressions, severity overrides) run, deletions get the head line a
+reviewer sees them at (``anchors.py``) and the findings are sorted.
+It warns about configured globs that match no file, counts the files compared per
+format, and says what it did with each changed file (``file_status.py``). It never prints and
+never decides the exit code (that is ``cli.py``).
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .anchors import anchor_findings
 from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
+from .file_status import compared_files, file_statuses
 from .filters import FilterContext, apply_filters
 from .globs import is_under, matches_any
 from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
@@ -60,7 +66,7 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     An empty result means *no rule* of ``fmt`` runs (``--select`` naming only other formats'
     rules, or ``--ignore`` of every category): never "all".
     """
-    load_rules()
+    load_rules(fmt)
     source = settings.source or "the command line"
     if settings.select:
         chosen = REGISTRY.expand(settings.select, fmt, source=source)
@@ -99,8 +105,11 @@ class _Trees:
         self.base_tree = list(request.base.paths())
         self.head_tree = list(request.head.paths())
         scope = request.settings, request.limit_to
-        self.base_all = [p for p in self.base_tree if _in_scope(p, *scope)]
-        self.head_all = [p for p in self.head_tree if _in_scope(p, *scope)]
+        if request.settings.include or request.settings.exclude or request.limit_to:
+            self.base_all = [p for p in self.base_tree if _in_scope(p, *scope)]
+            self.head_all = [p for p in self.head_tree if _in_scope(p, *scope)]
+        else:  # no scope: every path (no per-path test over the whole tree)
+            self.base_all, self.head_all = self.base_tree, self.head_tree
         self.base_set, self.head_set = set(self.base_all), set(self.head_all)
 
 
@@ -112,7 +121,7 @@ class _Claims:
     named on the command line is not also compared as a JSON Schema.
     """
 
-    def __init__(self, checker: FormatChecker, request: CheckRequest, taken: set[tuple[bool, str]]) -> None:
+    def __init__(self, checker: FormatChecker, request: CheckRequest, taken: dict[tuple[bool, str], str]) -> None:
         self.checker, self.request, self.taken = checker, request, taken
         self.answers: dict[tuple[bool, str], bool] = {}
 
@@ -123,12 +132,12 @@ class _Claims:
             self.answers[key] = key not in self.taken and bool(
                 self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
             if self.answers[key]:
-                self.taken.add(key)
+                self.taken[key] = self.checker.name
         return self.answers[key]
 
 
 def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees,
-         taken: set[tuple[bool, str]]) -> FormatJob | None:
+         taken: dict[tuple[bool, str], str]) -> FormatJob | None:
     """The format's job, or ``None`` when nothing of this format changed."""
     claims = _Claims(checker, request, taken)
     if request.changed is not None:
@@ -209,10 +218,13 @@ def run_check(request: CheckRequest) -> CheckResult:
     if checkers:
         trees = _Trees(request)
         diagnostics.extend(_glob_warnings(settings, checkers, trees))
-    taken: set[tuple[bool, str]] = set()  # (head side, path) already claimed by an earlier format
+    taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
+    compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
     for checker in checkers:
         job = _job(request, checker, trees, taken)
         outcome = checker.check(job) if job is not None else None
+        if job is not None:
+            compared.update(compared_files(job, checker.name))
         counts.append(FormatCount(checker.name, FORMATS[checker.name].label, outcome.files_checked if outcome else 0))
         if outcome is None:
             continue
@@ -220,13 +232,27 @@ def run_check(request: CheckRequest) -> CheckResult:
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, checker.name) for p in outcome.targets)
+    if settings.contracts and not (request.changed is not None and not request.changed):
+        # A separate stage, not a format: a contract spans two files of two formats (contracts/stage.py).
+        from .contracts.stage import LABEL, check_contracts
+
+        outcome = check_contracts(request)
+        counts.append(FormatCount("contracts", LABEL, outcome.files_checked))
+        findings.extend(outcome.findings)
+        diagnostics.extend(outcome.diagnostics)
+        rules_run.extend(sorted(outcome.rules_run))
+        changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
     filtered = apply_filters(findings, FilterContext(
         base=request.base, head=request.head, changed=changed_by_path, rules_run=frozenset(rules_run),
         severity=settings.severity,
         meta_rules=select_rules(settings, "meta") if changed_by_path or findings else frozenset(),
         renames=request.renames,
+        unreadable=frozenset(d.location.path for d in diagnostics
+                             if d.severity is Severity.ERROR and d.location is not None),
     ))
-    kept = sorted(filtered.findings, key=Finding.sort_key)
-    suppressed = sum(1 for _, why in filtered.dropped if why == "suppressed inline")
+    anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
+    kept = sorted(anchored, key=Finding.sort_key)
+    files = file_statuses(request.changed, trees, taken, compared) if checkers else ()
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
-                       request.base.label, request.head.label, tuple(rules_run), suppressed, tuple(counts))
+                       request.base.label, request.head.label, tuple(rules_run), tuple(counts),
+                       filtered.accepted, files)

@@ -38,6 +38,9 @@ class UnsafePath(FileNotFoundError):
         self.path, self.reason = path, reason
 
 
+_DRIVE = re.compile(r"[A-Za-z]:[/\\]")
+
+
 def unsafe_reason(path: str) -> str | None:
     """Why ``path`` cannot name a file inside a root, or None when it can.
 
@@ -48,7 +51,7 @@ def unsafe_reason(path: str) -> str | None:
         return "is empty"
     if "\0" in path:
         return "contains a NUL character"
-    if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[/\\]", path):
+    if path.startswith(("/", "\\")) or _DRIVE.match(path):
         return "is an absolute path, and nothing outside the repository is read"
     parts = path.replace("\\", "/").split("/")
     if ".." in parts:

@@ -101,6 +101,7 @@ class SuppressionOutcome:
     kept: tuple[Finding, ...]
     suppressed: tuple[Finding, ...] = ()
     reviews: tuple[SuppressionReview, ...] = ()
+    suppressed_by: tuple[Suppression, ...] = ()  # the directive of each ``suppressed`` finding
 
 
 class SuppressionInputs(Protocol):
@@ -114,6 +115,8 @@ class SuppressionInputs(Protocol):
         rules_run: Rule IDs that ran.
         meta_rules: Selected ``meta`` rule IDs.
         renames: Base path -> head path of renamed files.
+        unreadable: Paths with an error diagnostic (a parse error): their findings were not
+            computed, so their directives are not judged (an "unused" one would be a lie).
     """
 
     @property
@@ -128,6 +131,8 @@ class SuppressionInputs(Protocol):
     def meta_rules(self) -> frozenset[str]: ...
     @property
     def renames(self) -> Mapping[str, str]: ...
+    @property
+    def unreadable(self) -> frozenset[str]: ...
 
 
 #: (path, text) -> directives found in the file.
@@ -267,11 +272,11 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
             files.setdefault(f.location.path, f.format)
     if not files:  # nothing to scan and nothing to judge: skip loading the rule catalog
         return SuppressionOutcome(tuple(findings))
-    load_rules()
+    load_rules("meta", *set(files.values()))
     directives = {path: _scan(ctx.head, path, fmt) for path, fmt in sorted(files.items())}
     expanded = {s: _expand(s.rule_ids) for sups in directives.values() for s in sups}
     used: set[Suppression] = set()
-    kept, suppressed = [], []
+    kept, suppressed, suppressed_by = [], [], []
     for finding in findings:
         hit = None
         if finding.location is not None:
@@ -284,10 +289,11 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
         else:
             used.add(hit)
             suppressed.append(finding)
+            suppressed_by.append(hit)
     reviews = []
     base_path_of = {head: base for base, head in ctx.renames.items()}
     for path, sups in directives.items():
-        if not sups:
+        if not sups or path in ctx.unreadable:
             continue
         before = Counter(s.key for s in _scan(ctx.base, base_path_of.get(path, path), files[path]))
         for s in sups:
@@ -297,7 +303,7 @@ def apply_suppressions(findings: Iterable[Finding], ctx: SuppressionInputs) -> S
             checked = bool(ids) and ids <= ctx.rules_run
             reviews.append(SuppressionReview(s, s in used, new, checked, unknown))
     kept.extend(_judge(reviews, ctx.meta_rules))
-    return SuppressionOutcome(tuple(kept), tuple(suppressed), tuple(reviews))
+    return SuppressionOutcome(tuple(kept), tuple(suppressed), tuple(reviews), tuple(suppressed_by))
 
 
 def _judge(reviews: Iterable[SuppressionReview], meta_rules: frozenset[str]) -> list[Finding]:

@@ -1,4 +1,5 @@
-"""Reporters: turn a CheckResult into text, JSON, SARIF, GitHub annotations or Markdown.
+"""Reporters: turn a CheckResult into text, JSON, SARIF, GitHub annotations, Markdown, JUnit XML
+or a GitLab Code Quality report.
 
 Maintainers: ``REPORTER_BY_NAME`` is the one table of output formats; the CLI builds its
 ``--format`` choices from it (check-jsonschema style). Each format lives in its own module and
@@ -13,7 +14,9 @@ from ..errors import UsageError
 from .base import PROJECT_URL, RULE_DOCS_URL, ReportContext, Reporter, lines_from_reader, lines_from_texts, rule_doc_url
 from .color import use_color
 from .github import GithubReporter
+from .gitlab import GitlabReporter
 from .json_report import JsonReporter
+from .junit import JunitReporter
 from .markdown import MarkdownReporter
 from .sarif import SarifReporter
 from .text import TextReporter
@@ -23,7 +26,9 @@ __all__ = [
     "REPORTER_BY_NAME",
     "RULE_DOCS_URL",
     "GithubReporter",
+    "GitlabReporter",
     "JsonReporter",
+    "JunitReporter",
     "MarkdownReporter",
     "ReportContext",
     "Reporter",
@@ -38,7 +43,8 @@ __all__ = [
 
 #: Output formats by ``--format`` name; the first is the default.
 REPORTER_BY_NAME: dict[str, type[Reporter]] = {
-    cls.name: cls for cls in (TextReporter, JsonReporter, SarifReporter, GithubReporter, MarkdownReporter)
+    cls.name: cls for cls in (TextReporter, JsonReporter, SarifReporter, GithubReporter, MarkdownReporter,
+                              JunitReporter, GitlabReporter)
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
@@ -24,6 +24,7 @@ __all__ = [
     "RULE_DOCS_URL",
     "TOOL_NAME",
     "ReportContext",
+    "base_location",
     "Reporter",
     "Counts",
     "count",
@@ -99,6 +100,16 @@ class ReportContext:
         sarif_category: SARIF ``automationDetails.id`` (``category/`` style); empty: omitted.
         annotation_limit: GitHub annotations shown per level and step (GitHub's cap is 10).
         more_hint: Where the ``github`` format sends readers for findings beyond the cap.
+        head_path: How the text report shows a head path (the CLI makes it relative to the
+            directory the user ran in, so a terminal can open it); machine formats keep
+            repository-relative paths.
+        base_path: The same for a base path (``--against OLD``: under ``OLD``).
+        base_file: The base file's own path for the (head) path it was paired with, for every
+            format: ``--against OLD NEW`` with two files pairs OLD under NEW's name, and a
+            base location must still name OLD. Reporters read base locations through
+            :func:`base_location`, never ``finding.base_location`` directly.
+        base_root_uri: Absolute URI of the base revision's tree (SARIF ``BASEROOT``), when known.
+        verbose: The text report lists the files compared and those passed over, with why.
     """
 
     color: bool = False
@@ -113,6 +124,11 @@ class ReportContext:
     sarif_category: str = ""
     annotation_limit: int = 10
     more_hint: str = "See the job summary or run schemacheck with --format text for the full list."
+    head_path: Callable[[str], str] = str
+    base_path: Callable[[str], str] = str
+    base_file: Callable[[str], str] = str
+    base_root_uri: str = ""
+    verbose: bool = False
 
     def labels(self, result: CheckResult) -> tuple[str, str]:
         """The (base, head) labels to print, context first, then the result's."""
@@ -127,9 +143,26 @@ class ReportContext:
         except (OSError, LookupError, ValueError):
             return None
 
+    def show(self, loc: Location, *, base: bool = False) -> str:
+        """``loc`` as ``path:line:column`` with the path as the text report shows it."""
+        path = (self.base_path if base else self.head_path)(loc.path)
+        return f"{path}:{loc.line}:{loc.column}" if loc.line else path
+
     def failing(self, finding: Finding) -> bool:
         """Whether ``finding`` is at or above ``fail_on``."""
         return finding.severity.rank >= self.fail_on.rank
+
+
+def base_location(finding: Finding, ctx: ReportContext) -> Location | None:
+    """``finding.base_location`` with the base file's own path (``ctx.base_file``).
+
+    A ``related`` location is in the head revision and is returned unchanged.
+    """
+    loc = finding.base_location
+    if loc is None or finding.related:
+        return loc
+    path = ctx.base_file(loc.path)
+    return loc if path == loc.path else replace(loc, path=path)
 
 
 class Reporter(abc.ABC):
@@ -188,17 +221,28 @@ def count(result: CheckResult, fail_on: Severity = Severity.ERROR) -> Counts:
 
 
 def compared_phrase(result: CheckResult) -> str | None:
-    """How many schema files of each format were compared: ``"3 .proto files and 1 JSON Schema file"``.
+    """What was checked, per format, zeros included: ``"3 .proto, 1 OpenAPI, 0 JSON Schema files"``.
 
-    Formats with no file compared are left out; ``"0 schema files"`` when nothing was; ``None``
-    when the result does not say (one built by hand rather than by a run).
+    Formats with files come first (most first), then the others in registry order, so a format
+    whose files were not recognised shows up as a 0 instead of silently missing; ``"0 schema
+    files"`` when nothing was compared; ``None`` when the result does not say (one built by
+    hand rather than by a run).
     """
     if not result.compared:
         return None
-    parts = [plural(c.files, c.label) for c in result.compared if c.files]
-    if not parts:
+    if not any(c.files for c in result.compared):
         return plural(0, "schema file")
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    # a count whose label is not a kind of file (consumer contracts) is its own phrase, if any
+    files = [c for c in result.compared if c.label.endswith((" file", " document"))]
+    others = [plural(c.files, c.label) for c in result.compared if c not in files and c.files]
+    ranked = sorted(files, key=lambda c: -c.files)  # stable: registry order among equals
+    if not ranked:
+        phrase = ""
+    elif len(ranked) == 1:
+        phrase = plural(ranked[0].files, ranked[0].label)
+    else:
+        phrase = ", ".join(f"{c.files} {c.label.rsplit(' ', 1)[0]}" for c in ranked) + " files"
+    return " and ".join(p for p in (phrase, *others) if p)
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -7,14 +7,14 @@ annotations per step (notices are capped alike) and silently drops the rest, so 
 first (input errors, then breaking changes), then warnings, then notices, each capped at
 ``ctx.annotation_limit``; when anything is dropped the last notice slot says how many and
 where to look (the ``markdown`` job summary). Columns are only given for single-line spans,
-as GitHub ignores them otherwise. A finding whose file was deleted is annotated on the base
-path without a line.
+as GitHub ignores them otherwise. A deletion is annotated at ``Finding.anchor`` (the head line
+the diff shows); a finding whose file was deleted is annotated on the base path without a line.
 """
 
 from __future__ import annotations
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import TOOL_NAME, ReportContext, Reporter, plural, sorted_diagnostics, sorted_findings, visible
+from .base import TOOL_NAME, ReportContext, Reporter, base_location, plural, sorted_diagnostics, sorted_findings, visible
 from .text import summary_line
 
 __all__ = ["GithubReporter", "escape_data", "escape_property", "workflow_command"]
@@ -52,18 +52,20 @@ def _position(loc: Location | None) -> dict[str, int | None]:
     }
 
 
-def _finding_command(finding: Finding, base_label: str) -> str:
+def _finding_command(finding: Finding, base_label: str, ctx: ReportContext) -> str:
     lines = [finding.message]
     if finding.hint:
         lines.append(f"Fix: {finding.hint}")
-    if finding.base_location is not None:
+    if (base_loc := base_location(finding, ctx)) is not None:
         label = f" ({base_label})" if base_label else ""
-        lines.append(f"Was at base {finding.base_location}{label}.")
+        lines.append(f"{finding.related.capitalize()}: {base_loc}." if finding.related
+                     else f"Was at base {base_loc}{label}.")
+    where = finding.anchor or finding.location  # a deletion: the head line the diff shows
     return workflow_command(
         _LEVEL[finding.severity],
         "\n".join(lines),
-        file=finding.path or None,
-        **_position(finding.location),
+        file=(where.path if where is not None else finding.path) or None,
+        **_position(where),
         title=finding.rule_id,
     )
 
@@ -91,7 +93,7 @@ class GithubReporter(Reporter):
         for diagnostic in sorted_diagnostics(result.diagnostics):
             by_level[_LEVEL[diagnostic.severity]].append(_diagnostic_command(diagnostic))
         for finding in sorted_findings(result.findings):
-            by_level[_LEVEL[finding.severity]].append(_finding_command(finding, base_label))
+            by_level[_LEVEL[finding.severity]].append(_finding_command(finding, base_label, ctx))
         limit = max(ctx.annotation_limit, 1)
         overflow = any(len(commands) > limit for commands in by_level.values())
         caps = {"error": limit, "warning": limit, "notice": limit - 1 if overflow else limit}

@@ -21,6 +21,7 @@ __all__ = [
     "JsonLocation",
     "JsonFinding",
     "JsonDiagnostic",
+    "JsonAccepted",
     "JsonSummary",
     "JsonTool",
     "JsonReport",
@@ -64,6 +65,14 @@ class JsonFinding(_Model):
     help_uri: str = Field(description="URL of the rule's documentation.")
 
 
+class JsonAccepted(_Model):
+    """A finding an inline ``schemacheck:ignore`` directive accepted (it does not fail the run)."""
+
+    finding: JsonFinding
+    reason: str = Field(description="The directive's justification; empty when it gives none.")
+    directive: JsonLocation = Field(description="Where the directive is.")
+
+
 class JsonDiagnostic(_Model):
     """A problem with the input rather than a breaking change (unparseable file, unresolved ref)."""
 
@@ -90,7 +99,8 @@ class JsonSummary(_Model):
     failing: int = Field(ge=0, description="Findings at or above fail_on.")
     diagnostic_errors: int = Field(ge=0)
     diagnostic_warnings: int = Field(ge=0)
-    suppressed: int = Field(default=0, ge=0, description="Findings accepted by inline schemacheck:ignore directives (not listed).")
+    suppressed: int = Field(default=0, ge=0, description="Findings accepted by inline schemacheck:ignore directives "
+                                                          "(listed in accepted).")
 
 
 class JsonTool(_Model):
@@ -111,6 +121,8 @@ class JsonReport(_Model):
     head: str = Field(description="Label of the head revision (e.g. work tree); may be empty.")
     findings: list[JsonFinding] = Field(description="Sorted by path, line, column, rule ID.")
     diagnostics: list[JsonDiagnostic] = Field(description="Errors first.")
+    accepted: list[JsonAccepted] = Field(default_factory=list, description="Findings accepted by inline "
+                                         "schemacheck:ignore directives, with the directive's reason; sorted like findings.")
     summary: JsonSummary
 
 

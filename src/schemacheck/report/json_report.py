@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import TOOL_NAME, ReportContext, Reporter, count, json_safe, rule_doc_url, sorted_diagnostics, sorted_findings
+from .base import TOOL_NAME, ReportContext, Reporter, base_location, count, json_safe, rule_doc_url, sorted_diagnostics, sorted_findings
 
 if TYPE_CHECKING:
     from .json_models import JsonDiagnostic, JsonFinding, JsonLocation, JsonReport
@@ -28,7 +28,7 @@ def _location(loc: Location | None) -> JsonLocation | None:
                         end_line=max(loc.end_line, 0), end_column=max(loc.end_column, 0))
 
 
-def _finding(f: Finding) -> JsonFinding:
+def _finding(f: Finding, ctx: ReportContext) -> JsonFinding:
     from .json_models import JsonFinding
 
     return JsonFinding(
@@ -37,7 +37,7 @@ def _finding(f: Finding) -> JsonFinding:
         message=f.message,
         hint=f.hint,
         location=_location(f.location),
-        base_location=_location(f.base_location),
+        base_location=_location(base_location(f, ctx)),
         format=f.format,
         subject=f.subject,
         help_uri=rule_doc_url(f.rule_id),
@@ -57,7 +57,7 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
         result: Findings and diagnostics of one run.
         ctx: Supplies the tool version, labels and ``fail_on``.
     """
-    from .json_models import JSON_OUTPUT_VERSION, JsonReport, JsonSummary, JsonTool
+    from .json_models import JSON_OUTPUT_VERSION, JsonAccepted, JsonReport, JsonSummary, JsonTool
 
     counts = count(result, ctx.fail_on)
     base, head = ctx.labels(result)
@@ -66,8 +66,10 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
         tool=JsonTool(name=TOOL_NAME, version=ctx.tool_version),
         base=base,
         head=head,
-        findings=[_finding(f) for f in sorted_findings(result.findings)],
+        findings=[_finding(f, ctx) for f in sorted_findings(result.findings)],
         diagnostics=[_diagnostic(d) for d in sorted_diagnostics(result.diagnostics)],
+        accepted=[JsonAccepted(finding=_finding(a.finding, ctx), reason=a.reason, directive=_location(a.directive))
+                  for a in sorted(result.accepted, key=lambda a: a.finding.sort_key())],
         summary=JsonSummary(
             findings=counts.findings,
             errors=counts.by_severity[Severity.ERROR],

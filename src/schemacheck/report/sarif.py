@@ -3,13 +3,20 @@
 Maintainers, the choices GitHub forces (see the SARIF section of the reference notes):
 
 * URIs are repository-relative, percent-encoded POSIX paths with ``uriBaseId: "%SRCROOT%"``;
-  ``originalUriBaseIds`` maps ``%SRCROOT%`` to ``repo_root`` when the CLI knows it.
+  ``originalUriBaseIds`` maps ``%SRCROOT%`` to ``repo_root`` when the CLI knows it. A file
+  outside it (only ``schemacheck contract`` names one) has an absolute ``file://`` URI.
 * Regions are 1-based with ``startColumn >= 1`` (0 makes an upload fail). A whole-file
   location (line 0) becomes ``startLine: 1``.
-* A finding with no head location (its file was deleted in head) is reported at its **base**
-  path and region, since that is the only place it has; ``properties.baseOnly`` marks it.
-  GitHub stores such an alert but cannot show it inline (the file is gone), so the
-  ``github``/``markdown`` formats are the way to surface those on a pull request.
+* A deletion is placed where a reviewer sees it: at ``Finding.anchor`` (the nearest surviving
+  head line the pull request's diff shows, or the renamed file), with the element's enclosing
+  head location as a second related location. A finding with neither (its file was deleted and
+  not renamed) is reported at its **base** path and region; ``properties.baseOnly`` marks it.
+* The base location is a related location in the **base** tree: its own uriBaseId
+  ``BASEROOT`` (described as the base revision; on GitHub Actions its ``uri`` is the base
+  commit's tree on the web), never ``%SRCROOT%``, which is the head checkout.
+* Findings accepted by inline ``schemacheck:ignore`` directives are results too, with a
+  ``suppressions`` entry (``kind: inSource``, the directive's reason as ``justification``, the
+  directive's location), so viewers show them as suppressed rather than not at all.
 * ``partialFingerprints.primaryLocationLineHash`` is ours: a hash of rule ID, subject and the
   whitespace-free text of the head line (of a window around the column when the line is
   long; never the line number), plus ``:n`` for the n-th
@@ -30,24 +37,36 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..model import CheckResult, Diagnostic, Finding, Location
-from .base import (PROJECT_URL, TOOL_NAME, WINDOW_CHARS, ReportContext, Reporter, json_safe, line_window,
+from ..model import Accepted, CheckResult, Diagnostic, Finding, Location
+from .base import (PROJECT_URL, TOOL_NAME, WINDOW_CHARS, ReportContext, Reporter, base_location, json_safe, line_window,
                    sorted_diagnostics,
                    sorted_findings)
 from .sarif_rules import SARIF_LEVEL, rule_descriptor
 
-__all__ = ["SarifReporter", "SARIF_SCHEMA_URI", "SRCROOT", "MAX_RESULTS", "build_sarif", "fingerprint_key"]
+__all__ = ["SarifReporter", "SARIF_SCHEMA_URI", "SRCROOT", "BASEROOT", "MAX_RESULTS", "build_sarif", "fingerprint_key"]
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _SEMVER = re.compile(r"\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?")
 #: The uriBaseId every artifact location is relative to: the repository root.
 SRCROOT = "%SRCROOT%"
+#: The uriBaseId of base-revision locations: the root of the base tree (not the checkout).
+BASEROOT = "BASEROOT"
 #: GitHub rejects a whole upload with more results than this in one run.
 MAX_RESULTS = 25_000
 
 
 def _uri(path: str) -> str:
     return quote(path.replace("\\", "/").lstrip("/"), safe="/")
+
+
+def _artifact(path: str, root: str = SRCROOT) -> dict[str, str]:
+    """A file under ``root`` (%SRCROOT%, or BASEROOT for the base revision) by relative URI; one
+    outside the repository (``schemacheck contract`` on a downloaded spec: an absolute or ``../``
+    path) by absolute ``file://`` URI, with no base."""
+    posix = path.replace("\\", "/")
+    if posix.startswith(("/", "../")) or posix == "..":
+        return {"uri": Path(posix).resolve().as_uri()}
+    return {"uri": _uri(path), "uriBaseId": root}
 
 
 def _region(loc: Location) -> dict[str, int]:
@@ -63,10 +82,10 @@ def _region(loc: Location) -> dict[str, int]:
     return region
 
 
-def _physical(loc: Location, line_text: str | None = None) -> dict[str, Any]:
+def _physical(loc: Location, line_text: str | None = None, root: str = SRCROOT) -> dict[str, Any]:
     region: dict[str, Any] = _region(loc)
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": _uri(loc.path), "uriBaseId": SRCROOT},
+        "artifactLocation": _artifact(loc.path, root),
         "region": region,
     }
     if line_text is not None and loc.line >= 1 and region.get("endLine", loc.line) == loc.line:
@@ -103,7 +122,8 @@ def fingerprint_key(finding: Finding, line_text: str | None) -> str:
     return "\x00".join((finding.rule_id, finding.subject or finding.path, anchor))
 
 
-def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str, line_text: str | None) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str, ctx: ReportContext,
+            accepted: Accepted | None = None) -> dict[str, Any]:
     text = finding.message.strip() or finding.rule_id
     if finding.hint:
         text += f"\n\nHow to fix: {finding.hint.strip()}"
@@ -114,22 +134,38 @@ def _result(finding: Finding, rule_index: int, fingerprint: str, base_label: str
         "message": {"text": text},
         "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }
-    if finding.location is not None:
-        result["locations"] = [_physical(finding.location, line_text)]
-    elif finding.base_location is not None:
-        result["locations"] = [_physical(finding.base_location)]
-    if finding.base_location is not None:
+    related: list[dict[str, Any]] = []
+    if (base_loc := base_location(finding, ctx)) is not None:
         label = f" ({base_label})" if base_label else ""
-        related = _physical(finding.base_location)
-        related["id"] = 1
-        related["message"] = {"text": f"Base revision{label}: {finding.base_location}"}
-        result["relatedLocations"] = [related]
+        # a contract's related element is in the head tree (the producer); else the base revision's
+        was = _physical(base_loc, root=SRCROOT if finding.related else BASEROOT)
+        was["id"] = 1
+        was["message"] = {"text": f"{finding.related.capitalize()}: {base_loc}" if finding.related
+                          else f"Base revision{label}: {base_loc}"}
+        related.append(was)
+    primary = finding.anchor or finding.location
+    if primary is not None:
+        result["locations"] = [_physical(primary, ctx.line_text(primary))]
+        if finding.anchor is not None and finding.location is not None and finding.location != finding.anchor:
+            enclosing = _physical(finding.location)
+            enclosing["id"] = 2
+            enclosing["message"] = {"text": f"Enclosing element in head: {finding.location}"}
+            related.append(enclosing)
+    elif base_loc is not None:
+        result["locations"] = [_physical(base_loc)]
+    if related:
+        result["relatedLocations"] = related
+    if accepted is not None:
+        suppression: dict[str, Any] = {"kind": "inSource", "location": _physical(accepted.directive)}
+        if accepted.reason.strip():
+            suppression["justification"] = accepted.reason.strip()
+        result["suppressions"] = [suppression]
     props: dict[str, Any] = {}
     if finding.subject:
         props["subject"] = finding.subject
     if finding.format:
         props["format"] = finding.format
-    if finding.location is None:
+    if finding.location is None and finding.anchor is None:
         props["baseOnly"] = True
     if props:
         result["properties"] = props
@@ -159,10 +195,12 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
         ctx: Tool version, head source lines (for fingerprints), rule lookup, repo root,
             base label and optional ``sarif_category``.
     """
-    findings = sorted_findings(result.findings)
+    accepted_by = {id(a.finding): a for a in result.accepted}
+    findings = sorted_findings([*result.findings, *(a.finding for a in result.accepted)])
     omitted = max(len(findings) - MAX_RESULTS, 0)
-    if omitted:
-        keep = set(map(id, sorted(findings, key=lambda f: -f.severity.rank)[:MAX_RESULTS]))
+    if omitted:  # the most severe first, accepted ones last
+        ranked = sorted(findings, key=lambda f: (id(f) in accepted_by, -f.severity.rank))
+        keep = set(map(id, ranked[:MAX_RESULTS]))
         findings = [f for f in findings if id(f) in keep]
     rule_ids = sorted({f.rule_id for f in findings})
     index = {rule_id: i for i, rule_id in enumerate(rule_ids)}
@@ -173,7 +211,8 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
         line_text = ctx.line_text(finding.location)
         digest = hashlib.sha256(fingerprint_key(finding, line_text).encode()).hexdigest()[:32]
         seen[digest] = seen.get(digest, 0) + 1
-        results.append(_result(finding, index[finding.rule_id], f"{digest}:{seen[digest]}", base_label, line_text))
+        results.append(_result(finding, index[finding.rule_id], f"{digest}:{seen[digest]}", base_label, ctx,
+                               accepted_by.get(id(finding))))
     diagnostics = sorted_diagnostics(result.diagnostics)
     invocation: dict[str, Any] = {
         "executionSuccessful": not any(d.severity.rank >= 3 for d in diagnostics),
@@ -189,6 +228,13 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
     if ctx.repo_root:
         srcroot["uri"] = _root_uri(ctx.repo_root)
         invocation["workingDirectory"] = {"uri": srcroot["uri"]}
+    bases: dict[str, Any] = {SRCROOT: srcroot}
+    if any(f.base_location is not None for f in findings):
+        label = f" ({base_label})" if base_label else ""
+        baseroot: dict[str, Any] = {"description": {"text": f"The root of the base revision{label}."}}
+        if ctx.base_root_uri:
+            baseroot["uri"] = ctx.base_root_uri if ctx.base_root_uri.endswith("/") else ctx.base_root_uri + "/"
+        bases[BASEROOT] = baseroot
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -199,7 +245,7 @@ def build_sarif(result: CheckResult, ctx: ReportContext) -> dict[str, Any]:
             }
         },
         "invocations": [invocation],
-        "originalUriBaseIds": {SRCROOT: srcroot},
+        "originalUriBaseIds": bases,
         "columnKind": "unicodeCodePoints",
         "results": results,
     }

@@ -1,7 +1,9 @@
 """The human report (``--format text``, the default): grouped by file, source line, caret, fix.
 
-Maintainers: rich is imported inside :meth:`TextReporter.render` only, so runs that print
-JSON or nothing never pay for it. The console is built with an empty environment and
+Maintainers: rich is imported inside :meth:`TextReporter.render` only, and only for coloured
+output (or text holding a tab, which rich expands): plain text goes through :class:`_PlainConsole`,
+a stand-in for the few rich calls used here that writes the same bytes (the fixture snapshots
+compare them), so a pre-commit run never pays for rich. The rich console is built with an empty environment and
 ``soft_wrap=True`` so that the plain output is byte-for-byte deterministic (fixture snapshots
 compare it); colour is exactly ``ctx.color``. Untrusted text (messages, source lines) goes
 through ``rich.text.Text``, never markup, so ``[brackets]`` print as they are, and through
@@ -15,10 +17,10 @@ import io
 import unicodedata
 from dataclasses import replace
 from itertools import groupby
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model import CheckResult, Diagnostic, Finding, Location, Severity
-from .base import ReportContext, Reporter, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
+from .base import ReportContext, Reporter, base_location, compared_phrase, count, line_window, plural, sorted_diagnostics, sorted_findings, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -73,16 +75,16 @@ def summary_line(result: CheckResult, ctx: ReportContext) -> str:
     compared = compared_phrase(result)  # None: a hand-made result that does not say
     if counts.findings == 0 and counts.diagnostic_errors:
         text = "No breaking changes in what could be checked"
-        text += f" ({compared} compared)." if compared else "."
+        text += f" (checked {compared})." if compared else "."
     elif counts.findings == 0 and compared == plural(0, "schema file"):
         text = "0 schema files compared: nothing was checked."
     elif counts.findings == 0:
-        text = f"No breaking changes in {compared} compared." if compared else "No breaking changes."
+        text = f"No breaking changes; checked {compared}." if compared else "No breaking changes."
     else:
         parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
         text = f"Found {plural(counts.findings, 'breaking change')} in {plural(counts.files, 'file')} ({', '.join(parts)})."
         if compared:
-            text = f"{text[:-1]}; {compared} compared."
+            text = f"{text[:-1]}; checked {compared}."
         below = counts.findings - counts.failing
         if below:
             text += f" {below} below --fail-on {ctx.fail_on.value} do{'es' if below == 1 else ''} not fail the check."
@@ -105,9 +107,15 @@ class TextReporter(Reporter):
     name = "text"
 
     def render(self, result: CheckResult, ctx: ReportContext) -> str:
-        from rich.console import Console
-
         out = io.StringIO()
+        if not ctx.color:
+            try:
+                return self._render(_PlainConsole(out), result, ctx, _PlainText)
+            except _NeedsRich:
+                out = io.StringIO()
+        from rich.console import Console
+        from rich.text import Text
+
         console = Console(
             file=out,
             force_terminal=ctx.color,
@@ -123,32 +131,36 @@ class TextReporter(Reporter):
             force_interactive=False,
             _environ={},
         )
+        return self._render(console, result, ctx, Text)
+
+    def _render(self, console: Any, result: CheckResult, ctx: ReportContext, text: Any) -> str:
         base_label, head_label = ctx.labels(result)
         for path, group in groupby(sorted_findings(result.findings), key=lambda f: f.path):
             findings = list(group)
-            self._file_header(console, path, len(findings))
+            shown = ctx.head_path(path) if findings[0].location is not None else ctx.base_path(path)
+            self._file_header(console, shown, len(findings), text)
             for finding in findings:
-                self._finding(console, finding, ctx, base_label)
+                self._finding(console, finding, ctx, base_label, text)
         diagnostics = sorted_diagnostics(result.diagnostics)
         for diagnostic in diagnostics:
-            self._diagnostic(console, diagnostic)
+            self._diagnostic(console, diagnostic, ctx, text)
         if diagnostics:
             console.print()
-        self._summary(console, result, ctx)
-        return out.getvalue()
+        if ctx.verbose:
+            self._accepted(console, result, ctx, text)
+            self._files(console, result, ctx, text)
+        self._summary(console, result, ctx, text)
+        return console.file.getvalue()
 
     @staticmethod
-    def _file_header(console: Console, path: str, n: int) -> None:
-        from rich.text import Text
-
+    def _file_header(console: Console, path: str, n: int, Text: Any) -> None:  # noqa: N803 - rich's or the plain Text
         console.print(Text.assemble((clean(path), "bold underline"), f" ({plural(n, 'finding')})"))
 
     @staticmethod
-    def _finding(console: Console, finding: Finding, ctx: ReportContext, base_label: str) -> None:
-        from rich.text import Text
-
+    def _finding(console: Console, finding: Finding, ctx: ReportContext, base_label: str,
+                 Text: Any) -> None:  # noqa: N803
         loc = finding.location
-        where = clean(str(loc) if loc is not None else f"{finding.path} (not in head)")
+        where = clean(_where(finding, ctx))
         parts = [
             Text.assemble(
                 "  ",
@@ -172,19 +184,19 @@ class TextReporter(Reporter):
             gutter = str(loc.line)
             parts.append(Text.assemble(_INDENT, (f"{gutter} | ", "dim"), shown))
             parts.append(Text.assemble(_INDENT, (f"{' ' * len(gutter)} | ", "dim"), (caret_line(shown, marked), "bold red")))
-        if finding.base_location is not None:
+        if (base_loc := base_location(finding, ctx)) is not None:
             label = f" ({base_label})" if base_label else ""
-            parts.append(Text(clean(f"{_INDENT}was at base {finding.base_location}{label}"), style="dim"))
+            said = (f"{finding.related}: {ctx.show(base_loc)}" if finding.related
+                    else f"was at base {ctx.show(base_loc, base=True)}{label}")
+            parts.append(Text(clean(f"{_INDENT}{said}"), style="dim"))
         if finding.hint:
             parts.append(Text.assemble(_INDENT, ("fix: ", "bold green"), _indented(finding.hint, _INDENT + "     ", first=False)))
         # one print per finding: rich's per-call overhead dominates large reports
         console.print(Text("\n").join([*parts, Text("")]))
 
     @staticmethod
-    def _diagnostic(console: Console, diagnostic: Diagnostic) -> None:
-        from rich.text import Text
-
-        where = clean(f"{diagnostic.location}: ") if diagnostic.location is not None else ""
+    def _diagnostic(console: Console, diagnostic: Diagnostic, ctx: ReportContext, Text: Any) -> None:  # noqa: N803
+        where = clean(f"{ctx.show(diagnostic.location)}: ") if diagnostic.location is not None else ""
         console.print(
             Text.assemble(
                 (f"{diagnostic.severity.value}: ", _SEVERITY_STYLE[diagnostic.severity]),
@@ -196,12 +208,46 @@ class TextReporter(Reporter):
             console.print(Text.assemble("  ", ("tip: ", "bold green"), _indented(diagnostic.tip, "       ", first=False)))
 
     @staticmethod
-    def _summary(console: Console, result: CheckResult, ctx: ReportContext) -> None:
-        from rich.text import Text
+    def _accepted(console: Console, result: CheckResult, ctx: ReportContext, Text: Any) -> None:  # noqa: N803
+        """``--verbose``: what the ``schemacheck:ignore`` directives accepted, and why (the
+        summary only counts them; a reviewer needs to see what was waved through)."""
+        if not result.accepted:
+            return
+        console.print(Text(f"Accepted by schemacheck:ignore ({plural(len(result.accepted), 'finding')}):", style="bold"))
+        for accepted in sorted(result.accepted, key=lambda a: a.finding.sort_key()):
+            f = accepted.finding
+            console.print(Text(clean(f"  {_where(f, ctx)}  {f.rule_id}  {f.severity.value}")))
+            reason = f"reason: {accepted.reason}" if accepted.reason else "no reason given"
+            console.print(Text(clean(f"{_INDENT}{reason} (directive at {ctx.show(accepted.directive)})"), style="dim"))
+        console.print()
 
+    @staticmethod
+    def _files(console: Console, result: CheckResult, ctx: ReportContext, Text: Any) -> None:  # noqa: N803
+        """``--verbose``: the files compared, then the changed files passed over and why."""
+        compared = [f for f in result.files if f.status == "compared"]
+        others = [f for f in result.files if f.status != "compared"]
+        console.print(Text(f"Compared ({plural(len(compared), 'file')}):", style="bold"))
+        for f in compared:
+            renamed = f", renamed from {ctx.base_path(f.base_path)}" if f.base_path else ""
+            console.print(Text(clean(f"  {ctx.head_path(f.path)} ({f.format}{renamed})")))
+        if others:
+            console.print(Text(f"Not compared ({plural(len(others), 'file')}):", style="bold"))
+            for f in others:
+                console.print(Text(clean(f"  {ctx.head_path(f.path)}: {f.status}" + (f" ({f.format})" if f.format else ""))))
+        console.print()
+
+    @staticmethod
+    def _summary(console: Console, result: CheckResult, ctx: ReportContext, Text: Any) -> None:  # noqa: N803
         counts = count(result, ctx.fail_on)
         style = "bold red" if counts.failing or counts.diagnostic_errors else ("bold yellow" if counts.findings else "bold green")
         console.print(Text(summary_line(result, ctx), style=style))
+
+
+def _where(finding: Finding, ctx: ReportContext) -> str:
+    """Where a finding is shown: its head location, else its path in base (the file is gone)."""
+    if finding.location is not None:
+        return ctx.show(finding.location)
+    return f"{ctx.base_path(finding.path)} (not in head)"
 
 
 def _indented(text: str, indent: str, *, first: bool = True) -> str:
@@ -209,3 +255,35 @@ def _indented(text: str, indent: str, *, first: bool = True) -> str:
     lines = clean(text.replace("\r\n", "\n")).split("\n") or [""]
     head = (indent if first else "") + lines[0]
     return "\n".join([head, *(indent + ln for ln in lines[1:])])
+
+
+class _NeedsRich(Exception):
+    """Plain rendering cannot promise rich's bytes (a tab, which rich expands): use rich."""
+
+
+class _PlainText:
+    """The part of ``rich.text.Text`` this reporter uses, without styles."""
+
+    __slots__ = ("plain",)
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        if "\t" in text:
+            raise _NeedsRich
+        self.plain = text
+
+    @classmethod
+    def assemble(cls, *parts: str | tuple[str, str]) -> _PlainText:
+        return cls("".join(p if isinstance(p, str) else p[0] for p in parts))
+
+    def join(self, items: list[_PlainText]) -> _PlainText:
+        return _PlainText(self.plain.join(item.plain for item in items))
+
+
+class _PlainConsole:
+    """``Console.print`` for uncoloured, unwrapped output: the text and a newline."""
+
+    def __init__(self, file: io.StringIO) -> None:
+        self.file = file
+
+    def print(self, text: _PlainText | None = None) -> None:
+        self.file.write((text.plain if text is not None else "") + "\n")

@@ -40,12 +40,12 @@ from ...checkers import BaseChecker, FormatJob, FormatOutcome, unique_findings
 from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
-from ...formats.jsonschema.document import JsonDocument
 from ...snapshot import Snapshot
 from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findings
 
 if TYPE_CHECKING:
     from ...config import Settings
+    from ...formats.jsonschema.document import JsonDocument
     from .settings import JsonSchemaSettings
     from ...formats.jsonschema.refs import RefResolver
     from .compare import PairComparer
@@ -132,6 +132,7 @@ class JsonSchemaChecker(BaseChecker):
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
+        from ...formats.jsonschema.document import JsonDocument
         from ...formats.jsonschema.refs import RefResolver
         from .compare import PairComparer
         from .dangling import unresolved_outcome
@@ -307,11 +308,17 @@ def _error_diagnostic(error: SchemacheckError, path: str, severity: Severity) ->
 CHECKER = JsonSchemaChecker()
 
 
-def _register_suppressions() -> None:
+def _scan_suppressions(path: str, text: str) -> list:
+    """The JSON/YAML suppression scanner, imported when a file is scanned (not by every run)."""
     from ...formats.jsonschema.suppressions import scan_suppressions
+
+    return scan_suppressions(path, text)
+
+
+def _register_suppressions() -> None:
     from ...suppress import register_scanner
 
-    register_scanner("jsonschema", scan_suppressions)
+    register_scanner("jsonschema", _scan_suppressions)
 
 
 _register_suppressions()

@@ -1,16 +1,14 @@
 """``[tool.schemacheck.jsonschema]``: the JSON Schema format's own configuration section.
 
 Maintainers: named in ``formats/registry.py FORMATS`` so that ``config.py`` adds it to the settings
-without knowing the format; keep this module light (pydantic only).
+without knowing the format; keep this module light (config_model only).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
-from ...config_model import ConfigModel
+from ...config_model import ConfigModel, Field
 
 __all__ = ["JsonSchemaSettings", "PathOverride"]
 

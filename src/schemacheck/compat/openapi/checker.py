@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ...config import Settings
     from ...formats.jsonschema.refs import RefResolver
     from ...formats.openapi.model import Api
+    from .lifecycle import Policy
 
 __all__ = ["OpenApiChecker", "CHECKER"]
 
@@ -48,16 +49,16 @@ class OpenApiChecker(BaseChecker):
     def claims(self, path: str, snapshot: Snapshot | None, settings: Settings | None = None,
                named: tuple[str, ...] = ()) -> bool:
         """An ``include`` glob match, or a top-level ``openapi: 3.x`` / ``swagger: "2.0"`` key."""
+        include = settings.openapi.include if settings is not None else ()
+        if not include and not path.lower().endswith((".json", ".yaml", ".yml")):
+            return False  # decided without importing the OpenAPI front end
         from ...formats.openapi.detect import is_openapi
 
-        include = settings.openapi.include if settings is not None else ()
         return is_openapi(path, snapshot, include)
 
     def may_affect(self, path: str) -> bool:
         """Any JSON/YAML file may be a ``$ref`` target of a spec."""
-        from ...formats.openapi.detect import is_json_or_yaml
-
-        return is_json_or_yaml(path)
+        return path.lower().endswith((".json", ".yaml", ".yml"))
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
@@ -110,7 +111,8 @@ class _Run:
                  for side in ("request", "response")}
         try:
             self.findings.extend(compare_apis(old[0], new_api, views, self.job.selected,
-                                              all_operations=all_operations))
+                                              all_operations=all_operations, policy=self._policy(),
+                                              refs=(old[1], new_refs)))
         except RecursionError:
             self.diagnostics.append(Diagnostic("the document is nested or recursive beyond what can be compared; "
                                                "it was not checked", Location(new_api.path, 1, 1, 1, 1)))
@@ -119,6 +121,11 @@ class _Run:
             for _, head_view in views.values():
                 if isinstance(head_view, _View) and head_view.made is not None:
                     self._unresolved(head_view.made)
+
+    def _policy(self) -> Policy:
+        from .lifecycle import Policy
+
+        return Policy(deprecation_days=self.settings.openapi.deprecation_days)
 
     def unreadable_in_head(self, path: str) -> bool:
         """Whether a base spec that detection no longer finds in head is still there but does not
@@ -227,10 +234,10 @@ CHECKER = OpenApiChecker()
 
 
 def _register_suppressions() -> None:
-    from ...formats.jsonschema.suppressions import scan_suppressions
     from ...suppress import register_scanner
+    from ..jsonschema.checker import _scan_suppressions  # imported lazily, as for JSON Schema
 
-    register_scanner("openapi", scan_suppressions)
+    register_scanner("openapi", _scan_suppressions)
 
 
 _register_suppressions()

@@ -8,13 +8,14 @@ with ranges, parameters by (in, name), media types by name) so rules stay a few 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...formats.openapi.model import Api, MediaType, Operation, Parameter, Response
 from ...model import Location
+from .lifecycle import Policy
 
 __all__ = ["ApiPair", "OperationPair", "SchemaChange", "response_pairs", "media_pairs", "parameter_pairs",
-           "is_success", "range_of"]
+           "is_success", "range_of", "is_wildcard_for", "content_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class ApiPair:
 
     old: Api
     new: Api
+    policy: Policy = field(default_factory=Policy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,7 @@ class OperationPair:
 
     old: Operation
     new: Operation
+    policy: Policy = field(default_factory=Policy)
 
     @property
     def label(self) -> str:
@@ -74,6 +77,21 @@ class SchemaChange:
         return f"{self.operations[0]} and {len(self.operations) - 1} more operations"
 
 
+def content_pairs(pair: OperationPair) -> Iterator[tuple[str, str, MediaType, MediaType | None]]:
+    """Each media type of the request body and of every paired response: (where, data side after
+    swapping for webhooks/callbacks, old media type, new counterpart or ``None``)."""
+    body_side = "response" if pair.new.reversed else "request"
+    response_side = "request" if pair.new.reversed else "response"
+    old_body, new_body = pair.old.request_body, pair.new.request_body
+    if old_body is not None and new_body is not None:
+        for media, counterpart in media_pairs(old_body.content, new_body.content):
+            yield "request body", body_side, media, counterpart
+    for response, counterpart_response in response_pairs(pair.old, pair.new):
+        if counterpart_response is not None:
+            for media, counterpart in media_pairs(response.content, counterpart_response.content):
+                yield f"response {counterpart_response.status}", response_side, media, counterpart
+
+
 def is_success(status: str) -> bool:
     """``2xx`` codes and the ``2XX`` range."""
     return status[:1] == "2"
@@ -93,10 +111,18 @@ def response_pairs(old: Operation, new: Operation) -> Iterator[tuple[Response, R
 
 
 def media_pairs(old: tuple[MediaType, ...], new: tuple[MediaType, ...]) -> Iterator[tuple[MediaType, MediaType | None]]:
-    """Each old media type with the new one of the same name (parameters such as ``charset`` ignored)."""
+    """Each old media type with the new one of the same name (parameters such as ``charset``
+    ignored), else the new wildcard that covers it (``application/json`` -> ``application/*``,
+    then ``*/*``): see :func:`is_wildcard_for`."""
     by_name = {_bare(m.name): m for m in new}
     for media in old:
-        yield media, by_name.get(_bare(media.name))
+        name = _bare(media.name)
+        yield media, by_name.get(name) or by_name.get(name.split("/", 1)[0] + "/*") or by_name.get("*/*")
+
+
+def is_wildcard_for(new: MediaType, old: MediaType) -> bool:
+    """Whether ``new`` is a wildcard range standing in for the concrete ``old`` (a generalisation)."""
+    return _bare(new.name) != _bare(old.name) and _bare(new.name).endswith("/*")
 
 
 def parameter_pairs(old: Operation, new: Operation) -> Iterator[tuple[Parameter | None, Parameter | None]]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ...formats.jsonschema.document import JsonDocument
 from ...formats.jsonschema.document import pointer_parts
+from .lifecycle import Policy
 from .pairs import SchemaChange
 
 if TYPE_CHECKING:
@@ -28,10 +29,18 @@ if TYPE_CHECKING:
     from ...formats.openapi.model import SchemaRef
     from ...shape.nodes import Shape
 
-__all__ = ["SchemaComparer", "VICTIMS", "ADDED_RULE"]
+__all__ = ["SchemaComparer", "VICTIMS", "ADDED_RULE", "DEPRECATED_REMOVED_RULE"]
 
 #: The shape rule that the extra response pass looks for.
 ADDED_RULE = "PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL"
+#: Every shape rule the extra response pass keeps (a required property added is added too).
+ADDED_RULES = frozenset({ADDED_RULE, "REQUIRED_PROPERTY_ADDED"})
+#: Shape rules that report a removed property, and what they become when the property's
+#: deprecation was complete (``deprecated: true``, its ``x-sunset`` passed or none announced).
+REMOVAL_RULES = frozenset({"REQUIRED_PROPERTY_REMOVED", "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
+                           "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
+                           "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"})
+DEPRECATED_REMOVED_RULE = "DEPRECATED_PROPERTY_REMOVED"
 #: Who breaks, per (side, reversed operation), replacing the engine's reader/writer wording.
 VICTIMS = {
     ("request", False): "the new server rejects requests old clients still send",
@@ -48,16 +57,18 @@ class SchemaComparer:
         views: Data side -> factories of the (old, new) resolvers over that side's view
             (``readOnly`` properties dropped for requests, ``writeOnly`` ones for responses).
         added_pass: Also look for properties added to response schemas (an extra engine pass).
+        policy: The check's date, to tell a removal after a completed deprecation.
     """
 
     def __init__(self, views: Mapping[str, tuple[Callable[[], RefResolver], Callable[[], RefResolver]]],
-                 added_pass: bool = False) -> None:
+                 added_pass: bool = False, policy: Policy | None = None) -> None:
         from ..shape.engine import Engine
         from ..shape.pair import Direction, Policy
 
         self._views = views
         self._builders: dict[str, tuple[tuple[ShapeBuilder, RefResolver], tuple[ShapeBuilder, RefResolver]]] = {}
         self._added_pass = added_pass
+        self._policy = policy or Policy()
         self._engines = {d: Engine(d, Policy.STRICT) for d in Direction}
 
     def _sides(self, side: str) -> tuple[tuple[ShapeBuilder, RefResolver], tuple[ShapeBuilder, RefResolver]]:
@@ -97,18 +108,34 @@ class SchemaComparer:
             diffs = list(engine.compare(old_shape, new_shape))
             if forward and self._added_pass:
                 diffs += [d for d in self._engines[Direction.BACKWARD].compare(old_shape, new_shape)
-                          if d.rule_id == ADDED_RULE]
+                          if d.rule_id in ADDED_RULES]
         finally:
             sys.setrecursionlimit(limit)
         victims = VICTIMS[(side, reversed_)]
         out: list[SchemaChange] = []
         for diff in diffs:
+            rule = diff.rule_id
+            if rule in REMOVAL_RULES and self._deprecation_done(old_builder[1], diff.issue.old):
+                rule = DEPRECATED_REMOVED_RULE
             for finding in diffs_to_findings([diff], format="openapi"):
                 message = finding.message.replace(diff.direction.victims, victims)
-                out.append(SchemaChange((operation,), where, data_side, diff.rule_id, message, finding.location,
+                out.append(SchemaChange((operation,), where, data_side, rule, message, finding.location,
                                         finding.base_location, finding.subject, _last(diff.issue.old.pointer),
                                         _last(diff.issue.new.pointer)))
         return out
+
+
+    def _deprecation_done(self, refs: RefResolver, shape: Shape) -> bool:
+        """Whether a removed property had completed its deprecation (its sunset read from the document)."""
+        from ...formats.openapi.details import extension_text
+        from .lifecycle import removal_allowed
+
+        if not shape.annotations.deprecated:
+            return False
+        doc = refs.document(shape.origin.path)
+        node = doc.get(shape.pointer) if isinstance(doc, JsonDocument) else None
+        sunset = extension_text(node.get("x-sunset")) if isinstance(node, dict) else None
+        return removal_allowed(True, sunset, self._policy)
 
 
 def _last(pointer: str) -> str:

@@ -17,6 +17,7 @@ versions (see ``_adjust_for_version``).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -95,12 +96,26 @@ class BufModule:
     excludes: tuple[str, ...] = ()
 
     def contains(self, path: str) -> bool:
-        """Whether the repository path ``path`` is a file of this module."""
-        if not any(is_under(path, root) for root in self.roots):
+        """Whether the repository path ``path`` is a file of this module (asked of every path of
+        both trees: prefix tests prepared once per module)."""
+        if not _under_any(path, self.roots):
             return False
-        if self.includes and not any(is_under(path, inc) for inc in self.includes):
+        if self.includes and not _under_any(path, self.includes):
             return False
-        return not any(is_under(path, exc) for exc in self.excludes)
+        return not (self.excludes and _under_any(path, self.excludes))
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix_test(prefixes: tuple[str, ...]) -> tuple[bool, frozenset[str], tuple[str, ...]]:
+    """(matches everything, exact paths, directory prefixes) of :func:`is_under` over ``prefixes``."""
+    cleaned = [p.rstrip("/") for p in prefixes]
+    return "" in cleaned, frozenset(cleaned), tuple(p + "/" for p in cleaned)
+
+
+def _under_any(path: str, prefixes: tuple[str, ...]) -> bool:
+    """``any(is_under(path, p) for p in prefixes)``."""
+    everything, exact, below = _prefix_test(prefixes)
+    return everything or path in exact or path.startswith(below)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +254,7 @@ def _version(data: Any, source: str) -> str:
 def parse_buf_yaml(data: bytes, source: str = "buf.yaml", module_dir: str = "",
                    warnings: list[str] | None = None) -> tuple[str, tuple[BufModule, ...]]:
     """Parse one buf.yaml located in ``module_dir`` (repository-relative); returns (version, modules)."""
-    load_rules()
+    load_rules("protobuf")
     warnings = warnings if warnings is not None else []
     doc = _parse_yaml(data, source)
     version = _version(doc, source)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from ...globs import is_under
 from ...model import Finding
 from ...snapshot import Snapshot
-from .bufconfig import BufConfig, BufModule
+from .bufconfig import BUF_RULE_IDS, BufConfig, BufModule
 
 __all__ = ["buf_filter", "is_unstable_package", "package_of_text"]
 
@@ -69,15 +69,16 @@ def _reason(finding: Finding, buf: BufConfig, buf_selects: bool, head_pkg: Calla
     """Why buf.yaml drops this protobuf finding, or ``None`` to keep it."""
     paths = _paths(finding)
     module = _module_of(finding, buf)
+    buf_owns = buf_selects and finding.rule_id in BUF_RULE_IDS  # buf.yaml does not select GOOGLE_API rules
     if module is None:
         if paths:
             return "outside every buf module"
-        modules = [m for m in buf.modules if finding.rule_id in m.breaking.rules] if buf_selects else buf.modules
+        modules = [m for m in buf.modules if finding.rule_id in m.breaking.rules] if buf_owns else buf.modules
         if not modules:
             return "rule not selected by buf.yaml"
         module = modules[0]
     breaking = module.breaking
-    if buf_selects and finding.rule_id not in breaking.rules:
+    if buf_owns and finding.rule_id not in breaking.rules:
         return f"rule not selected in {breaking.source}"
     if any(is_under(p, ign) for p in paths for ign in breaking.ignore):
         return f"path ignored in {breaking.source}"

@@ -7,6 +7,8 @@ roots and which of its files belong to a module, so a commit that moves a module
 The base side falls back to the head's configuration when it has none (or a broken one: a
 warning), and is not consulted when the head has none. ``[tool.schemacheck.protobuf] roots``
 wins over buf.yaml roots on both sides; ``use-buf-yaml = false`` turns all of it off.
+Each side's ``buf.lock`` also says which buf module cache directories that side's imports may
+come from (``imports.py``); ``extra-import-roots`` inside the repository follow the roots.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ...checkers import FormatJob
 from ...errors import ConfigError
 from ...registry import REGISTRY, load_rules
 from .bufconfig import BufConfig, load_buf_config
+from .imports import SideImports, extra_roots, import_sources
 
 __all__ = ["ProtobufPlan", "plan_job"]
 
@@ -35,6 +38,9 @@ class ProtobufPlan:
         buf: The head side's buf configuration (for its ignores), if honoured.
         buf_selects: buf.yaml ``use``/``except`` chose the rules (no explicit ``select``).
         warnings: Remarks about the configuration (unimplemented rules, unusable base buf.yaml).
+        base_imports: Where the base revision finds imports outside the repository (its buf.lock).
+        head_imports: The same for the head revision.
+        suggest_roots: Neither buf.yaml nor ``roots`` chose the import roots.
     """
 
     base_roots: tuple[str, ...]
@@ -46,6 +52,9 @@ class ProtobufPlan:
     buf: BufConfig | None = None
     buf_selects: bool = False
     warnings: tuple[str, ...] = ()
+    base_imports: SideImports | None = None
+    head_imports: SideImports | None = None
+    suggest_roots: bool = False
 
 
 def _base_config(job: FormatJob, head: BufConfig) -> tuple[BufConfig, list[str]]:
@@ -68,21 +77,27 @@ def plan_job(job: FormatJob) -> ProtobufPlan:
 
     settings = job.settings or Settings()
     own = settings.protobuf
+    inside, outside = extra_roots(own.extra_import_roots)
     buf = load_buf_config(job.head, job.workdir) if own.use_buf_yaml else None
     if buf is None:
-        roots = tuple(own.roots) or ("",)
-        return ProtobufPlan(roots, roots, job.base_paths, job.head_paths, job.changed, job.selected)
+        roots = (tuple(own.roots) or ("",)) + inside
+        imports = import_sources(job.head, None, own.package_protos, outside)
+        return ProtobufPlan(roots, roots, job.base_paths, job.head_paths, job.changed, job.selected,
+                            base_imports=imports, head_imports=imports, suggest_roots=not own.roots)
     base_buf, warnings = _base_config(job, buf)
-    head_roots = tuple(own.roots) or buf.roots()
-    base_roots = tuple(own.roots) or base_buf.roots()
+    head_roots = (tuple(own.roots) or buf.roots()) + inside
+    base_roots = (tuple(own.roots) or base_buf.roots()) + inside
+    head_imports = import_sources(job.head, buf, own.package_protos, outside)
+    base_imports = import_sources(job.base, base_buf, own.package_protos, outside, head_imports)
+    warnings += list(dict.fromkeys(head_imports.warnings))
     head_paths = tuple(p for p in job.head_paths if buf.module_for(p) is not None)
     base_paths = tuple(p for p in job.base_paths if base_buf.module_for(p) is not None)
     changed = frozenset(p for p in job.changed
                         if buf.module_for(p) is not None or base_buf.module_for(p) is not None)
     selected = job.selected
     if not job.explicit_select:  # buf.yaml use/except choose; a shared ``ignore`` still subtracts
-        load_rules()
+        load_rules("protobuf")
         ignored = REGISTRY.expand(settings.ignore, "protobuf", source=settings.source or "the command line")
         selected = frozenset(buf.all_rules() - ignored)
     return ProtobufPlan(base_roots, head_roots, base_paths, head_paths, changed, selected, buf,
-                        not job.explicit_select, tuple(buf.warnings) + tuple(warnings))
+                        not job.explicit_select, tuple(buf.warnings) + tuple(warnings), base_imports, head_imports)

@@ -12,14 +12,15 @@ is applied by ``bufsetup.py`` before, and buf.yaml's ignores by ``buffilter.py``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ...checkers import BaseChecker, FormatJob, FormatOutcome
 from ...model import Diagnostic, Finding, Location, Severity
 from ...registry import REGISTRY, load_rules
 from ...snapshot import Snapshot
-from .elements import ProtoFile
-from .image import CheckContext, Image, pairs_for
-from .package_scan import PackageScan
+
+if TYPE_CHECKING:  # imported inside the functions: the protobuf runtime only when a .proto is checked
+    from .image import CheckContext, Image
 
 __all__ = ["ProtobufChecker", "CHECKER", "build_image", "run_rules"]
 
@@ -34,6 +35,7 @@ class ProtobufChecker(BaseChecker):
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from .bufsetup import plan_job
+        from .google_api import with_google_api
 
         plan = plan_job(job)
         diagnostics = [Diagnostic(w, None, Severity.WARNING) for w in plan.warnings]
@@ -44,22 +46,37 @@ class ProtobufChecker(BaseChecker):
         blank = [p for p in new_targets if _is_blank(job.head, p)]
         diagnostics.extend(_empty_file_error(p) for p in blank)
         compiled_targets = [p for p in new_targets if p not in blank]
-        old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots)
-        new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots)
+        old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots,
+                                            _sources(plan.base_imports), allow_missing=True)
+        new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots,
+                                            _sources(plan.head_imports), allow_missing=True)
         for err in old_errors:
             diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
                                           _error_location(err), Severity.WARNING))
         for err in new_errors:
             diagnostics.append(Diagnostic(err.detail, _error_location(err), Severity.ERROR,
                                           err.tip or ""))
-        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), plan.selected,
-                             job.settings.severity if job.settings else {})
+        from .image import CheckContext
+        from .imports import missing_warning
+        from .opaque import skipped_note
+
+        missing = missing_warning(new_image.missing + old_image.missing,
+                                  [i for i in (plan.head_imports, plan.base_imports) if i is not None],
+                                  job.head, plan.suggest_roots)
+        if missing is not None:
+            diagnostics.append(missing)
+        selected = with_google_api(job, plan.selected, old_image, new_image)
+        skipped: list[tuple[str, str]] = []
+        findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), selected,
+                             job.settings.severity if job.settings else {}, skipped)
+        if skipped:
+            diagnostics.append(skipped_note(skipped))
         if plan.buf is not None:
             from .buffilter import buf_filter
 
             findings, _ = buf_filter(findings, plan.buf, plan.buf_selects, job.base, job.head)
         return FormatOutcome(tuple(findings), tuple(diagnostics), len(set(old_targets) | set(compiled_targets)),
-                             plan.selected, tuple(new_targets))
+                             selected, tuple(new_targets))
 
 
 def _error_location(err) -> Location:
@@ -86,15 +103,27 @@ def _empty_file_error(path: str) -> Diagnostic:
                       "Restore its content, or delete the file if it is no longer needed.")
 
 
-def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...]):
-    """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors)."""
+def _sources(imports):
+    return imports.sources if imports is not None else None
+
+
+def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...],
+                sources=None, allow_missing: bool = False):
+    """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors).
+
+    ``sources`` (``external.ImportSources``) and ``allow_missing`` are passed to
+    ``compile_protos``; imports found nowhere end up in ``Image.missing``.
+    """
     from ...formats.protobuf import compile_protos, import_name
+    from .elements import ProtoFile
+    from .image import Image
+    from .package_scan import PackageScan
 
     targets = list(targets)
     precompiled = getattr(snapshot, "descriptors", None)
     if precompiled is not None:  # an image file given as --against: already linked
         return _image_from_descriptors(snapshot, precompiled, targets, all_paths, roots), ()
-    result = compile_protos(snapshot, targets, roots)
+    result = compile_protos(snapshot, targets, roots, sources=sources, allow_missing=allow_missing)
     files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor, _reader(snapshot, cf.path))
              for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
@@ -102,13 +131,13 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     all_names = [import_name(p, roots) for p in all_paths]
     unloaded = [(p, n) for p, n in zip(all_paths, all_names) if n not in files]
     packages = PackageScan(snapshot, [p for p, _ in unloaded], [n for _, n in unloaded])  # lazy, for PACKAGE_* rules
-    return Image(files, target_names, all_names, packages), result.errors
+    return Image(files, target_names, all_names, packages, result.missing), result.errors
 
 
 def _reader(snapshot: Snapshot, path: str):
-    from ...formats.protobuf import BUILTIN_PREFIX
+    from ...formats.protobuf.external import is_external
 
-    if path.startswith(BUILTIN_PREFIX):
+    if is_external(path):  # bundled or outside the repository: never read through the snapshot
         return None
     return lambda: snapshot.read(path)
 
@@ -116,6 +145,8 @@ def _reader(snapshot: Snapshot, path: str):
 def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list[str], all_paths: Iterable[str],
                             roots: tuple[str, ...]) -> Image:
     from ...formats.protobuf import BUILTIN_PREFIX, import_name
+    from .elements import ProtoFile
+    from .image import Image
 
     by_name = {import_name(p, roots): p for p in snapshot.paths()}
     files = {name: ProtoFile.from_descriptor(by_name.get(name, BUILTIN_PREFIX + name), fd)
@@ -123,9 +154,17 @@ def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list
     return Image(files, [import_name(p, roots) for p in targets], [import_name(p, roots) for p in all_paths])
 
 
-def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None) -> list[Finding]:
-    """Run the selected protobuf rules over every pair of their subject."""
-    load_rules()
+def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None,
+              skipped: list[tuple[str, str]] | None = None) -> list[Finding]:
+    """Run the selected protobuf rules over every pair of their subject.
+
+    A pair whose verdict needs a type definition from a missing import (``opaque.py``) is not
+    handed to that rule; (rule ID, subject) is appended to ``skipped`` instead.
+    """
+    from .image import pairs_for
+    from .opaque import compares_option_values, needs_missing_definition, option_values_unknown
+
+    load_rules("protobuf")
     overrides = severity_overrides or {}
     specs = [REGISTRY.rules[r] for r in sorted(selected) if r in REGISTRY.rules and REGISTRY.rules[r].format == "protobuf"]
     by_subject: dict[str, list] = {}
@@ -133,8 +172,15 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
         by_subject.setdefault(spec.subject, []).append(spec)
     findings: list[Finding] = []
     for subject, subject_specs in by_subject.items():
+        reads_options = [compares_option_values(spec.categories) for spec in subject_specs]
         for pair in pairs_for(subject, ctx):
-            for spec in subject_specs:
+            options_unknown = option_values_unknown(pair) if any(reads_options) else None  # once per pair
+            for spec, reads in zip(subject_specs, reads_options):
+                unknown = options_unknown if reads else None
+                if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
+                    if skipped is not None and unknown is not False:
+                        skipped.append((spec.id, getattr(pair.new, "full_name", "")))
+                    continue
                 for v in spec.handler(pair, ctx):
                     findings.append(Finding(
                         rule_id=spec.id,

@@ -19,13 +19,12 @@ can point at the option the way buf does.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 from google.protobuf import descriptor_pb2 as pb
 
-from ...formats.protobuf.wire import read_varint
+from ...formats.protobuf.wire import records
 from .elements import Enum, Field, Message, Oneof, ProtoFile
 
 __all__ = [
@@ -109,12 +108,12 @@ class Features:
         if not data:
             return self
         changes: dict[str, int] = {}
-        for number, wire_type, value in _fields(data):
-            if wire_type == 0 and number in _BY_NUMBER:
+        for number, value in records(data):
+            if isinstance(value, int) and number in _BY_NUMBER:
                 changes[_BY_NUMBER[number]] = value
-            elif wire_type == 2 and number in _LANGUAGE:
-                for sub, sub_wire, sub_value in _fields(value):
-                    if sub_wire == 0 and (number, sub) in _LANGUAGE_FEATURES:
+            elif isinstance(value, bytes) and number in _LANGUAGE:
+                for sub, sub_value in records(value):
+                    if isinstance(sub_value, int) and (number, sub) in _LANGUAGE_FEATURES:
                         changes[_LANGUAGE_FEATURES[(number, sub)]] = sub_value
         return replace(self, **changes) if changes else self
 
@@ -232,25 +231,6 @@ def field_features(field: Field) -> Features:
     if field.file.proto.options.java_string_check_utf8:
         changes["java_utf8_validation"] = JAVA_VERIFY
     return replace(resolved, **changes) if changes else resolved
-
-
-def _fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
-    """Walk the top-level fields of a serialized message: (number, wire type, value)."""
-    pos = 0
-    while pos < len(data):
-        key, pos = read_varint(data, pos)
-        number, wire_type = key >> 3, key & 7
-        if wire_type == 0:
-            value, pos = read_varint(data, pos)
-            yield number, wire_type, value
-        elif wire_type == 2:
-            size, pos = read_varint(data, pos)
-            yield number, wire_type, data[pos:pos + size]
-            pos += size
-        elif wire_type in (1, 5):
-            pos += 8 if wire_type == 1 else 4
-        else:  # groups never occur in FeatureSet; stop rather than misread
-            return
 
 
 class Cardinality:

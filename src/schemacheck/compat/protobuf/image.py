@@ -52,11 +52,14 @@ class Image:
         packages: Package of every file in ``all_names`` when known (cheap scan), for
             package-scope rules; falls back to loaded files. May be a lazy mapping: it is
             only read when a rule asks for :meth:`packages`.
+        missing: Imports found nowhere (``MissingImport``); their types are placeholders.
     """
 
     def __init__(self, files: Mapping[str, ProtoFile], targets: Iterable[str],
-                 all_names: Iterable[str] | None = None, packages: Mapping[str, str] | None = None) -> None:
+                 all_names: Iterable[str] | None = None, packages: Mapping[str, str] | None = None,
+                 missing: tuple = ()) -> None:
         self.files = dict(files)
+        self.missing = tuple(missing)  # formats.protobuf.locate.MissingImport: imports found nowhere
         self.targets = frozenset(t for t in targets if t in self.files)
         self.all_names = frozenset(all_names) if all_names is not None else frozenset(self.files)
         self._packages: Mapping[str, str] = packages if packages is not None else {}
@@ -108,6 +111,15 @@ class Image:
             self._index()
         assert self._extensions is not None
         return self._extensions
+
+    def is_opaque(self, type_name: str) -> bool:
+        """Whether ``type_name`` (a field's or method's, as linked) is a placeholder for a type
+        of a missing import: not defined in any loaded file (only possible when one is missing)."""
+        if not self.missing or not type_name:
+            return False
+        if not type_name.startswith("."):  # an unqualified placeholder: never a resolved name
+            return True
+        return type_name[1:] not in self.messages and type_name[1:] not in self.enums
 
     def package_of(self, name: str) -> str | None:
         """Package of the file with import name ``name`` (loaded or scanned)."""

@@ -1,15 +1,13 @@
 """``[tool.schemacheck.python]``: the Python DTO format's own configuration section.
 
-Maintainers: named in ``formats/registry.py FORMATS``; keep this module light (pydantic only).
+Maintainers: named in ``formats/registry.py FORMATS``; keep this module light (config_model only).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
-from ...config_model import ConfigModel
+from ...config_model import ConfigModel, Field
 
 __all__ = ["PythonSettings", "RoleOverride", "ROLES"]
 

@@ -8,8 +8,25 @@ Modules import lazily from here so that ``import schemacheck`` stays cheap.
 
 from __future__ import annotations
 
-from .document import DEFAULT_DIALECT, DIALECTS, JsonDocument, Span, dialect_of, pointer_join, pointer_parts
-from .refs import RefResolver, ResolvedRef, Unresolved
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .document import DEFAULT_DIALECT, DIALECTS, JsonDocument, Span, dialect_of, pointer_join, pointer_parts
+    from .refs import RefResolver, ResolvedRef, Unresolved
+
+_LAZY = {**dict.fromkeys(("DEFAULT_DIALECT", "DIALECTS", "JsonDocument", "Span", "dialect_of", "pointer_join",
+                          "pointer_parts"), "document"),
+         **dict.fromkeys(("RefResolver", "ResolvedRef", "Unresolved"), "refs")}
+
+
+def __getattr__(name: str) -> Any:
+    """The re-exported names, imported on first use: ``detect`` (asked of every changed file)
+    must not pull in the document model and the resolver."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "JsonDocument",

@@ -27,7 +27,12 @@ from ...snapshot import Snapshot, unsafe_reason
 from .document import JsonDocument, pointer_join, pointer_parts
 from .ids import LEGACY_DIALECTS, REPO_BASE, IdIndex, build_index, id_keyword, retrieval_uri
 
-__all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "is_ref_cycle", "read_ref_target"]
+__all__ = ["ResolvedRef", "Unresolved", "RefResolver", "REPO_BASE", "OUTSIDE_REASON", "is_ref_cycle",
+           "read_ref_target"]
+
+#: The reason of a ``$ref`` that leaves the repository (``schemacheck contract`` rewords it for a
+#: file read from its own directory).
+OUTSIDE_REASON = "it points outside the repository, which is never read"
 
 
 def read_ref_target(snapshot: Snapshot, path: str) -> bytes:
@@ -259,7 +264,7 @@ class RefResolver:
         if uri.startswith(REPO_BASE):
             return self._load_repo_path(unquote(uri[len(REPO_BASE):]))
         if uri.startswith("file:"):
-            return Unresolved("", "outside", "it points outside the repository, which is never read")
+            return Unresolved("", "outside", OUTSIDE_REASON)
         if uri.startswith(("http://", "https://")):
             mapped = self._map_remote(doc, uri)
             if mapped is not None:
@@ -271,7 +276,7 @@ class RefResolver:
     def _load_repo_path(self, path: str) -> tuple[JsonDocument, str] | Unresolved:
         norm = posixpath.normpath(path) if path else path
         if not norm or norm.startswith("../") or norm == ".." or norm.startswith("/"):
-            return Unresolved("", "outside", "it points outside the repository, which is never read")
+            return Unresolved("", "outside", OUTSIDE_REASON)
         reason = unsafe_reason(norm)  # the rule every snapshot read applies, said here with the $ref
         if reason is not None:
             return Unresolved("", "missing", f"the path {reason}")

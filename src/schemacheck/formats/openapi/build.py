@@ -17,8 +17,9 @@ from typing import Any
 
 from ...formats.jsonschema.document import JsonDocument, pointer_join
 from ...formats.jsonschema.refs import RefResolver, Unresolved
-from .model import (Api, Header, MediaType, Node, Operation, Parameter, RequestBody, Requirement, Response,
-                    SchemaRef, template_key)
+from .details import encodings, extension_text, legacy_servers, servers_of
+from .model import (Api, Header, MediaType, Node, Operation, Parameter, RequestBody, Requirement,
+                    Response, SchemaRef, Servers, template_key)
 
 __all__ = ["build_api", "METHODS"]
 
@@ -36,6 +37,7 @@ class _Builder:
         self.consumes = _strings(data.get("consumes")) or ("application/json",)
         self.produces = _strings(data.get("produces")) or ("application/json",)
         self.security = _security(data.get("security"))
+        self.servers = legacy_servers(doc, data) if self.legacy else servers_of(doc, "", data, "root")
         self._visiting: set[tuple[str, str]] = set()  # path items on the callback chain being read
 
     def deref(self, doc: JsonDocument, pointer: str, value: Any) -> tuple[JsonDocument, str, Any] | None:
@@ -67,7 +69,7 @@ class _Builder:
             pointer = pointer_join("/webhooks", name)
             webhooks[name] = Node(self.doc, pointer)
             self._path_item(f"webhook {name}", pointer, item, operations, reversed_=True)
-        return Api(self.doc.path, self.version, self.doc, operations, paths, webhooks)
+        return Api(self.doc.path, self.version, self.doc, operations, paths, webhooks, self.servers)
 
     def _path_item(self, path: str, pointer: str, item: Any, out: dict[tuple[str, str], Operation],
                    reversed_: bool, doc: JsonDocument | None = None) -> None:
@@ -77,12 +79,14 @@ class _Builder:
         doc, pointer, item = found
         self._visiting.add((doc.path, pointer))
         shared = self._parameters(doc, pointer, item.get("parameters"))
+        servers = servers_of(doc, pointer, item, "path") or self.servers
         for method in METHODS:
             op = item.get(method)
             if not isinstance(op, dict):
                 continue
             op_ptr = pointer_join(pointer, method)
-            operation = self._operation(doc, op_ptr, op, method.upper(), path, shared, reversed_)
+            operation = self._operation(doc, op_ptr, op, method.upper(), path, shared, reversed_,
+                                        servers_of(doc, op_ptr, op, "operation") or servers)
             out.setdefault(operation.key, operation)
             for name, callback in _dict(op.get("callbacks")).items():
                 cb = self.deref(doc, pointer_join(op_ptr, "callbacks", name), callback)
@@ -94,7 +98,8 @@ class _Builder:
         self._visiting.discard((doc.path, pointer))
 
     def _operation(self, doc: JsonDocument, ptr: str, op: dict[str, Any], method: str, path: str,
-                   shared: dict[tuple[str, str], Parameter | _Body], reversed_: bool) -> Operation:
+                   shared: dict[tuple[str, str], Parameter | _Body], reversed_: bool,
+                   servers: Servers | None = None) -> Operation:
         own = self._parameters(doc, ptr, op.get("parameters"))
         merged = {**shared, **own}
         params = tuple(p for p in merged.values() if isinstance(p, Parameter))
@@ -113,7 +118,8 @@ class _Builder:
         security = _security(op["security"]) if "security" in op else self.security
         return Operation(method, path, params, body, self._responses(doc, ptr, op), security, Node(doc, ptr),
                          op.get("operationId") if isinstance(op.get("operationId"), str) else "",
-                         op.get("deprecated") is True, reversed_)
+                         op.get("deprecated") is True, reversed_, extension_text(op.get("x-sunset")),
+                         extension_text(op.get("x-stability-level")), servers)
 
     # -- parameters ------------------------------------------------------------------------
     def _parameters(self, doc: JsonDocument, ptr: str, values: Any) -> dict[tuple[str, str], Parameter | _Body]:
@@ -131,8 +137,11 @@ class _Builder:
                 schema = SchemaRef(pdoc, pointer_join(pptr, "schema")) if "schema" in p else None
                 out[("body", "")] = _Body(p.get("required") is True, schema, at)
                 continue
-            param = Parameter(where, name, p.get("required") is True or where == "path", self._param_schema(pdoc, pptr, p),
-                              at, *self._style(where, p), deprecated=p.get("deprecated") is True)
+            schema = self._param_schema(pdoc, pptr, p)
+            param = Parameter(where, name, p.get("required") is True or where == "path", schema,
+                              at, *self._style(where, p), deprecated=p.get("deprecated") is True,
+                              default=self._default(schema), sunset=extension_text(p.get("x-sunset")),
+                              stability=extension_text(p.get("x-stability-level")))
             out[param.key] = param
         return out
 
@@ -143,6 +152,17 @@ class _Builder:
             return SchemaRef(doc, pointer_join(ptr, "schema"))
         media = self._content(doc, ptr, p)
         return media[0].schema if media else None
+
+    def _default(self, schema: SchemaRef | None) -> str | None:
+        """Canonical JSON of the ``default`` of a parameter's schema, through ``$ref``s (``None``
+        when it has none)."""
+        from ...shape.meta import canonical_json
+
+        if schema is None:
+            return None
+        found = self.deref(schema.doc, schema.pointer, schema.doc.get(schema.pointer))
+        value = found[2] if found is not None else None
+        return canonical_json(value["default"]) if isinstance(value, dict) and "default" in value else None
 
     def _style(self, where: str, p: dict[str, Any]) -> tuple[str, bool | None]:
         if self.legacy:
@@ -159,7 +179,7 @@ class _Builder:
             mptr = pointer_join(ptr, "content", name)
             schema = SchemaRef(doc, pointer_join(mptr, "schema")) if isinstance(media, dict) and "schema" in media \
                 else None
-            out.append(MediaType(name, schema, Node(doc, mptr)))
+            out.append(MediaType(name, schema, Node(doc, mptr), encodings(doc, mptr, media)))
         return tuple(out)
 
     def _responses(self, doc: JsonDocument, ptr: str, op: dict[str, Any]) -> tuple[Response, ...]:

@@ -18,7 +18,7 @@ from ...formats.jsonschema.document import JsonDocument
 from ...model import Location
 
 __all__ = ["Node", "SchemaRef", "Parameter", "MediaType", "RequestBody", "Header", "Response",
-           "Operation", "Api", "template_key", "Requirement"]
+           "Operation", "Api", "template_key", "Requirement", "Encoding", "Servers"]
 
 #: One security requirement alternative: scheme name -> required scopes.
 Requirement = frozenset[tuple[str, frozenset[str]]]
@@ -61,6 +61,9 @@ class Parameter:
     style: str = ""
     explode: bool | None = None
     deprecated: bool = False
+    default: str | None = None  # canonical JSON of the schema's (2.0: the parameter's) default
+    sunset: str | None = None  # ``x-sunset`` as written (``None`` when absent)
+    stability: str | None = None  # ``x-stability-level`` as written (``None`` when absent)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -72,12 +75,34 @@ class Parameter:
 
 
 @dataclass(frozen=True, slots=True)
+class Encoding:
+    """How one property of a multipart or form body is serialised (an ``encoding`` entry).
+
+    Attributes:
+        content_type: ``contentType`` as written (``""``: the default for the property's type).
+        style: ``style`` (``""`` when absent).
+        explode: ``explode`` (``None`` when absent).
+        allow_reserved: ``allowReserved``.
+        headers: Lower-cased names of the part headers it documents.
+    """
+
+    name: str
+    content_type: str
+    style: str
+    explode: bool | None
+    allow_reserved: bool
+    headers: tuple[str, ...]
+    at: Node
+
+
+@dataclass(frozen=True, slots=True)
 class MediaType:
     """One media type of a request body or response (``application/json``)."""
 
     name: str
     schema: SchemaRef | None
     at: Node
+    encoding: tuple[Encoding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +135,22 @@ class Response:
 
 
 @dataclass(frozen=True, slots=True)
+class Servers:
+    """The server URLs in effect at some level (``root``, ``path`` or ``operation``).
+
+    Attributes:
+        urls: Server URLs as written, with ``{variables}`` replaced by their defaults.
+        level: Where they are declared (an operation's servers override its path item's,
+            which override the document's; 2.0 ``host`` + ``basePath`` + ``schemes`` are root).
+        at: The ``servers`` node (or the document for 2.0).
+    """
+
+    urls: tuple[str, ...]
+    level: str
+    at: Node
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     """One method of one path (or of a webhook / callback).
 
@@ -133,6 +174,9 @@ class Operation:
     operation_id: str = ""
     deprecated: bool = False
     reversed: bool = False
+    sunset: str | None = None  # ``x-sunset`` as written (``None`` when absent)
+    stability: str | None = None  # ``x-stability-level`` as written (``None`` when absent)
+    servers: Servers | None = None  # in effect (``None``: none declared anywhere)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -154,6 +198,7 @@ class Api:
         operations: By :attr:`Operation.key` (webhooks and callbacks too).
         paths: Path templates (key -> (template as written, node)).
         webhooks: 3.1 webhooks by name.
+        servers: The document-level servers (2.0: ``host``/``basePath``/``schemes``).
     """
 
     path: str
@@ -162,6 +207,7 @@ class Api:
     operations: dict[tuple[str, str], Operation] = field(compare=False, default_factory=dict)
     paths: dict[str, tuple[str, Node]] = field(compare=False, default_factory=dict)
     webhooks: dict[str, Node] = field(compare=False, default_factory=dict)
+    servers: Servers | None = field(compare=False, default=None)
 
     def location(self, pointer: str) -> Location | None:
         """Where ``pointer`` (or its nearest ancestor) is; ``None`` for a deleted document."""

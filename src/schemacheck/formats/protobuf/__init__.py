@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from google.protobuf import descriptor_pb2
 
     from ...snapshot import Snapshot
+    from .external import ImportSources
 
 __all__ = ["CompiledFile", "CompileResult", "compile_protos", "import_name", "BUILTIN_PREFIX"]
 
@@ -48,6 +49,7 @@ class CompileResult:
 
     files: Mapping[str, CompiledFile]
     errors: tuple[ParseError, ...] = ()
+    missing: tuple = ()  # locate.MissingImport: imports found nowhere (only with allow_missing)
 
     def by_path(self) -> dict[str, CompiledFile]:
         return {f.path: f for f in self.files.values()}
@@ -65,7 +67,8 @@ def import_name(path: str, roots: Sequence[str]) -> str:
 
 
 def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",),
-                   closure: str = "shallow") -> CompileResult:
+                   closure: str = "shallow", sources: ImportSources | None = None,
+                   allow_missing: bool = False) -> CompileResult:
     """Parse and link ``paths`` and, transitively, what they import.
 
     Args:
@@ -78,6 +81,13 @@ def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str
             info); what a compatibility check needs, and much faster. ``"full"``: every
             imported file linked too, as ``protoc --include_imports`` (the protoc back end
             always does this).
+        sources: Read-only directories outside the snapshot where imports that no root holds
+            are looked up (buf module cache, installed Python packages, configured roots;
+            ``external.ImportSources``), after the bundled well-known types.
+        allow_missing: An import found nowhere is recorded in ``CompileResult.missing``
+            instead of failing the files that import it; they are linked with its type names
+            as placeholders and its custom options left uninterpreted. The protoc back end
+            does not support it (a missing import stays an error there).
 
     Returns:
         The compiled files by import name; a file that fails to parse or link (or imports one
@@ -87,7 +97,7 @@ def compile_protos(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str
     if backend == "protoc":
         from .protoc_backend import compile_with_protoc
 
-        return compile_with_protoc(snapshot, paths, roots)
+        return compile_with_protoc(snapshot, paths, roots, sources)
     from .compiler import compile_with_python
 
-    return compile_with_python(snapshot, paths, roots, closure)
+    return compile_with_python(snapshot, paths, roots, closure, sources, allow_missing)

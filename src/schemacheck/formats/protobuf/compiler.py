@@ -17,17 +17,18 @@ import gc
 import hashlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot, unsafe_reason
-from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name, native
+from . import CompiledFile, CompileResult, import_name, native
 from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
+from .external import ImportSources
 from .linker import register, resolve
+from .locate import WKT_DIR, LocateMixin, MissingImport
 from .options import interpret_options
 from .parallel import MIN_FILES, parse_many
 from .parser import ParsedFile, parse
@@ -39,24 +40,14 @@ from .validate import validate
 
 __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 
-#: Directory of the bundled well-known type sources (``google/protobuf/*.proto``).
-WKT_DIR = Path(__file__).parent / "wkt"
-_WKT_NAMES: frozenset[str] | None = None
-
-
-def wkt_names() -> frozenset[str]:
-    """Import names of the bundled files. Lookups go through this set, never through a path
-    built from an import name, so no import can open a file outside the bundle."""
-    global _WKT_NAMES
-    if _WKT_NAMES is None:
-        _WKT_NAMES = frozenset(p.relative_to(WKT_DIR).as_posix() for p in WKT_DIR.rglob("*.proto") if p.is_file())
-    return _WKT_NAMES
-
-
-class _Compilation(ShallowMixin, PoolsMixin):
+class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
     def __init__(self, snapshot: Snapshot, roots: Sequence[str], shallow: bool = False,
-                 targets: frozenset[str] = frozenset()) -> None:
+                 targets: frozenset[str] = frozenset(), sources: ImportSources | None = None,
+                 allow_missing: bool = False) -> None:
         self.snapshot = snapshot
+        self.sources = sources
+        self.allow_missing = allow_missing
+        self.missing: dict[str, MissingImport] = {}
         self.roots = tuple(roots) or ("",)
         self.shallow = shallow
         self.targets = targets  # import names; in a shallow compile these are always linked
@@ -92,48 +83,11 @@ class _Compilation(ShallowMixin, PoolsMixin):
                 jobs.append((target, name, data))
         self.prefetched = parse_many(jobs)
 
-    # -- files ---------------------------------------------------------------------------
-    def index(self) -> set[str]:
-        if self._index is None:
-            self._index = {p for p in self.snapshot.paths() if p.endswith(".proto")}
-        return self._index
-
-    def locate(self, name: str) -> str | None:
-        """The repository path of import ``name``: the first root holding it (as protoc's -I),
-        else the bundled well-known types."""
-        if unsafe_reason(name) is not None:  # absolute, '..', over-long: never a file of ours
-            return None
-        paths = self.index()
-        for root in self.roots:
-            root = root.strip("/")
-            path = name if root in ("", ".") else f"{root}/{name}"
-            if path in paths:
-                return path
-        if name in wkt_names():
-            return BUILTIN_PREFIX + name
-        return None
-
-    def read(self, path: str) -> tuple[bytes, str]:
-        if path.startswith(BUILTIN_PREFIX):
-            name = path[len(BUILTIN_PREFIX) :]
-            if name not in wkt_names():
-                raise FileNotFoundError(path)
-            return (WKT_DIR / name).read_bytes(), "wkt:" + name
-        data = self.snapshot.read(path)
-        blob = self.snapshot.blob_id(path) or hashlib.sha1(data).hexdigest()
-        return data, blob
-
     def text(self, path: str) -> bytes:
         """The content of ``path`` for parsing: kept from the import walk if it read it (a
         file is read once per compile), else read now."""
         data = self.texts.pop(path, None)
         return data if data is not None else self.read(path)[0]
-
-    def blob(self, path: str) -> str:
-        """The blob id of ``path``, reading the content only when the snapshot has no ids."""
-        if path.startswith(BUILTIN_PREFIX):
-            return "wkt:" + path[len(BUILTIN_PREFIX) :]
-        return self.snapshot.blob_id(path) or self.read(path)[1]
 
     # -- building ------------------------------------------------------------------------
     def build(self, name: str, path: str) -> tuple[ParsedFile, str]:
@@ -195,12 +149,15 @@ class _Compilation(ShallowMixin, PoolsMixin):
                 raise LinkError(path, line, col, f"import \"{dep}\" {unsafe_reason(dep)}",
                                 "Imports are relative to the import roots (buf.yaml module paths or "
                                 "[tool.schemacheck.protobuf] roots) inside the repository.")
+            if dep_path is None and self.tolerate_missing(dep, path, line, col):
+                deps.append("missing:" + dep)  # part of the key: it changes once the file is found
+                continue
             if dep_path is None:
                 raise LinkError(path, line, col, f"import \"{dep}\" was not found in the import roots "
                                 f"({', '.join(r or '.' for r in self.roots)}) or the well-known types",
                                 "Set [tool.schemacheck.protobuf] roots (or a buf.yaml module path) to the directory "
-                                "imports are relative to; dependencies from buf.lock / the BSR are never fetched, "
-                                "vendor them under a root.")
+                                "imports are relative to; buf.lock dependencies are read from buf's module cache "
+                                "(never fetched), others from extra-import-roots.")
             if dep in self.building:
                 cycle = " -> ".join(self.building[self.building.index(dep):] + [dep])
                 raise LinkError(path, line, col, f"import cycle: {cycle}")
@@ -239,8 +196,9 @@ class _Compilation(ShallowMixin, PoolsMixin):
         if name not in self.table.files:  # a shallow compile may have declared it already
             register(pf, self.table)
         visible = self.visible(fd)
-        resolve(pf, self.table, visible)
-        paths, stripped = interpret_options(pf, self.table, visible, lambda files: self.pool_for(pf, files))
+        lenient = self.sees_missing(visible)  # it may use definitions nobody has: placeholders
+        resolve(pf, self.table, visible, lenient)
+        paths, stripped = interpret_options(pf, self.table, visible, lambda files: self.pool_for(pf, files), lenient)
         validate(pf)
         fd.source_code_info.MergeFromString(source_code_info_bytes(pf.locs, paths, stripped))
         pf.locs = []
@@ -264,7 +222,10 @@ class _Compilation(ShallowMixin, PoolsMixin):
         stack = list(fd.dependency) + list(fd.option_dependency)
         seen.update(stack)
         while stack:
-            dep = self.fd_of(stack.pop())
+            name = stack.pop()
+            if name in self.missing:
+                continue
+            dep = self.fd_of(name)
             for i in dep.public_dependency:
                 pub = dep.dependency[i]
                 if pub not in seen:
@@ -278,7 +239,8 @@ class _Compilation(ShallowMixin, PoolsMixin):
 
 
 def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",),
-                        closure: str = "shallow") -> CompileResult:
+                        closure: str = "shallow", sources: ImportSources | None = None,
+                        allow_missing: bool = False) -> CompileResult:
     """Parse and link ``paths`` and what they import (see ``compile_protos``).
 
     Args:
@@ -291,6 +253,9 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
             as written, no options or source info) and links other files only when custom
             options need them. Targets come out identical either way; if anything fails, the
             compile is redone in full so that errors are exactly those of a full compile.
+        sources: Read-only places outside the snapshot for imports no root holds.
+        allow_missing: Record an import found nowhere in ``CompileResult.missing`` and link
+            the files that see it with placeholders, instead of failing them.
 
     Returns:
         Compiled files by import name, and one error per target that failed.
@@ -299,15 +264,17 @@ def compile_with_python(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
         raise ValueError(f"closure must be 'full' or 'shallow', not {closure!r}")
     native.module()  # a broken or mismatched native extension stops here, with a clear error
     if closure == "shallow":
-        result = _compile(snapshot, paths, roots, True)
+        result = _compile(snapshot, paths, roots, True, sources, allow_missing)
         if not result.errors:
             return result
-    return _compile(snapshot, paths, roots, False)
+    return _compile(snapshot, paths, roots, False, sources, allow_missing)
 
 
-def _compile(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str], shallow: bool) -> CompileResult:
+def _compile(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str], shallow: bool,
+             sources: ImportSources | None, allow_missing: bool) -> CompileResult:
     roots = tuple(roots) or ("",)
-    comp = _Compilation(snapshot, roots, shallow, frozenset(import_name(p, roots) for p in paths))
+    comp = _Compilation(snapshot, roots, shallow, frozenset(import_name(p, roots) for p in paths), sources,
+                        allow_missing)
     errors: list[ParseError] = []
     seen_errors: set[str] = set()
     # The parser allocates many small lists that are never cyclic; pausing the cyclic
@@ -338,7 +305,7 @@ def _compile(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str], sha
         files[name] = CompiledFile(pf.path, name, pf.fd)
     for name, pf in comp.declared.items():
         files.setdefault(name, CompiledFile(pf.path, name, pf.fd))
-    return CompileResult(files, tuple(errors))
+    return CompileResult(files, tuple(errors), tuple(comp.missing[n] for n in sorted(comp.missing)))
 
 
 def descriptor_set(result: CompileResult, targets: Sequence[str]) -> d.FileDescriptorSet:

@@ -17,7 +17,7 @@ from .strings import simple_dtoa, simple_ftoa
 from .symbols import (ENUM, EXTENSION, FIELD, MESSAGE, METHOD, ONEOF, PACKAGE, SERVICE, VALUE, Symbol,
                       SymbolTable)
 
-__all__ = ["register", "resolve", "json_name", "file_visibility"]
+__all__ = ["register", "resolve", "json_name", "file_visibility", "placeholder_name"]
 
 F = d.FieldDescriptorProto
 _VIS = d.FeatureSet.VisibilityFeature
@@ -181,8 +181,37 @@ def _local_reason(sym: Symbol, table: SymbolTable) -> str | None:
         else "the file defaults to local visibility; mark it 'export'"
 
 
-def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None:
+def placeholder_name(written: str, scope: tuple[str, ...], table: SymbolTable, visible: frozenset[str]) -> str:
+    """The name a reference to an undefined type links to when an import is missing.
+
+    protoc's rule binds a compound name to the innermost scope where its *first* component
+    exists; if that component exists somewhere (``google`` in ``google.type.Date`` when any
+    ``google.*`` package is visible), the full name is unambiguous and gets a leading dot.
+    Otherwise it could live in any enclosing scope, so it stays as written, without a dot
+    (protoc's "unqualified placeholder")."""
+    if written.startswith("."):
+        return written
+    first = written.partition(".")[0]
+    for k in range(len(scope), 0, -1):
+        prefix = ".".join(scope[:k])
+        if table.find(prefix + "." + first, visible, []) is not None:
+            return "." + prefix + "." + written
+    if "." in written and table.find(first, visible, []) is not None:
+        return "." + written
+    return written
+
+
+def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str], placeholders: bool = False) -> None:
     """Resolve type names, fill json_name and normalise defaults of ``pf`` in place.
+
+    Args:
+        pf: The parsed file; its imports' definitions are in ``table``.
+        table: Symbols of the compile.
+        visible: Files whose definitions ``pf`` may use.
+        placeholders: An import of ``pf`` is missing: a type name that does not resolve is
+            linked to a placeholder (:func:`placeholder_name`; a message, or an enum when the
+            field has a default value, as protoc's ``AllowUnknownDependencies``) instead of
+            being an error.
 
     Raises:
         LinkError: Unknown type, a non-type used as a type, or a bad default value.
@@ -191,6 +220,11 @@ def resolve(pf: ParsedFile, table: SymbolTable, visible: frozenset[str]) -> None
         written = getattr(ref.proto, ref.attr)
         hidden: list[Symbol] = []
         sym = table.lookup(written, ref.scope, visible, True, hidden)
+        if sym is None and placeholders:
+            if ref.attr == "type_name" and not ref.proto.HasField("type"):
+                ref.proto.type = F.TYPE_ENUM if ref.proto.HasField("default_value") else F.TYPE_MESSAGE
+            setattr(ref.proto, ref.attr, placeholder_name(written, ref.scope, table, visible))
+            continue
         if sym is None:
             raise _not_found(pf, written, ref.line, ref.col, hidden, table, visible)
         if ref.attr == "type_name":
@@ -262,6 +296,8 @@ def _defaults(pf: ParsedFile, fields, path: tuple[int, ...], table: SymbolTable)
             fld.default_value = simple_dtoa(float(fld.default_value))
         elif typ == F.TYPE_ENUM:
             sym = table.symbols.get(fld.type_name[1:])
+            if sym is None:  # resolved names always have a symbol: a placeholder of a missing import
+                continue
             names = {v.name for v in sym.proto.value} if sym is not None else set()
             if fld.default_value not in names:
                 raise LinkError(pf.path, *_position(pf, path + (i, 7)), f"enum type \"{fld.type_name[1:]}\" has no value named "

@@ -21,6 +21,7 @@ from google.protobuf.descriptor import FieldDescriptor as FD
 
 from ...errors import LinkError
 from .parser import ParsedFile, PendingOption, PendingOptions
+from .pools import MissingDefinitions
 from .symbols import EXTENSION, Symbol, SymbolTable
 from .wire import sort_fields
 
@@ -55,8 +56,10 @@ def _option_name(item: PendingOption) -> str:
 
 class _Interpreter:
     def __init__(self, pf: ParsedFile, table: SymbolTable, visible: frozenset[str],
-                 pool_for: Callable[[set[str] | None], object]) -> None:
+                 pool_for: Callable[[set[str] | None], object], lenient: bool = False) -> None:
         self.pf = pf
+        self.lenient = lenient
+        self.opaque: dict[int, frozenset[int]] = {}  # id(pending) -> indexes of items left uninterpreted
         self.table = table
         self.visible = visible
         self.pool_for = pool_for
@@ -73,20 +76,46 @@ class _Interpreter:
         custom = []
         for pending in self.pf.options:
             if any(ext for item in pending.items for _, ext in item.name):
+                if self.lenient:
+                    self.opaque[id(pending)] = frozenset(i for i, item in enumerate(pending.items)
+                                                         if self.unresolvable(item, pending))
                 custom.append(pending)
             else:
                 self.one(pending, None)
         if custom:
-            pool = self.pool_for(self.defining_files(custom))
+            try:
+                pool = self.pool_for(self.defining_files(custom)) if self.needs_pool(custom) else None
+            except MissingDefinitions:
+                # The files defining these options import something missing: keep them all as written.
+                self.opaque.update({id(p): frozenset(i for i, item in enumerate(p.items)
+                                                     if any(ext for _, ext in item.name)) for p in custom})
+                pool = None
             for pending in custom:
                 self.one(pending, pool)
+
+    def unresolvable(self, item: PendingOption, pending: PendingOptions) -> bool:
+        """A custom option whose extension is not defined in any visible file (its defining
+        import is missing): it stays an ``uninterpreted_option``, as written."""
+        for name, is_ext in item.name:
+            if is_ext:
+                sym = self.table.lookup(name, pending.scope, self.visible, False, [])
+                if sym is None or sym.kind != EXTENSION:
+                    return True
+        return False
+
+    def interpreted(self, pending: PendingOptions) -> list[PendingOption]:
+        skip = self.opaque.get(id(pending), frozenset())
+        return [item for i, item in enumerate(pending.items) if i not in skip]
+
+    def needs_pool(self, custom: list[PendingOptions]) -> bool:
+        return any(ext for pending in custom for item in self.interpreted(pending) for _, ext in item.name)
 
     def defining_files(self, custom: list[PendingOptions]) -> set[str] | None:
         """Files defining the extensions named in ``custom``; None when an aggregate value
         may name more (``[ext]`` inside braces), so every import must be loaded."""
         files: set[str] = set()
         for pending in custom:
-            for item in pending.items:
+            for item in self.interpreted(pending):
                 if item.kind == "aggregate" and "[" in item.value:
                     return None
                 for name, is_ext in item.name:
@@ -100,7 +129,8 @@ class _Interpreter:
     def one(self, pending: PendingOptions, pool) -> None:
         owner = pending.owner
         current = owner.options
-        needs_pool = any(ext for item in pending.items for _, ext in item.name)
+        skip = self.opaque.get(id(pending), frozenset())
+        needs_pool = any(ext for item in self.interpreted(pending) for _, ext in item.name)
         if needs_pool:
             try:
                 cls = _message_class(pool, "google.protobuf." + pending.options_type)
@@ -115,6 +145,8 @@ class _Interpreter:
         counts: dict[tuple[int, ...], int] = {}
         seen: set[tuple[int, ...]] = set()
         for index, item in enumerate(pending.items):
+            if index in skip:
+                continue
             dest = self.set_one(msg, item, pending, pool)
             if not dest[1]:
                 numbers = dest[0]
@@ -132,6 +164,9 @@ class _Interpreter:
             _require_initialized(self, pending, msg)
             current.Clear()
             current.MergeFromString(sort_fields(msg.SerializeToString(deterministic=True)))
+        for k, index in enumerate(sorted(skip)):
+            owner.options.uninterpreted_option.append(_uninterpreted(pending.items[index]))
+            self.paths[pending.path + (999, index)] = pending.path + (999, k)
         if stripped:
             if current.ByteSize() == 0:
                 owner.ClearField("options")
@@ -317,8 +352,29 @@ def _strip_source(msg, path: tuple[int, ...]) -> list[tuple[int, ...]]:
     return stripped
 
 
+def _uninterpreted(item: PendingOption) -> d.UninterpretedOption:
+    """``item`` as protoc keeps an option it cannot interpret (``UninterpretedOption``)."""
+    opt = d.UninterpretedOption()
+    for name, is_ext in item.name:
+        opt.name.add(name_part=name, is_extension=is_ext)
+    value = item.value
+    if item.kind == "ident":
+        opt.identifier_value = str(value)
+    elif item.kind == "pos":
+        opt.positive_int_value = int(value)
+    elif item.kind == "neg":
+        opt.negative_int_value = int(value)
+    elif item.kind == "double":
+        opt.double_value = float(value)
+    elif item.kind == "string":
+        opt.string_value = value if isinstance(value, bytes) else str(value).encode()
+    else:
+        opt.aggregate_value = str(value)
+    return opt
+
+
 def interpret_options(pf: ParsedFile, table: SymbolTable, visible: frozenset[str],
-                      pool_for: Callable[[set[str] | None], object]) -> tuple[dict, list]:
+                      pool_for: Callable[[set[str] | None], object], lenient: bool = False) -> tuple[dict, list]:
     """Interpret every option of ``pf`` in place.
 
     Args:
@@ -328,6 +384,9 @@ def interpret_options(pf: ParsedFile, table: SymbolTable, visible: frozenset[str
         pool_for: Given the files defining the extensions used (None: unknown), returns a
             ``DescriptorPool`` holding them (and ``pf`` itself when it defines them);
             only called when a custom option is used.
+        lenient: An import of ``pf`` is missing: a custom option whose extension is not
+            defined (or whose definitions cannot be loaded) is kept in ``uninterpreted_option``
+            as written instead of being an error; rules comparing such options see nothing.
 
     Returns:
         (interpreted paths: source path -> option field path, stripped option paths).
@@ -335,7 +394,7 @@ def interpret_options(pf: ParsedFile, table: SymbolTable, visible: frozenset[str
     Raises:
         LinkError: Unknown option, wrong value type, bad aggregate value.
     """
-    interp = _Interpreter(pf, table, visible, pool_for)
+    interp = _Interpreter(pf, table, visible, pool_for, lenient)
     interp.run()
     return interp.paths, interp.stripped
 

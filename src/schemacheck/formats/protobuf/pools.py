@@ -14,13 +14,21 @@ from google.protobuf import descriptor_pb2 as d
 from ...errors import LinkError
 from .parser import ParsedFile
 
-__all__ = ["PoolsMixin"]
+__all__ = ["PoolsMixin", "MissingDefinitions"]
+
+
+class MissingDefinitions(LinkError):
+    """The files defining the custom options used import something found nowhere (a compile
+    that allows missing imports then keeps those options uninterpreted)."""
 
 
 class PoolsMixin:
     """Pool methods of the compiler's ``_Compilation``."""
 
     def _add_closure(self, pool, added: set[str], name: str) -> None:
+        if name in self.missing:  # a missing import has nothing to load: the pool will lack it
+            self.pool_lacks = True
+            return
         if name in added:
             return
         if name not in self.done:  # shallow compile: link on demand
@@ -55,6 +63,9 @@ class PoolsMixin:
                 self._add_closure(self.pool, self.in_pool, dep)
             return self.pool
         except (TypeError, ValueError) as exc:
+            if getattr(self, "pool_lacks", False):
+                raise MissingDefinitions(pf.path, 0, 0, f"custom option definitions need a missing import: {exc}") \
+                    from None
             raise LinkError(pf.path, 0, 0, f"cannot load the definitions of custom options: {exc}") from None
 
 

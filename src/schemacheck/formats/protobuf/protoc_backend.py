@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ...errors import ParseError
 from ...snapshot import Snapshot
+from .external import ImportSources
 from . import BUILTIN_PREFIX, CompiledFile, CompileResult, import_name
 
 __all__ = ["compile_with_protoc", "protoc_include_dir"]
@@ -40,9 +41,11 @@ def protoc_include_dir() -> Path:
     return Path(grpc_tools.__file__).parent / "_proto"
 
 
-def compile_with_protoc(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",)) -> CompileResult:
+def compile_with_protoc(snapshot: Snapshot, paths: Sequence[str], roots: Sequence[str] = ("",),
+                        sources: ImportSources | None = None) -> CompileResult:
     from google.protobuf import descriptor_pb2
 
+    external = sources.directories() if sources is not None else []
     roots = tuple(roots) or ("",)
     with tempfile.TemporaryDirectory(prefix="schemacheck-protoc-") as tmp:
         tmpdir = Path(tmp)
@@ -73,7 +76,7 @@ def compile_with_protoc(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
             name = import_name(target, roots)
             cmd = [sys.executable, "-m", "grpc_tools.protoc", "--include_imports", "--include_source_info",
                    f"--descriptor_set_out={out}"]
-            cmd += [f"-I{d}" for d in root_dirs] + [f"-I{protoc_include_dir()}", name]
+            cmd += [f"-I{d}" for d in root_dirs] + [f"-I{protoc_include_dir()}"] + [f"-I{d}" for d in external] + [name]
             proc = subprocess.run(cmd, capture_output=True, text=True, cwd=root_dirs[0])
             if proc.returncode != 0:
                 match = _first_error(proc.stderr)
@@ -85,6 +88,7 @@ def compile_with_protoc(snapshot: Snapshot, paths: Sequence[str], roots: Sequenc
             fds = descriptor_pb2.FileDescriptorSet.FromString(out.read_bytes())
             for fd in fds.file:
                 if fd.name not in files:
-                    repo_path = name_to_path.get(fd.name, BUILTIN_PREFIX + fd.name)
+                    found = sources.path_for(fd.name) if sources is not None and fd.name not in name_to_path else None
+                    repo_path = name_to_path.get(fd.name, found or BUILTIN_PREFIX + fd.name)
                     files[fd.name] = CompiledFile(repo_path, fd.name, fd)
         return CompileResult(files, tuple(errors))

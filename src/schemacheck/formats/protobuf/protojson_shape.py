@@ -39,7 +39,7 @@ def buf_roots(snapshot: Snapshot, start_dir: str = "") -> tuple[str, ...]:
     from ...compat.protobuf.bufconfig import load_buf_config
 
     config = load_buf_config(snapshot, start_dir)
-    return config.roots() if config is not None and config.roots() else ("",)
+    return (config.roots() if config is not None else ()) or ("",)
 
 
 def protojson_shape(snapshot: Snapshot, path: str, message: str, *, roots: Sequence[str] | None = ("",),

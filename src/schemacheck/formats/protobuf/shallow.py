@@ -51,6 +51,8 @@ class ShallowMixin:
             for i in pf.fd.public_dependency:
                 dep = pf.fd.dependency[i]
                 dep_path = self.locate(dep)
+                if dep_path is None and self.tolerate_missing(dep, path):
+                    continue
                 if dep_path is None:
                     raise LinkError(path, 0, 0, f"import \"{dep}\" was not found")
                 self.declare(dep, dep_path)
@@ -83,6 +85,9 @@ class ShallowMixin:
             deps = []
             for i, dep in enumerate(imports):
                 dep_path = self.locate(dep)
+                if dep_path is None and dep not in imports[:i] and self.tolerate_missing(dep, path):
+                    deps.append("missing:" + dep)  # as compiler._build keys it
+                    continue
                 if dep_path is None or dep in imports[:i]:
                     raise Failed(LinkError(path, 0, 0, f"bad import \"{dep}\""))
                 deps.append(self.closure_key(dep, dep_path))

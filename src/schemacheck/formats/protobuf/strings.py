@@ -113,7 +113,16 @@ def parse_int(text: str) -> int:
         return int(text[2:], 16)
     if len(text) > 1 and text[0] == "0":
         return int(text, 8)
+    if len(text) > _MAX_DECIMAL_DIGITS:
+        # beyond every protobuf range (uint64 has 20 digits), and Python refuses to convert
+        # more than 4,300 digits: any value this long is simply out of range for the caller
+        return _TOO_LARGE
     return int(text)
+
+
+#: Longer decimal literals are out of every range; their exact value is never needed.
+_MAX_DECIMAL_DIGITS = 40
+_TOO_LARGE = 10 ** _MAX_DECIMAL_DIGITS
 
 
 def parse_float(text: str) -> float:

@@ -1,12 +1,15 @@
 """Minimal protobuf wire-format reading: split a serialized message into its records.
 
 Maintainers: used to put the records of an options message in protoc's order (by field
-number, stable). Only the record boundaries are decoded, never the values.
+number, stable), and to read the varint and length-delimited values of options and features
+that have no generated class here (``records``, ``varints``).
 """
 
 from __future__ import annotations
 
-__all__ = ["sort_fields", "read_varint"]
+from collections.abc import Iterator
+
+__all__ = ["sort_fields", "read_varint", "records", "varints"]
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -19,6 +22,38 @@ def read_varint(data: bytes, pos: int) -> tuple[int, int]:
         if byte < 0x80:
             return result, pos
         shift += 7
+
+
+def records(data: bytes) -> Iterator[tuple[int, int | bytes]]:
+    """Top-level (field number, value) records: varints as ``int``, length-delimited values as
+    ``bytes``. Fixed-width values are skipped (no caller reads one); a group or truncated data
+    ends the walk rather than being misread."""
+    pos, size = 0, len(data)
+    try:
+        while pos < size:
+            key, pos = read_varint(data, pos)
+            number, wire = key >> 3, key & 7
+            if wire == 0:
+                value, pos = read_varint(data, pos)
+                yield number, value
+            elif wire == 2:
+                length, pos = read_varint(data, pos)
+                yield number, data[pos:pos + length]
+                pos += length
+            elif wire in (1, 5):
+                pos += 8 if wire == 1 else 4
+            else:
+                return
+    except IndexError:
+        return
+
+
+def varints(data: bytes) -> Iterator[int]:
+    """The values of a packed repeated varint field."""
+    pos = 0
+    while pos < len(data):
+        value, pos = read_varint(data, pos)
+        yield value
 
 
 def _skip(data: bytes, pos: int, wire: int) -> int:

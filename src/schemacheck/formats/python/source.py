@@ -45,7 +45,8 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        raise ParseError(path, exc.raw_line, exc.raw_column + 1, "is not valid Python") from None
+        line, column, cause = _syntax_error(text, exc)
+        raise ParseError(path, line, column, f"is not valid Python: {cause}") from None
     except RecursionError:
         raise ParseError(path, 0, 0, "is nested too deeply to parse") from None
     if not positions:
@@ -275,3 +276,28 @@ def _code(node: Any) -> str:
         return cst.Module(body=[]).code_for_node(node)
     except Exception:  # noqa: BLE001 - a text for messages only
         return type(node).__name__
+
+
+def _syntax_error(text: str, exc: object) -> tuple[int, int, str]:
+    """Line, column and cause of a syntax error libcst found.
+
+    libcst's ``raw_line``/``raw_column`` often name the start of the line after the error, and
+    its cause lists every token it expected; CPython's own parser, asked only once libcst has
+    failed, names the exact place and says why ("'(' was never closed"). When CPython parses the
+    text (syntax newer than libcst's grammar, or the reverse), libcst's own position and cause stand.
+    """
+    import ast
+    import re
+
+    try:
+        ast.parse(text)
+    except SyntaxError as err:
+        if err.lineno:
+            return err.lineno, max(err.offset or 1, 1), err.msg
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    message = " ".join(str(getattr(exc, "message", "")).split())
+    found = re.match(r"(?:parser error: )?error at (\d+):(\d+): (.*)", message)
+    if found:
+        return int(found.group(1)), int(found.group(2)) + 1, found.group(3)
+    return getattr(exc, "raw_line", 0), getattr(exc, "raw_column", 0) + 1, message or "syntax error"

@@ -47,7 +47,9 @@ class Expr:
 
     @property
     def is_literal(self) -> bool:
-        return self.kind in ("str", "num", "const")
+        """A value JSON can hold: a string, number, ``True``/``False``/``None`` (``...`` is a constant
+        but no value: ``RED = ...`` or ``Literal[...]`` is compared by its text)."""
+        return self.kind in ("str", "num") or (self.kind == "const" and self.value is not Ellipsis)
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,7 +229,7 @@ class TypeMapper:
             if value.kind == "call" and value.text.rsplit(".", 1)[-1] == "auto":
                 counter += 1
                 values.append(canonical_json(stmt.target.lower() if is_str else counter))
-            elif value.kind in ("str", "num", "const"):
+            elif value.is_literal:
                 values.append(canonical_json(value.value))
                 if value.kind == "num" and isinstance(value.value, int):
                     counter = value.value

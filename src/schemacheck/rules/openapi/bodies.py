@@ -61,11 +61,12 @@ def request_body_removed(pair: OperationPair, ctx: object = None) -> Iterator[Vi
     """An operation's request body was removed.
 
     ## What it does
-    Flags an operation that accepted a request body and no longer declares one.
+    Flags an operation that accepted a request body and no longer declares one (webhooks and
+    callbacks too, where the API sends the body).
 
     ## Why is this breaking?
     Old clients keep sending the body; the new server ignores it (the client's data is lost)
-    or rejects the request.
+    or rejects the request. Subscribers of a webhook that read the body get none.
 
     ## Example
     Before: `post: {requestBody: {...}}`. After: `post: {}`.
@@ -74,9 +75,10 @@ def request_body_removed(pair: OperationPair, ctx: object = None) -> Iterator[Vi
     Keep accepting the body (deprecated) until clients stop sending it.
     """
     old = pair.old.request_body
-    if pair.new.reversed or old is None or pair.new.request_body is not None:
+    if old is None or pair.new.request_body is not None:
         return
-    yield Violation(f"{pair.label}: the request body was removed; old clients still send it.",
+    who = "subscribers that read it get none" if pair.new.reversed else "old clients still send it"
+    yield Violation(f"{pair.label}: the request body was removed; {who}.",
                     pair.new.at.location(), old.at.location(), subject=f"{pair.label} request body")
 
 
@@ -104,4 +106,59 @@ def request_media_type_removed(pair: OperationPair, ctx: object = None) -> Itera
         if counterpart is None:
             yield Violation(f"{pair.label}: request body media type {media.name} was removed; old clients sending "
                             f"it get 415 Unsupported Media Type.", new.at.location(), media.at.location(),
+                            subject=f"{pair.label} request {media.name}")
+
+
+@api_rule("REQUEST_BODY_BECAME_OPTIONAL", subject="operation")
+def request_body_became_optional(pair: OperationPair, ctx: object = None) -> Iterator[Violation]:
+    """The required request body of a webhook or callback became optional.
+
+    ## What it does
+    Flags `requestBody.required` changing from true to false where the API sends the request
+    (webhooks, callbacks). For ordinary operations this loosens what the server accepts and
+    is never flagged.
+
+    ## Why is this breaking?
+    Subscribers read the body on every call; the API may now send none.
+
+    ## Example
+    Before: `webhooks: {orderPaid: {post: {requestBody: {required: true, ...}}}}`. After: `required: false`.
+
+    ## How to change this safely
+    Keep always sending the body.
+    """
+    old, new = pair.old.request_body, pair.new.request_body
+    if not pair.new.reversed or old is None or new is None or not old.required or new.required:
+        return
+    yield Violation(f"{pair.label}: the request body became optional; subscribers rely on receiving it.",
+                    new.at.location(), old.at.location(), subject=f"{pair.label} request body")
+
+
+@api_rule("REQUEST_MEDIA_TYPE_ADDED", subject="operation")
+def request_media_type_added(pair: OperationPair, ctx: object = None) -> Iterator[Violation]:
+    """A webhook or callback request gained a media type.
+
+    ## What it does
+    Flags a media type of the request body of a webhook or callback (where the API sends the
+    request) that the base revision did not have. For ordinary operations a new request media
+    type only widens what the server accepts and is never flagged.
+
+    ## Why is this breaking?
+    The API may now send the body in a format subscribers were never told about (`application/xml`
+    to a JSON-only receiver).
+
+    ## Example
+    Before: `content: {application/json: ...}`. After: `content: {application/json: ..., application/xml: ...}`.
+
+    ## How to change this safely
+    Publish the new format as a new webhook, or let subscribers opt in.
+    """
+    old, new = pair.old.request_body, pair.new.request_body
+    if not pair.new.reversed or old is None or new is None:
+        return
+    paired = {id(counterpart) for _, counterpart in media_pairs(old.content, new.content) if counterpart is not None}
+    for media in new.content:
+        if id(media) not in paired:
+            yield Violation(f"{pair.label}: request body media type {media.name} was added; subscribers on the old "
+                            f"contract cannot read it.", media.at.location(), old.at.location(),
                             subject=f"{pair.label} request {media.name}")

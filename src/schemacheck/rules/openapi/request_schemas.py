@@ -93,7 +93,7 @@ def request_type_changed(change: SchemaChange, ctx: object = None) -> Iterator[V
 @schema_rule("REQUEST_PROPERTY_REMOVED", side="request",
              covers=("PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL",
                      "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"),
-             aliases=("request-property-removed",))
+             aliases=("request-property-removed", "request-property-removed-before-sunset"))
 def request_property_removed(change: SchemaChange, ctx: object = None) -> Iterator[Violation]:
     """A property was removed from a closed request schema (`additionalProperties: false`).
 

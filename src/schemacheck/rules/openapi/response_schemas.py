@@ -17,7 +17,8 @@ from ._common import CATCH_ALL, quote, schema_rule, schema_violation
 @schema_rule("RESPONSE_PROPERTY_REMOVED", side="response",
              covers=("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL",
                      "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL", "REQUIRED_PROPERTY_REMOVED"),
-             aliases=("response-required-property-removed", "response-optional-property-removed"))
+             aliases=("response-required-property-removed", "response-optional-property-removed",
+                      "response-required-property-removed-before-sunset"))
 def response_property_removed(change: SchemaChange, ctx: object = None) -> Iterator[Violation]:
     """A property was removed from a response schema.
 
@@ -130,13 +131,19 @@ def response_enum_value_added(change: SchemaChange, ctx: object = None) -> Itera
     yield schema_violation(change, change.message)
 
 
-@schema_rule("RESPONSE_PROPERTY_ADDED", side="response", covers=("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL",),
-             severity="info", aliases=("response-optional-property-added",))
+@schema_rule("RESPONSE_PROPERTY_ADDED", side="response",
+             covers=("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "REQUIRED_PROPERTY_ADDED"),
+             severity="info", aliases=("response-optional-property-added",
+                                       "response-required-property-became-not-write-only"))
 def response_property_added(change: SchemaChange, ctx: object = None) -> Iterator[Violation]:
     """A property was added to a response schema (information).
 
     ## What it does
-    Reports a new response property so reviewers see the API grow.
+    Reports a new response property so reviewers see the API grow. A property that loses
+    `writeOnly: true` is new to responses too (write-only properties are not part of them), so
+    it is reported here; oasdiff warns about a *required* one
+    (`response-required-property-became-not-write-only`), but old clients never read it, so
+    it breaks none of them.
 
     ## Why is this breaking?
     It is not, for clients that ignore unknown properties (the HTTP convention); clients that

@@ -7,3 +7,6 @@ Categories: ``DTO`` (every Python-specific rule), and ``BACKWARD``/``FORWARD`` a
 from ...registry import register_categories
 
 register_categories("python", ["DTO", "BACKWARD", "FORWARD"])
+
+#: Rule packages these rules build on (``registry.load_rules`` loads them first).
+BUILDS_ON = ("jsonschema",)

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Benchmark: does a check cost what the change costs, not what the repository costs? (issue 11)
+
+Each case builds a deterministic git repository in a temporary directory, makes one commit on a
+branch ``change`` and times the real CLI (``python -m schemacheck --base main``, bytecode cached
+as installed tools run it), median of ``--runs`` runs after one uncounted run, with peak RSS.
+Configurations of one case are interleaved (run 1 of each, run 2 of each, ...), so a busy
+machine slows them alike; ``buf breaking`` is measured in the same loop where it applies.
+
+  proto-one     googleapis-sized tree (``--files`` .proto in ``--packages`` packages, buf.yaml,
+                no schemacheck.toml), one file changed: schemacheck warm / cold parse cache,
+                ``buf breaking --path FILE`` (buf scoped by hand to the changed file).
+  no-schema     the same tree, a commit touching only README.md.
+  growth        one file changed in trees of ``--small`` and ``--files`` .proto files (warm).
+  jsonschema    ``--schemas`` JSON Schema files (50 shared ones, each other file ``$ref``s two of
+                them), one non-shared file changed; and the
+                same check in a blobless partial clone of it (``clone --filter=blob:none`` of a
+                local bare repository), counting the objects git had to fetch.
+
+The every-file-changed case (2,000 .proto) is ``bench/proto_monorepo.py``; Python DTOs are
+``bench/python_dtos.py``. Not a test: ``python bench/change_cost.py [--runs 7] [--cases ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import proto_monorepo  # noqa: E402 - the generator of the protobuf monorepo
+
+ROOT = Path(__file__).resolve().parent.parent
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+def _missing(repo: Path) -> int:
+    """Objects reachable from any ref that the (partial) clone lacks."""
+    out = git(repo, "rev-list", "--objects", "--all", "--missing=print")
+    return sum(1 for line in out.splitlines() if line.startswith("?"))
+
+
+def run_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """(seconds, peak RSS MiB); exit 0/1 (schemacheck) and 100 (buf findings) are results."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1, 100):
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        raise SystemExit(f"{' '.join(cmd)} failed with {code}:\n{err}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def paired(configs: dict[str, tuple[list[str], Path, Callable[[], dict[str, str]]]], runs: int) -> dict[str, tuple[float, int]]:
+    """Median seconds and peak MiB per configuration, runs interleaved; ``env()`` is called per run
+    (a cold configuration hands out a fresh cache directory each time)."""
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in configs}
+    for i in range(runs + 1):
+        for name, (cmd, cwd, env) in configs.items():
+            measured = run_once(cmd, cwd, env())
+            if i:  # run 0 writes bytecode and warms the caches
+                results[name].append(measured)
+    return {name: (statistics.median(t for t, _ in rows), max(m for _, m in rows)) for name, rows in results.items()}
+
+
+class Bench:
+    def __init__(self, tmp: Path, runs: int) -> None:
+        self.tmp, self.runs = tmp, runs
+        base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        self.env = {**base, "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1",
+                    "PYTHONPATH": str(ROOT / "src")}
+        self.ours = [sys.executable, "-m", "schemacheck", "--base", "main"]
+        self.buf = os.environ.get("SCHEMACHECK_BUF") or str(ROOT / ".tools/node_modules/.bin/buf")
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.cold_runs = 0
+
+    def warm(self, name: str) -> Callable[[], dict[str, str]]:
+        env = {**self.env, "SCHEMACHECK_CACHE_DIR": str(self.tmp / f"cache-{name}")}
+        return lambda: env
+
+    def cold(self) -> Callable[[], dict[str, str]]:
+        def fresh() -> dict[str, str]:
+            self.cold_runs += 1
+            return {**self.env, "SCHEMACHECK_CACHE_DIR": str(self.tmp / f"cold-{self.cold_runs}")}
+        return fresh
+
+    def row(self, case: str, figure: str, target: str, note: str = "") -> None:
+        self.rows.append((case, figure, target, note))
+        print(f"{case}: {figure} (target {target}) {note}", flush=True)
+
+    def proto_repo(self, name: str, files: int, packages: int) -> tuple[Path, str]:
+        repo = self.tmp / name
+        repo.mkdir()
+        paths = proto_monorepo.generate(repo, files, n_packages=packages, config=False)
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "generated")
+        git(repo, "checkout", "-q", "-b", "change")
+        changed = paths[len(paths) // 3]
+        proto_monorepo.change_one(repo, changed)
+        git(repo, "commit", "-qam", "one file")
+        return repo, changed
+
+    def proto_one(self, files: int, packages: int) -> None:
+        repo, changed = self.proto_repo("proto-one", files, packages)
+        configs = {"warm": (self.ours, repo, self.warm("one")), "cold": (self.ours, repo, self.cold()),
+                   "floor": ([sys.executable, "-c", "pass"], repo, lambda: self.env)}
+        if Path(self.buf).exists():
+            configs["buf --path"] = ([self.buf, "breaking", "--against", ".git#branch=main", "--path", changed],
+                                     repo, lambda: self.env)
+        got = paired(configs, self.runs)
+        ratio = f", buf --path {got['buf --path'][0]:.2f} s ({got['buf --path'][0] / got['warm'][0]:.1f}x)" \
+            if "buf --path" in got else ""
+        self.row(f"{files:,} .proto, {packages} packages, 1 file changed, warm",
+                 f"{got['warm'][0]:.3f} s, {got['warm'][1]} MiB", "<= 0.25 s, <= 80 MB", ratio.lstrip(", "))
+        self.row("interpreter start (`python -c pass`, same loop)", f"{got['floor'][0]:.3f} s", "-",
+                 "the floor every figure here includes")
+        self.row(f"{files:,} .proto, 1 file changed, cold cache", f"{got['cold'][0]:.3f} s, {got['cold'][1]} MiB",
+                 "<= 0.4 s")
+        git(repo, "checkout", "-q", "-b", "readme", "main")
+        (repo / "README.md").write_text("docs only\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-qm", "readme")
+        got = paired({"no schema": (self.ours, repo, self.warm("one"))}, self.runs)
+        self.row(f"{files:,} .proto, a commit touching no schema file", f"{got['no schema'][0]:.3f} s", "<= 0.12 s")
+
+    def growth(self, small: int, large: int) -> None:
+        repos = {n: self.proto_repo(f"growth-{n}", n, max(1, n // 12))[0] for n in (small, large)}
+        got = paired({str(n): (self.ours, repo, self.warm(f"growth-{n}")) for n, repo in repos.items()}, self.runs)
+        grow = got[str(large)][0] - got[str(small)][0]
+        self.row(f"growth {small:,} -> {large:,} .proto, 1 file changed, warm",
+                 f"{got[str(small)][0]:.3f} s -> {got[str(large)][0]:.3f} s (+{grow * 1000:.0f} ms)", "<= +30 ms")
+
+    def jsonschema(self, n: int) -> None:
+        origin = self.tmp / "js-origin"
+        (origin / "schemas").mkdir(parents=True)
+        for i in range(n):
+            props = {"id": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                     "note": {"type": ["string", "null"]}}
+            for j in {(i * 7) % 50, (i * 13) % 50} if i >= 50 else ():  # 50 shared schemas, referenced by the rest
+                props[f"ref{j}"] = {"$ref": f"s{j:05d}.schema.json"}
+            doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                   "properties": props, "required": ["id"]}
+            (origin / "schemas" / f"s{i:05d}.schema.json").write_text(json.dumps(doc, indent=1) + "\n")
+        git(origin, "init", "-q", "-b", "main")
+        git(origin, "add", "-A")
+        git(origin, "commit", "-qm", "schemas")
+        git(origin, "checkout", "-q", "-b", "change")
+        target = origin / "schemas" / f"s{n // 2:05d}.schema.json"
+        target.write_text(target.read_text().replace('"minimum": 0', '"minimum": 1'))
+        git(origin, "commit", "-qam", "one schema")
+        bare = self.tmp / "js-bare.git"
+        subprocess.run(["git", "clone", "-q", "--bare", str(origin), str(bare)], check=True, capture_output=True)
+        git(bare, "config", "uploadpack.allowFilter", "true")
+        full, blobless = self.tmp / "js-full", self.tmp / "js-blobless"
+        for dest, extra in ((full, []), (blobless, ["--filter=blob:none"])):
+            subprocess.run(["git", "clone", "-q", *extra, "--no-checkout", f"file://{bare}", str(dest)], check=True,
+                           capture_output=True, env={**os.environ, **GIT_ENV})
+            git(dest, "checkout", "-q", "-B", "change", "origin/change")
+            git(dest, "branch", "-q", "-f", "main", "origin/main")
+        missing_before = _missing(blobless)
+        got = paired({"full clone": (self.ours, full, self.warm("js-full"))}, self.runs)
+        self.row(f"JSON Schema, {n:,} files with $refs, 1 changed", f"{got['full clone'][0]:.3f} s", "<= 0.3 s")
+        start = time.perf_counter()
+        proc = subprocess.run([*self.ours, "--fetch-missing"], cwd=blobless, capture_output=True, text=True, env=self.warm("js-blobless")())
+        elapsed = time.perf_counter() - start
+        missing_after = _missing(blobless)
+        first = (proc.stderr.strip().splitlines() or [""])[0][:120]
+        self.row(f"JSON Schema, {n:,} files, blobless partial clone, --fetch-missing (one run)",
+                 f"{elapsed:.3f} s, exit {proc.returncode}",
+                 "only needed blobs, one batch, <= 2x full clone",
+                 f"{missing_before - missing_after} blobs fetched ({missing_before} missing before); {first}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--files", type=int, default=7000)
+    parser.add_argument("--packages", type=int, default=600)
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=20000)
+    parser.add_argument("--schemas", type=int, default=5000)
+    parser.add_argument("--cases", default="proto-one,growth,jsonschema")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="schemacheck-bench-cost-"))
+    bench = Bench(tmp, args.runs)
+    load = os.getloadavg()[0]
+    try:
+        cases = args.cases.split(",")
+        if "proto-one" in cases:
+            bench.proto_one(args.files, args.packages)
+        if "growth" in cases:
+            bench.growth(args.small, args.large)
+        if "jsonschema" in cases:
+            bench.jsonschema(args.schemas)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\nmedian of {args.runs} interleaved runs; load average {load:.1f} at start, "
+          f"{os.getloadavg()[0]:.1f} at the end, {os.cpu_count()} CPUs\n")
+    print("| case | schemacheck | target | note |\n|---|---:|---|---|")
+    for case, figure, target, note in bench.rows:
+        print(f"| {case} | {figure} | {target} | {note} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,2 @@
+@pydantic.dataclasses.dataclass
+class Money2:[[[()]]]

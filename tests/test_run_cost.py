@@ -1,0 +1,123 @@
+"""A run pays for what changed: a proto-only change loads no other format's stack and reads no
+JSON/YAML blob; rule packages load per format, yet every rule stays selectable by name.
+
+Each test runs the real CLI in a fresh interpreter (imports are per process) on a real git
+repository holding protobuf, JSON Schema, OpenAPI and Python DTO files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitrepo import GitRepo
+
+SRC = str(Path(__file__).resolve().parent.parent / "src")
+PROTO = 'syntax = "proto3";\npackage shop.v1;\nmessage Order {\n  int64 total_amount = 2;\n}\n'
+SCHEMA = '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", ' \
+         '"properties": {"id": {"type": "string"}, "item": {"$ref": "item.schema.json"}}}\n'
+ITEM = '{"type": "object", "properties": {"sku": {"type": "string"}}}\n'
+OPENAPI = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+DTO = "from pydantic import BaseModel\n\n\nclass Order(BaseModel):\n    total_amount: int\n"
+
+#: Modules a protobuf-only run must not import: other formats' rules, front ends and engines,
+#: and the heavy libraries only they (or coloured/JSON output, or a config file) need.
+FOREIGN = ("schemacheck.rules.jsonschema", "schemacheck.rules.python", "schemacheck.rules.openapi",
+           "schemacheck.shape", "schemacheck.compat.shape", "schemacheck.formats.jsonschema.document",
+           "schemacheck.formats.jsonschema.refs", "schemacheck.formats.openapi.loader", "schemacheck.formats.python.source",
+           "libcst", "jsonschema", "pydantic", "rich", "git")
+
+PROBE = """
+import json, sys
+import schemacheck.git_repo as g
+reads = []
+original = g.GitRepository.read_blob
+def read_blob(self, sha, path, label="this revision"):
+    reads.append(path)
+    return original(self, sha, path, label)
+g.GitRepository.read_blob = read_blob
+from schemacheck.cli import main
+status = main(sys.argv[1:])
+print(json.dumps({"status": status, "reads": reads, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("api/order.proto", PROTO)
+    repo.write("schemas/order.schema.json", SCHEMA)
+    repo.write("schemas/item.schema.json", ITEM)
+    repo.write("schemas/config.yaml", "a: 1\n")
+    repo.write("spec/openapi.yaml", OPENAPI)
+    repo.write("app/models.py", DTO)
+    repo.commit("base")
+    repo.write("api/order.proto", PROTO.replace("total_amount", "total_cents"))
+    repo.commit("rename a proto field")
+    return repo
+
+
+def _probe(repo: GitRepo, *args: str) -> tuple[dict, str]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, "--head", "HEAD", *args], cwd=repo.root, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"})
+    last = proc.stderr.strip().splitlines()[-1]
+    return json.loads(last), proc.stdout
+
+
+def test_proto_only_change_loads_no_other_format_stack(mixed: GitRepo) -> None:
+    report, out = _probe(mixed)
+    assert report["status"] == 1 and "total_amount" in out  # the check ran and found the rename
+    loaded = [m for m in report["modules"] if any(m == f or m.startswith(f + ".") for f in FOREIGN)]
+    assert loaded == []
+    assert "schemacheck.rules.protobuf" in report["modules"]
+
+
+def test_proto_only_change_reads_no_json_or_yaml_blob(mixed: GitRepo) -> None:
+    report, _ = _probe(mixed)
+    assert report["status"] == 1
+    assert report["reads"] and all(p.endswith(".proto") for p in report["reads"]), report["reads"]
+
+
+def test_json_change_still_reads_its_ref_targets(mixed: GitRepo) -> None:
+    """The counter sees reads at all: a JSON change reads the schema and what it references."""
+    mixed.write("schemas/order.schema.json", SCHEMA.replace('"id"', '"key"'))
+    mixed.commit("rename a property")
+    report, _ = _probe(mixed)
+    assert report["status"] == 1
+    assert "schemas/order.schema.json" in report["reads"] and "api/order.proto" not in report["reads"]
+
+
+@pytest.mark.parametrize(("selection", "status"), [("SCHEMA_FILE_NO_DELETE", 0), ("FIELD_SAME_NAME", 1),
+                                                    ("FIELD_SAME_NAME,SCHEMA_FILE_NO_DELETE", 1),
+                                                    ("NO_SUCH_RULE", 2)])
+def test_rules_of_unloaded_formats_are_still_known_by_name(mixed: GitRepo, selection: str, status: int) -> None:
+    """Rule packages load per format, but selecting another format's rule (or a misspelt one) in
+    a protobuf-only run is judged against every rule."""
+    report, _ = _probe(mixed, "--select", selection)
+    assert report["status"] == status
+
+
+def test_commit_touching_no_schema_loads_no_format_stack(mixed: GitRepo) -> None:
+    mixed.write("README.md", "docs only\n")
+    mixed.commit("docs")
+    report, _ = _probe(mixed)
+    assert report["status"] == 0 and report["reads"] == []
+    heavy = ("google.protobuf", "schemacheck.formats.protobuf.compiler", "schemacheck.rules.protobuf", *FOREIGN)
+    assert [m for m in report["modules"] if any(m == f or m.startswith(f + ".") for f in heavy)] == []
+
+
+def test_in_process_runs_leave_no_git_process_behind(mixed: GitRepo) -> None:
+    """Blobs come from one persistent ``git cat-file --batch`` per run; a library caller running
+    many checks in one interpreter must not accumulate them."""
+    code = ("import os, subprocess, sys\nfrom schemacheck.cli import main\n"
+            "for _ in range(3):\n    main(['--head', 'HEAD', '--format', 'json'])\n"
+            "print('CHILDREN', subprocess.run(['pgrep', '-a', '-P', str(os.getpid())],"
+            " capture_output=True, text=True).stdout.split(), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=mixed.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC})
+    line = next(x for x in proc.stderr.splitlines() if x.startswith("CHILDREN"))
+    assert line == "CHILDREN []", line
