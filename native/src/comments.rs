@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-enum Item {
+pub enum Item {
     Newline,
     Line(String, i64),
     Block(String, i64),
@@ -71,9 +71,16 @@ pub fn next_with_comments(
     next_is_end: bool,
 ) -> PyResult<(String, Vec<String>, String)> {
     let items = items(list)?;
+    Ok(attach(&items, start, prev_line, next_line, matches!(next_text, "}" | "]" | ")"), next_is_end))
+}
+
+/// The rules themselves on converted trivia; `next_closes` is whether the next token is
+/// `}`, `]` or `)`.
+pub fn attach(items: &[Item], start: bool, prev_line: i64, next_line: i64, next_closes: bool,
+              next_is_end: bool) -> (String, Vec<String>, String) {
     let n = items.len();
     if n == 0 {
-        return Ok((String::new(), Vec::new(), String::new()));
+        return (String::new(), Vec::new(), String::new());
     }
     let mut col = Collector {
         buf: None,
@@ -151,12 +158,12 @@ pub fn next_with_comments(
             }
         }
     }
-    if next_is_end || matches!(next_text, "}" | "]" | ")") {
+    if next_is_end || next_closes {
         col.flush();
     }
     if !start && !next_is_end && (prev_line == next_line || trailing_end_line == next_line) {
         col.maybe_detach();
     }
     let leading = col.buf.take().unwrap_or_default();
-    Ok((col.trailing, col.detached, leading))
+    (col.trailing, col.detached, leading)
 }

@@ -6,12 +6,15 @@
 //! and Python redoes the work, so error messages are always the Python path's. See
 //! docs/architecture.md, "Native extension".
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use std::collections::HashMap;
 
 mod comments;
+mod desc;
 mod lexer;
+mod parser;
 mod sourceinfo;
+mod strings;
 
 /// Tokenize `data` like `lexer.tokenize`; returns the seven lists of `lexer.Tokens`
 /// (kind, text, line, col, end, pre, trivia), or `None` when the Python lexer must run
@@ -80,10 +83,88 @@ fn tokenize<'py>(
                                end.into_any(), pre.into_any(), trivia.into_any()])?))
 }
 
+fn path_tuple<'py>(py: Python<'py>, path: &[i32]) -> PyResult<Bound<'py, PyTuple>> {
+    PyTuple::new(py, path)
+}
+
+/// Lex and parse a whole file like `parser.parse(lexer.tokenize(data))`; returns the compact
+/// form `(descriptor bytes, syntax, locations, options, refs, import positions)` (see
+/// `parser.parse_native`), or an int when Python must parse the file: 0 the lexer declined
+/// (an input error or a limit), 1 a syntax error, 2 a construct this parser does not handle.
+#[pyfunction]
+fn parse<'py>(py: Python<'py>, data: &[u8], name: &str, max_tokens: i64, max_lines: i64)
+    -> PyResult<Bound<'py, PyAny>> {
+    let src = match std::str::from_utf8(data) {
+        Ok(s) => s,
+        Err(_) => return Ok(0i64.into_pyobject(py)?.into_any()),
+    };
+    let done = py.detach(|| {
+        let lexed = lexer::lex(data, max_tokens, max_lines)?;
+        Some(parser::parse(src, &lexed, name).map(|p| {
+            let bytes = desc::encode(&p.file);
+            (p, bytes)
+        }))
+    });
+    let (p, fd) = match done {
+        None => return Ok(0i64.into_pyobject(py)?.into_any()),
+        Some(Err(parser::Stop::Error)) => return Ok(1i64.into_pyobject(py)?.into_any()),
+        Some(Err(parser::Stop::Unsupported)) => return Ok(2i64.into_pyobject(py)?.into_any()),
+        Some(Ok(x)) => x,
+    };
+    let empty = PyString::intern(py, "");
+    let none = py.None().into_bound(py);
+    let mut locs = Vec::with_capacity(p.locs.len());
+    for l in &p.locs {
+        let lead = if l.leading.is_empty() { empty.clone() } else { PyString::new(py, &l.leading) };
+        let trail = if l.trailing.is_empty() { empty.clone() } else { PyString::new(py, &l.trailing) };
+        let det = match &l.detached {
+            None => none.clone(),
+            Some(d) => PyList::new(py, d)?.into_any(),
+        };
+        locs.push(PyList::new(py, [path_tuple(py, &l.path)?.into_any(), PyList::new(py, &l.span)?.into_any(),
+                                   lead.into_any(), trail.into_any(), det])?);
+    }
+    let scopes: Vec<Bound<'py, PyTuple>> = p.scopes.iter().map(|s| PyTuple::new(py, s)).collect::<PyResult<_>>()?;
+    let mut options = Vec::with_capacity(p.options.len());
+    let kinds = ["ident", "pos", "neg", "double", "string", "aggregate"].map(|k| PyString::intern(py, k));
+    for o in &p.options {
+        let mut items = Vec::with_capacity(o.items.len());
+        for it in &o.items {
+            let name = PyList::new(py, it.name.iter().map(|(s, b)| (s.as_str(), *b)))?;
+            let (kind, value): (usize, Bound<'py, PyAny>) = match &it.value {
+                parser::OptValue::Ident(s) => (0, PyString::new(py, s).into_any()),
+                parser::OptValue::Int(v) => (1, v.into_pyobject(py)?.into_any()),
+                parser::OptValue::Neg(v) => (2, v.into_pyobject(py)?.into_any()),
+                parser::OptValue::Double(v) => (3, v.into_pyobject(py)?.into_any()),
+                parser::OptValue::Str(b) => (4, PyBytes::new(py, b).into_any()),
+                parser::OptValue::Aggregate(s) => (5, PyString::new(py, s).into_any()),
+            };
+            items.push(PyTuple::new(py, [name.into_any(), kinds[kind].clone().into_any(), value,
+                                         it.line.into_pyobject(py)?.into_any(), it.col.into_pyobject(py)?.into_any(),
+                                         it.vline.into_pyobject(py)?.into_any(),
+                                         it.vcol.into_pyobject(py)?.into_any()])?);
+        }
+        options.push(PyTuple::new(py, [PyString::intern(py, o.options_type).into_any(),
+                                       path_tuple(py, &o.path)?.into_any(), scopes[o.scope].clone().into_any(),
+                                       PyList::new(py, items)?.into_any()])?);
+    }
+    let mut refs = Vec::with_capacity(p.refs.len());
+    for r in &p.refs {
+        refs.push(PyTuple::new(py, [PyString::intern(py, r.attr).into_any(), scopes[r.scope].clone().into_any(),
+                                    r.line.into_pyobject(py)?.into_any(), r.col.into_pyobject(py)?.into_any(),
+                                    path_tuple(py, &r.path)?.into_any()])?);
+    }
+    let import_pos = PyList::new(py, p.import_pos.iter().map(|&(l, c)| (l, c)))?;
+    Ok(PyTuple::new(py, [PyBytes::new(py, &fd).into_any(), PyString::intern(py, p.syntax).into_any(),
+                         PyList::new(py, locs)?.into_any(), PyList::new(py, options)?.into_any(),
+                         PyList::new(py, refs)?.into_any(), import_pos.into_any()])?.into_any())
+}
+
 #[pymodule]
 fn schemacheck_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
+    m.add_function(wrap_pyfunction!(parse, m)?)?;
     m.add_function(wrap_pyfunction!(sourceinfo::source_code_info_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(comments::next_with_comments, m)?)?;
     Ok(())

@@ -25,13 +25,13 @@ from ...snapshot import Snapshot, unsafe_reason
 from . import CompiledFile, CompileResult, import_name, native
 from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
-from .lexer import check_text, tokenize
+from .lexer import check_text
 from .external import ImportSources
 from .linker import register, resolve
 from .locate import WKT_DIR, LocateMixin, MissingImport
 from .options import interpret_options
 from .parallel import MIN_FILES, parse_many
-from .parser import ParsedFile, parse
+from .parser import ParsedFile, parse_data
 from .pools import PoolsMixin
 from .shallow import ShallowMixin
 from .sourceinfo import source_code_info_bytes
@@ -215,7 +215,7 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         except FileNotFoundError:
             raise ParseError(path, 0, 0, "file not found") from None
         check_text(data, path)
-        return parse(tokenize(data, path), path, name)
+        return parse_data(data, path, name)
 
     def visible(self, fd: d.FileDescriptorProto) -> frozenset[str]:
         seen = {fd.name}

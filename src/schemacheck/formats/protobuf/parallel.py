@@ -21,8 +21,8 @@ import os
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError, ParseError
-from .lexer import check_text, tokenize
-from .parser import ParsedFile, PendingOption, PendingOptions, TypeRef, parse
+from .lexer import check_text
+from .parser import ParsedFile, PendingOption, PendingOptions, TypeRef, parse_data
 
 __all__ = ["parse_many", "MIN_FILES"]
 
@@ -66,7 +66,7 @@ def _job(index: int) -> tuple:
     path, name, data = _JOBS[index]
     try:
         check_text(data, path)
-        return ("ok", _pack(parse(tokenize(data, path), path, name)))
+        return ("ok", _pack(parse_data(data, path, name)))
     except ParseError as exc:
         return ("error", (type(exc) is LinkError, exc.path, exc.line, exc.column, exc.detail, exc.tip))
     except Exception as exc:  # reported like the in-process compiler does

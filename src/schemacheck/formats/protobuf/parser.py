@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from google.protobuf import descriptor_pb2 as d
 
+from . import native
 from .comments import next_with_comments
-from .lexer import END, IDENT, STRING, Tokens
+from .lexer import END, IDENT, MAX_LINES, MAX_TOKENS, STRING, Tokens, tokenize
 from .parse_base import EDITIONS, ParsedFile, PendingOption, PendingOptions, TypeRef
 from .parse_fields import FieldsMixin
 from .parse_messages import MessagesMixin
 from .parse_options import OptionsMixin
 from .parse_services import EnumsServicesMixin
 
-__all__ = ["ParsedFile", "PendingOption", "PendingOptions", "TypeRef", "parse"]
+__all__ = ["ParsedFile", "PendingOption", "PendingOptions", "TypeRef", "parse", "parse_data", "NATIVE_DECLINED"]
 
 
 class _Parser(FieldsMixin, OptionsMixin, MessagesMixin, EnumsServicesMixin):
@@ -168,3 +169,57 @@ def parse(tokens: Tokens, path: str, name: str) -> ParsedFile:
         ParseError: On the first syntax error.
     """
     return _Parser(tokens, path, name).parse()
+
+
+#: ``native.FALLBACKS`` keys of files the Rust parser handed back, by its answer code.
+NATIVE_DECLINED = {0: "parse (input error)", 1: "parse (input error)", 2: "parse (unsupported)"}
+
+
+def parse_data(data: bytes, path: str, name: str) -> ParsedFile:
+    """Tokenize and parse ``data`` (already accepted by :func:`.lexer.check_text`).
+
+    With the native extension the whole file is lexed and parsed in Rust in one call
+    (:func:`from_native`); where the Rust parser would raise (an input error: the message
+    comes from here) or meets a construct it does not handle, the Python parser runs and
+    the file is counted in ``native.FALLBACKS``.
+    """
+    mod = native.module()
+    if mod is not None:
+        out = mod.parse(data, name, MAX_TOKENS, MAX_LINES)
+        if type(out) is tuple:
+            return from_native(path, out)
+        native.FALLBACKS[NATIVE_DECLINED[out]] += 1
+    return parse(tokenize(data, path), path, name)
+
+
+def from_native(path: str, packed: tuple) -> ParsedFile:
+    """The :class:`ParsedFile` of the Rust parser's compact answer.
+
+    Options and type references come with the source path of the element they belong to;
+    the elements are found again in the descriptor read back from the bytes (each path
+    prefix once).
+    """
+    fd_bytes, syntax, locs, options, refs, import_pos = packed
+    fd = d.FileDescriptorProto.FromString(fd_bytes)
+    found: dict[tuple[int, ...], object] = {(): fd}
+
+    def at(p: tuple[int, ...]) -> object:
+        obj = found.get(p)
+        if obj is None:
+            parent = at(p[:-2])
+            obj = getattr(parent, _FIELD_NAMES[type(parent).__name__][p[-2]])[p[-1]]
+            found[p] = obj
+        return obj
+
+    pending = [PendingOptions(at(opath[:-1]), options_type, opath, scope, [PendingOption(*item) for item in items])
+               for options_type, opath, scope, items in options]
+    type_refs = [TypeRef(at(rpath), attr, scope, line, col, rpath) for attr, scope, line, col, rpath in refs]
+    return ParsedFile(path, fd, syntax, locs, pending, type_refs, import_pos)
+
+
+_FIELD_NAMES = {
+    message.name: {f.number: f.name for f in message.fields}
+    for message in (d.FileDescriptorProto.DESCRIPTOR, d.DescriptorProto.DESCRIPTOR,
+                    d.DescriptorProto.ExtensionRange.DESCRIPTOR, d.EnumDescriptorProto.DESCRIPTOR,
+                    d.ServiceDescriptorProto.DESCRIPTOR)
+}

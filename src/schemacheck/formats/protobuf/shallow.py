@@ -14,10 +14,10 @@ which the compiler redoes the compile in full so that errors read exactly as pro
 from __future__ import annotations
 
 from .import_scan import scan_imports
-from .lexer import check_text, tokenize
+from .lexer import check_text
 from .linker import file_visibility, register
 from .memo import DECLARED, IMPORTS, LINKED_SIZE, SCANNED, Failed, digest, pack, remember, unpack
-from .parser import ParsedFile, parse
+from .parser import ParsedFile, parse_data
 from ...errors import LinkError, ParseError
 
 __all__ = ["ShallowMixin"]
@@ -117,7 +117,7 @@ class ShallowMixin:
                 imports = found[0] + found[1]
             else:
                 check_text(data, path)
-                pf = parse(tokenize(data, path), path, name)
+                pf = parse_data(data, path, name)
                 imports = tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency)
         except (OSError, ParseError) as exc:
             raise Failed(ParseError(path, 0, 0, f"cannot read imports: {exc}")) from None
@@ -139,7 +139,7 @@ class ShallowMixin:
                 return pf
         data = self.text(path)
         check_text(data, path)
-        pf = parse(tokenize(data, path), path, name)
+        pf = parse_data(data, path, name)
         IMPORTS[(name, blob)] = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
         if self.disk is not None:
             file_visibility(pf)  # read from the options as written, before they are gone
