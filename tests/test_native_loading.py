@@ -33,6 +33,7 @@ FAKES = {
     # Every file handed back to Python, and the encoder delegating to Python: same answers.
     "declines": (f"__version__ = {__version__!r}\n"
                  "def tokenize(data, kinds, max_tokens, max_lines):\n    return None\n"
+                 "def parse(data, name, max_tokens, max_lines):\n    return 2\n"
                  "def source_code_info_bytes(locs, paths, stripped):\n"
                  "    from schemacheck.formats.protobuf.sourceinfo import source_code_info_bytes_python\n"
                  "    return source_code_info_bytes_python(locs, paths, stripped)\n"),

@@ -223,3 +223,150 @@ def test_comment_attachment_at_every_token(path: Path) -> None:
         for start in ((True, False) if i == 0 else (False,)):
             args = (items, start, line[i - 1] if i > 0 else 0, line[i], text[i], kind[i] == lexer.END)
             assert schemacheck_native.next_with_comments(*args) == next_with_comments_python(*args), i
+
+
+# ---- the Rust parser, stage by stage (lexer + parser in one native call) ----
+
+def _parsed(pf) -> tuple:
+    """Everything the parser hands on: descriptor bytes, syntax, locations, pending options
+    (with the element each belongs to), type references (with theirs), import positions."""
+    options = [(p.options_type, p.path, p.scope, type(p.owner).__name__, p.owner.SerializeToString(),
+                [(o.name, o.kind, repr(o.value), o.line, o.col, o.vline, o.vcol) for o in p.items])
+               for p in pf.options]
+    refs = [(r.attr, r.scope, r.line, r.col, r.path, type(r.proto).__name__, r.proto.SerializeToString())
+            for r in pf.refs]
+    return pf.fd.SerializeToString(), pf.syntax, pf.locs, options, refs, pf.import_pos
+
+
+def _parse_both(data: bytes) -> tuple[object, object]:
+    """(Python's parse or its exception, the native answer: a ParsedFile or its decline code)."""
+    import schemacheck_native
+
+    from schemacheck.formats.protobuf.parser import from_native, parse
+
+    try:
+        lexer.check_text(data, "x.proto")
+    except ParseError:
+        return None, None
+    try:
+        pure = parse(lexer.tokenize_python(data, "x.proto"), "x.proto", "x.proto")
+    except ParseError as exc:
+        pure = exc
+    out = schemacheck_native.parse(data, "x.proto", lexer.MAX_TOKENS, lexer.MAX_LINES)
+    return pure, (from_native("x.proto", out) if type(out) is tuple else out)
+
+
+def _check_parse(data: bytes, counts: dict) -> None:
+    pure, fast = _parse_both(data)
+    if pure is None:
+        counts["not text"] = counts.get("not text", 0) + 1
+        return
+    if isinstance(fast, int):
+        counts[fast] = counts.get(fast, 0) + 1
+        if fast == 2:  # unsupported: handed back whatever Python answers; never an answer of its own
+            return
+        assert isinstance(pure, ParseError), "the native parser declined a file Python parses"
+        return
+    assert not isinstance(pure, ParseError), f"the native parser accepted a file Python rejects: {pure}"
+    counts["same"] = counts.get("same", 0) + 1
+    assert _parsed(fast) == _parsed(pure)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_parser_output_is_pythons(path: Path) -> None:
+    counts: dict = {}
+    _check_parse(path.read_bytes(), counts)
+    assert 2 not in counts, "a corpus file is handed back as unsupported"
+
+
+def test_parser_on_fuzz_mutants() -> None:
+    """Grammar-aware edits (fuzz/mutate_proto.py) and byte/token havoc of every corpus file, with a
+    fixed seed: where Python parses, the native answer is the same; where it raises, the native
+    parser declines (so the message is Python's). Unsupported constructs are counted."""
+    from fuzz.mutate_proto import mutate_proto
+
+    seeds = [p.read_bytes() for p in FILES]
+    rng = random.Random(12)
+    counts: dict = {}
+    for k in range(4000):
+        if k % 2:
+            try:
+                data = mutate_proto(rng, seeds)[1]
+            except ValueError:  # the mutator cannot renumber a 4,300-digit literal
+                continue
+        else:
+            data = havoc(rng, rng.choice(seeds), seeds, PROTO.dictionary)
+        _check_parse(data, counts)
+    print("native parser on mutants:", counts)
+    assert counts.get("same", 0) > 1000 and counts.get(1, 0) > 1000, counts  # both sides exercised
+    assert counts.get(2, 0) == 0, counts
+
+
+RARE = r'''syntax = "proto2";
+package a.b;
+import public "x.proto"; import weak "y.proto";
+// leading
+message M { // trailing
+  /* block
+   * c */
+  extensions 100 to 199, 300, 400 to max [(ver) = 1, declaration = { number: 5 full_name: ".a.b" type: "-x" }];
+  extensions 1000 to 1001;
+  reserved 5, 7 to 9, 20 to max; reserved "foo", "bar";
+  optional group Res = 3 { required int32 x = 1; optional group In = 2 { } }
+  map<string, Foo.Bar> m = 4 [features.(x).y = 3, (z) = -inf, (w) = -nan];
+  optional double d = 10 [default = -1.5e300]; optional float f = 11 [default = 0x1F];
+  optional bytes b = 12 [default = "\001\x7f\u00e9\U0001F600 \' \"\\"];
+  optional string s = 13 [default = "h\u00e9" "llo", json_name = "S"];
+  optional E e = 14 [default = FOO]; optional bool bo = 15 [default = true];
+  optional int64 i = 16 [default = -9223372036854775808]; optional uint64 u = 17 [default = 18446744073709551615];
+  oneof o { option (oo) = 1; int32 oa = 20; .a.b.M ob = 21; group G = 22 {} }
+  extend M { optional int32 ext = 101; }
+  option message_set_wire_format = true;
+  option (agg) = { a: 1 b: [1, 2] c { d: "x" } e: -5 f: - 3 };
+  export enum E { option allow_alias = true; FOO = 0; BAR = -2147483648 [(ev) = "s", deprecated=true];
+                  reserved -5 to -1, 10 to max; reserved "X"; }
+  message _a__b { }
+}
+extend M { optional group Top = 102 { } repeated int32 rep = 103 [packed = true]; }
+service S { option (so) = 1.5e-7; rpc A(stream .M) returns (stream M) { option deprecated = true; }; rpc B(M) returns (M); }
+option java_package = 'x' "y";
+option (a.b).c.(d.e) = 1;
+'''
+EDITIONS = r'''edition = "2023";
+package p;
+import option "opt.proto";
+local message A { reserved foo, bar; repeated int32 x = 1 [features.repeated_field_encoding = EXPANDED]; B b = 2;
+  map<int32, B> m = 3 [features.(pb.cpp).string_type = VIEW, features.utf8_validation = NONE]; }
+export enum B { B0 = 0; reserved B1; }
+'''
+PROTO3 = 'syntax = "proto3"; message M { optional int32 a = 1; optional int32 _a = 2; int32 X_a = 3; ' \
+         'oneof _a_ {int32 z = 4;} optional string b = 5; }'
+
+
+@pytest.mark.parametrize("text", [RARE, EDITIONS, PROTO3], ids=["proto2", "editions", "proto3"])
+def test_parser_on_rare_constructs(text: str) -> None:
+    """Constructs the corpus has few of: extension range options, groups, maps with features,
+    every default type, escapes, aggregates, editions, visibility, import kinds, synthetic oneofs."""
+    counts: dict = {}
+    _check_parse(text.encode(), counts)
+    assert counts == {"same": 1}
+
+
+def test_float_defaults_are_formatted_like_python() -> None:
+    """protoc's SimpleDtoa (%.15g, else %.17g) in Rust against strings.simple_dtoa."""
+    import struct
+
+    rng = random.Random(3)
+    values = ["1e-5", "0.1", "1.", ".5", "5e-324", "1.7976931348623157e308", "1e400", "123456789012345678",
+              "0x7fffffffffffffff", "07", "0", "1e15", "1e16", "1e-4", "nan", "inf", "2.5", "0.3"]
+    for _ in range(2000):
+        x = rng.choice([rng.uniform(-1e6, 1e6), rng.random() * 10 ** rng.randint(-30, 30),
+                        struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]])
+        if x == x and abs(x) != float("inf"):
+            values.append(repr(abs(x)))
+    counts: dict = {}
+    for v in values:
+        for sign in ("", "-"):
+            _check_parse(f'syntax = "proto2"; message M {{ optional double d = 1 [default = {sign}{v}]; '
+                         f'optional float f = 2 [default = {sign}{v}]; option (o) = {sign}{v}; }}'.encode(), counts)
+    assert counts == {"same": 2 * len(values)}
