@@ -235,7 +235,7 @@ def _parsed(pf) -> tuple:
                for p in pf.options]
     refs = [(r.attr, r.scope, r.line, r.col, r.path, type(r.proto).__name__, r.proto.SerializeToString())
             for r in pf.refs]
-    return pf.fd.SerializeToString(), pf.syntax, pf.locs, options, refs, pf.import_pos
+    return pf.fd.SerializeToString(), pf.syntax, list(pf.locs), options, refs, pf.import_pos
 
 
 def _parse_both(data: bytes) -> tuple[object, object]:

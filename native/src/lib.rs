@@ -111,19 +111,7 @@ fn parse<'py>(py: Python<'py>, data: &[u8], name: &str, max_tokens: i64, max_lin
         Some(Err(parser::Stop::Unsupported)) => return Ok(2i64.into_pyobject(py)?.into_any()),
         Some(Ok(x)) => x,
     };
-    let empty = PyString::intern(py, "");
-    let none = py.None().into_bound(py);
-    let mut locs = Vec::with_capacity(p.locs.len());
-    for l in &p.locs {
-        let lead = if l.leading.is_empty() { empty.clone() } else { PyString::new(py, &l.leading) };
-        let trail = if l.trailing.is_empty() { empty.clone() } else { PyString::new(py, &l.trailing) };
-        let det = match &l.detached {
-            None => none.clone(),
-            Some(d) => PyList::new(py, d)?.into_any(),
-        };
-        locs.push(PyList::new(py, [path_tuple(py, &l.path)?.into_any(), PyList::new(py, &l.span)?.into_any(),
-                                   lead.into_any(), trail.into_any(), det])?);
-    }
+    let locs = Bound::new(py, sourceinfo::Locations { locs: p.locs })?;
     let scopes: Vec<Bound<'py, PyTuple>> = p.scopes.iter().map(|s| PyTuple::new(py, s)).collect::<PyResult<_>>()?;
     let mut options = Vec::with_capacity(p.options.len());
     let kinds = ["ident", "pos", "neg", "double", "string", "aggregate"].map(|k| PyString::intern(py, k));
@@ -156,8 +144,26 @@ fn parse<'py>(py: Python<'py>, data: &[u8], name: &str, max_tokens: i64, max_lin
     }
     let import_pos = PyList::new(py, p.import_pos.iter().map(|&(l, c)| (l, c)))?;
     Ok(PyTuple::new(py, [PyBytes::new(py, &fd).into_any(), PyString::intern(py, p.syntax).into_any(),
-                         PyList::new(py, locs)?.into_any(), PyList::new(py, options)?.into_any(),
+                         locs.into_any(), PyList::new(py, options)?.into_any(),
                          PyList::new(py, refs)?.into_any(), import_pos.into_any()])?.into_any())
+}
+
+/// Seconds spent lexing, parsing and encoding `files` in Rust alone (no Python objects made),
+/// and how many parsed: where the time of `parse` goes (bench/native_paths.py prints it).
+#[pyfunction]
+fn parse_cost(py: Python<'_>, files: Vec<Vec<u8>>) -> (f64, usize) {
+    py.detach(|| {
+        let t = std::time::Instant::now();
+        let mut ok = 0;
+        for data in &files {
+            if let (Ok(src), Some(lexed)) = (std::str::from_utf8(data), lexer::lex(data, i64::MAX, i64::MAX)) {
+                if let Ok(p) = parser::parse(src, &lexed, "x.proto") {
+                    ok += usize::from(!desc::encode(&p.file).is_empty());
+                }
+            }
+        }
+        (t.elapsed().as_secs_f64(), ok)
+    })
 }
 
 #[pymodule]
@@ -165,6 +171,8 @@ fn schemacheck_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(tokenize, m)?)?;
     m.add_function(wrap_pyfunction!(parse, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_cost, m)?)?;
+    m.add_class::<sourceinfo::Locations>()?;
     m.add_function(wrap_pyfunction!(sourceinfo::source_code_info_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(comments::next_with_comments, m)?)?;
     Ok(())

@@ -45,7 +45,8 @@ def _pack(pf: ParsedFile) -> tuple:
                 [(o.name, o.kind, o.value, o.line, o.col, o.vline, o.vcol) for o in p.items])
                for p in pf.options]
     refs = [(r.attr, r.scope, r.line, r.col, r.path) for r in pf.refs]
-    return (pf.path, pf.fd.SerializeToString(), pf.syntax, pf.locs, options, refs, pf.import_pos)
+    locs = pf.locs if type(pf.locs) is list else pf.locs.to_list()  # native locations are not picklable
+    return (pf.path, pf.fd.SerializeToString(), pf.syntax, locs, options, refs, pf.import_pos)
 
 
 def _unpack(packed: tuple) -> ParsedFile:

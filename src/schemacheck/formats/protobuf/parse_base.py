@@ -82,6 +82,8 @@ class ParsedFile:
     path: str
     fd: d.FileDescriptorProto
     syntax: str
+    # ``[path, span, leading, trailing, detached]`` in creation order; from the Rust parser a
+    # ``schemacheck_native.Locations`` that iterates as the same lists and is encoded in Rust
     locs: list[list]
     options: list[PendingOptions]
     refs: list[TypeRef]

@@ -69,8 +69,11 @@ def source_code_info_bytes(locs: list[list], paths: dict[tuple[int, ...], tuple[
 
     Encoding by hand and parsing once in C is several times faster than building
     hundreds of location messages one by one. The native extension, when in use, does the
-    same encoding in Rust.
+    same encoding in Rust; locations the Rust parser kept (``schemacheck_native.Locations``,
+    never turned into lists) are encoded where they are.
     """
+    if type(locs) is not list:
+        return locs.source_code_info_bytes(paths if type(paths) is dict else dict(paths), list(stripped))
     mod = native.module()
     if mod is not None:
         return mod.source_code_info_bytes(locs, paths, list(stripped))
