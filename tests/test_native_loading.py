@@ -10,6 +10,7 @@ extension). ``--version`` names the path.
 
 from __future__ import annotations
 
+import json
 import importlib.util
 import os
 import subprocess
@@ -141,3 +142,26 @@ def test_versions_agree() -> None:
     project = tomllib.loads((SRC.parent / "pyproject.toml").read_text())["project"]
     assert cargo == wheel == __version__ == project["version"]
     assert f"schemacheck-native=={__version__}" in project["optional-dependencies"]["native"]
+
+
+def test_verbose_counts_the_files_handed_back(repo: GitRepo, tmp_path: Path) -> None:
+    """Never silently different: --verbose says which path compiled and how many files the
+    native stages handed back to pure Python (on stderr: stdout may be a JSON report)."""
+    import re
+
+    proc = _run(repo, "--base", "main", "--verbose", "--format", "json", fake="declines", tmp=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    json.loads(proc.stdout)
+    found = re.search(r"protobuf compiler: native \(schemacheck_native [^)]*\); handed back to pure Python: "
+                      r"(\d+) parse \(unsupported\), (\d+) tokenize", proc.stderr)
+    assert found and int(found.group(1)) >= 2 and found.group(1) == found.group(2), proc.stderr
+    pure = _run(repo, "--base", "main", "--verbose", native="0")
+    assert "protobuf compiler: pure Python (SCHEMACHECK_NATIVE=0)" in pure.stderr
+    assert "protobuf compiler" not in _run(repo, "--base", "main", native="0").stderr  # only with --verbose
+
+
+@pytest.mark.skipif(importlib.util.find_spec("schemacheck_native") is None,
+                    reason="the native extension is not built (scripts/build-native.sh builds it)")
+def test_verbose_with_the_real_extension_hands_nothing_back(repo: GitRepo) -> None:
+    proc = _run(repo, "--base", "main", "--verbose")
+    assert "; no file handed back to pure Python" in proc.stderr, proc.stderr

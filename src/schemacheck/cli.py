@@ -186,6 +186,9 @@ def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, h
         return replace(shared, color=use_color(sys.stdout, os.environ) if color is None else color)
 
     write_reports(targets, result, context_for)
+    native = sys.modules.get("schemacheck.formats.protobuf.native")  # loaded only if protobuf was compiled
+    if shared.verbose and native is not None and (line := native.summary()):
+        print(line, file=sys.stderr)  # stderr: stdout may be a JSON or SARIF report
 
 
 def _base_root_uri(base: Snapshot | None) -> str:

@@ -23,7 +23,7 @@ from types import ModuleType
 from ... import __version__
 from ...errors import UsageError
 
-__all__ = ["MODULE", "module", "status", "FALLBACKS", "reset"]
+__all__ = ["MODULE", "module", "status", "summary", "FALLBACKS", "reset"]
 
 MODULE = "schemacheck_native"
 _OFF = ("0", "false", "no", "off")
@@ -80,6 +80,21 @@ def module() -> ModuleType | None:
 def status() -> str:
     """Which path compiles protobuf, for ``schemacheck --version`` (never raises)."""
     return _state()[1]
+
+
+def summary() -> str | None:
+    """``--verbose``'s line on the protobuf compiler path of this run: which path, and how many
+    files the native stages handed back to pure Python (by reason); ``None`` if no protobuf
+    file was compiled."""
+    if _loaded is None:
+        return None
+    mod, text, _ = _loaded
+    if mod is None:
+        return f"protobuf compiler: {text}"
+    if not FALLBACKS:
+        return f"protobuf compiler: {text}; no file handed back to pure Python"
+    parts = ", ".join(f"{n} {stage}" for stage, n in sorted(FALLBACKS.items()))
+    return f"protobuf compiler: {text}; handed back to pure Python: {parts}"
 
 
 def reset() -> None:
