@@ -10,7 +10,9 @@ cache (``SCHEMACHECK_NO_CACHE=1``), bytecode cached as users run it.
   (c) the 2,000-file repository, one file changed (extension import cost included).
 
 Then, in-process, the head revision of each case is compiled with the extension to count the
-files it handed back to the pure-Python path (input errors and limits; 0 on valid input).
+files it handed back to the pure-Python path, by stage (input errors, limits and constructs
+the Rust parser does not handle; 0 on valid input). The load average is printed: the machine
+this was written on is shared, so compare ratios within one run.
 Not a test: ``python bench/native_paths.py [--files 2000] [--runs 3]``; needs the extension
 (scripts/build-native.sh) and buf (scripts/install-test-tools.sh).
 """
@@ -33,8 +35,8 @@ import big_proto  # noqa: E402
 from proto_monorepo import ROOT, change_all, change_one, generate, git, run_once  # noqa: E402
 
 
-def _fallbacks(repo: Path, paths: list[str], roots: list[str]) -> tuple[int, int]:
-    """(files compiled, files the extension handed back) for the head of ``repo``."""
+def _fallbacks(repo: Path, paths: list[str], roots: list[str]) -> tuple[int, str]:
+    """(files compiled, files the extension handed back, by stage) for the head of ``repo``."""
     from schemacheck.formats.protobuf import native
     from schemacheck.formats.protobuf.compiler import clear_cache, compile_with_python
     from schemacheck.snapshot import DirectorySnapshot
@@ -44,7 +46,8 @@ def _fallbacks(repo: Path, paths: list[str], roots: list[str]) -> tuple[int, int
     native.reset()
     clear_cache()
     result = compile_with_python(DirectorySnapshot(repo), paths, roots)
-    return len(result.files), sum(native.FALLBACKS.values())
+    back = ", ".join(f"{n} {stage}" for stage, n in sorted(native.FALLBACKS.items())) or "0"
+    return len(result.files), back
 
 
 def _paired(repo: Path, runs: int, env: dict[str, str], buf: str) -> dict[str, tuple[float, int]]:
@@ -105,6 +108,7 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
     print(f"| case (cold, median of {args.runs}) | native | pure Python | buf | buf / native | python / native "
           "| MiB native / python / buf | handed back |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")

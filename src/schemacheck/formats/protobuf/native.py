@@ -1,9 +1,11 @@
 """Loading the optional Rust extension ``schemacheck_native`` (built from ``native/``).
 
-Maintainers: the extension holds Rust twins of pure per-file stages of the compiler (today
-:func:`.lexer.tokenize` and :func:`.sourceinfo.source_code_info_bytes`). Each twin returns
-exactly what the Python function returns, or ``None`` where the Python one would raise, and
-the caller then runs the Python function, so error messages are always the Python path's
+Maintainers: the extension holds Rust twins of pure per-file stages of the compiler
+(:func:`.parser.parse_data`: lexer and parser in one call; :func:`.lexer.tokenize`;
+:func:`.sourceinfo.source_code_info_bytes`). Each twin returns exactly what the Python function
+returns, or declines where the Python one would raise (or, for the parser, meets a construct
+it does not handle), and the caller then runs the Python function, so error messages are
+always the Python path's
 (``tests/test_native_parity.py`` holds both paths to byte-identical output). Rules:
 
 * used automatically when importable; ``SCHEMACHECK_NATIVE=0`` forces pure Python;
