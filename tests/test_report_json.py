@@ -67,6 +67,7 @@ def test_header_and_summary() -> None:
         "failing": 3,
         "diagnostic_errors": 1,
         "diagnostic_warnings": 1,
+        "diagnostic_notes": 0,
         "suppressed": 0,
         "files_checked_by_format": {},  # a hand-made result does not say; a run lists every format
     }

@@ -98,7 +98,9 @@ class JsonSummary(_Model):
     fail_on: SeverityName = Field(description="Lowest severity that fails the run.")
     failing: int = Field(ge=0, description="Findings at or above fail_on.")
     diagnostic_errors: int = Field(ge=0)
-    diagnostic_warnings: int = Field(ge=0)
+    diagnostic_warnings: int = Field(ge=0, description="Input warnings: something was skipped or may be wrong.")
+    diagnostic_notes: int = Field(default=0, ge=0, description="Input notes (severity info): said for the record, "
+                                                               "nothing skipped.")
     suppressed: int = Field(default=0, ge=0, description="Findings accepted by inline schemacheck:ignore directives "
                                                           "(listed in accepted).")
 

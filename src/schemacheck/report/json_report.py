@@ -82,6 +82,7 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
             failing=counts.failing,
             diagnostic_errors=counts.diagnostic_errors,
             diagnostic_warnings=counts.diagnostic_warnings,
+            diagnostic_notes=counts.diagnostic_notes,
             suppressed=result.suppressed,
         ),
     )
