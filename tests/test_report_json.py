@@ -88,6 +88,7 @@ def test_finding_fields() -> None:
         "format": "protobuf",
         "subject": "shop.v1.Order.total_amount",
         "help_uri": "https://github.com/schemacheck/schemacheck/blob/main/rules/FIELD_SAME_NAME.md",
+        "related": "",
     }
     assert deleted["location"] is None
     assert deleted["base_location"]["path"] == "protos/shop/legacy.proto"

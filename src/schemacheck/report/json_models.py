@@ -63,6 +63,9 @@ class JsonFinding(_Model):
     format: str = Field(description="Schema format: protobuf, jsonschema, openapi, python, ...")
     subject: str = Field(description="Stable name of the element, e.g. pkg.Order.total_amount.")
     help_uri: str = Field(description="URL of the rule's documentation.")
+    related: str = Field(default="", description="Empty: base_location is the element in the base revision. "
+                                                 "Otherwise what base_location is instead, a place in the head "
+                                                 "revision (\"producer\": the other side of a consumer contract).")
 
 
 class JsonAccepted(_Model):

@@ -41,6 +41,7 @@ def _finding(f: Finding, ctx: ReportContext) -> JsonFinding:
         format=f.format,
         subject=f.subject,
         help_uri=rule_doc_url(f.rule_id),
+        related=f.related,
     )
 
 
