@@ -140,6 +140,7 @@ def test_openapi_rename_fails_although_the_consumer_did_not_change(tmp_path, cap
     assert ("CONTRACT_REQUIRED_FIELD_MISSING", "payments/clients/orders.py", AMOUNT_LINE) in _contract_findings(report)
     finding = next(f for f in report["findings"] if f["rule_id"] == "CONTRACT_REQUIRED_FIELD_MISSING")
     assert finding["base_location"]["path"] == "orders/openapi.yaml"  # the producer's side, related location
+    assert finding["related"] == "producer"  # so a JSON reader knows base_location is not the base revision
     validate_report(report)  # the published JSON schema still holds
     assert "total_cents" in finding["message"] and "orders/openapi.yaml" in finding["message"]
 

@@ -67,7 +67,7 @@ def test_errors_first_then_warnings_then_notices() -> None:
     assert levels == ["error", "error", "error", "error", "warning", "warning", "notice"]
     # input error before breaking changes
     assert parse(lines[0])[1]["title"] == "schemacheck: input error"
-    assert lines[-1].startswith("Found 5 breaking changes in 3 files")
+    assert lines[-1].startswith("Found 3 breaking changes and 2 other findings in 3 files")
 
 
 def test_multi_line_span_has_no_columns_and_deleted_file_no_line() -> None:

@@ -67,6 +67,7 @@ def test_header_and_summary() -> None:
         "failing": 3,
         "diagnostic_errors": 1,
         "diagnostic_warnings": 1,
+        "diagnostic_notes": 0,
         "suppressed": 0,
         "files_checked_by_format": {},  # a hand-made result does not say; a run lists every format
     }
@@ -87,6 +88,7 @@ def test_finding_fields() -> None:
         "format": "protobuf",
         "subject": "shop.v1.Order.total_amount",
         "help_uri": "https://github.com/schemacheck/schemacheck/blob/main/rules/FIELD_SAME_NAME.md",
+        "related": "",
     }
     assert deleted["location"] is None
     assert deleted["base_location"]["path"] == "protos/shop/legacy.proto"

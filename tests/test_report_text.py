@@ -42,7 +42,7 @@ def test_no_findings() -> None:
 
 def test_findings_grouped_by_file_in_order() -> None:
     out = render(sample_result())
-    headers = [line for line in out.splitlines() if line and not line.startswith(" ") and "finding" in line]
+    headers = [line for line in out.splitlines() if line and not line.startswith(" ") and line.endswith(("finding)", "findings)"))]
     assert headers == [
         "protos/shop/legacy.proto (1 finding)",
         "protos/shop/order.proto (3 findings)",
@@ -87,7 +87,7 @@ def test_diagnostics_and_summary() -> None:
     assert 'error: protos/shop/broken.proto:3:17: expected ";" after field, found "}"\n  tip: Add the missing semicolon.\n' in out
     assert "warning: Unresolved $ref 'common.json#/Money'; skipped.\n" in out
     assert out.rstrip().splitlines()[-1] == (
-        "Found 5 breaking changes in 3 files (3 errors, 1 warning, 1 info). 2 below --fail-on error do not fail "
+        "Found 3 breaking changes and 2 other findings in 3 files (3 errors, 1 warning, 1 info). 2 below --fail-on error do not fail "
         "the check. 1 input error and 1 input warning; results may be incomplete."
     )
 
@@ -97,7 +97,7 @@ def test_summary_respects_fail_on() -> None:
     assert "below --fail-on" not in summary_line(result, sample_context(fail_on=Severity.INFO))
     only_warning = CheckResult(findings=(Finding("X", Severity.WARNING, "m.", Location("a.proto", 1, 1)),))
     assert summary_line(only_warning, sample_context()) == (
-        "Found 1 breaking change in 1 file (1 warning). 1 below --fail-on error does not fail the check."
+        "Found 1 finding, none breaking, in 1 file (1 warning). 1 below --fail-on error does not fail the check."
     )
 
 
@@ -205,3 +205,9 @@ def test_uncoloured_text_report_does_not_import_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_notes_are_not_counted_as_input_warnings() -> None:
+    notes = CheckResult(diagnostics=(Diagnostic("for the record", Location("a.proto", 1, 1), Severity.INFO),
+                                     Diagnostic("skipped", Location("b.proto", 1, 1), Severity.WARNING)))
+    assert summary_line(notes, sample_context()).endswith(" 1 input warning and 1 note.")

@@ -193,7 +193,8 @@ class Counts:
         files: Distinct paths with at least one finding.
         failing: Findings at or above ``fail_on``.
         diagnostic_errors: Input errors (these make the run exit 2).
-        diagnostic_warnings: Input warnings and infos.
+        diagnostic_warnings: Input warnings (something was skipped or may be wrong).
+        diagnostic_notes: Input notes (severity info: said for the record, nothing skipped).
     """
 
     findings: int
@@ -202,6 +203,7 @@ class Counts:
     failing: int
     diagnostic_errors: int
     diagnostic_warnings: int
+    diagnostic_notes: int = 0
 
 
 def count(result: CheckResult, fail_on: Severity = Severity.ERROR) -> Counts:
@@ -210,13 +212,15 @@ def count(result: CheckResult, fail_on: Severity = Severity.ERROR) -> Counts:
     for f in result.findings:
         by_sev[f.severity] += 1
     diag_errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
+    diag_notes = sum(1 for d in result.diagnostics if d.severity is Severity.INFO)
     return Counts(
         findings=len(result.findings),
         by_severity=by_sev,
         files=len({f.path for f in result.findings}),
         failing=sum(1 for f in result.findings if f.severity.rank >= fail_on.rank),
         diagnostic_errors=diag_errors,
-        diagnostic_warnings=len(result.diagnostics) - diag_errors,
+        diagnostic_warnings=len(result.diagnostics) - diag_errors - diag_notes,
+        diagnostic_notes=diag_notes,
     )
 
 

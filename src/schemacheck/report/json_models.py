@@ -63,6 +63,9 @@ class JsonFinding(_Model):
     format: str = Field(description="Schema format: protobuf, jsonschema, openapi, python, ...")
     subject: str = Field(description="Stable name of the element, e.g. pkg.Order.total_amount.")
     help_uri: str = Field(description="URL of the rule's documentation.")
+    related: str = Field(default="", description="Empty: base_location is the element in the base revision. "
+                                                 "Otherwise what base_location is instead, a place in the head "
+                                                 "revision (\"producer\": the other side of a consumer contract).")
 
 
 class JsonAccepted(_Model):
@@ -98,7 +101,9 @@ class JsonSummary(_Model):
     fail_on: SeverityName = Field(description="Lowest severity that fails the run.")
     failing: int = Field(ge=0, description="Findings at or above fail_on.")
     diagnostic_errors: int = Field(ge=0)
-    diagnostic_warnings: int = Field(ge=0)
+    diagnostic_warnings: int = Field(ge=0, description="Input warnings: something was skipped or may be wrong.")
+    diagnostic_notes: int = Field(default=0, ge=0, description="Input notes (severity info): said for the record, "
+                                                               "nothing skipped.")
     suppressed: int = Field(default=0, ge=0, description="Findings accepted by inline schemacheck:ignore directives "
                                                           "(listed in accepted).")
 

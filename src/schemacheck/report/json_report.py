@@ -41,6 +41,7 @@ def _finding(f: Finding, ctx: ReportContext) -> JsonFinding:
         format=f.format,
         subject=f.subject,
         help_uri=rule_doc_url(f.rule_id),
+        related=f.related,
     )
 
 
@@ -82,6 +83,7 @@ def build_report(result: CheckResult, ctx: ReportContext) -> JsonReport:
             failing=counts.failing,
             diagnostic_errors=counts.diagnostic_errors,
             diagnostic_warnings=counts.diagnostic_warnings,
+            diagnostic_notes=counts.diagnostic_notes,
             suppressed=result.suppressed,
         ),
     )

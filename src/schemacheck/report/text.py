@@ -70,7 +70,7 @@ def caret_line(text: str, loc: Location) -> str:
 
 
 def summary_line(result: CheckResult, ctx: ReportContext) -> str:
-    """The closing sentence: how many breaking changes in how many files, and input errors."""
+    """The closing sentence: how many breaking changes and other findings in how many files, and input problems."""
     counts = count(result, ctx.fail_on)
     compared = compared_phrase(result)  # None: a hand-made result that does not say
     if counts.findings == 0 and counts.diagnostic_errors:
@@ -82,23 +82,39 @@ def summary_line(result: CheckResult, ctx: ReportContext) -> str:
         text = f"No breaking changes; checked {compared}." if compared else "No breaking changes."
     else:
         parts = [plural(n, sev.value, "info" if sev is Severity.INFO else None) for sev, n in counts.by_severity.items() if n]
-        text = f"Found {plural(counts.findings, 'breaking change')} in {plural(counts.files, 'file')} ({', '.join(parts)})."
+        text = f"Found {_findings_phrase(counts)} in {plural(counts.files, 'file')} ({', '.join(parts)})."
         if compared:
             text = f"{text[:-1]}; checked {compared}."
         below = counts.findings - counts.failing
         if below:
             text += f" {below} below --fail-on {ctx.fail_on.value} do{'es' if below == 1 else ''} not fail the check."
-    if counts.diagnostic_errors or counts.diagnostic_warnings:
+    if counts.diagnostic_errors or counts.diagnostic_warnings or counts.diagnostic_notes:
         problems = []
         if counts.diagnostic_errors:
             problems.append(plural(counts.diagnostic_errors, "input error"))
         if counts.diagnostic_warnings:
             problems.append(plural(counts.diagnostic_warnings, "input warning"))
-        text += f" {' and '.join(problems).capitalize()}"
+        if counts.diagnostic_notes:
+            problems.append(plural(counts.diagnostic_notes, "note"))
+        joined = ", ".join(problems[:-1]) + " and " + problems[-1] if len(problems) > 1 else problems[0]
+        text += f" {joined[0].upper()}{joined[1:]}"
         text += "; results may be incomplete." if counts.diagnostic_errors else "."
     if result.suppressed:
         text += f" {plural(result.suppressed, 'finding')} accepted by schemacheck:ignore directives."
     return text
+
+
+def _findings_phrase(counts) -> str:
+    """``"2 breaking changes"``, ``"2 breaking changes and 1 other finding"`` or ``"1 finding, none
+    breaking,"`` (before " in N files"): only errors are breaking changes; a warning (may break some readers) or an info
+    is a finding, and calling it a breaking change would cry wolf."""
+    breaking = counts.by_severity[Severity.ERROR]
+    others = counts.findings - breaking
+    if not others:
+        return plural(breaking, "breaking change")
+    if not breaking:
+        return f"{plural(others, 'finding')}, none breaking,"
+    return f"{plural(breaking, 'breaking change')} and {plural(others, 'other finding')}"
 
 
 class TextReporter(Reporter):

@@ -15,7 +15,7 @@ from typing import Any
 
 from ...registry import Violation, rule
 
-__all__ = ["api_rule", "schema_rule", "SCHEMA_COVERAGE", "schema_violation", "CATCH_ALL"]
+__all__ = ["CATEGORIES", "api_rule", "schema_rule", "SCHEMA_COVERAGE", "schema_violation", "CATCH_ALL"]
 
 #: Marks a side's catch-all schema rule.
 CATCH_ALL = "*"
@@ -23,15 +23,34 @@ CATCH_ALL = "*"
 SCHEMA_COVERAGE: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
-def api_rule(rule_id: str, *, subject: str, severity: str = "error", aliases: Iterable[str] = ()
-             ) -> Callable[[Callable[..., Iterator[Violation]]], Callable[..., Iterator[Violation]]]:
+#: The categories of the OpenAPI rules, strictest first (``--select``/``--ignore`` take them): every
+#: rule is in ``OPENAPI`` (so all are on by default) and in the group its module covers.
+CATEGORIES = ("OPENAPI", "ENDPOINT", "PARAMETER", "REQUEST", "RESPONSE", "MEDIA_TYPE", "LIFECYCLE", "SECURITY",
+              "SERVER")
+#: Rule module -> its group: a rule's group is where it is written, so it cannot be forgotten.
+_GROUP_OF_MODULE = {"endpoints": "ENDPOINT", "parameters": "PARAMETER", "bodies": "REQUEST",
+                    "request_schemas": "REQUEST", "responses": "RESPONSE", "response_schemas": "RESPONSE",
+                    "content": "MEDIA_TYPE", "lifecycle": "LIFECYCLE", "security": "SECURITY", "servers": "SERVER"}
+
+_Decorator = Callable[[Callable[..., Iterator[Violation]]], Callable[..., Iterator[Violation]]]
+
+
+def _declare(rule_id: str, subject: str, severity: str, aliases: Iterable[str]) -> _Decorator:
+    def decorate(func: Callable[..., Iterator[Violation]]) -> Callable[..., Iterator[Violation]]:
+        group = _GROUP_OF_MODULE[func.__module__.rsplit(".", 1)[-1]]  # a new module must name its group
+        return rule(rule_id, format="openapi", subject=subject, severity=severity, aliases=tuple(aliases),
+                    categories=("OPENAPI", group))(func)
+
+    return decorate
+
+
+def api_rule(rule_id: str, *, subject: str, severity: str = "error", aliases: Iterable[str] = ()) -> _Decorator:
     """Declare a structural OpenAPI rule (subject ``api`` or ``operation``)."""
-    return rule(rule_id, format="openapi", subject=subject, severity=severity, aliases=tuple(aliases))
+    return _declare(rule_id, subject, severity, aliases)
 
 
 def schema_rule(rule_id: str, *, side: str, covers: Iterable[str], severity: str = "error",
-                aliases: Iterable[str] = ()) -> Callable[[Callable[..., Iterator[Violation]]],
-                                                          Callable[..., Iterator[Violation]]]:
+                aliases: Iterable[str] = ()) -> _Decorator:
     """Declare an OpenAPI schema rule: which shape-engine rules it reports on which side.
 
     Args:
@@ -42,7 +61,7 @@ def schema_rule(rule_id: str, *, side: str, covers: Iterable[str], severity: str
         aliases: oasdiff check IDs.
     """
     SCHEMA_COVERAGE[rule_id] = (side, tuple(covers))
-    return rule(rule_id, format="openapi", subject="schema", severity=severity, aliases=tuple(aliases))
+    return _declare(rule_id, "schema", severity, aliases)
 
 
 def schema_violation(change: Any, text: str) -> Violation:
