@@ -23,7 +23,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,6 +47,27 @@ def _fallbacks(repo: Path, paths: list[str], roots: list[str]) -> tuple[int, str
     result = compile_with_python(DirectorySnapshot(repo), paths, roots)
     back = ", ".join(f"{n} {stage}" for stage, n in sorted(native.FALLBACKS.items())) or "0"
     return len(result.files), back
+
+
+def _parse_stage(repo: Path) -> str:
+    """Lexing + parsing every .proto of ``repo`` in-process: Python, native, and the Rust part
+    of native alone (no Python objects made), to see what the boundary costs."""
+    import schemacheck_native
+
+    from schemacheck.formats.protobuf.lexer import MAX_LINES, MAX_TOKENS, tokenize_python
+    from schemacheck.formats.protobuf.parser import from_native, parse
+
+    files = [(p.as_posix(), p.read_bytes()) for p in sorted(repo.rglob("*.proto"))]
+    t0 = time.perf_counter()
+    for path, data in files:
+        parse(tokenize_python(data, path), path, path)
+    t1 = time.perf_counter()
+    for path, data in files:
+        from_native(path, schemacheck_native.parse(data, path, MAX_TOKENS, MAX_LINES))
+    t2 = time.perf_counter()
+    rust, _ = schemacheck_native.parse_cost([data for _, data in files])
+    return (f"lex+parse of {len(files)} files in-process: Python {t1 - t0:.2f} s, native {t2 - t1:.2f} s "
+            f"(Rust alone {rust:.2f} s)")
 
 
 def _paired(repo: Path, runs: int, env: dict[str, str], buf: str) -> dict[str, tuple[float, int]]:
@@ -82,6 +102,7 @@ def main() -> int:
     env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     env["SCHEMACHECK_NO_CACHE"] = "1"
     rows = []
+    stage = ""
     try:
         repo = tmp / "mono"
         repo.mkdir()
@@ -98,6 +119,7 @@ def main() -> int:
             git(repo, "commit", "-qam", case)
             t0 = time.perf_counter()
             rows.append((case, _paired(repo, args.runs, env, buf), _fallbacks(repo, paths, ["proto"])))
+            stage = stage or _parse_stage(repo)
             print(f"measured {case} in {time.perf_counter() - t0:.0f} s", flush=True)
         big = tmp / "big"
         big.mkdir()
@@ -108,6 +130,7 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
+    print(stage)
     print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
     print(f"| case (cold, median of {args.runs}) | native | pure Python | buf | buf / native | python / native "
           "| MiB native / python / buf | handed back |")
