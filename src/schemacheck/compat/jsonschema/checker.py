@@ -21,7 +21,11 @@ settings and diagnostics:
   API even when the root does not use them);
 - an unchanged file that references a changed one (found by the changed file's name in its
   text, transitively) is compared too: its effective schema changed; findings reached through
-  several files are reported once;
+  several files are reported once. Questions asked of every unchanged file (does it name a
+  changed file, which ``$id``s does it declare, which ``$ref``s does it hold) are answered from
+  the per-blob index (``formats/jsonschema/blobindex.py``, kept in the disk cache), so a file is
+  read once, ever; in a partial clone run with ``--fetch-missing`` the blobs the comparison
+  will load are fetched first, in one batch (``prefetch.py``);
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
   definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
   ``file_changes.py``): an error while something still needs it (``definitions.py``), else info;
@@ -47,6 +51,7 @@ if TYPE_CHECKING:
     from ...config import Settings
     from ...formats.jsonschema.document import JsonDocument
     from .settings import JsonSchemaSettings
+    from ...formats.jsonschema.blobindex import BlobIndex
     from ...formats.jsonschema.refs import RefResolver
     from .compare import PairComparer
 
@@ -75,10 +80,11 @@ def id_candidates(snapshot: Snapshot) -> Callable[[str], list[str]]:
     whatever else was loaded (a ``$id`` reference is never "removed" because the base happened
     to have loaded its target and the head had not).
     """
+    from ...formats.jsonschema.blobindex import BlobIndex
     from ...formats.jsonschema.detect import is_json_or_yaml
     from ...formats.jsonschema.ids import IdCandidates
 
-    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), snapshot.read)
+    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), BlobIndex(snapshot).ids)
 
 
 def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
@@ -131,7 +137,16 @@ class JsonSchemaChecker(BaseChecker):
         return is_json_or_yaml(path)
 
     def check(self, job: FormatJob) -> FormatOutcome:
+        from ...formats.jsonschema.blobindex import close_index
+
+        try:
+            return self._check(job)
+        finally:
+            close_index()  # what this run learnt about blobs, for the next one (one write)
+
+    def _check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
+        from ...formats.jsonschema.blobindex import BlobIndex
         from ...formats.jsonschema.document import JsonDocument
         from ...formats.jsonschema.refs import RefResolver
         from .compare import PairComparer
@@ -159,7 +174,7 @@ class JsonSchemaChecker(BaseChecker):
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
             findings.extend(self._removed_definitions(job, old_doc, new_doc, settings.severity))
-        for path in _dependents(job):
+        for path in _dependents(job, BlobIndex(job.head)):
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
             old_doc, new_doc = old_refs.document(path), new_refs.document(path)
@@ -188,6 +203,7 @@ class JsonSchemaChecker(BaseChecker):
         """``DEFINITION_REMOVED``: an error when still needed (``definitions.py``), else info."""
         from dataclasses import replace
 
+        from ...formats.jsonschema.blobindex import BlobIndex
         from ...formats.jsonschema.detect import is_json_or_yaml
         from .compare import removed_definitions
         from .definitions import still_needed
@@ -195,7 +211,7 @@ class JsonSchemaChecker(BaseChecker):
         removed = removed_definitions(old_doc, new_doc)
         if not removed or (job.selected and DEFINITION_RULE not in job.selected):
             return []
-        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], job.head,
+        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], BlobIndex(job.head).refs,
                               (p for p in job.head.paths() if is_json_or_yaml(p)))
         out: list[Finding] = []
         for definition in removed:
@@ -262,16 +278,17 @@ class JsonSchemaChecker(BaseChecker):
 
 
 
-def _needles(paths: set[str]) -> set[bytes]:
-    return {path.rsplit("/", 1)[-1].encode() for path in paths}
+def _needles(paths: set[str]) -> set[str]:
+    return {path.rsplit("/", 1)[-1] for path in paths}
 
 
-def _dependents(job: FormatJob, max_rounds: int = 8) -> list[str]:
+def _dependents(job: FormatJob, index: BlobIndex, max_rounds: int = 8) -> list[str]:
     """Unchanged schema files (in both revisions) that reference a changed one, transitively.
 
     Cheap by design: a file is a candidate when its head text contains the *file name* of a
     changed file (as any relative or ``$id`` reference must); only candidates are parsed, by
-    the caller. A false candidate costs a comparison that finds nothing.
+    the caller. A false candidate costs a comparison that finds nothing. The texts are asked
+    through the per-blob index (``index``), which answers without reading a blob it has seen.
     """
     base_set = set(job.base_paths)
     candidates = [p for p in job.head_paths if p not in job.changed and p in base_set]
@@ -282,11 +299,7 @@ def _dependents(job: FormatJob, max_rounds: int = 8) -> list[str]:
     for _ in range(max_rounds):
         new: list[str] = []
         for path in candidates:
-            try:
-                raw = job.head.read(path)
-            except (FileNotFoundError, OSError, SchemacheckError):
-                continue
-            if any(needle in raw for needle in needles):
+            if index.mentions(path, needles):
                 new.append(path)
         if not new:
             break

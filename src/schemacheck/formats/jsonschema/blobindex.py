@@ -1,0 +1,267 @@
+"""What a run needs to know about a JSON/YAML blob it does not compare: read once, kept by blob id.
+
+Maintainers: finding the schemas that ``$ref`` a changed file, the files declaring a ``$id``,
+the users of a removed definition, and which ``.json`` files are schemas at all, asks a
+question of every JSON/YAML file of a revision. The answers depend on the blob alone, so they
+are computed once per blob by one text scan (:func:`scan`, no parsing) into a
+:class:`BlobFacts` and kept in memory and in the disk cache's per-blob index
+(:mod:`schemacheck.diskcache`, namespace ``json``, versioned by this module's source and the
+sniffer's): a later run, in any clone and on any branch, reads only the blobs it has never
+seen. A partial clone then needs only the blobs the check compares (:mod:`.prefetch`).
+
+The facts are exact for the questions asked, never a guess:
+
+- ``schema``: :func:`.detect.looks_like_schema` of the first :data:`.detect.SNIFF_BYTES`;
+- ``ids``: :func:`declared_ids` (nothing for a text over :data:`ID_SCAN_BYTES`, as before);
+- ``refs``: every ``$ref`` value as a text scan finds it (:data:`REF_TEXT`);
+- ``names``: every maximal run of the text between :data:`DELIMITERS` that contains
+  ``.json``/``.yaml``/``.yml`` in any case. A needle free of delimiters that contains one of
+  those occurs in the text exactly when it occurs in one of these runs, so
+  :func:`mentions` answers "does the text contain this file name" without the text; for any
+  other needle it answers ``None`` and the caller reads the text.
+
+A tampered or damaged index is a miss (the disk cache checks a checksum and the blob id of
+every line); a fact that does not decode to the expected shape is a miss too. Either way the
+blob is read again: the cache costs time, never a verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urldefrag
+
+from ...errors import SchemacheckError
+
+if TYPE_CHECKING:
+    from ...diskcache import DiskCache
+    from ...snapshot import Snapshot
+
+__all__ = ["BlobFacts", "BlobIndex", "scan", "mentions", "declared_ids", "REF_TEXT", "DELIMITERS", "ID_SCAN_BYTES",
+           "close_index"]
+
+#: Texts larger than this declare no ``$id`` as far as the index is concerned (the loader refuses them anyway).
+ID_SCAN_BYTES = 16 << 20
+#: Bytes that end a file-name run in :attr:`BlobFacts.names`: JSON/YAML syntax and URI separators.
+DELIMITERS = b" \t\r\n\f\v\"',{}[]:/\\#?&="
+_DELIMITER = re.compile(b"[" + re.escape(DELIMITERS) + b"]")
+_EXTENSION = re.compile(rb"\.(?:json|ya?ml)", re.IGNORECASE)
+_EXTENSIONS = (b".json", b".yaml", b".yml")
+#: A fact line larger than this is not kept (the blob is read again next time).
+_MAX_LINE = 64 * 1024
+_MEMO_MAX = 200_000
+
+#: ``"$ref": "…"`` in JSON, ``$ref: …`` in YAML (quoted or not).
+REF_TEXT = re.compile(rb"""['"]?\$ref['"]?\s*:\s*['"]?([^'"\s,}]+)""")
+# "$id": "…" / "id": "…" in JSON; $id: … / id: … (quoted or not) in YAML.
+_ID_TEXT = re.compile(rb"""(?:"\$?id"\s*:\s*"([^"\\]+)"|^[ \t-]*['"]?\$?id['"]?[ \t]*:[ \t]*['"]?([^'"\s#,}]+))""",
+                      re.MULTILINE)
+
+
+def declared_ids(raw: bytes) -> set[str]:
+    """Absolute ``$id``/``id`` values written in a JSON or YAML text (fragment and trailing ``#`` dropped).
+
+    A text scan: relative ``$id``s (resolved against an enclosing one) are not found, and a
+    match in a string value is a harmless extra candidate (the resolver checks the parsed file).
+    """
+    out: set[str] = set()
+    for match in _ID_TEXT.finditer(raw):
+        value = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
+        uri = urldefrag(value)[0]
+        if "://" in uri or uri.startswith("urn:"):
+            out.add(uri)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class BlobFacts:
+    """The answers one JSON/YAML text gives (see the module docstring for each field)."""
+
+    schema: bool
+    ids: tuple[str, ...]
+    refs: tuple[str, ...] | None  # None: too many to keep in the index, read the text
+    names: tuple[bytes, ...] | None  # likewise
+
+    @property
+    def complete(self) -> bool:
+        """Whether every field is known (an index line of a text with very many names is not)."""
+        return self.refs is not None and self.names is not None
+
+    def encode(self) -> str:
+        """One line of JSON (no tab, no newline), for the index."""
+        names = None if self.names is None else [n.decode("utf-8", "surrogateescape") for n in self.names]
+        refs = None if self.refs is None else list(self.refs)
+        return json.dumps([int(self.schema), list(self.ids), refs, names], separators=(",", ":"))
+
+    @staticmethod
+    def decode(line: str) -> BlobFacts | None:
+        """The facts of an index line, or None when it is not exactly what :meth:`encode` writes."""
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return None
+        if not (isinstance(value, list) and len(value) == 4 and value[0] in (0, 1) and isinstance(value[1], list)
+                and all(isinstance(part, list) and all(isinstance(s, str) for s in part)
+                        for part in value[1:] if part is not None)):
+            return None
+        try:
+            names = None if value[3] is None else tuple(n.encode("utf-8", "surrogateescape") for n in value[3])
+        except UnicodeEncodeError:
+            return None
+        return BlobFacts(bool(value[0]), tuple(value[1]), None if value[2] is None else tuple(value[2]), names)
+
+
+def scan(raw: bytes) -> BlobFacts:
+    """The facts of one text: a few regular-expression scans, linear in its size."""
+    from .detect import SNIFF_BYTES, looks_like_schema
+
+    ids = tuple(sorted(declared_ids(raw))) if len(raw) <= ID_SCAN_BYTES else ()
+    refs = tuple(dict.fromkeys(m.group(1).decode("utf-8", "replace") for m in REF_TEXT.finditer(raw)))
+    return BlobFacts(looks_like_schema(raw[:SNIFF_BYTES]), ids, refs, _name_runs(raw))
+
+
+def _name_runs(raw: bytes) -> tuple[bytes, ...]:
+    """The delimiter-free runs holding an extension, each found once: every byte is looked at a
+    bounded number of times (no backtracking regular expression over long runs)."""
+    runs: dict[bytes, None] = {}
+    end = 0
+    for match in _EXTENSION.finditer(raw):
+        start = match.start()
+        if start < end:  # inside the run found last
+            continue
+        left = max(raw.rfind(DELIMITERS[i:i + 1], end, start) for i in range(len(DELIMITERS))) + 1
+        after = _DELIMITER.search(raw, match.end())
+        end = after.start() if after is not None else len(raw)
+        runs[raw[left:end]] = None
+    return tuple(runs)
+
+
+def mentions(facts: BlobFacts, needle: str) -> bool | None:
+    """Whether the text holds ``needle`` (a file name), from its facts; None when they cannot tell."""
+    want = needle.encode("utf-8", "surrogateescape")
+    if facts.names is None or not want or any(byte in DELIMITERS for byte in want) or not any(ext in want.lower() for ext in _EXTENSIONS):
+        return None
+    return any(want in run for run in facts.names)
+
+
+def _version() -> str:
+    from ...diskcache import source_digest
+
+    here = Path(__file__).parent
+    return source_digest(here / "blobindex.py", here / "detect.py")
+
+
+_MEMO: dict[str, BlobFacts] = {}
+
+
+def _disk() -> DiskCache | None:
+    from ...diskcache import open_cache
+
+    return open_cache("json", _version, "facts.idx")
+
+
+def close_index() -> None:
+    """End of a check: write the facts learnt in this run to the disk index (one write)."""
+    disk = _disk()
+    if disk is not None:
+        disk.close()
+
+
+class BlobIndex:
+    """The facts of one snapshot's files: from memory, else the disk index, else the blob (then recorded).
+
+    Args:
+        snapshot: The revision whose files are asked about.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def known(self, path: str) -> bool:
+        """Whether the facts of ``path`` are at hand without reading it (memory or disk index)."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return False
+        return blob is not None and self._stored(blob) is not None
+
+    def facts(self, path: str) -> BlobFacts:
+        """The facts of ``path``.
+
+        Raises:
+            OSError, SchemacheckError: As ``snapshot.read`` does, when the file must be read and cannot be.
+        """
+        blob = self.snapshot.blob_id(path)
+        if blob is not None:
+            found = self._stored(blob)
+            if found is not None:
+                return found
+        found = scan(self.snapshot.read(path))
+        if blob is not None:
+            if len(_MEMO) > _MEMO_MAX:
+                _MEMO.clear()
+            _MEMO[blob] = found
+            disk = _disk()
+            if disk is not None:
+                line = found.encode()
+                if len(line) > _MAX_LINE:
+                    line = BlobFacts(found.schema, found.ids, None, None).encode()
+                if len(line) <= _MAX_LINE:
+                    disk.add_indexed(blob, (line,))
+        return found
+
+    def readable_facts(self, path: str) -> BlobFacts | None:
+        """Complete :meth:`facts`, or None when the file cannot be read (reported where it is loaded, if ever)."""
+        try:
+            found = self.facts(path)
+            return found if found.complete else scan(self.snapshot.read(path))
+        except (OSError, SchemacheckError):
+            return None
+
+    def mentions(self, path: str, needles: Iterable[str]) -> bool:
+        """Whether the text of ``path`` contains one of ``needles`` (False when it cannot be read)."""
+        facts = self.readable_facts(path)
+        if facts is None:
+            return False
+        unsure: list[str] = []
+        for needle in needles:
+            answer = mentions(facts, needle)
+            if answer:
+                return True
+            if answer is None:
+                unsure.append(needle)
+        if not unsure:
+            return False
+        try:
+            raw = self.snapshot.read(path)
+        except (OSError, SchemacheckError):
+            return False
+        return any(n.encode("utf-8", "surrogateescape") in raw for n in unsure)
+
+    def ids(self, path: str) -> tuple[str, ...] | None:
+        """The ``$id``s ``path`` declares (text scan), or None when it cannot be read."""
+        facts = self.readable_facts(path)
+        return facts.ids if facts is not None else None
+
+    def refs(self, path: str) -> tuple[str, ...] | None:
+        """The ``$ref`` values ``path`` holds (text scan), or None when it cannot be read."""
+        facts = self.readable_facts(path)
+        return facts.refs if facts is not None else None
+
+    @staticmethod
+    def _stored(blob: str) -> BlobFacts | None:
+        found = _MEMO.get(blob)
+        if found is not None:
+            return found
+        disk = _disk()
+        fields = disk.indexed(blob) if disk is not None else None
+        if fields is None or len(fields) != 1:
+            return None
+        found = BlobFacts.decode(fields[0])
+        if found is not None:
+            _MEMO[blob] = found
+        return found
