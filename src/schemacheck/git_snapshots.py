@@ -55,6 +55,15 @@ class _EntriesSnapshot(abc.ABC):
             raise FileNotFoundError(check_relative(path))
         return self.repo.read_blob(self._entries[path], path, self.label)
 
+    @property
+    def blob_store(self) -> GitRepository | None:
+        """The repository, when it may fetch absent blobs (``--fetch-missing``; see ``snapshot.prefetch``)."""
+        return self.repo if self.repo.fetch_missing else None
+
+    def stored_ids(self, paths: Iterable[str]) -> set[str]:
+        """The blob ids :meth:`read` would ask the object store for."""
+        return {self._entries[p] for p in paths if p in self._entries}
+
 
 class CommitSnapshot(_EntriesSnapshot):
     """The tree of one commit (``git ls-tree -r``; blob ids come free with the listing)."""
@@ -173,6 +182,16 @@ class WorkTreeSnapshot:
             # thousands of unchanged files). Modified and untracked files are read from disk.
             return self.repo.read_blob(index[path], path, self.label)
         return read_inside(self.repo.root, path, follow_symlinks=False)
+
+    @property
+    def blob_store(self) -> GitRepository | None:
+        """The repository, when it may fetch absent blobs (``--fetch-missing``; see ``snapshot.prefetch``)."""
+        return self.repo if self.repo.fetch_missing else None
+
+    def stored_ids(self, paths: Iterable[str]) -> set[str]:
+        """The blob ids :meth:`read` would ask the object store for (files git says are unmodified)."""
+        index, dirty, _ = self._list()
+        return {index[p] for p in paths if p in index and p not in dirty}
 
     def blob_id(self, path: str) -> str | None:
         index, dirty, _ = self._list()

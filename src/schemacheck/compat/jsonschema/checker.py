@@ -44,7 +44,8 @@ from ...checkers import BaseChecker, FormatJob, FormatOutcome, unique_findings
 from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
-from ...snapshot import Snapshot
+from ...formats.jsonschema.detect import is_json_or_yaml, is_json_schema  # small: asked of every path
+from ...snapshot import SingleFileSnapshot, Snapshot
 from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findings
 
 if TYPE_CHECKING:
@@ -81,7 +82,6 @@ def id_candidates(snapshot: Snapshot) -> Callable[[str], list[str]]:
     to have loaded its target and the head had not).
     """
     from ...formats.jsonschema.blobindex import BlobIndex
-    from ...formats.jsonschema.detect import is_json_or_yaml
     from ...formats.jsonschema.ids import IdCandidates
 
     return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), BlobIndex(snapshot).ids)
@@ -118,9 +118,6 @@ class JsonSchemaChecker(BaseChecker):
         ``NEW --against OLD``) is one; otherwise ``include`` globs, ``*.schema.json`` names, or a
         sniffed ``$schema`` decide.
         """
-        from ...formats.jsonschema.detect import is_json_schema, is_json_or_yaml
-        from ...snapshot import SingleFileSnapshot
-
         if is_json_or_yaml(path) and (path in named or isinstance(head, SingleFileSnapshot)):
             return True
         include = settings.jsonschema.include if settings is not None else ()
@@ -132,7 +129,6 @@ class JsonSchemaChecker(BaseChecker):
         The runner passes such files in ``FormatJob.changed`` (outside ``head_paths``); :meth:`check`
         compares the schemas that reference them, and only those.
         """
-        from ...formats.jsonschema.detect import is_json_or_yaml
 
         return is_json_or_yaml(path)
 
@@ -152,7 +148,15 @@ class JsonSchemaChecker(BaseChecker):
         from .compare import PairComparer
         from .dangling import unresolved_outcome
 
+        from .prefetch import fetch_reached, fetch_unindexed, fetching
+
         settings = job.settings or Settings()
+        indexes = {True: BlobIndex(job.head), False: BlobIndex(job.base)}
+        if fetching(job):  # a partial clone with --fetch-missing: what the check reads, in one batch
+            fetch_unindexed(job, indexes[True])
+        dependents = _dependents(job, indexes[True])
+        if fetching(job):
+            fetch_reached(job, indexes, dependents)
         old_refs = RefResolver(snapshot_loader(job.base), id_candidates=id_candidates(job.base))
         new_refs = RefResolver(snapshot_loader(job.head), id_candidates=id_candidates(job.head))
         comparer = PairComparer(old_refs, new_refs, job.selected)
@@ -174,7 +178,7 @@ class JsonSchemaChecker(BaseChecker):
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
             findings.extend(self._removed_definitions(job, old_doc, new_doc, settings.severity))
-        for path in _dependents(job, BlobIndex(job.head)):
+        for path in dependents:
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
             old_doc, new_doc = old_refs.document(path), new_refs.document(path)
@@ -204,7 +208,6 @@ class JsonSchemaChecker(BaseChecker):
         from dataclasses import replace
 
         from ...formats.jsonschema.blobindex import BlobIndex
-        from ...formats.jsonschema.detect import is_json_or_yaml
         from .compare import removed_definitions
         from .definitions import still_needed
 

@@ -12,6 +12,8 @@ seen. A partial clone then needs only the blobs the check compares (:mod:`.prefe
 The facts are exact for the questions asked, never a guess:
 
 - ``schema``: :func:`.detect.looks_like_schema` of the first :data:`.detect.SNIFF_BYTES`;
+- ``openapi``: ``formats/openapi/detect.looks_like_openapi`` likewise (the OpenAPI checker asks
+  it of every JSON/YAML file when one changed; both formats read the same JSON/YAML text);
 - ``ids``: :func:`declared_ids` (nothing for a text over :data:`ID_SCAN_BYTES`, as before);
 - ``refs``: every ``$ref`` value as a text scan finds it (:data:`REF_TEXT`);
 - ``names``: every maximal run of the text between :data:`DELIMITERS` that contains
@@ -82,6 +84,7 @@ class BlobFacts:
     """The answers one JSON/YAML text gives (see the module docstring for each field)."""
 
     schema: bool
+    openapi: bool
     ids: tuple[str, ...]
     refs: tuple[str, ...] | None  # None: too many to keep in the index, read the text
     names: tuple[bytes, ...] | None  # likewise
@@ -95,7 +98,8 @@ class BlobFacts:
         """One line of JSON (no tab, no newline), for the index."""
         names = None if self.names is None else [n.decode("utf-8", "surrogateescape") for n in self.names]
         refs = None if self.refs is None else list(self.refs)
-        return json.dumps([int(self.schema), list(self.ids), refs, names], separators=(",", ":"))
+        flags = int(self.schema) | int(self.openapi) << 1
+        return json.dumps([flags, list(self.ids), refs, names], separators=(",", ":"))
 
     @staticmethod
     def decode(line: str) -> BlobFacts | None:
@@ -104,7 +108,7 @@ class BlobFacts:
             value = json.loads(line)
         except ValueError:
             return None
-        if not (isinstance(value, list) and len(value) == 4 and value[0] in (0, 1) and isinstance(value[1], list)
+        if not (isinstance(value, list) and len(value) == 4 and value[0] in (0, 1, 2, 3) and isinstance(value[1], list)
                 and all(isinstance(part, list) and all(isinstance(s, str) for s in part)
                         for part in value[1:] if part is not None)):
             return None
@@ -112,16 +116,18 @@ class BlobFacts:
             names = None if value[3] is None else tuple(n.encode("utf-8", "surrogateescape") for n in value[3])
         except UnicodeEncodeError:
             return None
-        return BlobFacts(bool(value[0]), tuple(value[1]), None if value[2] is None else tuple(value[2]), names)
+        return BlobFacts(bool(value[0] & 1), bool(value[0] & 2), tuple(value[1]),
+                         None if value[2] is None else tuple(value[2]), names)
 
 
 def scan(raw: bytes) -> BlobFacts:
     """The facts of one text: a few regular-expression scans, linear in its size."""
+    from ..openapi.detect import looks_like_openapi
     from .detect import SNIFF_BYTES, looks_like_schema
 
     ids = tuple(sorted(declared_ids(raw))) if len(raw) <= ID_SCAN_BYTES else ()
     refs = tuple(dict.fromkeys(m.group(1).decode("utf-8", "replace") for m in REF_TEXT.finditer(raw)))
-    return BlobFacts(looks_like_schema(raw[:SNIFF_BYTES]), ids, refs, _name_runs(raw))
+    return BlobFacts(looks_like_schema(raw[:SNIFF_BYTES]), looks_like_openapi(raw), ids, refs, _name_runs(raw))
 
 
 def _name_runs(raw: bytes) -> tuple[bytes, ...]:
@@ -148,14 +154,20 @@ def mentions(facts: BlobFacts, needle: str) -> bool | None:
     return any(want in run for run in facts.names)
 
 
+def _plain(needle: str) -> bool:
+    """A needle :func:`mentions` can answer and JSON writes unescaped (printable ASCII, no quote or backslash)."""
+    return all(" " < c <= "~" and c not in "\"\\" for c in needle) and mentions(_NO_FACTS, needle) is not None
+
+
 def _version() -> str:
     from ...diskcache import source_digest
 
     here = Path(__file__).parent
-    return source_digest(here / "blobindex.py", here / "detect.py")
+    return source_digest(here / "blobindex.py", here / "detect.py", here.parent / "openapi" / "detect.py")
 
 
 _MEMO: dict[str, BlobFacts] = {}
+_NO_FACTS = BlobFacts(False, False, (), (), ())
 
 
 def _disk() -> DiskCache | None:
@@ -209,7 +221,7 @@ class BlobIndex:
             if disk is not None:
                 line = found.encode()
                 if len(line) > _MAX_LINE:
-                    line = BlobFacts(found.schema, found.ids, None, None).encode()
+                    line = BlobFacts(found.schema, found.openapi, found.ids, None, None).encode()
                 if len(line) <= _MAX_LINE:
                     disk.add_indexed(blob, (line,))
         return found
@@ -224,6 +236,13 @@ class BlobIndex:
 
     def mentions(self, path: str, needles: Iterable[str]) -> bool:
         """Whether the text of ``path`` contains one of ``needles`` (False when it cannot be read)."""
+        needles = tuple(needles)
+        if all(_plain(n) for n in needles):
+            # An index line holds every name run as written (JSON, ASCII-escaped): a plain needle
+            # absent from the line is absent from the runs, so most files need no decoding.
+            line = self._line(path)
+            if line is not None and not any(n in line for n in needles):
+                return False
         facts = self.readable_facts(path)
         if facts is None:
             return False
@@ -251,6 +270,19 @@ class BlobIndex:
         """The ``$ref`` values ``path`` holds (text scan), or None when it cannot be read."""
         facts = self.readable_facts(path)
         return facts.refs if facts is not None else None
+
+    def _line(self, path: str) -> str | None:
+        """The disk index line of ``path``'s blob, when there is one and the blob is not in memory."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return None
+        if blob is None or blob in _MEMO:
+            return None
+        disk = _disk()
+        fields = disk.indexed(blob) if disk is not None else None
+        # a line whose name runs were not kept ends in "null]"; a complete one in "]]"
+        return fields[0] if fields is not None and len(fields) == 1 and fields[0].endswith("]]") else None
 
     @staticmethod
     def _stored(blob: str) -> BlobFacts | None:
