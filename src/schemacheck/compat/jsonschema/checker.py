@@ -148,14 +148,12 @@ class JsonSchemaChecker(BaseChecker):
         from .compare import PairComparer
         from .dangling import unresolved_outcome
 
-        from .prefetch import fetch_reached, fetch_unindexed, fetching
+        from .prefetch import fetch_reached, fetching
 
         settings = job.settings or Settings()
         indexes = {True: BlobIndex(job.head), False: BlobIndex(job.base)}
-        if fetching(job):  # a partial clone with --fetch-missing: what the check reads, in one batch
-            fetch_unindexed(job, indexes[True])
         dependents = _dependents(job, indexes[True])
-        if fetching(job):
+        if fetching(job):  # a partial clone with --fetch-missing: what the comparison reads, in one batch
             fetch_reached(job, indexes, dependents)
         old_refs = RefResolver(snapshot_loader(job.base), id_candidates=id_candidates(job.base))
         new_refs = RefResolver(snapshot_loader(job.head), id_candidates=id_candidates(job.head))

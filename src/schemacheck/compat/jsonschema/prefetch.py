@@ -6,10 +6,11 @@ checked out, and schemacheck never fetches lazily (one ``git fetch`` per object 
 (``revisions.compare``); this module adds, in one more ``git fetch``, what the comparison
 will read besides them, predicted without reading an unchanged blob:
 
-1. the JSON/YAML files of the head revision whose facts the per-blob index
-   (``formats/jsonschema/blobindex.py``) does not hold: with a warm index (a cache restored
-   from an earlier run, in any clone, on any branch: it is keyed by blob id) none, with a cold
-   one all of them, which the dependents scan needs anyway;
+1. the JSON/YAML files whose facts the per-blob index (``formats/jsonschema/blobindex.py``)
+   does not hold, the first time it must read one (the index does that itself, since the
+   runner's detection asks it first): with a warm index (a cache restored from an earlier run,
+   in any clone, on any branch: it is keyed by blob id) none, with a cold one all of them,
+   which the dependents scan needs anyway;
 2. the dependents (unchanged schemas whose text names a changed file) and everything the
    changed files and the dependents reach through ``$ref``, on both sides, transitively, as the
    index's ``$ref`` values say: relative references by path, absolute ones through the files
@@ -32,19 +33,12 @@ from ...formats.jsonschema.detect import is_json_or_yaml
 from ...formats.jsonschema.ids import REPO_BASE, retrieval_uri
 from ...snapshot import Snapshot, can_fetch, prefetch, unsafe_reason
 
-__all__ = ["fetching", "fetch_unindexed", "fetch_reached"]
+__all__ = ["fetching", "fetch_reached"]
 
 
 def fetching(job: FormatJob) -> bool:
     """Whether either side may fetch (otherwise nothing here runs: it costs a normal check nothing)."""
     return can_fetch(job.head) or can_fetch(job.base)
-
-
-def fetch_unindexed(job: FormatJob, head_index: BlobIndex) -> int:
-    """Step 1: the head's JSON/YAML files whose facts the index lacks, in one batch."""
-    paths = {p for p in job.head.paths() if is_json_or_yaml(p)} | set(job.head_paths)
-    unknown = [p for p in sorted(paths) if not head_index.known(p)]
-    return prefetch([(job.head, unknown)]) if unknown else 0
 
 
 def fetch_reached(job: FormatJob, indexes: dict[bool, BlobIndex], dependents: Iterable[str]) -> int:

@@ -7,7 +7,9 @@ are computed once per blob by one text scan (:func:`scan`, no parsing) into a
 :class:`BlobFacts` and kept in memory and in the disk cache's per-blob index
 (:mod:`schemacheck.diskcache`, namespace ``json``, versioned by this module's source and the
 sniffer's): a later run, in any clone and on any branch, reads only the blobs it has never
-seen. A partial clone then needs only the blobs the check compares (:mod:`.prefetch`).
+seen. A partial clone then needs only the blobs the check compares
+(``compat/jsonschema/prefetch.py``); with a cold index, the first blob it must read fetches
+every JSON/YAML blob it lacks in one batch.
 
 The facts are exact for the questions asked, never a guess:
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,6 +170,7 @@ def _version() -> str:
 
 
 _MEMO: dict[str, BlobFacts] = {}
+_BATCHED: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were fetched
 _NO_FACTS = BlobFacts(False, False, (), (), ())
 
 
@@ -212,6 +216,7 @@ class BlobIndex:
             found = self._stored(blob)
             if found is not None:
                 return found
+        self._fetch_unindexed()
         found = scan(self.snapshot.read(path))
         if blob is not None:
             if len(_MEMO) > _MEMO_MAX:
@@ -270,6 +275,20 @@ class BlobIndex:
         """The ``$ref`` values ``path`` holds (text scan), or None when it cannot be read."""
         facts = self.readable_facts(path)
         return facts.refs if facts is not None else None
+
+    def _fetch_unindexed(self) -> None:
+        """The first time a snapshot that can fetch (a partial clone run with ``--fetch-missing``)
+        must read a blob for its facts: fetch every JSON/YAML blob of it the index lacks, in one
+        batch. With a warm index that is nothing (or only the change, already there); with a
+        cold one it is what the sniffing and the dependents scan read anyway, never one fetch
+        per blob."""
+        from ...snapshot import can_fetch, prefetch
+        from .detect import is_json_or_yaml
+
+        if self.snapshot in _BATCHED or not can_fetch(self.snapshot):
+            return
+        _BATCHED.add(self.snapshot)
+        prefetch([(self.snapshot, [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)])])
 
     def _line(self, path: str) -> str | None:
         """The disk index line of ``path``'s blob, when there is one and the blob is not in memory."""
