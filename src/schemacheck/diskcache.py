@@ -293,6 +293,7 @@ def source_digest(*parts: str | bytes | Path) -> str:
 
 
 _OPENED: dict[tuple[str, str], DiskCache | None] = {}
+_BASES: dict[tuple[str | None, str | None], Path | None] = {}
 
 
 def open_cache(namespace: str, version: Callable[[], str], index_name: str = _INDEX) -> DiskCache | None:
@@ -305,7 +306,10 @@ def open_cache(namespace: str, version: Callable[[], str], index_name: str = _IN
     """
     if os.environ.get("SCHEMACHECK_NO_CACHE", "") not in ("", "0"):
         return None
-    base = _base_directory()
+    where = (os.environ.get("SCHEMACHECK_CACHE_DIR"), os.environ.get("XDG_CACHE_HOME"))
+    if where not in _BASES:  # asked thousands of times a run (the JSON/YAML index): no Path work each time
+        _BASES[where] = _base_directory()
+    base = _BASES[where]
     if base is None:
         return None
     marker = (str(base), namespace)

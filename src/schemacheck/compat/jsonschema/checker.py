@@ -84,7 +84,7 @@ def id_candidates(snapshot: Snapshot) -> Callable[[str], list[str]]:
     from ...formats.jsonschema.blobindex import BlobIndex
     from ...formats.jsonschema.ids import IdCandidates
 
-    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), BlobIndex(snapshot).ids)
+    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), BlobIndex.of(snapshot).ids)
 
 
 def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
@@ -151,7 +151,7 @@ class JsonSchemaChecker(BaseChecker):
         from .prefetch import fetch_reached, fetching
 
         settings = job.settings or Settings()
-        indexes = {True: BlobIndex(job.head), False: BlobIndex(job.base)}
+        indexes = {True: BlobIndex.of(job.head), False: BlobIndex.of(job.base)}
         dependents = _dependents(job, indexes[True])
         if fetching(job):  # a partial clone with --fetch-missing: what the comparison reads, in one batch
             fetch_reached(job, indexes, dependents)
@@ -212,7 +212,7 @@ class JsonSchemaChecker(BaseChecker):
         removed = removed_definitions(old_doc, new_doc)
         if not removed or (job.selected and DEFINITION_RULE not in job.selected):
             return []
-        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], BlobIndex(job.head).refs,
+        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], BlobIndex.of(job.head).refs,
                               (p for p in job.head.paths() if is_json_or_yaml(p)))
         out: list[Finding] = []
         for definition in removed:

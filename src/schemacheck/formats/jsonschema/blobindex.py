@@ -31,6 +31,7 @@ blob is read again: the cache costs time, never a verdict.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import weakref
@@ -157,6 +158,7 @@ def mentions(facts: BlobFacts, needle: str) -> bool | None:
     return any(want in run for run in facts.names)
 
 
+@functools.lru_cache(maxsize=1024)
 def _plain(needle: str) -> bool:
     """A needle :func:`mentions` can answer and JSON writes unescaped (printable ASCII, no quote or backslash)."""
     return all(" " < c <= "~" and c not in "\"\\" for c in needle) and mentions(_NO_FACTS, needle) is not None
@@ -171,6 +173,7 @@ def _version() -> str:
 
 _MEMO: dict[str, BlobFacts] = {}
 _BATCHED: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were fetched
+_BY_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _NO_FACTS = BlobFacts(False, False, (), (), ())
 
 
@@ -196,6 +199,18 @@ class BlobIndex:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        self._cache = _disk()  # opened once per snapshot: the runner asks about every path
+
+    @staticmethod
+    def of(snapshot: Snapshot) -> BlobIndex:
+        """The index of ``snapshot`` (one per snapshot, so per-path questions cost dictionary lookups)."""
+        try:
+            found = _BY_SNAPSHOT.get(snapshot)
+            if found is None:
+                found = _BY_SNAPSHOT[snapshot] = BlobIndex(snapshot)
+            return found
+        except TypeError:  # not weakly referable or not hashable: a fresh one
+            return BlobIndex(snapshot)
 
     def known(self, path: str) -> bool:
         """Whether the facts of ``path`` are at hand without reading it (memory or disk index)."""
@@ -222,14 +237,32 @@ class BlobIndex:
             if len(_MEMO) > _MEMO_MAX:
                 _MEMO.clear()
             _MEMO[blob] = found
-            disk = _disk()
-            if disk is not None:
+            disk = self._cache
+            if disk is not None and disk.enabled:
                 line = found.encode()
                 if len(line) > _MAX_LINE:
                     line = BlobFacts(found.schema, found.openapi, found.ids, None, None).encode()
                 if len(line) <= _MAX_LINE:
                     disk.add_indexed(blob, (line,))
         return found
+
+    def sniffed(self, path: str) -> tuple[bool, bool]:
+        """(is a JSON Schema, is an OpenAPI document) by their sniffers; read from an index line's
+        first field without decoding the rest (the runner asks it of every JSON/YAML file).
+
+        Raises:
+            OSError, SchemacheckError: As :meth:`facts`.
+        """
+        blob = self.snapshot.blob_id(path)
+        if blob is not None and blob not in _MEMO:
+            disk = self._cache
+            fields = disk.indexed(blob) if disk is not None else None
+            if fields is not None and len(fields) == 1 and fields[0][:1] == "[" and fields[0][1:2] in "0123" \
+                    and fields[0][2:3] == "," and fields[0][1:2]:
+                flags = int(fields[0][1])
+                return bool(flags & 1), bool(flags & 2)
+        found = self.facts(path)
+        return found.schema, found.openapi
 
     def readable_facts(self, path: str) -> BlobFacts | None:
         """Complete :meth:`facts`, or None when the file cannot be read (reported where it is loaded, if ever)."""
@@ -298,17 +331,16 @@ class BlobIndex:
             return None
         if blob is None or blob in _MEMO:
             return None
-        disk = _disk()
+        disk = self._cache
         fields = disk.indexed(blob) if disk is not None else None
         # a line whose name runs were not kept ends in "null]"; a complete one in "]]"
         return fields[0] if fields is not None and len(fields) == 1 and fields[0].endswith("]]") else None
 
-    @staticmethod
-    def _stored(blob: str) -> BlobFacts | None:
+    def _stored(self, blob: str) -> BlobFacts | None:
         found = _MEMO.get(blob)
         if found is not None:
             return found
-        disk = _disk()
+        disk = self._cache
         fields = disk.indexed(blob) if disk is not None else None
         if fields is None or len(fields) != 1:
             return None

@@ -68,6 +68,6 @@ def is_json_schema(path: str, snapshot: Snapshot | None, include: Iterable[str] 
     from .blobindex import BlobIndex
 
     try:
-        return BlobIndex(snapshot).facts(path).schema
+        return BlobIndex.of(snapshot).sniffed(path)[0]
     except (FileNotFoundError, OSError):
         return False

@@ -53,6 +53,6 @@ def is_openapi(path: str, snapshot: Snapshot | None, include: Iterable[str] = ()
     from ..jsonschema.blobindex import BlobIndex
 
     try:
-        return BlobIndex(snapshot).facts(path).openapi
+        return BlobIndex.of(snapshot).sniffed(path)[1]
     except (FileNotFoundError, OSError):
         return False
