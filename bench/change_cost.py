@@ -84,8 +84,8 @@ def paired(configs: dict[str, tuple[list[str], Path, Callable[[], dict[str, str]
 
 
 class Bench:
-    def __init__(self, tmp: Path, runs: int) -> None:
-        self.tmp, self.runs = tmp, runs
+    def __init__(self, tmp: Path, runs: int, before: str | None = None) -> None:
+        self.tmp, self.runs, self.before = tmp, runs, before
         base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         self.env = {**base, "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1",
                     "PYTHONPATH": str(ROOT / "src")}
@@ -183,25 +183,36 @@ class Bench:
         run_once([*cmd[:-1], "origin/earlier"], full, warm_env())  # an earlier run fills the index
         configs = {"warm": (cmd, full, warm_env), "cold": (cmd, full, self.cold()),
                    "floor": ([sys.executable, "-c", "pass"], full, lambda: self.env)}
+        if self.before:
+            configs["before"] = (cmd, full, self._before(warm_env))
         got = paired(configs, self.runs)
+        before = f"; --before tree {got['before'][0]:.3f} s, {got['before'][1]} MiB" if "before" in got else ""
         self.row(f"JSON Schema, {n:,} distinct files with $refs, 1 changed, warm", f"{got['warm'][0]:.3f} s, "
-                 f"{got['warm'][1]} MiB", "<= 0.3 s", f"`python -c pass` {got['floor'][0]:.3f} s in the same loop")
+                 f"{got['warm'][1]} MiB", "<= 0.3 s",
+                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{before}")
         self.row(f"JSON Schema, {n:,} files, 1 changed, cold cache", f"{got['cold'][0]:.3f} s", "-")
         self.blobless(bare, cmd, full, warm_env)
+
+    def _before(self, env: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:
+        return lambda: {**env(), "PYTHONPATH": str(self.before)}
 
     def blobless(self, bare: Path, cmd: list[str], full: Path, warm_env: Callable[[], dict[str, str]]) -> None:
         """The same check in fresh blobless clones that checked nothing out (clone time not counted)."""
         rows: dict[str, list[tuple[float, int, int, int]]] = {"full clone": [], "blobless, warm index": [],
                                                               "blobless, cold index": []}
+        if self.before:
+            rows["blobless, --before tree"] = []
         errors: dict[str, str] = {}
         for i in range(self.runs + 1):
-            for name in rows:
+            for k, name in enumerate(rows):
                 cwd, env = full, warm_env()
                 if name != "full clone":
-                    cwd = self.tmp / f"js-blobless-{i}-{name[-10:-6]}"
+                    cwd = self.tmp / f"js-blobless-{i}-{k}"
                     subprocess.run(["git", "clone", "-q", "--filter=blob:none", "--no-checkout", f"file://{bare}",
                                     str(cwd)], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
                     env = warm_env() if "warm" in name else self.cold()()
+                    if "before" in name:
+                        env = self._before(warm_env)()
                 missing = _missing(cwd)
                 trace = self.tmp / f"trace-{i}"
                 start = time.perf_counter()
@@ -238,9 +249,11 @@ def main() -> int:
     parser.add_argument("--schemas", type=int, default=5000)
     parser.add_argument("--cases", default="proto-one,growth,jsonschema")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--before", metavar="SRC", help="also run schemacheck from this source tree (another "
+                        "checkout's src/) in the same loop, for before/after figures (jsonschema case)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="schemacheck-bench-cost-"))
-    bench = Bench(tmp, args.runs)
+    bench = Bench(tmp, args.runs, args.before)
     load = os.getloadavg()[0]
     try:
         cases = args.cases.split(",")

@@ -318,7 +318,7 @@ class BlobIndex:
         from ...snapshot import can_fetch, prefetch
         from .detect import is_json_or_yaml
 
-        if self.snapshot in _BATCHED or not can_fetch(self.snapshot):
+        if not can_fetch(self.snapshot) or self.snapshot in _BATCHED:  # git snapshots only (hashable)
             return
         _BATCHED.add(self.snapshot)
         prefetch([(self.snapshot, [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)])])
