@@ -7,8 +7,9 @@ URI it lives under. Values of ``enum``/``const``/``default``/``examples`` are da
 schemas, and are not searched. In drafts 4-7 a ``$ref`` hides its siblings, ``$id`` included.
 
 :class:`IdCandidates` answers "which files of this revision may declare ``$id`` X" from the
-files' text (its per-blob index, :mod:`.blobindex`), without parsing them, so a resolver finds a schema by ``$id`` whether or not it
-was loaded for another reason (base and head then resolve the same way).
+files' text (through the per-blob index, :mod:`.blobindex`), without parsing them, so a
+resolver finds a schema by ``$id`` whether or not it was loaded for another reason (base and
+head then resolve the same way).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from .blobindex import declared_ids
+from .blobfacts import declared_ids
 from .dialect import LEGACY_DIALECTS
 from .document import JsonDocument, pointer_join
 
@@ -104,7 +105,7 @@ class IdCandidates:
 
     Args:
         paths: Every JSON/YAML path of the revision.
-        declared: The absolute ``$id``s a path's text declares (:func:`.blobindex.declared_ids`,
+        declared: The absolute ``$id``s a path's text declares (:func:`.blobfacts.declared_ids`,
             from the per-blob index so unchanged files are not read again), or None when it
             cannot be read (the error is reported where the file is loaded, if ever).
     """
