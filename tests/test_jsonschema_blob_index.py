@@ -137,3 +137,24 @@ def test_a_tampered_index_gives_the_uncached_verdict(repo: GitRepo, tmp_path: Pa
     index[0].symlink_to("/etc/passwd")
     assert _probe(repo, cache)[::2] == want[::2]
     assert Path("/etc/passwd").is_file() and not index[0].is_symlink()  # the link was removed, then rewritten
+
+
+def _modules(repo: GitRepo, cache: Path) -> tuple[int, list[str]]:
+    env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1", "SCHEMACHECK_CACHE_DIR": str(cache),
+           "SCHEMACHECK_NO_CACHE": ""}
+    proc = subprocess.run([sys.executable, "-c", PROBE, "--base", "main"], cwd=repo.root, capture_output=True,
+                          text=True, env=env, timeout=120)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    return report["status"], report["modules"]
+
+
+def test_checking_the_same_change_again_needs_no_metaschema_validator(repo: GitRepo, tmp_path: Path) -> None:
+    """A changed part found valid is remembered by its content; an invalid one never is."""
+    cache = tmp_path / "cache"
+    _edit(repo, "schemas/s7.schema.json", '"integer"', '"string"')
+    first = _modules(repo, cache)
+    assert first[0] == 1 and "jsonschema" in first[1]
+    again = _modules(repo, cache)
+    assert again[0] == 1 and "jsonschema" not in again[1]
+    _edit(repo, "schemas/s8.schema.json", '"type": "integer"', '"type": 5')
+    assert [_modules(repo, cache)[0] for _ in range(2)] == [2, 2]  # invalid both times

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ...diskcache import DiskCache
     from ...snapshot import Snapshot
 
-__all__ = ["BlobIndex", "close_index"]
+__all__ = ["BlobIndex", "close_index", "validated", "remember_valid"]
 
 #: A fact line larger than this is not kept (the blob is read again next time).
 _MAX_LINE = 64 * 1024
@@ -47,13 +47,31 @@ def _version() -> str:
     from ...diskcache import source_digest
 
     here = Path(__file__).parent
-    return source_digest(here / "blobindex.py", here / "blobfacts.py", here / "detect.py",
-                         here.parent / "openapi" / "detect.py")
+    return source_digest(here / "blobindex.py", here / "blobfacts.py", here / "detect.py", here / "metaschema.py",
+                         here.parent / "openapi" / "detect.py", *_validator_versions())
+
+
+def _validator_versions() -> list[str]:
+    """The installed ``jsonschema`` and metaschema distributions (their dist-info names carry the
+    versions), found without importing them: a remembered verdict is of one validator version."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("jsonschema")
+    if spec is None or not spec.origin:
+        return []
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        return sorted(e for e in os.listdir(site) if e.startswith(("jsonschema-", "jsonschema_specifications-"))
+                      and e.endswith(".dist-info"))
+    except OSError:
+        return []
 
 
 _MEMO: dict[str, BlobFacts] = {}
 _BATCHED: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were fetched
 _BY_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_VALID: set[str] = set()
 _NO_FACTS = BlobFacts(False, False, (), (), ())
 
 
@@ -61,6 +79,22 @@ def _disk() -> DiskCache | None:
     from ...diskcache import open_cache
 
     return open_cache("json", _version, "facts.idx")
+
+
+def validated(key: str) -> bool:
+    """Whether an earlier run found the part with this digest valid (:mod:`.metaschema`)."""
+    if key in _VALID:
+        return True
+    disk = _disk()
+    return disk is not None and disk.indexed(key) == ("valid",)
+
+
+def remember_valid(key: str) -> None:
+    """Record that the part with this digest is valid against its metaschema."""
+    _VALID.add(key)
+    disk = _disk()
+    if disk is not None:
+        disk.add_indexed(key, ("valid",))
 
 
 def close_index() -> None:
@@ -78,8 +112,17 @@ class BlobIndex:
     """
 
     def __init__(self, snapshot: Snapshot) -> None:
-        self.snapshot = snapshot
+        try:  # weakly: the per-snapshot table must not keep a snapshot (and its git processes) alive
+            self._snapshot: Callable[[], Snapshot | None] = weakref.ref(snapshot)
+        except TypeError:
+            self._snapshot = lambda: snapshot
         self._cache = _disk()  # opened once per snapshot: the runner asks about every path
+
+    @property
+    def snapshot(self) -> Snapshot:
+        found = self._snapshot()
+        assert found is not None, "a BlobIndex outlived its snapshot"
+        return found
 
     @staticmethod
     def of(snapshot: Snapshot) -> BlobIndex:
