@@ -165,14 +165,15 @@ class GitRepository:
         #: ``--fetch-missing``: a format may ask for the blobs it will read in one batch (:meth:`fetch`).
         self.fetch_missing = False
 
-    def fetch(self, shas: Iterable[str]) -> int:
-        """Fetch the absent ones of ``shas`` in one ``git fetch`` (:func:`.git_partial.fetch_blobs`);
-        only with ``--fetch-missing``, only in a partial clone. Returns how many were fetched."""
+    def fetch(self, shas: Iterable[str], tips: Iterable[str] = ()) -> int:
+        """Fetch the absent ones of ``shas`` in one ``git fetch`` (:func:`.git_partial.fetch_blobs`;
+        ``tips``: commits or ``--indexed-objects`` whose trees hold them); only with
+        ``--fetch-missing``, only in a partial clone. Returns how many were fetched."""
         if not self.fetch_missing:
             return 0
         from .git_partial import fetch_blobs
 
-        return fetch_blobs(self, shas)
+        return fetch_blobs(self, shas, tips)
 
     def git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
         """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""

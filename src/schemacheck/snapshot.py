@@ -166,14 +166,15 @@ def prefetch(wanted: Iterable[tuple[Snapshot, Iterable[str]]]) -> int:
     (nothing is ever fetched one object at a time). Snapshots that cannot fetch are skipped.
     Returns how many objects were fetched.
     """
-    stores: dict[int, tuple[object, set[str]]] = {}
+    stores: dict[int, tuple[object, set[str], set[str]]] = {}
     for snapshot, paths in wanted:
         store = getattr(snapshot, "blob_store", None)
         if store is None:
             continue
-        ids = stores.setdefault(id(store), (store, set()))[1]
+        _, ids, tips = stores.setdefault(id(store), (store, set(), set()))
         ids.update(snapshot.stored_ids(paths))  # type: ignore[attr-defined]
-    return sum(store.fetch(ids) for store, ids in stores.values() if ids)  # type: ignore[attr-defined]
+        tips.update(snapshot.fetch_tips)  # type: ignore[attr-defined]
+    return sum(store.fetch(ids, tips) for store, ids, tips in stores.values() if ids)  # type: ignore[attr-defined]
 
 
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache"}
