@@ -91,6 +91,8 @@ def validated(key: str) -> bool:
 
 def remember_valid(key: str) -> None:
     """Record that the part with this digest is valid against its metaschema."""
+    if len(_VALID) > _MEMO_MAX:  # a long-lived process (a fuzz campaign) stays bounded
+        _VALID.clear()
     _VALID.add(key)
     disk = _disk()
     if disk is not None:
