@@ -158,3 +158,21 @@ def test_checking_the_same_change_again_needs_no_metaschema_validator(repo: GitR
     assert again[0] == 1 and "jsonschema" not in again[1]
     _edit(repo, "schemas/s8.schema.json", '"type": "integer"', '"type": 5')
     assert [_modules(repo, cache)[0] for _ in range(2)] == [2, 2]  # invalid both times
+
+
+def test_the_name_runs_answer_exactly_what_a_text_search_would() -> None:
+    """``mentions`` from the facts equals ``needle in text`` for every needle it answers (random texts)."""
+    import random
+
+    from schemacheck.formats.jsonschema.blobfacts import BlobFacts, mentions, scan
+
+    rng = random.Random(11)
+    alphabet = ["a", "b", ".", "json", "JSON", ".yaml", ".yml", "/", '"', " ", "#", ":", "\\", "é", "-", "{", "x.json"]
+    needles = ["a.json", "b.json", "ab.yaml", "x.json", "a.JSON", "b.yml", ".json", "é.json"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))).encode()
+        facts = BlobFacts.decode(scan(text).encode())
+        assert facts is not None
+        for needle in needles:
+            answer = mentions(facts, needle)
+            assert answer is None or answer == (needle.encode() in text), (text, needle)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import repeat
 from dataclasses import dataclass
 from urllib.parse import urldefrag
 
@@ -30,6 +31,7 @@ ID_SCAN_BYTES = 16 << 20
 #: Bytes that end a file-name run in :attr:`BlobFacts.names`: JSON/YAML syntax and URI separators.
 DELIMITERS = b" \t\r\n\f\v\"',{}[]:/\\#?&="
 _DELIMITER = re.compile(b"[" + re.escape(DELIMITERS) + b"]")
+_DELIMITER_BYTES = tuple(DELIMITERS[i:i + 1] for i in range(len(DELIMITERS)))
 _EXTENSION = re.compile(rb"\.(?:json|ya?ml)", re.IGNORECASE)
 _EXTENSIONS = (b".json", b".yaml", b".yml")
 #: ``"$ref": "…"`` in JSON, ``$ref: …`` in YAML (quoted or not).
@@ -114,7 +116,8 @@ def _name_runs(raw: bytes) -> tuple[bytes, ...]:
         start = match.start()
         if start < end:  # inside the run found last
             continue
-        left = max(raw.rfind(DELIMITERS[i:i + 1], end, start) for i in range(len(DELIMITERS))) + 1
+        left = max(map(raw.rfind, _DELIMITER_BYTES, repeat(end, len(_DELIMITER_BYTES)),
+                       repeat(start, len(_DELIMITER_BYTES)))) + 1
         after = _DELIMITER.search(raw, match.end())
         end = after.start() if after is not None else len(raw)
         runs[raw[left:end]] = None
