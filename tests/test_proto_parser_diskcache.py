@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from schemacheck.formats.protobuf import diskcache
+from schemacheck import diskcache
+from schemacheck.diskcache import DiskCache
 from schemacheck.formats.protobuf.compiler import clear_cache, compile_with_python
-from schemacheck.formats.protobuf.diskcache import DiskCache, open_cache
+from schemacheck.formats.protobuf.diskcache import open_cache
 from schemacheck.snapshot import DirectorySnapshot
 
 FILES = {

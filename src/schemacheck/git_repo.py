@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import weakref
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import GitError, UsageError
@@ -161,6 +162,18 @@ class GitRepository:
         #: diagnostic (a base file "not compared"), but a missing object says nothing about the
         #: file: the CLI turns any of these into an error once the run ends (see cli_inputs).
         self.read_errors: list[GitError] = []
+        #: ``--fetch-missing``: a format may ask for the blobs it will read in one batch (:meth:`fetch`).
+        self.fetch_missing = False
+
+    def fetch(self, shas: Iterable[str], tips: Iterable[str] = ()) -> int:
+        """Fetch the absent ones of ``shas`` in one ``git fetch`` (:func:`.git_partial.fetch_blobs`;
+        ``tips``: commits or ``--indexed-objects`` whose trees hold them); only with
+        ``--fetch-missing``, only in a partial clone. Returns how many were fetched."""
+        if not self.fetch_missing:
+            return 0
+        from .git_partial import fetch_blobs
+
+        return fetch_blobs(self, shas, tips)
 
     def git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
         """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
