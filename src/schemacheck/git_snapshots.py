@@ -50,6 +50,11 @@ class _EntriesSnapshot(abc.ABC):
     def blob_id(self, path: str) -> str | None:
         return self._entries.get(path)
 
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Read ``paths`` ahead in a few round trips (a hint; see ``GitRepository.prefetch``)."""
+        entries = self._entries
+        self.repo.prefetch([entries[p] for p in paths if p in entries])
+
     def read(self, path: str) -> bytes:
         if path not in self._entries:
             raise FileNotFoundError(check_relative(path))
@@ -173,6 +178,11 @@ class WorkTreeSnapshot:
             # thousands of unchanged files). Modified and untracked files are read from disk.
             return self.repo.read_blob(index[path], path, self.label)
         return read_inside(self.repo.root, path, follow_symlinks=False)
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Read ahead the ``paths`` that are read as index blobs (a hint; see ``GitRepository.prefetch``)."""
+        index, dirty, _ = self._list()
+        self.repo.prefetch([index[p] for p in paths if p in index and p not in dirty])
 
     def blob_id(self, path: str) -> str | None:
         index, dirty, _ = self._list()

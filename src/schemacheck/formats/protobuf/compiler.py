@@ -26,11 +26,11 @@ from . import CompiledFile, CompileResult, import_name
 from .diskcache import WRITE_BUDGET, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
-from .external import ImportSources
+from .external import ImportSources, is_external
 from .linker import register, resolve
 from .locate import WKT_DIR, LocateMixin, MissingImport
 from .options import interpret_options
-from .parallel import MIN_FILES, parse_many
+from .parallel import parse_many, pool_size
 from .parser import ParsedFile, parse
 from .pools import PoolsMixin
 from .shallow import ShallowMixin
@@ -69,9 +69,13 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         self.prefetched: dict[str, ParsedFile | ParseError] = {}
 
     def prefetch(self, targets: Sequence[str]) -> None:
-        """Parse the targets not parsed before in parallel (see :mod:`.parallel`)."""
-        if len(targets) < MIN_FILES:
-            return
+        """Read the targets ahead where the snapshot can (git: a few round trips instead of one
+        per file), and parse those not parsed before in parallel (see :mod:`.parallel`)."""
+        hint = getattr(self.snapshot, "prefetch", None)
+        if hint is not None and len(targets) > 1:
+            hint([t for t in targets if not is_external(t)])
+        if pool_size(len(targets)) < 2:
+            return  # no pool: reading the files here would only read them twice
         jobs = []
         for target in targets:
             name = import_name(target, self.roots)
