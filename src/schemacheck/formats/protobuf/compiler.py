@@ -23,7 +23,7 @@ from google.protobuf import descriptor_pb2 as d
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot, unsafe_reason
 from . import CompiledFile, CompileResult, import_name
-from .diskcache import WRITE_BUDGET, open_cache
+from .diskcache import PACK_TARGETS, open_cache
 from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
 from .external import ImportSources, is_external
@@ -60,7 +60,7 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         self.texts: dict[str, bytes] = {}  # read by the import walk, not parsed yet (shallow only)
         self.disk = open_cache()
         if self.disk is not None:
-            self.disk.read_only = len(targets) > WRITE_BUDGET
+            self.disk.batch = len(targets) > PACK_TARGETS  # many entries: one pack, not a file each
         self.failed: dict[str, ParseError] = {}
         self.building: list[str] = []
         self.pool = None
