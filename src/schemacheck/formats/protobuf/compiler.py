@@ -24,7 +24,7 @@ from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot, unsafe_reason
 from . import CompiledFile, CompileResult, import_name
 from .diskcache import PACK_TARGETS, open_cache
-from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
+from .memo import IMPORTS, LINKED, SCANNED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text, tokenize
 from .external import ImportSources, is_external
 from .linker import register, resolve
@@ -133,15 +133,23 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         if isinstance(pf, ParseError):
             raise pf
         known = IMPORTS.get((name, blob))
+        fresh = False  # a blob the disk cache has never seen: no entry to look up
         if known is None and pf is None and self.shallow and self.disk is not None:
-            # Imports without parsing (the linked file may come from the disk cache); their
-            # positions only serve error messages, and a failed shallow compile is redone in full.
-            known = (self.imports_of(name, path, blob), ())
+            if self.disk.batch and blob not in SCANNED and self.disk.imports(blob) is None:
+                # Every file changed: most targets are new. Parsing first skips an import scan
+                # and a lookup that would miss; their imports are recorded for the next run.
+                fresh = True
+            else:
+                # Imports without parsing (the linked file may come from the disk cache); their
+                # positions only serve error messages; a failed shallow compile is redone in full.
+                known = (self.imports_of(name, path, blob), ())
         if known is None:
             if pf is None:
                 pf = self.parse_text(name, path)
             known = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
             IMPORTS[(name, blob)] = known
+            if fresh:
+                self.disk.add_imports(blob, known[0])
         imports, positions = known
         deps = []
         for i, dep in enumerate(imports):
@@ -184,7 +192,7 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         hit = LINKED.get(key)
         if hit is not None:
             LINKED.move_to_end(key)
-        elif self.disk is not None:
+        elif self.disk is not None and not fresh:
             stored = self.disk.get(key, blob)
             found = unpack(stored, path) if stored is not None else None
             if found is not None and found.fd.name == name:

@@ -83,6 +83,9 @@ class DiskCache:
         self._pack_fds: dict[str, int | None] = {}  # packs opened for reading this run (None: unusable)
         self._writing: tuple[int, int, str, str] | None = None  # (dir fd, file fd, temporary name, pack name)
         self._written = 0  # bytes in the pack being written
+        self._buffer: list[bytes] = []  # entries not written yet (one write per megabyte)
+        self._buffered = 0
+        self._subs: dict[str, int | None] = {}  # batch mode: sub-directory descriptors of this run
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
@@ -116,8 +119,9 @@ class DiskCache:
             value = self._pack_get(where, key, blob)
             if value is not None:
                 return value
+        batch = self.batch
         try:
-            sub = self._dir(key[:2])
+            sub = self._batch_sub(key[:2]) if batch else self._dir(key[:2])
         except FileNotFoundError:
             return None
         except OSError:
@@ -135,7 +139,22 @@ class DiskCache:
             self.enabled = False
             return None
         finally:
-            os.close(sub)
+            if not batch:
+                os.close(sub)
+
+    def _batch_sub(self, name: str) -> int:
+        """Sub-directory ``name`` for a lookup in batch mode: opened (and checked) by :meth:`_dir`
+        once per run and kept until :meth:`close`, since thousands of lookups would otherwise
+        open the directory chain once each; one found missing stays missing for the run."""
+        if name not in self._subs:
+            try:
+                self._subs[name] = self._dir(name)
+            except FileNotFoundError:
+                self._subs[name] = None
+        fd = self._subs[name]
+        if fd is None:
+            raise FileNotFoundError(name)
+        return fd
 
     def put(self, key: str, value: bytes, blob: str = "") -> None:
         """Store ``value`` under ``key`` for ``blob`` (best effort; at most :data:`WRITE_BUDGET`
@@ -215,10 +234,11 @@ class DiskCache:
                     os.close(dir_fd)
                     raise
                 self._writing, self._written = (dir_fd, fd, tmp, name), 0
-            _dir_fd, fd, _tmp, name = self._writing
-            view = memoryview(entry)
-            while view:
-                view = view[os.write(fd, view):]
+            name = self._writing[3]
+            self._buffer.append(entry)
+            self._buffered += len(entry)
+            if self._buffered >= 1 << 20:
+                self._flush_pack()
         except OSError:
             self._abandon_pack()
             self.enabled = False
@@ -226,11 +246,24 @@ class DiskCache:
         self._packs_new[key] = (name, self._written, len(entry))
         self._written += len(entry)
 
+    def _flush_pack(self) -> None:
+        data, self._buffer, self._buffered = b"".join(self._buffer), [], 0
+        if self._writing is not None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._writing[1], view):]
+
     def _finish_pack(self) -> None:
         """Rename the pack being written into place; its entries become readable."""
         if self._writing is None:
             return
         dir_fd, fd, tmp, name = self._writing
+        try:
+            self._flush_pack()
+        except OSError:
+            self._abandon_pack()
+            self.enabled = False
+            return
         self._writing = None
         try:
             os.close(fd)
@@ -244,6 +277,7 @@ class DiskCache:
         self.writes += 1
 
     def _abandon_pack(self) -> None:
+        self._buffer, self._buffered = [], 0
         if self._writing is not None:
             dir_fd, fd, tmp, name = self._writing
             self._writing = None
@@ -386,6 +420,10 @@ class DiskCache:
             if fd is not None:
                 os.close(fd)
         self._pack_fds, self._packs = {}, None
+        subs, self._subs = self._subs, {}
+        for fd in subs.values():
+            if fd is not None:
+                os.close(fd)
         self.batch = False
         if self.writes % _EVICT_EVERY:
             self.evict()
