@@ -140,7 +140,7 @@ def test_large_runs_write_one_pack_and_read_it_back(tmp_path: Path, cache_dir: P
     assert _stamps(cache_dir) == stamps  # all hits: nothing written
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "index", "fifo", "symlink"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "index", "outside", "fifo", "symlink"])
 def test_a_damaged_pack_is_a_miss(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
                                   damage: str) -> None:
     from schemacheck.formats.protobuf import compiler
@@ -163,6 +163,13 @@ def test_a_damaged_pack_is_a_miss(tmp_path: Path, cache_dir: Path, monkeypatch: 
         index = next(p for p in _entries(cache_dir) if p.name == "packs.idx")
         index.write_bytes(b"\n".join(line.replace(b"\t0\t", b"\t7\t") + b"\tx" if i % 2 else line[:-3] + b"999"
                                      for i, line in enumerate(index.read_bytes().split(b"\n"))))
+    elif damage == "outside":  # the index names a path out of the cache: never opened nor deleted
+        index = next(p for p in _entries(cache_dir) if p.name == "packs.idx")
+        os.mkfifo(cache_dir / "victim")
+        body = diskcache._check(index.read_bytes(), "packs.idx", "")
+        assert body is not None and pack.name.encode() in body
+        # forged with a good checksum: whoever can write the cache can do that much
+        index.write_bytes(diskcache._entry("packs.idx", "", body.replace(pack.name.encode(), b"../../victim")))
     elif damage == "fifo":
         pack.unlink()
         os.mkfifo(pack)
@@ -173,6 +180,8 @@ def test_a_damaged_pack_is_a_miss(tmp_path: Path, cache_dir: Path, monkeypatch: 
     again = compile_with_python(snap, ["a.proto", "c.proto"])  # no hang on the FIFO
     assert not again.errors and again.files["a.proto"].descriptor.SerializeToString() == want
     assert secret.is_file() and not pack.is_symlink()
+    if damage == "outside":
+        assert (cache_dir / "victim").exists()
 
 
 def test_other_versions_unused_for_a_week_are_removed(tmp_path: Path) -> None:

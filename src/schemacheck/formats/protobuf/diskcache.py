@@ -32,6 +32,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -56,7 +57,8 @@ _INDEX_MAX = 400_000  # lines kept in the imports index
 _PACKS = "pk"  # sub-directory of packs (not hex, so never an entry sub-directory)
 _PACK_INDEX = "packs.idx"
 _PACK_INDEX_MAX = 200_000  # entries kept in the packs index (the oldest go first)
-_PACK_BYTES = 16 * 1024 * 1024  # a pack is completed when it grows past this
+_PACK_BYTES = 16 * 1024 * 1024  # a pack is completed when it grows past this (or a quarter of the cache)
+_PACK_NAME = re.compile(rb"[0-9a-f]{16}")
 #: Largest entry read (bytes); larger files are misses, and so is any entry larger than the cache.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
@@ -220,7 +222,7 @@ class DiskCache:
     # -- packs: the entries of a batch run, appended to one file -------------------------------
     def _pack_put(self, key: str, entry: bytes) -> None:
         try:
-            if self._writing is not None and self._written + len(entry) > _PACK_BYTES:
+            if self._writing is not None and self._written + len(entry) > min(_PACK_BYTES, self.max_bytes // 4):
                 self._finish_pack()
             if self._writing is None:
                 import secrets
@@ -293,9 +295,13 @@ class DiskCache:
         raw = self.get(_PACK_INDEX)
         if not raw:
             return
+        limit = min(MAX_ENTRY_BYTES, self.max_bytes)
         for line in raw.split(b"\n"):
             parts = line.split(b"\t")
-            if len(parts) == 4 and parts[2].isdigit() and parts[3].isdigit():
+            # A pack is named by 16 hex digits (never a path: a damaged index must not make a
+            # lookup open or delete anything else), and an entry is never larger than a pack.
+            if len(parts) == 4 and _PACK_NAME.fullmatch(parts[1]) and parts[2].isdigit() and parts[3].isdigit() \
+                    and int(parts[3]) <= limit:
                 try:
                     self._packs[parts[0].decode("ascii")] = (parts[1].decode("ascii"), int(parts[2]), int(parts[3]))
                 except UnicodeDecodeError:
