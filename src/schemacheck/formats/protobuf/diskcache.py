@@ -10,8 +10,9 @@ compiler computes from blob ids (see :mod:`.compiler`); values are bytes. The im
 each blob, tiny and wanted by the hundred, share one index file, written once per run.
 A run with many targets (every file changed: a large refactor, a first CI run) is in *batch*
 mode: its entries are appended to one pack file (``pk/<random>``, renamed into place when
-complete) listed in ``packs.idx``, instead of a file each; creating thousands of files cost
-more than the compile of a cold run saved, so such runs used to write nothing.
+complete) listed in ``packs.idx`` (a pack is named by 16 hex digits, never a path), instead
+of a file each: creating a file per entry made a cold run slower than no cache at all, so
+such runs used to write nothing, and a rerun recompiled everything.
 
 What it trusts (docs/architecture.md, "Caches"): regular files owned by this user in
 directories owned by this user that nobody else may write. It is never a way in: below the
