@@ -10,6 +10,11 @@ code that produces the entries (:func:`open_cache`: ``proto-`` for the protobuf 
 are digests the caller computes from blob ids; values are bytes. Small facts about a blob,
 wanted by the hundred or thousand (a ``.proto`` file's imports, a JSON file's ``$ref``s and
 ``$id``s), share one index file per cache (:meth:`DiskCache.indexed`), written once per run.
+A run with many targets (every file changed: a large refactor, a first CI run) is in *batch*
+mode: its entries are appended to one pack file (``pk/<random>``, renamed into place when
+complete) listed in ``packs.idx`` (a pack is named by 16 hex digits, never a path), instead
+of a file each: creating a file per entry made a cold run slower than no cache at all, so
+such runs used to write nothing, and a rerun recompiled everything.
 
 What it trusts (docs/architecture.md, "Caches"): regular files owned by this user in
 directories owned by this user that nobody else may write. It is never a way in: below the
@@ -31,24 +36,35 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 from .cachefs import open_dir, read_regular, regular_files, unlink_quiet, write_atomic
 
-__all__ = ["DiskCache", "open_cache", "source_digest", "MAX_ENTRY_BYTES", "WRITE_BUDGET"]
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC
+
+__all__ = ["DiskCache", "open_cache", "source_digest", "MAX_ENTRY_BYTES", "WRITE_BUDGET", "PACK_TARGETS"]
 
 _MAGIC = b"SCPB2"
 _SUM = 16  # bytes of blake2b checksum after the magic
 _EVICT_EVERY = 512  # check the size after this many writes (and once per process that wrote)
-#: Entries written per run at most. A write costs a good part of the parse it saves, so a
-#: first run over thousands of files would be slower than no cache at all: such runs (more
-#: targets than this) only read, and runs of a typical change write.
+#: Entry files written per run at most (a run in batch mode writes packs instead).
 WRITE_BUDGET = 256
+#: Runs with more targets than this write their entries into packs (:attr:`DiskCache.batch`):
+#: one file per entry costs about half a millisecond to create, a pack a few microseconds.
+PACK_TARGETS = 16
 _INDEX = "blobs.idx"
 _INDEX_MAX = 400_000  # lines kept in the index
 _INDEX_MAX_BYTES = 16 * 1024 * 1024  # and bytes: past either, the next write starts it afresh
+_PACKS = "pk"  # sub-directory of packs (not hex, so never an entry sub-directory)
+_PACK_INDEX = "packs.idx"
+_PACK_INDEX_MAX = 200_000  # entries kept in the packs index (the oldest go first)
+_PACK_BYTES = 16 * 1024 * 1024  # a pack is completed when it grows past this (or a quarter of the cache)
+_PACK_NAME = re.compile(rb"[0-9a-f]{16}")
 #: Largest entry read (bytes); larger files are misses, and so is any entry larger than the cache.
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
@@ -71,7 +87,16 @@ class DiskCache:
         self.writes = 0
         self._index: dict[str, str] | None = None  # blob id -> fields, "\t"-joined
         self._index_new: dict[str, str] = {}
-        self.read_only = False  # set for a run with more targets than WRITE_BUDGET
+        #: Set by the compiler for a run with more than PACK_TARGETS targets: entries go to a pack.
+        self.batch = False
+        self._packs: dict[str, tuple[str, int, int]] | None = None  # key -> (pack, offset, length)
+        self._packs_new: dict[str, tuple[str, int, int]] = {}
+        self._pack_fds: dict[str, int | None] = {}  # packs opened for reading this run (None: unusable)
+        self._writing: tuple[int, int, str, str] | None = None  # (dir fd, file fd, temporary name, pack name)
+        self._written = 0  # bytes in the pack being written
+        self._buffer: list[bytes] = []  # entries not written yet (one write per megabyte)
+        self._buffered = 0
+        self._subs: dict[str, int | None] = {}  # batch mode: sub-directory descriptors of this run
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key
@@ -98,8 +123,16 @@ class DiskCache:
         """The value stored under ``key`` for ``blob``, or None (missing, unreadable, not ours, or corrupt)."""
         if not self.enabled:
             return None
+        if self._packs is None:
+            self._load_packs()
+        where = self._packs.get(key) if self._packs else None
+        if where is not None:
+            value = self._pack_get(where, key, blob)
+            if value is not None:
+                return value
+        batch = self.batch
         try:
-            sub = self._dir(key[:2])
+            sub = self._batch_sub(key[:2]) if batch else self._dir(key[:2])
         except FileNotFoundError:
             return None
         except OSError:
@@ -117,11 +150,32 @@ class DiskCache:
             self.enabled = False
             return None
         finally:
-            os.close(sub)
+            if not batch:
+                os.close(sub)
+
+    def _batch_sub(self, name: str) -> int:
+        """Sub-directory ``name`` for a lookup in batch mode: opened (and checked) by :meth:`_dir`
+        once per run and kept until :meth:`close`, since thousands of lookups would otherwise
+        open the directory chain once each; one found missing stays missing for the run."""
+        if name not in self._subs:
+            try:
+                self._subs[name] = self._dir(name)
+            except FileNotFoundError:
+                self._subs[name] = None
+        fd = self._subs[name]
+        if fd is None:
+            raise FileNotFoundError(name)
+        return fd
 
     def put(self, key: str, value: bytes, blob: str = "") -> None:
-        """Store ``value`` under ``key`` for ``blob`` (best effort; at most :data:`WRITE_BUDGET` per run)."""
-        if not self.enabled or self.writes >= WRITE_BUDGET or (self.read_only and key != self.index_name):
+        """Store ``value`` under ``key`` for ``blob`` (best effort; at most :data:`WRITE_BUDGET`
+        entry files per run; in batch mode, appended to the run's pack)."""
+        if not self.enabled:
+            return
+        if self.batch and key not in (self.index_name, _PACK_INDEX):
+            self._pack_put(key, _entry(key, blob, value))
+            return
+        if self.writes >= WRITE_BUDGET:
             return
         try:
             sub = self._dir(key[:2], create=True)
@@ -179,6 +233,154 @@ class DiskCache:
         self.writes = budget + 1
         self._index, self._index_new = merged, {}
 
+    # -- packs: the entries of a batch run, appended to one file -------------------------------
+    def _pack_put(self, key: str, entry: bytes) -> None:
+        try:
+            if self._writing is not None and self._written + len(entry) > min(_PACK_BYTES, self.max_bytes // 4):
+                self._finish_pack()
+            if self._writing is None:
+                import secrets
+
+                dir_fd = self._dir(_PACKS, create=True)
+                name = secrets.token_hex(8)
+                tmp = f".tmp-{os.getpid()}-{name}"
+                try:
+                    fd = os.open(tmp, _WRITE_FLAGS, 0o600, dir_fd=dir_fd)
+                except OSError:
+                    os.close(dir_fd)
+                    raise
+                self._writing, self._written = (dir_fd, fd, tmp, name), 0
+            name = self._writing[3]
+            self._buffer.append(entry)
+            self._buffered += len(entry)
+            if self._buffered >= 1 << 20:
+                self._flush_pack()
+        except OSError:
+            self._abandon_pack()
+            self.enabled = False
+            return
+        self._packs_new[key] = (name, self._written, len(entry))
+        self._written += len(entry)
+
+    def _flush_pack(self) -> None:
+        data, self._buffer, self._buffered = b"".join(self._buffer), [], 0
+        if self._writing is not None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._writing[1], view):]
+
+    def _finish_pack(self) -> None:
+        """Rename the pack being written into place; its entries become readable."""
+        if self._writing is None:
+            return
+        dir_fd, fd, tmp, name = self._writing
+        try:
+            self._flush_pack()
+        except OSError:
+            self._abandon_pack()
+            self.enabled = False
+            return
+        self._writing = None
+        try:
+            os.close(fd)
+            os.replace(tmp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except OSError:
+            unlink_quiet(dir_fd, tmp)
+            self._packs_new = {k: v for k, v in self._packs_new.items() if v[0] != name}
+            self.enabled = False
+        finally:
+            os.close(dir_fd)
+        self.writes += 1
+
+    def _abandon_pack(self) -> None:
+        self._buffer, self._buffered = [], 0
+        if self._writing is not None:
+            dir_fd, fd, tmp, name = self._writing
+            self._writing = None
+            for close in (lambda: os.close(fd), lambda: unlink_quiet(dir_fd, tmp), lambda: os.close(dir_fd)):
+                try:
+                    close()
+                except OSError:
+                    pass
+            self._packs_new = {k: v for k, v in self._packs_new.items() if v[0] != name}
+
+    def _load_packs(self) -> None:
+        self._packs = {}
+        raw = self.get(_PACK_INDEX)
+        if not raw:
+            return
+        limit = min(MAX_ENTRY_BYTES, self.max_bytes)
+        for line in raw.split(b"\n"):
+            parts = line.split(b"\t")
+            # A pack is named by 16 hex digits (never a path: a damaged index must not make a
+            # lookup open or delete anything else), and an entry is never larger than a pack.
+            if len(parts) == 4 and _PACK_NAME.fullmatch(parts[1]) and parts[2].isdigit() and parts[3].isdigit() \
+                    and int(parts[3]) <= limit:
+                try:
+                    self._packs[parts[0].decode("ascii")] = (parts[1].decode("ascii"), int(parts[2]), int(parts[3]))
+                except UnicodeDecodeError:
+                    continue
+
+    def _pack_get(self, where: tuple[str, int, int], key: str, blob: str) -> bytes | None:
+        """The entry at ``where`` checked for (key, blob), or None; a pack that is not a regular
+        file of this user within the size bound is deleted (the link, never its target)."""
+        name, offset, length = where
+        if name not in self._pack_fds:
+            self._pack_fds[name] = self._open_pack(name)
+        fd = self._pack_fds[name]
+        if fd is None:
+            return None
+        try:
+            data = os.pread(fd, length, offset)
+        except OSError:
+            return None
+        return _check(data, key, blob) if len(data) == length else None
+
+    def _open_pack(self, name: str) -> int | None:
+        """A descriptor of pack ``name``, opened as :func:`.cachefs.read_regular` opens an entry
+        (``lstat`` first, ``O_NOFOLLOW | O_NONBLOCK``, same inode after ``fstat``)."""
+        limit = min(MAX_ENTRY_BYTES, self.max_bytes)
+        try:
+            dir_fd = self._dir(_PACKS)
+        except OSError:
+            return None
+        try:
+            before = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            if not stat.S_ISREG(before.st_mode) or before.st_uid != os.geteuid() or before.st_size > limit:
+                unlink_quiet(dir_fd, name)
+                return None
+            fd = os.open(name, _READ_FLAGS, dir_fd=dir_fd)
+            st = os.fstat(fd)
+            if (st.st_ino, st.st_dev) != (before.st_ino, before.st_dev) or not stat.S_ISREG(st.st_mode) \
+                    or st.st_size > limit:
+                os.close(fd)
+                return None
+            return fd
+        except OSError:
+            return None
+        finally:
+            os.close(dir_fd)
+
+    def _write_pack_index(self) -> None:
+        """Merge this run's pack entries into ``packs.idx``, leaving out packs no longer there."""
+        if self._packs is None:
+            self._load_packs()
+        merged = {**(self._packs or {}), **self._packs_new}
+        try:
+            dir_fd = self._dir(_PACKS)
+            try:
+                present = set(os.listdir(dir_fd))
+            finally:
+                os.close(dir_fd)
+        except OSError:
+            present = {name for name, _offset, _length in self._packs_new.values()}
+        lines = [f"{k}\t{n}\t{o}\t{ln}" for k, (n, o, ln) in merged.items() if n in present]
+        lines = lines[-_PACK_INDEX_MAX:]
+        budget, self.writes, batch, self.batch = self.writes, 0, self.batch, False
+        self.put(_PACK_INDEX, "\n".join(lines).encode("ascii"))
+        self.writes, self.batch = budget + 1, batch
+        self._packs, self._packs_new = None, {}
+
     def evict(self) -> None:
         """Delete the oldest entries while the cache is larger than allowed, and the caches of
         other compiler versions unused for a week. Walks by descriptor and follows nothing:
@@ -232,7 +434,18 @@ class DiskCache:
         """End of a run: write the index, check the size if this run wrote anything."""
         if self._index_new and self.enabled:
             self._write_index()
-        self.read_only = False
+        self._finish_pack()
+        if self._packs_new and self.enabled:
+            self._write_pack_index()
+        for fd in self._pack_fds.values():
+            if fd is not None:
+                os.close(fd)
+        self._pack_fds, self._packs = {}, None
+        subs, self._subs = self._subs, {}
+        for fd in subs.values():
+            if fd is not None:
+                os.close(fd)
+        self.batch = False
         if self.writes % _EVICT_EVERY:
             self.evict()
         self.writes = 0

@@ -50,6 +50,11 @@ class _EntriesSnapshot(abc.ABC):
     def blob_id(self, path: str) -> str | None:
         return self._entries.get(path)
 
+    def read_ahead(self, paths: Iterable[str]) -> None:
+        """Read ``paths`` ahead in a few round trips (a hint; see ``GitRepository.read_ahead``)."""
+        entries = self._entries
+        self.repo.read_ahead([entries[p] for p in paths if p in entries])
+
     def read(self, path: str) -> bytes:
         if path not in self._entries:
             raise FileNotFoundError(check_relative(path))
@@ -198,6 +203,11 @@ class WorkTreeSnapshot:
         return {index[p] for p in paths if p in index and p not in dirty}
 
     fetch_tips = ("--indexed-objects",)
+
+    def read_ahead(self, paths: Iterable[str]) -> None:
+        """Read ahead the ``paths`` that are read as index blobs (a hint; see ``GitRepository.read_ahead``)."""
+        index, dirty, _ = self._list()
+        self.repo.read_ahead([index[p] for p in paths if p in index and p not in dirty])
 
     def blob_id(self, path: str) -> str | None:
         index, dirty, _ = self._list()

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...diskcache import MAX_ENTRY_BYTES, WRITE_BUDGET, DiskCache, source_digest
+from ...diskcache import MAX_ENTRY_BYTES, PACK_TARGETS, WRITE_BUDGET, DiskCache, source_digest
 from ...diskcache import open_cache as _open
 
-__all__ = ["DiskCache", "open_cache", "MAX_ENTRY_BYTES", "WRITE_BUDGET"]
+__all__ = ["DiskCache", "open_cache", "MAX_ENTRY_BYTES", "PACK_TARGETS", "WRITE_BUDGET"]
 
 
 def _version() -> str:
