@@ -12,10 +12,14 @@ machine slows them alike; ``buf breaking`` is measured in the same loop where it
                 ``buf breaking --path FILE`` (buf scoped by hand to the changed file).
   no-schema     the same tree, a commit touching only README.md.
   growth        one file changed in trees of ``--small`` and ``--files`` .proto files (warm).
-  jsonschema    ``--schemas`` JSON Schema files (50 shared ones, each other file ``$ref``s two of
-                them), one non-shared file changed; and the
-                same check in a blobless partial clone of it (``clone --filter=blob:none`` of a
-                local bare repository), counting the objects git had to fetch.
+  jsonschema    ``--schemas`` distinct JSON Schema files (50 shared ones, each other file ``$ref``s
+                two of them), one non-shared file changed: warm (the blob index in the cache
+                filled by an earlier run on another change) and cold; and ``--base origin/main
+                --head origin/change --fetch-missing`` in a blobless partial clone that checked
+                nothing out (``clone --filter=blob:none --no-checkout`` of a local bare
+                repository, made afresh for every run), with the index warm (a cache restored
+                from an earlier CI run) and cold, counting the blobs fetched and the ``git
+                fetch`` processes, next to the same command in a full clone.
 
 The every-file-changed case (2,000 .proto) is ``bench/proto_monorepo.py``; Python DTOs are
 ``bench/python_dtos.py``. Not a test: ``python bench/change_cost.py [--runs 7] [--cases ...]``.
@@ -80,8 +84,8 @@ def paired(configs: dict[str, tuple[list[str], Path, Callable[[], dict[str, str]
 
 
 class Bench:
-    def __init__(self, tmp: Path, runs: int) -> None:
-        self.tmp, self.runs = tmp, runs
+    def __init__(self, tmp: Path, runs: int, before: str | None = None) -> None:
+        self.tmp, self.runs, self.before = tmp, runs, before
         base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         self.env = {**base, "PYTHONPYCACHEPREFIX": str(tmp / "pycache"), "NO_COLOR": "1",
                     "PYTHONPATH": str(ROOT / "src")}
@@ -155,37 +159,84 @@ class Bench:
                      "note": {"type": ["string", "null"]}}
             for j in {(i * 7) % 50, (i * 13) % 50} if i >= 50 else ():  # 50 shared schemas, referenced by the rest
                 props[f"ref{j}"] = {"$ref": f"s{j:05d}.schema.json"}
-            doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
-                   "properties": props, "required": ["id"]}
+            doc = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"Schema {i}",
+                   "type": "object", "properties": props, "required": ["id"]}
             (origin / "schemas" / f"s{i:05d}.schema.json").write_text(json.dumps(doc, indent=1) + "\n")
         git(origin, "init", "-q", "-b", "main")
         git(origin, "add", "-A")
         git(origin, "commit", "-qm", "schemas")
-        git(origin, "checkout", "-q", "-b", "change")
-        target = origin / "schemas" / f"s{n // 2:05d}.schema.json"
-        target.write_text(target.read_text().replace('"minimum": 0', '"minimum": 1'))
-        git(origin, "commit", "-qam", "one schema")
+        for branch, k in (("earlier", n // 3), ("change", n // 2)):  # "earlier": the change an earlier run saw
+            git(origin, "checkout", "-q", "-b", branch, "main")
+            target = origin / "schemas" / f"s{k:05d}.schema.json"
+            target.write_text(target.read_text().replace('"minimum": 0', '"minimum": 1'))
+            git(origin, "commit", "-qam", "one schema")
         bare = self.tmp / "js-bare.git"
         subprocess.run(["git", "clone", "-q", "--bare", str(origin), str(bare)], check=True, capture_output=True)
         git(bare, "config", "uploadpack.allowFilter", "true")
-        full, blobless = self.tmp / "js-full", self.tmp / "js-blobless"
-        for dest, extra in ((full, []), (blobless, ["--filter=blob:none"])):
-            subprocess.run(["git", "clone", "-q", *extra, "--no-checkout", f"file://{bare}", str(dest)], check=True,
-                           capture_output=True, env={**os.environ, **GIT_ENV})
-            git(dest, "checkout", "-q", "-B", "change", "origin/change")
-            git(dest, "branch", "-q", "-f", "main", "origin/main")
-        missing_before = _missing(blobless)
-        got = paired({"full clone": (self.ours, full, self.warm("js-full"))}, self.runs)
-        self.row(f"JSON Schema, {n:,} files with $refs, 1 changed", f"{got['full clone'][0]:.3f} s", "<= 0.3 s")
-        start = time.perf_counter()
-        proc = subprocess.run([*self.ours, "--fetch-missing"], cwd=blobless, capture_output=True, text=True, env=self.warm("js-blobless")())
-        elapsed = time.perf_counter() - start
-        missing_after = _missing(blobless)
-        first = (proc.stderr.strip().splitlines() or [""])[0][:120]
-        self.row(f"JSON Schema, {n:,} files, blobless partial clone, --fetch-missing (one run)",
-                 f"{elapsed:.3f} s, exit {proc.returncode}",
-                 "only needed blobs, one batch, <= 2x full clone",
-                 f"{missing_before - missing_after} blobs fetched ({missing_before} missing before); {first}")
+        full = self.tmp / "js-full"
+        subprocess.run(["git", "clone", "-q", f"file://{bare}", str(full)], check=True, capture_output=True,
+                       env={**os.environ, **GIT_ENV})
+        git(full, "checkout", "-q", "-B", "change", "origin/change")
+        git(full, "branch", "-q", "-f", "main", "origin/main")
+        warm_env = self.warm("js-full")
+        cmd = [*self.ours[:-2], "--base", "origin/main", "--head", "origin/change"]
+        run_once([*cmd[:-1], "origin/earlier"], full, warm_env())  # an earlier run fills the index
+        configs = {"warm": (cmd, full, warm_env), "cold": (cmd, full, self.cold()),
+                   "floor": ([sys.executable, "-c", "pass"], full, lambda: self.env)}
+        if self.before:
+            configs["before"] = (cmd, full, self._before(warm_env))
+        got = paired(configs, self.runs)
+        before = f"; --before tree {got['before'][0]:.3f} s, {got['before'][1]} MiB" if "before" in got else ""
+        self.row(f"JSON Schema, {n:,} distinct files with $refs, 1 changed, warm", f"{got['warm'][0]:.3f} s, "
+                 f"{got['warm'][1]} MiB", "<= 0.3 s",
+                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{before}")
+        self.row(f"JSON Schema, {n:,} files, 1 changed, cold cache", f"{got['cold'][0]:.3f} s", "-")
+        self.blobless(bare, cmd, full, warm_env)
+
+    def _before(self, env: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:
+        return lambda: {**env(), "PYTHONPATH": str(self.before)}
+
+    def blobless(self, bare: Path, cmd: list[str], full: Path, warm_env: Callable[[], dict[str, str]]) -> None:
+        """The same check in fresh blobless clones that checked nothing out (clone time not counted)."""
+        rows: dict[str, list[tuple[float, int, int, int]]] = {"full clone": [], "blobless, warm index": [],
+                                                              "blobless, cold index": []}
+        if self.before:
+            rows["blobless, --before tree"] = []
+        errors: dict[str, str] = {}
+        for i in range(self.runs + 1):
+            for k, name in enumerate(rows):
+                cwd, env = full, warm_env()
+                if name != "full clone":
+                    cwd = self.tmp / f"js-blobless-{i}-{k}"
+                    subprocess.run(["git", "clone", "-q", "--filter=blob:none", "--no-checkout", f"file://{bare}",
+                                    str(cwd)], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+                    env = warm_env() if "warm" in name else self.cold()()
+                    if "before" in name:
+                        env = self._before(warm_env)()
+                missing = _missing(cwd)
+                trace = self.tmp / f"trace-{i}"
+                start = time.perf_counter()
+                proc = subprocess.run([*cmd, "--fetch-missing"], cwd=cwd, capture_output=True, text=True,
+                                      env={**env, "GIT_TRACE": str(trace)})
+                elapsed = time.perf_counter() - start
+                fetches = sum(1 for line in trace.read_text().splitlines()
+                              if "git.c:" in line and " fetch " in line and "run_command" not in line)
+                trace.unlink()
+                if proc.returncode not in (0, 1):
+                    errors[name] = (proc.stderr.strip().splitlines() or [""])[0][:100]
+                if i:
+                    rows[name].append((elapsed, proc.returncode, missing - _missing(cwd), fetches))
+                if name != "full clone":
+                    shutil.rmtree(cwd)
+        base = statistics.median(r[0] for r in rows["full clone"])
+        for name, got in rows.items():
+            median = statistics.median(r[0] for r in got)
+            note = f"exit {got[-1][1]}, {got[-1][2]} blobs fetched in {got[-1][3]} `git fetch`"
+            if name in errors:
+                note += f"; {errors[name]}"
+            self.row(f"JSON Schema, {len(list((full / 'schemas').iterdir())):,} files, `--fetch-missing`, {name}",
+                     f"{median:.3f} s ({median / base:.1f}x full clone)",
+                     "only needed blobs, one batch, <= 2x full clone" if "blobless" in name else "-", note)
 
 
 def main() -> int:
@@ -198,9 +249,11 @@ def main() -> int:
     parser.add_argument("--schemas", type=int, default=5000)
     parser.add_argument("--cases", default="proto-one,growth,jsonschema")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--before", metavar="SRC", help="also run schemacheck from this source tree (another "
+                        "checkout's src/) in the same loop, for before/after figures (jsonschema case)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="schemacheck-bench-cost-"))
-    bench = Bench(tmp, args.runs)
+    bench = Bench(tmp, args.runs, args.before)
     load = os.getloadavg()[0]
     try:
         cases = args.cases.split(",")

@@ -16,6 +16,8 @@ import pytest
 from gitrepo import GitRepo
 from test_e2e_user import run_cli
 
+from schemacheck.formats.protobuf.diskcache import PACK_TARGETS
+
 BASE = {
     "api/a.proto": 'syntax = "proto3";\npackage p;\nimport "api/b.proto";\n'
                    "message A {\n  B b = 1;\n  int32 n = 2;\n}\n",
@@ -49,17 +51,39 @@ def _check(repo: GitRepo, cache: Path | None) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def reference(repo: GitRepo) -> tuple[int, str]:
-    want = _check(repo, None)
+def many(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """More changed files than PACK_TARGETS: the cache writes packs, not a file per entry."""
+    repo = GitRepo(tmp_path_factory.mktemp("tamper-many") / "repo")
+    for i in range(PACK_TARGETS + 4):
+        repo.write(f"api/m{i}.proto", BASE["api/a.proto"].replace("message A", f"message A{i}"))
+    repo.write("api/b.proto", BASE["api/b.proto"])
+    repo.commit("base")
+    repo.branch("change")
+    for i in range(PACK_TARGETS + 4):
+        repo.write(f"api/m{i}.proto", HEAD["api/a.proto"].replace("message A", f"message A{i}"))
+    repo.commit("change")
+    return repo
+
+
+@pytest.fixture(scope="module", params=["files", "packs"])
+def checked(request: pytest.FixtureRequest, repo: GitRepo) -> GitRepo:
+    return repo if request.param == "files" else request.getfixturevalue("many")
+
+
+@pytest.fixture(scope="module")
+def reference(checked: GitRepo) -> tuple[int, str]:
+    want = _check(checked, None)
     assert want[0] == 1 and "FIELD_SAME_TYPE" in want[1]
     return want
 
 
 @pytest.fixture()
-def filled(repo: GitRepo, reference: tuple[int, str], tmp_path: Path) -> Path:
+def filled(checked: GitRepo, reference: tuple[int, str], tmp_path: Path) -> Path:
     cache = tmp_path / "cache"
-    assert _check(repo, cache) == reference
-    assert _check(repo, cache) == reference  # warm: read back
+    assert _check(checked, cache) == reference
+    assert _check(checked, cache) == reference  # warm: read back
+    if checked.root.parent.name.startswith("tamper-many"):
+        assert list(cache.glob("proto-*/pk/*")), "no pack was written"
     return cache
 
 
@@ -117,13 +141,13 @@ def _directory_symlink(entries: list[Path], outside: Path) -> None:
 
 @pytest.mark.parametrize("tamper", [_flip, _swap, _symlink_passwd, _symlink_outside_fifo, _fifo, _directory_symlink],
                          ids=lambda f: f.__name__.strip("_"))
-def test_tampered_cache_gives_the_uncached_verdict(repo: GitRepo, reference: tuple[int, str], filled: Path,
+def test_tampered_cache_gives_the_uncached_verdict(checked: GitRepo, reference: tuple[int, str], filled: Path,
                                                    tmp_path: Path, tamper) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     tamper(_entries(filled), outside)
     before = sorted((p.name, p.stat(follow_symlinks=False).st_mode) for p in outside.rglob("*"))
-    assert _check(repo, filled) == reference  # run_cli's timeout turns a hang into a failure
-    assert _check(repo, filled) == reference  # and again, on what the first run left
+    assert _check(checked, filled) == reference  # run_cli's timeout turns a hang into a failure
+    assert _check(checked, filled) == reference  # and again, on what the first run left
     assert sorted((p.name, p.stat(follow_symlinks=False).st_mode) for p in outside.rglob("*")) == before
     assert Path("/etc/passwd").is_file()

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from schemacheck.formats.protobuf import diskcache
+from schemacheck import diskcache
+from schemacheck.diskcache import DiskCache
 from schemacheck.formats.protobuf.compiler import clear_cache, compile_with_python
-from schemacheck.formats.protobuf.diskcache import DiskCache, open_cache
+from schemacheck.formats.protobuf.diskcache import open_cache
 from schemacheck.snapshot import DirectorySnapshot
 
 FILES = {
@@ -112,17 +113,76 @@ def test_unwritable_directory_turns_the_cache_off(tmp_path: Path) -> None:
     assert not cache.enabled and cache.get("ab" * 20) is None
 
 
-def test_large_runs_only_read(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _stamps(directory: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in _entries(directory)}
+
+
+def test_large_runs_write_one_pack_and_read_it_back(tmp_path: Path, cache_dir: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many targets: one pack file and its index instead of a file per entry (issue 11: every
+    file changed made a cold cache slower than none); a warm run reads every entry from it."""
+    monkeypatch.setattr(diskcache, "PACK_TARGETS", 1)
     from schemacheck.formats.protobuf import compiler
 
-    monkeypatch.setattr(compiler, "WRITE_BUDGET", 1)
-    monkeypatch.setattr(diskcache, "WRITE_BUDGET", 1)
+    monkeypatch.setattr(compiler, "PACK_TARGETS", 1)
+    snap = _tree(tmp_path / "repo")
+    targets = ["a.proto", "c.proto"]
+    clear_cache()
+    cold = compile_with_python(snap, targets)
+    assert not cold.errors
+    names = sorted(p.relative_to(p.parent.parent).as_posix() for p in _entries(cache_dir))
+    assert [n for n in names if not n.startswith("pk/")] == ["im/imports.idx", "pa/packs.idx"]
+    assert len([n for n in names if n.startswith("pk/")]) == 1
+    stamps = _stamps(cache_dir)
+    clear_cache()
+    warm = compile_with_python(snap, targets)
+    assert {n: f.descriptor.SerializeToString() for n, f in warm.files.items() if n in ("a.proto", "c.proto")} == \
+        {n: f.descriptor.SerializeToString() for n, f in cold.files.items() if n in ("a.proto", "c.proto")}
+    assert _stamps(cache_dir) == stamps  # all hits: nothing written
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "index", "outside", "fifo", "symlink"])
+def test_a_damaged_pack_is_a_miss(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                  damage: str) -> None:
+    from schemacheck.formats.protobuf import compiler
+
+    monkeypatch.setattr(compiler, "PACK_TARGETS", 1)
     snap = _tree(tmp_path / "repo")
     clear_cache()
-    assert not compile_with_python(snap, ["a.proto", "c.proto"]).errors  # two targets > budget: no entries
-    assert [p.name for p in _entries(cache_dir)] == ["imports.idx"]
-    _compile(snap)  # one target: within budget, writes (one entry, the budget)
-    assert len(_entries(cache_dir)) == 2
+    want = compile_with_python(snap, ["a.proto", "c.proto"]).files["a.proto"].descriptor.SerializeToString()
+    pack = next(p for p in _entries(cache_dir) if p.parent.name == "pk")
+    secret = tmp_path / "secret"
+    secret.write_bytes(pack.read_bytes())
+    if damage == "flip":
+        data = bytearray(pack.read_bytes())
+        for i in range(0, len(data), 97):
+            data[i] ^= 0x20
+        pack.write_bytes(bytes(data))
+    elif damage == "truncate":
+        pack.write_bytes(pack.read_bytes()[: pack.stat().st_size // 3])
+    elif damage == "index":
+        index = next(p for p in _entries(cache_dir) if p.name == "packs.idx")
+        index.write_bytes(b"\n".join(line.replace(b"\t0\t", b"\t7\t") + b"\tx" if i % 2 else line[:-3] + b"999"
+                                     for i, line in enumerate(index.read_bytes().split(b"\n"))))
+    elif damage == "outside":  # the index names a path out of the cache: never opened nor deleted
+        index = next(p for p in _entries(cache_dir) if p.name == "packs.idx")
+        os.mkfifo(cache_dir / "victim")
+        body = diskcache._check(index.read_bytes(), "packs.idx", "")
+        assert body is not None and pack.name.encode() in body
+        # forged with a good checksum: whoever can write the cache can do that much
+        index.write_bytes(diskcache._entry("packs.idx", "", body.replace(pack.name.encode(), b"../../victim")))
+    elif damage == "fifo":
+        pack.unlink()
+        os.mkfifo(pack)
+    else:
+        pack.unlink()
+        pack.symlink_to(secret)  # a valid pack, but outside: never read through the link
+    clear_cache()
+    again = compile_with_python(snap, ["a.proto", "c.proto"])  # no hang on the FIFO
+    assert not again.errors and again.files["a.proto"].descriptor.SerializeToString() == want
+    assert secret.is_file() and not pack.is_symlink()
+    if damage == "outside":
+        assert (cache_dir / "victim").exists()
 
 
 def test_other_versions_unused_for_a_week_are_removed(tmp_path: Path) -> None:

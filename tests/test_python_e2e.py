@@ -183,6 +183,17 @@ def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(t
     assert [d["severity"] for d in report["diagnostics"]] == ["error"]
 
 
+@pytest.mark.parametrize("bad", ["    note: str = 'a' b'b'\n", "    note: bytes = b'a' f'{x}'\n"])
+def test_text_libcst_parses_but_rejects_is_an_input_error_not_an_internal_error(tmp_path: Path, capsys, monkeypatch,
+                                                                               bad: str) -> None:
+    """Concatenating str and bytes parses in libcst's grammar but fails its node validation
+    (``CSTValidationError``, not ``ParserSyntaxError``); CPython rejects it too."""
+    repo = _repo(tmp_path, HEADER, HEADER + bad)
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 2 and got == set()
+    assert [(d["severity"], d["location"]["line"]) for d in report["diagnostics"]] == [("error", HEADER.count("\n") + 1)]
+
+
 ADDRESS = ("from pydantic import BaseModel, ConfigDict\n\n\nclass Address(BaseModel):\n"
            "    model_config = ConfigDict(extra='forbid')\n    street: str\n")
 

@@ -46,11 +46,23 @@ def lazy_fetch_ignored(repo: GitRepository) -> bool:
     return first is None or patch < first
 
 
-def missing_objects(repo: GitRepository, shas: Iterable[str]) -> list[str]:
-    """The ids among ``shas`` that the repository does not have (never fetches)."""
+def missing_objects(repo: GitRepository, shas: Iterable[str], tips: Iterable[str] = ()) -> list[str]:
+    """The ids among ``shas`` that the repository does not have (never fetches).
+
+    ``tips`` (commit ids, ``--indexed-objects``) whose trees hold the ids make it one
+    ``rev-list`` over those trees: git refuses a missing blob named on its own, and asking per
+    object would cost one process each (thousands, for a JSON Schema index filled from scratch).
+    """
     wanted = sorted(set(shas))
     if not wanted:
         return []
+    tips = sorted(set(tips))
+    if tips:
+        proc = subprocess.run(["git", "rev-list", "--objects", "--no-walk", "--missing=print", *tips],
+                              cwd=repo.root, env=repo.env, capture_output=True, text=True)
+        if proc.returncode == 0:
+            absent = {line[1:] for line in proc.stdout.splitlines() if line.startswith("?")}
+            return [sha for sha in wanted if sha in absent]
     proc = subprocess.run(["git", "rev-list", "--objects", "--no-walk", "--missing=print", "--stdin"],
                           cwd=repo.root, env=repo.env, input="\n".join(wanted) + "\n", capture_output=True, text=True)
     if proc.returncode == 0:
@@ -69,7 +81,7 @@ def _promisor_remote(repo: GitRepository) -> str | None:
     return None
 
 
-def fetch_blobs(repo: GitRepository, shas: Iterable[str]) -> int:
+def fetch_blobs(repo: GitRepository, shas: Iterable[str], tips: Iterable[str] = ()) -> int:
     """Fetch the missing ones of ``shas`` from the promisor remote in one ``git fetch``; returns
     how many were missing. Nothing happens outside a partial clone.
 
@@ -78,7 +90,7 @@ def fetch_blobs(repo: GitRepository, shas: Iterable[str]) -> int:
     """
     if not repo.is_partial_clone():
         return 0
-    missing = missing_objects(repo, shas)
+    missing = missing_objects(repo, shas, tips)
     if not missing:
         return 0
     remote = _promisor_remote(repo)

@@ -50,10 +50,27 @@ class _EntriesSnapshot(abc.ABC):
     def blob_id(self, path: str) -> str | None:
         return self._entries.get(path)
 
+    def read_ahead(self, paths: Iterable[str]) -> None:
+        """Read ``paths`` ahead in a few round trips (a hint; see ``GitRepository.read_ahead``)."""
+        entries = self._entries
+        self.repo.read_ahead([entries[p] for p in paths if p in entries])
+
     def read(self, path: str) -> bytes:
         if path not in self._entries:
             raise FileNotFoundError(check_relative(path))
         return self.repo.read_blob(self._entries[path], path, self.label)
+
+    @property
+    def blob_store(self) -> GitRepository | None:
+        """The repository, when it may fetch absent blobs (``--fetch-missing``; see ``snapshot.prefetch``)."""
+        return self.repo if self.repo.fetch_missing else None
+
+    def stored_ids(self, paths: Iterable[str]) -> set[str]:
+        """The blob ids :meth:`read` would ask the object store for."""
+        return {self._entries[p] for p in paths if p in self._entries}
+
+    #: What holds this snapshot's blobs, for a presence check over trees (``git_partial``).
+    fetch_tips: tuple[str, ...] = ("--indexed-objects",)
 
 
 class CommitSnapshot(_EntriesSnapshot):
@@ -62,6 +79,7 @@ class CommitSnapshot(_EntriesSnapshot):
     def __init__(self, repo: GitRepository, commit: str, label: str | None = None) -> None:
         super().__init__(repo, label or commit[:12])
         self.commit = commit
+        self.fetch_tips = (commit,)
 
     def _load(self) -> dict[str, str]:
         _, out, _ = self.repo.git("ls-tree", "-r", "-z", "--full-tree", self.commit)
@@ -173,6 +191,23 @@ class WorkTreeSnapshot:
             # thousands of unchanged files). Modified and untracked files are read from disk.
             return self.repo.read_blob(index[path], path, self.label)
         return read_inside(self.repo.root, path, follow_symlinks=False)
+
+    @property
+    def blob_store(self) -> GitRepository | None:
+        """The repository, when it may fetch absent blobs (``--fetch-missing``; see ``snapshot.prefetch``)."""
+        return self.repo if self.repo.fetch_missing else None
+
+    def stored_ids(self, paths: Iterable[str]) -> set[str]:
+        """The blob ids :meth:`read` would ask the object store for (files git says are unmodified)."""
+        index, dirty, _ = self._list()
+        return {index[p] for p in paths if p in index and p not in dirty}
+
+    fetch_tips = ("--indexed-objects",)
+
+    def read_ahead(self, paths: Iterable[str]) -> None:
+        """Read ahead the ``paths`` that are read as index blobs (a hint; see ``GitRepository.read_ahead``)."""
+        index, dirty, _ = self._list()
+        self.repo.read_ahead([index[p] for p in paths if p in index and p not in dirty])
 
     def blob_id(self, path: str) -> str | None:
         index, dirty, _ = self._list()

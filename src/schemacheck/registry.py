@@ -18,8 +18,10 @@ import importlib.util
 import inspect
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 from .errors import ConfigError
 from .model import Location, Severity
@@ -95,7 +97,7 @@ class RuleSpec:
 
     def section(self, heading: str) -> str:
         """Return the text under ``## heading`` in the docstring ('' if absent)."""
-        return doc_sections(self.doc).get(heading, "")
+        return _sections_of(self.doc).get(heading, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,12 @@ def doc_sections(doc: str) -> dict[str, str]:
     if current is not None:
         sections[current] = "\n".join(lines).strip()
     return sections
+
+
+@lru_cache(maxsize=None)
+def _sections_of(doc: str) -> Mapping[str, str]:
+    """:func:`doc_sections`, once per docstring: every finding asks its rule for the hint section."""
+    return MappingProxyType(doc_sections(doc))
 
 
 class Registry:

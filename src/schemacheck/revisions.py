@@ -180,10 +180,10 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         worktree = WorkTreeSnapshot(repo)
         new, extra = worktree, set(worktree.untracked)
         diff_args = ("diff-index", base_sha) if base_sha else ()
-    if diff_args and fetch_missing:
-        from .git_partial import fetch_blobs
-
-        fetch_blobs(repo, _changed_blobs(repo, *diff_args))
+    repo.fetch_missing = fetch_missing  # formats may fetch what else they read, in one batch (snapshot.prefetch)
+    if diff_args and fetch_missing:  # the trees holding them: one presence check, not one per blob
+        repo.fetch(_changed_blobs(repo, *diff_args), (base_sha, head_sha) if head is not None  # type: ignore[arg-type]
+                   else (base_sha, "--indexed-objects"))  # type: ignore[arg-type]
     if diff_args:
         changed, renames = _name_status(repo, *diff_args)
         if head is None and not staged:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 __all__ = ["Snapshot", "DirectorySnapshot", "SingleFileSnapshot", "MAX_FILE_BYTES", "UnsafePath", "unsafe_reason",
-           "check_relative", "read_inside", "is_regular_inside"]
+           "check_relative", "read_inside", "is_regular_inside", "can_fetch", "prefetch"]
 
 #: Files larger than this are refused with a clear error instead of being parsed.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -151,6 +151,30 @@ class Snapshot(Protocol):
     def exists(self, path: str) -> bool:
         """Whether ``path`` is a file of the snapshot."""
         ...
+
+
+def can_fetch(snapshot: Snapshot) -> bool:
+    """Whether ``snapshot``'s store may fetch absent content (a partial clone run with ``--fetch-missing``)."""
+    return getattr(snapshot, "blob_store", None) is not None
+
+
+def prefetch(wanted: Iterable[tuple[Snapshot, Iterable[str]]]) -> int:
+    """Make the content of these files present, in one batch per store, where a store can fetch.
+
+    A format that knows which files it will read (JSON Schema: from its per-blob index) asks
+    here first, so a partial clone fetches them in one ``git fetch`` instead of failing on each
+    (nothing is ever fetched one object at a time). Snapshots that cannot fetch are skipped.
+    Returns how many objects were fetched.
+    """
+    stores: dict[int, tuple[object, set[str], set[str]]] = {}
+    for snapshot, paths in wanted:
+        store = getattr(snapshot, "blob_store", None)
+        if store is None:
+            continue
+        _, ids, tips = stores.setdefault(id(store), (store, set(), set()))
+        ids.update(snapshot.stored_ids(paths))  # type: ignore[attr-defined]
+        tips.update(snapshot.fetch_tips)  # type: ignore[attr-defined]
+    return sum(store.fetch(ids, tips) for store, ids, tips in stores.values() if ids)  # type: ignore[attr-defined]
 
 
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache"}

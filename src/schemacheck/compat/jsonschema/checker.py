@@ -21,7 +21,11 @@ settings and diagnostics:
   API even when the root does not use them);
 - an unchanged file that references a changed one (found by the changed file's name in its
   text, transitively) is compared too: its effective schema changed; findings reached through
-  several files are reported once;
+  several files are reported once. Questions asked of every unchanged file (does it name a
+  changed file, which ``$id``s does it declare, which ``$ref``s does it hold) are answered from
+  the per-blob index (``formats/jsonschema/blobindex.py``, kept in the disk cache), so a file is
+  read once, ever; in a partial clone run with ``--fetch-missing`` the blobs the comparison
+  will load are fetched first, in one batch (``prefetch.py``);
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
   definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
   ``file_changes.py``): an error while something still needs it (``definitions.py``), else info;
@@ -40,13 +44,15 @@ from ...checkers import BaseChecker, FormatJob, FormatOutcome, unique_findings
 from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
-from ...snapshot import Snapshot
+from ...formats.jsonschema.detect import is_json_or_yaml, is_json_schema  # small: asked of every path
+from ...snapshot import SingleFileSnapshot, Snapshot
 from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findings
 
 if TYPE_CHECKING:
     from ...config import Settings
     from ...formats.jsonschema.document import JsonDocument
     from .settings import JsonSchemaSettings
+    from ...formats.jsonschema.blobindex import BlobIndex
     from ...formats.jsonschema.refs import RefResolver
     from .compare import PairComparer
 
@@ -75,10 +81,10 @@ def id_candidates(snapshot: Snapshot) -> Callable[[str], list[str]]:
     whatever else was loaded (a ``$id`` reference is never "removed" because the base happened
     to have loaded its target and the head had not).
     """
-    from ...formats.jsonschema.detect import is_json_or_yaml
+    from ...formats.jsonschema.blobindex import BlobIndex
     from ...formats.jsonschema.ids import IdCandidates
 
-    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), snapshot.read)
+    return IdCandidates(lambda: (p for p in snapshot.paths() if is_json_or_yaml(p)), BlobIndex.of(snapshot).ids)
 
 
 def mode_and_policy(path: str, settings: JsonSchemaSettings) -> tuple[str, str]:
@@ -112,9 +118,6 @@ class JsonSchemaChecker(BaseChecker):
         ``NEW --against OLD``) is one; otherwise ``include`` globs, ``*.schema.json`` names, or a
         sniffed ``$schema`` decide.
         """
-        from ...formats.jsonschema.detect import is_json_schema, is_json_or_yaml
-        from ...snapshot import SingleFileSnapshot
-
         if is_json_or_yaml(path) and (path in named or isinstance(head, SingleFileSnapshot)):
             return True
         include = settings.jsonschema.include if settings is not None else ()
@@ -126,18 +129,32 @@ class JsonSchemaChecker(BaseChecker):
         The runner passes such files in ``FormatJob.changed`` (outside ``head_paths``); :meth:`check`
         compares the schemas that reference them, and only those.
         """
-        from ...formats.jsonschema.detect import is_json_or_yaml
 
         return is_json_or_yaml(path)
 
     def check(self, job: FormatJob) -> FormatOutcome:
+        from ...formats.jsonschema.blobindex import close_index
+
+        try:
+            return self._check(job)
+        finally:
+            close_index()  # what this run learnt about blobs, for the next one (one write)
+
+    def _check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
+        from ...formats.jsonschema.blobindex import BlobIndex
         from ...formats.jsonschema.document import JsonDocument
         from ...formats.jsonschema.refs import RefResolver
         from .compare import PairComparer
         from .dangling import unresolved_outcome
 
+        from .prefetch import fetch_reached, fetching
+
         settings = job.settings or Settings()
+        indexes = {True: BlobIndex.of(job.head), False: BlobIndex.of(job.base)}
+        dependents = _dependents(job, indexes[True])
+        if fetching(job):  # a partial clone with --fetch-missing: what the comparison reads, in one batch
+            fetch_reached(job, indexes, dependents)
         old_refs = RefResolver(snapshot_loader(job.base), id_candidates=id_candidates(job.base))
         new_refs = RefResolver(snapshot_loader(job.head), id_candidates=id_candidates(job.head))
         comparer = PairComparer(old_refs, new_refs, job.selected)
@@ -159,7 +176,7 @@ class JsonSchemaChecker(BaseChecker):
             mode, policy = mode_and_policy(path, settings.jsonschema)
             findings.extend(self._compare(comparer, old_doc, new_doc, mode, policy, diagnostics))
             findings.extend(self._removed_definitions(job, old_doc, new_doc, settings.severity))
-        for path in _dependents(job):
+        for path in dependents:
             # Unchanged itself, but a file it references changed: its effective schema did too.
             checked += 1
             old_doc, new_doc = old_refs.document(path), new_refs.document(path)
@@ -188,14 +205,14 @@ class JsonSchemaChecker(BaseChecker):
         """``DEFINITION_REMOVED``: an error when still needed (``definitions.py``), else info."""
         from dataclasses import replace
 
-        from ...formats.jsonschema.detect import is_json_or_yaml
+        from ...formats.jsonschema.blobindex import BlobIndex
         from .compare import removed_definitions
         from .definitions import still_needed
 
         removed = removed_definitions(old_doc, new_doc)
         if not removed or (job.selected and DEFINITION_RULE not in job.selected):
             return []
-        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], job.head,
+        needed = still_needed(old_doc, new_doc, [r.pointer for r in removed], BlobIndex.of(job.head).refs,
                               (p for p in job.head.paths() if is_json_or_yaml(p)))
         out: list[Finding] = []
         for definition in removed:
@@ -262,16 +279,17 @@ class JsonSchemaChecker(BaseChecker):
 
 
 
-def _needles(paths: set[str]) -> set[bytes]:
-    return {path.rsplit("/", 1)[-1].encode() for path in paths}
+def _needles(paths: set[str]) -> set[str]:
+    return {path.rsplit("/", 1)[-1] for path in paths}
 
 
-def _dependents(job: FormatJob, max_rounds: int = 8) -> list[str]:
+def _dependents(job: FormatJob, index: BlobIndex, max_rounds: int = 8) -> list[str]:
     """Unchanged schema files (in both revisions) that reference a changed one, transitively.
 
     Cheap by design: a file is a candidate when its head text contains the *file name* of a
     changed file (as any relative or ``$id`` reference must); only candidates are parsed, by
-    the caller. A false candidate costs a comparison that finds nothing.
+    the caller. A false candidate costs a comparison that finds nothing. The texts are asked
+    through the per-blob index (``index``), which answers without reading a blob it has seen.
     """
     base_set = set(job.base_paths)
     candidates = [p for p in job.head_paths if p not in job.changed and p in base_set]
@@ -282,11 +300,7 @@ def _dependents(job: FormatJob, max_rounds: int = 8) -> list[str]:
     for _ in range(max_rounds):
         new: list[str] = []
         for path in candidates:
-            try:
-                raw = job.head.read(path)
-            except (FileNotFoundError, OSError, SchemacheckError):
-                continue
-            if any(needle in raw for needle in needles):
+            if index.mentions(path, needles):
                 new.append(path)
         if not new:
             break

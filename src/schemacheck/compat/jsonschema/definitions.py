@@ -2,8 +2,9 @@
 
 Maintainers: removing a ``$defs``/``definitions`` entry breaks only its users. Its users at the
 new revision are found from text, cheaply: the head document's own ``$ref``s, and the ``$ref``s
-of every other JSON/YAML file of the head revision that mentions the file's name or root ``$id``
-(each resolved against that file's location, or taken as written when absolute). A definition
+of every other JSON/YAML file of the head revision (a text scan kept per blob,
+``formats/jsonschema/blobindex.py``), each resolved against that file's location, or taken as
+written when absolute, that name the file or its root ``$id``. A definition
 with its own ``$id`` or ``$anchor`` is addressable from outside the repository, so it counts as
 needed too. Anything else (typically a ``$ref`` replaced by an inline schema) is at most info:
 nothing can dangle. ``$ref``s resolved against an embedded ``$id`` are not followed here (a
@@ -13,18 +14,13 @@ missed user only lowers the severity; the dangling ``$ref`` itself is still
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urldefrag, urljoin
 
-from ...errors import SchemacheckError
 from ...formats.jsonschema.document import JsonDocument
 from ...formats.jsonschema.ids import retrieval_uri
-from ...snapshot import Snapshot
 
 __all__ = ["still_needed"]
-
-_REF_TEXT = re.compile(rb"""['"]?\$ref['"]?\s*:\s*['"]?([^'"\s,}]+)""")
 
 
 def _refs_in(data: object) -> Iterable[str]:
@@ -40,16 +36,17 @@ def _refs_in(data: object) -> Iterable[str]:
             stack.extend(node)
 
 
-def still_needed(old_doc: JsonDocument, new_doc: JsonDocument, pointers: list[str], head: Snapshot,
-                 head_paths: Iterable[str]) -> dict[str, str]:
+def still_needed(old_doc: JsonDocument, new_doc: JsonDocument, pointers: list[str],
+                 refs_of: Callable[[str], Iterable[str] | None], head_paths: Iterable[str]) -> dict[str, str]:
     """For each removed definition pointer that is still needed, why (``referenced by a.json``).
 
     Args:
         old_doc: The base document (where the definitions were).
         new_doc: The head document.
         pointers: The removed definitions (``/$defs/Name``).
-        head: The head revision.
-        head_paths: Its JSON/YAML paths.
+        refs_of: The ``$ref`` values a head path's text holds (None when it cannot be read:
+            reported where that file is checked, if it is one).
+        head_paths: The head revision's JSON/YAML paths.
     """
     wanted = set(pointers)
     why: dict[str, str] = {}
@@ -64,18 +61,11 @@ def still_needed(old_doc: JsonDocument, new_doc: JsonDocument, pointers: list[st
                 why.setdefault(pointer, f"{new_doc.path} still refers to it")
     root_id = new_doc.data.get("$id") if isinstance(new_doc.data, dict) else None
     names = {retrieval_uri(new_doc.path)} | ({urldefrag(root_id)[0]} if isinstance(root_id, str) else set())
-    needles = [new_doc.path.rsplit("/", 1)[-1].encode()] + [n.encode() for n in names if "://" in n]
     for path in sorted(head_paths):
         if path == new_doc.path or len(why) == len(wanted):
             continue
-        try:
-            raw = head.read(path)
-        except (OSError, SchemacheckError):  # reported where that file is checked, if it is one
-            continue
-        if not any(needle in raw for needle in needles):
-            continue
-        for match in _REF_TEXT.finditer(raw):
-            uri, fragment = urldefrag(urljoin(retrieval_uri(path), match.group(1).decode("utf-8", "replace")))
+        for ref in refs_of(path) or ():
+            uri, fragment = urldefrag(urljoin(retrieval_uri(path), ref))
             pointer = unquote(fragment)
             if uri in names and pointer in wanted:
                 why.setdefault(pointer, f"{path} still refers to it")

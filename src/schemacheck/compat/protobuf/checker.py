@@ -43,6 +43,8 @@ class ProtobufChecker(BaseChecker):
             return FormatOutcome(diagnostics=tuple(diagnostics))
         old_targets = [p for p in plan.base_paths if p in plan.changed]
         new_targets = [p for p in plan.head_paths if p in plan.changed]
+        _read_ahead(job.base, old_targets)
+        _read_ahead(job.head, new_targets)
         blank = [p for p in new_targets if _is_blank(job.head, p)]
         diagnostics.extend(_empty_file_error(p) for p in blank)
         compiled_targets = [p for p in new_targets if p not in blank]
@@ -85,6 +87,14 @@ def _error_location(err) -> Location:
         return Location(err.path)
     column = max(err.column, 1)
     return Location(err.path, err.line, column, err.line, column + 1)
+
+
+def _read_ahead(snapshot: Snapshot, paths: list[str]) -> None:
+    """Let a git snapshot read many changed files in a few round trips instead of one each
+    (every file changed: the reads were a quarter of the run on a busy machine)."""
+    hint = getattr(snapshot, "read_ahead", None)
+    if hint is not None and len(paths) > 1:
+        hint(paths)
 
 
 def _is_blank(snapshot: Snapshot, path: str) -> bool:

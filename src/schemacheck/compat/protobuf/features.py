@@ -211,7 +211,9 @@ def field_features(field: Field) -> Features:
     if field.message is None:
         parent = file_features(field.file)
     elif proto.HasField("oneof_index") and not proto.extendee:
-        parent = oneof_features(list(field.message.oneofs())[proto.oneof_index])
+        message = field.message
+        oneof = message.proto.oneof_decl[proto.oneof_index]
+        parent = message_features(message).merged(oneof.options.features)  # as oneof_features()
     else:
         parent = message_features(field.message)
     resolved = parent.merged(proto.options.features)

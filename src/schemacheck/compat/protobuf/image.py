@@ -145,6 +145,9 @@ class CheckContext:
     old: Image
     new: Image
     renames: Mapping[str, str] = field(default_factory=dict)
+    #: Pairs by subject, made once per check (:func:`pairs_for`): field and oneof pairs come
+    #: from the message pairs, enum value pairs from the enum pairs.
+    pairs: dict[str, tuple[Pair, ...]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _file_pairs(ctx: CheckContext) -> Iterator[Pair[ProtoFile]]:
@@ -185,13 +188,13 @@ def _message_pairs(ctx: CheckContext) -> Iterator[Pair[Message]]:
 
 
 def _field_pairs(ctx: CheckContext) -> Iterator[Pair[Field]]:
-    for pair in _message_pairs(ctx):
+    for pair in pairs_for("message", ctx):
         new_by_number = {f.number: f for f in pair.new.fields()}
         for fld in pair.old.fields():
             new = new_by_number.get(fld.number)
             if new is not None:
                 yield Pair(fld, new)
-    yield from _extension_pairs(ctx)
+    yield from pairs_for("extension", ctx)
 
 
 def _extension_pairs(ctx: CheckContext) -> Iterator[Pair[Extension]]:
@@ -203,7 +206,7 @@ def _extension_pairs(ctx: CheckContext) -> Iterator[Pair[Extension]]:
 
 
 def _oneof_pairs(ctx: CheckContext) -> Iterator[Pair[Oneof]]:
-    for pair in _message_pairs(ctx):
+    for pair in pairs_for("message", ctx):
         new_by_name = {o.name: o for o in pair.new.oneofs()}
         for oneof in pair.old.oneofs():
             new = new_by_name.get(oneof.name)
@@ -227,7 +230,7 @@ def _groups(enum: Enum) -> dict[int, EnumValueGroup]:
 
 
 def _enum_value_pairs(ctx: CheckContext) -> Iterator[Pair[EnumValueGroup]]:
-    for pair in _enum_pairs(ctx):
+    for pair in pairs_for("enum", ctx):
         new_groups = _groups(pair.new)
         for number, group in _groups(pair.old).items():
             if number in new_groups:
@@ -243,7 +246,7 @@ def _service_pairs(ctx: CheckContext) -> Iterator[Pair[Service]]:
 
 
 def _method_pairs(ctx: CheckContext) -> Iterator[Pair[Method]]:
-    for pair in _service_pairs(ctx):
+    for pair in pairs_for("service", ctx):
         new_by_name = {m.name: m for m in pair.new.methods()}
         for method in pair.old.methods():
             new = new_by_name.get(method.name)
@@ -273,5 +276,8 @@ SUBJECTS = tuple(_PAIRERS)
 
 
 def pairs_for(subject: str, ctx: CheckContext) -> Iterator[Pair]:
-    """All pairs of one subject kind (``field``, ``message``, …)."""
-    return _PAIRERS[subject](ctx)
+    """All pairs of one subject kind (``field``, ``message``, …), found once per check."""
+    found = ctx.pairs.get(subject)
+    if found is None:
+        found = ctx.pairs[subject] = tuple(_PAIRERS[subject](ctx))
+    return iter(found)

@@ -5,8 +5,9 @@ Maintainers: the runner asks every file of both revisions, so this must be cheap
 without reading; otherwise the first :data:`SNIFF_BYTES` of the content are searched for a
 ``$schema`` key naming a JSON Schema dialect (drafts 4, 6, 7, 2019-09, 2020-12). A ``$schema``
 naming anything else (``https://json.schemastore.org/tsconfig``) means the file is an
-*instance*, not a schema. Sniff results are cached by content id (git blob sha), so a file
-unchanged between base and head is read once.
+*instance*, not a schema. Sniff results are kept by content id (git blob sha) in the per-blob
+index (:mod:`.blobindex`, also on disk), so a file unchanged between base and head, or since an
+earlier run, is not read again.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ _SCHEMA_KEY = re.compile(
     rb"""["']?\$schema["']?\s*:\s*["']?\s*https?://json-schema\.org/"""
     rb"""(?:draft-0[467]/schema|draft/20(?:19-09|20-12)/schema)\b""",
 )
-
-_SNIFF_CACHE: dict[str, bool] = {}
 
 
 def is_json_or_yaml(path: str) -> bool:
@@ -66,17 +65,9 @@ def is_json_schema(path: str, snapshot: Snapshot | None, include: Iterable[str] 
         return True
     if snapshot is None:
         return False
+    from .blobindex import BlobIndex
+
     try:
-        blob = snapshot.blob_id(path)
+        return BlobIndex.of(snapshot).sniffed(path)[0]
     except (FileNotFoundError, OSError):
         return False
-    if blob is not None and blob in _SNIFF_CACHE:
-        return _SNIFF_CACHE[blob]
-    try:
-        content = snapshot.read(path)
-    except (FileNotFoundError, OSError):
-        return False
-    verdict = looks_like_schema(content[:SNIFF_BYTES])
-    if blob is not None:
-        _SNIFF_CACHE[blob] = verdict
-    return verdict

@@ -7,19 +7,19 @@ URI it lives under. Values of ``enum``/``const``/``default``/``examples`` are da
 schemas, and are not searched. In drafts 4-7 a ``$ref`` hides its siblings, ``$id`` included.
 
 :class:`IdCandidates` answers "which files of this revision may declare ``$id`` X" from the
-files' text, without parsing them, so a resolver finds a schema by ``$id`` whether or not it
-was loaded for another reason (base and head then resolve the same way).
+files' text (through the per-blob index, :mod:`.blobindex`), without parsing them, so a
+resolver finds a schema by ``$id`` whether or not it was loaded for another reason (base and
+head then resolve the same way).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from ...errors import SchemacheckError
+from .blobfacts import declared_ids
 from .dialect import LEGACY_DIALECTS
 from .document import JsonDocument, pointer_join
 
@@ -100,52 +100,25 @@ def build_index(doc: JsonDocument) -> IdIndex:
     return index
 
 
-# "$id": "…" / "id": "…" in JSON; $id: … / id: … (quoted or not) in YAML.
-_ID_TEXT = re.compile(rb"""(?:"\$?id"\s*:\s*"([^"\\]+)"|^[ \t-]*['"]?\$?id['"]?[ \t]*:[ \t]*['"]?([^'"\s#,}]+))""",
-                      re.MULTILINE)
-
-
-def declared_ids(raw: bytes) -> set[str]:
-    """Absolute ``$id``/``id`` values written in a JSON or YAML text (fragment and trailing ``#`` dropped).
-
-    A text scan: relative ``$id``s (resolved against an enclosing one) are not found, and a
-    match in a string value is a harmless extra candidate (the resolver checks the parsed file).
-    """
-    out: set[str] = set()
-    for match in _ID_TEXT.finditer(raw):
-        value = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
-        uri = urldefrag(value)[0]
-        if "://" in uri or uri.startswith("urn:"):
-            out.add(uri)
-    return out
-
-
 class IdCandidates:
-    """``uri -> paths`` of one revision whose text declares that ``$id``, scanned once on first use.
+    """``uri -> paths`` of one revision whose text declares that ``$id``, gathered once on first use.
 
     Args:
         paths: Every JSON/YAML path of the revision.
-        read: Reads a path's bytes (errors: the file is skipped; loading it later reports them).
-        max_bytes: Larger files are not scanned (the loader refuses them anyway).
+        declared: The absolute ``$id``s a path's text declares (:func:`.blobfacts.declared_ids`,
+            from the per-blob index so unchanged files are not read again), or None when it
+            cannot be read (the error is reported where the file is loaded, if ever).
     """
 
-    def __init__(self, paths: Callable[[], Iterable[str]], read: Callable[[str], bytes],
-                 max_bytes: int = 16 << 20) -> None:
+    def __init__(self, paths: Callable[[], Iterable[str]], declared: Callable[[str], Iterable[str] | None]) -> None:
         self._paths = paths
-        self._read = read
-        self._max = max_bytes
+        self._declared = declared
         self._by_uri: dict[str, list[str]] | None = None
 
     def __call__(self, uri: str) -> list[str]:
         if self._by_uri is None:
             self._by_uri = {}
             for path in sorted(self._paths()):
-                try:
-                    raw = self._read(path)
-                except (OSError, SchemacheckError):  # reported when the file is loaded, if ever
-                    continue
-                if len(raw) > self._max:
-                    continue
-                for found in declared_ids(raw):
+                for found in self._declared(path) or ():
                     self._by_uri.setdefault(found, []).append(path)
         return self._by_uri.get(urldefrag(uri)[0], [])

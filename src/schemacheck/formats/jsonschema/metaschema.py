@@ -11,7 +11,10 @@ validates each changed node *shallowly* (its subschemas replaced by ``{}``, whic
 checked separately from) or, when it is new, whole. Every subschema of a valid schema is
 itself checked against the metaschema this way, so the verdict equals a full validation of the
 changed parts. A new file is validated whole up to :data:`FULL_VALIDATION_BYTES`; a larger new
-file is not validated (the caller reports that). Very deep schemas can exhaust the validator's
+file is not validated (the caller reports that). A part found valid is remembered by a digest
+of its canonical JSON and the validator in the JSON/YAML cache (``blobindex.remember_valid``,
+versioned by the installed ``jsonschema`` and metaschemas too), so checking the same change
+again (pre-commit, a CI re-run) imports no validator; an invalid part is never remembered. Very deep schemas can exhaust the validator's
 recursion; that is reported as a problem, not raised.
 """
 
@@ -144,26 +147,36 @@ def check_metaschema(doc: JsonDocument, base: JsonDocument | None = None,
 
     Returns ``None`` too when the ``jsonschema`` package is not installed.
     """
-    try:
-        import jsonschema
-        from jsonschema.exceptions import best_match
-    except ImportError:  # pragma: no cover - jsonschema is a dependency
-        return None
-    cls = getattr(jsonschema, _VALIDATORS.get(doc.dialect, "Draft202012Validator"))
-    validator = cls(cls.META_SCHEMA)
     if base is not None and base.dialect == doc.dialect:
         parts = list(changed_schema_nodes(base.data, doc.data))
     elif size > FULL_VALIDATION_BYTES:
         return None
     else:
         parts = [("", doc.data)]
-    for prefix, instance in parts:
+    name = _VALIDATORS.get(doc.dialect, "Draft202012Validator")
+    from .blobindex import remember_valid, validated
+
+    keys = [_verdict_key(name, instance) for _, instance in parts]
+    if all(key is not None and validated(key) for key in keys):
+        return None  # every changed part was valid in an earlier run: no validator (nor its import) needed
+    try:
+        import jsonschema
+        from jsonschema.exceptions import best_match
+    except ImportError:  # pragma: no cover - jsonschema is a dependency
+        return None
+    cls = getattr(jsonschema, name)
+    validator = cls(cls.META_SCHEMA)
+    for (prefix, instance), key in zip(parts, keys):
+        if key is not None and validated(key):
+            continue
         try:
             error = best_match(validator.iter_errors(instance))
         except RecursionError:
             return MetaschemaProblem("the schema is too deeply nested to be validated against its metaschema",
                                      doc.nearest_location(prefix), prefix)
         if error is None:
+            if key is not None:
+                remember_valid(key)
             continue
         pointer = prefix + pointer_from_parts(list(error.absolute_path))
         where = "#" + pointer if pointer else "the root"
@@ -172,6 +185,21 @@ def check_metaschema(doc: JsonDocument, base: JsonDocument | None = None,
         return MetaschemaProblem(f"not a valid {dialect} JSON Schema at {where}: {_short(error.message)}{why}",
                                  doc.nearest_location(pointer), pointer, str(error.validator or ""))
     return None
+
+
+def _verdict_key(validator: str, instance: Any) -> str | None:
+    """A digest of (validator, the part's canonical JSON): the key of a remembered "valid" verdict.
+
+    None when the part has no canonical JSON (a YAML value JSON cannot write): it is validated.
+    """
+    import hashlib
+    import json
+
+    try:
+        text = json.dumps(instance, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return "valid:" + hashlib.blake2b(f"{validator}\n{text}".encode(), digest_size=20).hexdigest()
 
 
 def _short(text: str, limit: int = 160) -> str:

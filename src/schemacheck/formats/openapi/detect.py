@@ -4,7 +4,8 @@ Maintainers: the runner asks about every changed JSON/YAML file, so this is a ch
 the first :data:`SNIFF_BYTES`: a YAML line ``openapi: 3…``/``swagger: "2.0"`` starting in column
 0, or a JSON member ``"openapi": "3…"``. The loader confirms the key is top-level (a JSON
 pre-filter hit on a nested key is rejected there as "not an OpenAPI document"). Verdicts are
-cached by content id.
+kept by content id in the JSON/YAML blob index (``formats/jsonschema/blobindex.py``, also on
+disk), so a file is read once, ever.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ _EXTENSIONS = (".json", ".yaml", ".yml")
 _YAML_KEY = re.compile(rb"""^(?:openapi|["']openapi["'])[ \t]*:[ \t]*["']?3\.|^(?:swagger|["']swagger["'])[ \t]*:"""
                        rb"""[ \t]*["']?2\.0""", re.MULTILINE)
 _JSON_KEY = re.compile(rb""""openapi"\s*:\s*"3\.|"swagger"\s*:\s*"2\.0""")
-_CACHE: dict[str, bool] = {}
 
 
 def is_json_or_yaml(path: str) -> bool:
@@ -50,14 +50,9 @@ def is_openapi(path: str, snapshot: Snapshot | None, include: Iterable[str] = ()
         return True
     if not is_json_or_yaml(path) or snapshot is None:
         return False
+    from ..jsonschema.blobindex import BlobIndex
+
     try:
-        blob = snapshot.blob_id(path)
-        if blob is not None and blob in _CACHE:
-            return _CACHE[blob]
-        content = snapshot.read(path)
+        return BlobIndex.of(snapshot).sniffed(path)[1]
     except (FileNotFoundError, OSError):
         return False
-    verdict = looks_like_openapi(content)
-    if blob is not None:
-        _CACHE[blob] = verdict
-    return verdict

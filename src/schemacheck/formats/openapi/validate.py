@@ -46,7 +46,28 @@ def _validator(version: str) -> Any | None:
     except (OSError, ValueError):
         return None
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft4Validator)
-    return cls(schema)
+    return cls(schema, registry=_crawled_registry(cls, schema))
+
+
+def _crawled_registry(cls: Any, schema: dict[str, Any]) -> Any:
+    """A registry holding ``schema`` already crawled (its anchors and subresources indexed).
+
+    Without it, the validator's registry holds the schema uncrawled, and ``referencing`` crawls
+    the whole schema again on *every* anchor lookup (each ``$dynamicRef: "#meta"`` of the 3.1
+    schema, i.e. every Schema Object of a document), keeping the result only in the resolver
+    of that one lookup: about two thirds of the time of validating a small 3.1 document. The
+    validator adds the JSON Schema meta-schemas itself (``jsonschema_specifications``), as
+    before; what differs is that a reference to an unknown remote URI is unresolvable (a
+    could-not-validate note) instead of fetched: the bundled schemas only refer to themselves
+    and to those meta-schemas.
+    """
+    import referencing
+    import referencing.jsonschema
+
+    dialect = cls.META_SCHEMA.get("$id") or cls.META_SCHEMA.get("id", "")
+    specification = referencing.jsonschema.specification_with(dialect, default=referencing.Specification.OPAQUE)
+    resource = specification.create_resource(schema)
+    return referencing.Registry().with_resource(resource.id() or "", resource).crawl()
 
 
 def _most_specific(error: Any) -> Any:

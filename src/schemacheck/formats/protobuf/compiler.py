@@ -23,14 +23,14 @@ from google.protobuf import descriptor_pb2 as d
 from ...errors import LinkError, ParseError
 from ...snapshot import Snapshot, unsafe_reason
 from . import CompiledFile, CompileResult, import_name, native
-from .diskcache import WRITE_BUDGET, open_cache
-from .memo import IMPORTS, LINKED, Failed, clear_cache, pack, remember, unpack
+from .diskcache import PACK_TARGETS, open_cache
+from .memo import IMPORTS, LINKED, SCANNED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text
-from .external import ImportSources
+from .external import ImportSources, is_external
 from .linker import register, resolve
 from .locate import WKT_DIR, LocateMixin, MissingImport
 from .options import interpret_options
-from .parallel import MIN_FILES, parse_many
+from .parallel import parse_many, pool_size
 from .parser import ParsedFile, parse_data
 from .pools import PoolsMixin
 from .shallow import ShallowMixin
@@ -60,7 +60,7 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         self.texts: dict[str, bytes] = {}  # read by the import walk, not parsed yet (shallow only)
         self.disk = open_cache()
         if self.disk is not None:
-            self.disk.read_only = len(targets) > WRITE_BUDGET
+            self.disk.batch = len(targets) > PACK_TARGETS  # many entries: one pack, not a file each
         self.failed: dict[str, ParseError] = {}
         self.building: list[str] = []
         self.pool = None
@@ -69,9 +69,13 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         self.prefetched: dict[str, ParsedFile | ParseError] = {}
 
     def prefetch(self, targets: Sequence[str]) -> None:
-        """Parse the targets not parsed before in parallel (see :mod:`.parallel`)."""
-        if len(targets) < MIN_FILES:
-            return
+        """Read the targets ahead where the snapshot can (git: a few round trips instead of one
+        per file), and parse those not parsed before in parallel (see :mod:`.parallel`)."""
+        hint = getattr(self.snapshot, "read_ahead", None)
+        if hint is not None and len(targets) > 1:
+            hint([t for t in targets if not is_external(t)])
+        if pool_size(len(targets)) < 2:
+            return  # no pool: reading the files here would only read them twice
         jobs = []
         for target in targets:
             name = import_name(target, self.roots)
@@ -129,15 +133,23 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         if isinstance(pf, ParseError):
             raise pf
         known = IMPORTS.get((name, blob))
+        fresh = False  # a blob the disk cache has never seen: no entry to look up
         if known is None and pf is None and self.shallow and self.disk is not None:
-            # Imports without parsing (the linked file may come from the disk cache); their
-            # positions only serve error messages, and a failed shallow compile is redone in full.
-            known = (self.imports_of(name, path, blob), ())
+            if self.disk.batch and blob not in SCANNED and self.disk.indexed(blob) is None:
+                # Every file changed: most targets are new. Parsing first skips an import scan
+                # and a lookup that would miss; their imports are recorded for the next run.
+                fresh = True
+            else:
+                # Imports without parsing (the linked file may come from the disk cache); their
+                # positions only serve error messages; a failed shallow compile is redone in full.
+                known = (self.imports_of(name, path, blob), ())
         if known is None:
             if pf is None:
                 pf = self.parse_text(name, path)
             known = (tuple(pf.fd.dependency) + tuple(pf.fd.option_dependency), tuple(pf.import_pos))
             IMPORTS[(name, blob)] = known
+            if fresh:
+                self.disk.add_indexed(blob, known[0])
         imports, positions = known
         deps = []
         for i, dep in enumerate(imports):
@@ -180,7 +192,7 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         hit = LINKED.get(key)
         if hit is not None:
             LINKED.move_to_end(key)
-        elif self.disk is not None:
+        elif self.disk is not None and not fresh:
             stored = self.disk.get(key, blob)
             found = unpack(stored, path) if stored is not None else None
             if found is not None and found.fd.name == name:

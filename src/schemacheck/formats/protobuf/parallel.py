@@ -24,7 +24,7 @@ from ...errors import LinkError, ParseError
 from .lexer import check_text
 from .parser import ParsedFile, PendingOption, PendingOptions, TypeRef, parse_data
 
-__all__ = ["parse_many", "MIN_FILES"]
+__all__ = ["parse_many", "pool_size", "MIN_FILES"]
 
 #: Below this many files a pool costs more than it saves.
 MIN_FILES = 48
@@ -85,6 +85,13 @@ def _workers() -> int:
     return int(env) if env.isdigit() else 1
 
 
+def pool_size(n_jobs: int) -> int:
+    """Worker processes :func:`parse_many` would use for ``n_jobs`` files (below 2: no pool)."""
+    if n_jobs < MIN_FILES:
+        return 1
+    return min(_workers(), n_jobs // (MIN_FILES // 2) or 1)
+
+
 def parse_many(jobs: list[tuple[str, str, bytes]]) -> dict[str, ParsedFile | ParseError]:
     """Parse ``(path, import name, content)`` jobs, in parallel when worthwhile.
 
@@ -92,8 +99,8 @@ def parse_many(jobs: list[tuple[str, str, bytes]]) -> dict[str, ParsedFile | Par
         Import name -> parsed file or the error that stopped it; empty when the pool was
         not used (too few files, one CPU, or no ``fork``).
     """
-    workers = min(_workers(), len(jobs) // (MIN_FILES // 2) or 1)
-    if workers < 2 or len(jobs) < MIN_FILES:
+    workers = pool_size(len(jobs))
+    if workers < 2:
         return {}
     import multiprocessing
 

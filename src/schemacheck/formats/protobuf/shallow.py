@@ -104,7 +104,7 @@ class ShallowMixin:
         scanned = SCANNED.get(blob)
         if scanned is not None:
             return scanned
-        stored = self.disk.imports(blob) if self.disk is not None else None
+        stored = self.disk.indexed(blob) if self.disk is not None else None
         if stored is not None:
             SCANNED[blob] = stored
             return stored
@@ -125,7 +125,7 @@ class ShallowMixin:
             SCANNED.clear()
         SCANNED[blob] = imports
         if self.disk is not None:
-            self.disk.add_imports(blob, imports)
+            self.disk.add_indexed(blob, imports)
         return imports
 
     def parse_declaration(self, name: str, path: str, blob: str) -> ParsedFile:

@@ -18,6 +18,8 @@ __all__ = ["source_code_info", "source_code_info_bytes", "source_code_info_bytes
 def _rewrite(locs: list[list], paths: dict[tuple[int, ...], tuple[int, ...]]) -> list[list]:
     if not paths:
         return locs
+    # Only paths as long as an option statement's can be one: skip hashing the others.
+    lengths = {len(p) for p in paths}
     out: list[list] = []
     matched: tuple[int, ...] | None = None
     for loc in locs:
@@ -26,7 +28,7 @@ def _rewrite(locs: list[list], paths: dict[tuple[int, ...], tuple[int, ...]]) ->
             if path[: len(matched)] == matched:
                 continue
             matched = None
-        dest = paths.get(path)
+        dest = paths.get(path) if len(path) in lengths else None
         if dest is None:
             out.append(loc)
             continue
@@ -94,14 +96,18 @@ def source_code_info_bytes_python(locs: list[list], paths: dict[tuple[int, ...],
     paths_cache = _PATHS
     if len(paths_cache) > 200_000:  # distinct paths are few in practice; bound it anyway
         paths_cache.clear()
+    append = out.append
     for path, span, leading, trailing, detached in locs:
         head = paths_cache.get(path)
         if head is None:
             p = join(map(_v, path))
             head = paths_cache[path] = (b"\x0a" + _v(len(p)) + p if p else b"") + b"\x12"
-        try:
-            sp = join([table[x] for x in span])
-        except IndexError:
+        try:  # a span is [line, col, end col] or [line, col, end line, end col]
+            if len(span) == 3:
+                sp = table[span[0]] + table[span[1]] + table[span[2]]
+            else:
+                sp = join([table[x] for x in span])
+        except IndexError:  # a value of 16384 or more: a long varint
             sp = join(map(_v, span))
         body = head + table[len(sp)] + sp
         if leading:
@@ -111,7 +117,7 @@ def source_code_info_bytes_python(locs: list[list], paths: dict[tuple[int, ...],
         if detached:
             for text in detached:
                 body += _string(b"\x32", text)
-        out.append(b"\x0a" + _v(len(body)) + body)
+        append(b"\x0a" + _v(len(body)) + body)
     return join(out)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...errors import ParseError
+from .spans import node_spans
 from .syntax import NO_SPAN, ClassDef, Expr, FuncDef, ModuleInfo, Span, Stmt
 
 __all__ = ["Expr", "Span", "Stmt", "ClassDef", "FuncDef", "ModuleInfo", "parse_module", "parse_annotation_text"]
@@ -30,13 +31,7 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
     Raises:
         ParseError: Not UTF-8 or not valid Python.
     """
-    import warnings
-
     import libcst as cst
-
-    with warnings.catch_warnings():  # libcst.metadata imports mypy_extensions.TypedDict (deprecated)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from libcst.metadata import MetadataWrapper, PositionProvider
 
     try:
         text = data.decode("utf-8-sig")
@@ -44,15 +39,18 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
         raise ParseError(path, 0, 0, f"is not UTF-8 (byte {exc.start})") from None
     try:
         tree = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
+    except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:  # validation: e.g. 'a' b'b'
         line, column, cause = _syntax_error(text, exc)
         raise ParseError(path, line, column, f"is not valid Python: {cause}") from None
     except RecursionError:
         raise ParseError(path, 0, 0, "is nested too deeply to parse") from None
     if not positions:
         return _Reader(path, module, {}).read_module(tree)
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    return _Reader(path, module, wrapper.resolve(PositionProvider)).read_module(tree)
+    # The reader runs twice: first to learn which nodes it spans, then with their spans
+    # (positions of all nodes cost several times more than both reads; see .spans).
+    wanted = _Wanted()
+    _Reader(path, module, wanted).read_module(tree)
+    return _Reader(path, module, node_spans(tree, wanted.keys)).read_module(tree)
 
 
 def parse_annotation_text(text: str, span: Span) -> Expr | None:
@@ -66,17 +64,26 @@ def parse_annotation_text(text: str, span: Span) -> Expr | None:
     return _Reader("", "", {}, fixed=span).expr(node)
 
 
+class _Wanted:
+    """A stand-in for the spans that notes which nodes the reader asks about (by ``id``)."""
+
+    def __init__(self) -> None:
+        self.keys: set[int] = set()
+
+    def get(self, key: int) -> None:
+        self.keys.add(key)
+
+
 class _Reader:
-    def __init__(self, path: str, module: str, positions: Any, fixed: Span | None = None) -> None:
-        self.path, self.module, self.positions, self.fixed = path, module, positions, fixed
+    def __init__(self, path: str, module: str, spans: Any, fixed: Span | None = None) -> None:
+        """``spans`` maps a node's ``id`` to its span (see :func:`.spans.node_spans`)."""
+        self.path, self.module, self.spans, self.fixed = path, module, spans, fixed
 
     def span(self, node: Any) -> Span:
         if self.fixed is not None:
             return self.fixed
-        pos = self.positions.get(node)
-        if pos is None:
-            return NO_SPAN
-        return (pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+        found = self.spans.get(id(node))
+        return NO_SPAN if found is None else found
 
     # -- module ----------------------------------------------------------------------------
     def read_module(self, tree: Any) -> ModuleInfo:

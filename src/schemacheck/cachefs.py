@@ -1,6 +1,6 @@
 """File operations below a cache directory that never follow a link and never block.
 
-Maintainers: the disk cache (:mod:`.diskcache`) lives in a directory other programs, or a
+Maintainers: the disk caches (:mod:`.diskcache`) live in a directory other programs, or a
 careless ``ln -s``, can write to; it must never become a way to read, hang on or delete
 something outside it. Everything here works on directory descriptors: a directory is opened
 relative to its parent with ``O_NOFOLLOW | O_DIRECTORY`` and must belong to this user and be

@@ -1,0 +1,275 @@
+"""What a run needs to know about a JSON/YAML blob it does not compare: read once, kept by blob id.
+
+Maintainers: finding the schemas that ``$ref`` a changed file, the files declaring a ``$id``,
+the users of a removed definition, and which JSON/YAML files are schemas or OpenAPI documents
+at all, asks a question of every JSON/YAML file of a revision. The answers depend on the blob
+alone, so they are computed once per blob by one text scan (:mod:`.blobfacts`, no parsing)
+and kept in memory and in the disk cache's per-blob index (:mod:`schemacheck.diskcache`,
+namespace ``json``, versioned by the scanners' source): a later run, in any clone and on any
+branch, reads only the blobs it has never seen. A partial clone then needs only the blobs the
+check compares (``compat/jsonschema/prefetch.py``); with a cold index, the first blob it must
+read fetches every JSON/YAML blob it lacks in one batch.
+
+A tampered or damaged index is a miss (the disk cache checks a checksum and the blob id of
+every line); a fact that does not decode to the expected shape is a miss too. Either way the
+blob is read again: the cache costs time, never a verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...errors import SchemacheckError
+from .blobfacts import BlobFacts, mentions, scan
+
+if TYPE_CHECKING:
+    from ...diskcache import DiskCache
+    from ...snapshot import Snapshot
+
+__all__ = ["BlobIndex", "close_index", "validated", "remember_valid"]
+
+#: A fact line larger than this is not kept (the blob is read again next time).
+_MAX_LINE = 64 * 1024
+_MEMO_MAX = 200_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain(needle: str) -> bool:
+    """A needle :func:`mentions` can answer and JSON writes unescaped (printable ASCII, no quote or backslash)."""
+    return all(" " < c <= "~" and c not in "\"\\" for c in needle) and mentions(_NO_FACTS, needle) is not None
+
+
+def _version() -> str:
+    from ...diskcache import source_digest
+
+    here = Path(__file__).parent
+    return source_digest(here / "blobindex.py", here / "blobfacts.py", here / "detect.py", here / "metaschema.py",
+                         here.parent / "openapi" / "detect.py", *_validator_versions())
+
+
+def _validator_versions() -> list[str]:
+    """The installed ``jsonschema`` and metaschema distributions (their dist-info names carry the
+    versions), found without importing them: a remembered verdict is of one validator version."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("jsonschema")
+    if spec is None or not spec.origin:
+        return []
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        return sorted(e for e in os.listdir(site) if e.startswith(("jsonschema-", "jsonschema_specifications-"))
+                      and e.endswith(".dist-info"))
+    except OSError:
+        return []
+
+
+_MEMO: dict[str, BlobFacts] = {}
+_BATCHED: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were fetched
+_BY_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_VALID: set[str] = set()
+_NO_FACTS = BlobFacts(False, False, (), (), ())
+
+
+def _disk() -> DiskCache | None:
+    from ...diskcache import open_cache
+
+    return open_cache("json", _version, "facts.idx")
+
+
+def validated(key: str) -> bool:
+    """Whether an earlier run found the part with this digest valid (:mod:`.metaschema`)."""
+    if key in _VALID:
+        return True
+    disk = _disk()
+    return disk is not None and disk.indexed(key) == ("valid",)
+
+
+def remember_valid(key: str) -> None:
+    """Record that the part with this digest is valid against its metaschema."""
+    if len(_VALID) > _MEMO_MAX:  # a long-lived process (a fuzz campaign) stays bounded
+        _VALID.clear()
+    _VALID.add(key)
+    disk = _disk()
+    if disk is not None:
+        disk.add_indexed(key, ("valid",))
+
+
+def close_index() -> None:
+    """End of a check: write the facts learnt in this run to the disk index (one write)."""
+    disk = _disk()
+    if disk is not None:
+        disk.close()
+
+
+class BlobIndex:
+    """The facts of one snapshot's files: from memory, else the disk index, else the blob (then recorded).
+
+    Args:
+        snapshot: The revision whose files are asked about.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        try:  # weakly: the per-snapshot table must not keep a snapshot (and its git processes) alive
+            self._snapshot: Callable[[], Snapshot | None] = weakref.ref(snapshot)
+        except TypeError:
+            self._snapshot = lambda: snapshot
+        self._cache = _disk()  # opened once per snapshot: the runner asks about every path
+
+    @property
+    def snapshot(self) -> Snapshot:
+        found = self._snapshot()
+        assert found is not None, "a BlobIndex outlived its snapshot"
+        return found
+
+    @staticmethod
+    def of(snapshot: Snapshot) -> BlobIndex:
+        """The index of ``snapshot`` (one per snapshot, so per-path questions cost dictionary lookups)."""
+        try:
+            found = _BY_SNAPSHOT.get(snapshot)
+            if found is None:
+                found = _BY_SNAPSHOT[snapshot] = BlobIndex(snapshot)
+            return found
+        except TypeError:  # not weakly referable or not hashable: a fresh one
+            return BlobIndex(snapshot)
+
+    def known(self, path: str) -> bool:
+        """Whether the facts of ``path`` are at hand without reading it (memory or disk index)."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return False
+        return blob is not None and self._stored(blob) is not None
+
+    def facts(self, path: str) -> BlobFacts:
+        """The facts of ``path``.
+
+        Raises:
+            OSError, SchemacheckError: As ``snapshot.read`` does, when the file must be read and cannot be.
+        """
+        blob = self.snapshot.blob_id(path)
+        if blob is not None:
+            found = self._stored(blob)
+            if found is not None:
+                return found
+        self._fetch_unindexed()
+        found = scan(self.snapshot.read(path))
+        if blob is not None:
+            if len(_MEMO) > _MEMO_MAX:
+                _MEMO.clear()
+            _MEMO[blob] = found
+            disk = self._cache
+            if disk is not None and disk.enabled:
+                line = found.encode()
+                if len(line) > _MAX_LINE:
+                    line = BlobFacts(found.schema, found.openapi, found.ids, None, None).encode()
+                if len(line) <= _MAX_LINE:
+                    disk.add_indexed(blob, (line,))
+        return found
+
+    def sniffed(self, path: str) -> tuple[bool, bool]:
+        """(is a JSON Schema, is an OpenAPI document) by their sniffers; read from an index line's
+        first field without decoding the rest (the runner asks it of every JSON/YAML file).
+
+        Raises:
+            OSError, SchemacheckError: As :meth:`facts`.
+        """
+        blob = self.snapshot.blob_id(path)
+        if blob is not None and blob not in _MEMO:
+            disk = self._cache
+            fields = disk.indexed(blob) if disk is not None else None
+            if fields is not None and len(fields) == 1 and fields[0][:1] == "[" and fields[0][1:2] in "0123" \
+                    and fields[0][2:3] == "," and fields[0][1:2]:
+                flags = int(fields[0][1])
+                return bool(flags & 1), bool(flags & 2)
+        found = self.facts(path)
+        return found.schema, found.openapi
+
+    def readable_facts(self, path: str) -> BlobFacts | None:
+        """Complete :meth:`facts`, or None when the file cannot be read (reported where it is loaded, if ever)."""
+        try:
+            found = self.facts(path)
+            return found if found.complete else scan(self.snapshot.read(path))
+        except (OSError, SchemacheckError):
+            return None
+
+    def mentions(self, path: str, needles: Iterable[str]) -> bool:
+        """Whether the text of ``path`` contains one of ``needles`` (False when it cannot be read)."""
+        needles = tuple(needles)
+        if all(_plain(n) for n in needles):
+            # An index line holds every name run as written (JSON, ASCII-escaped): a plain needle
+            # absent from the line is absent from the runs, so most files need no decoding.
+            line = self._line(path)
+            if line is not None and not any(n in line for n in needles):
+                return False
+        facts = self.readable_facts(path)
+        if facts is None:
+            return False
+        unsure: list[str] = []
+        for needle in needles:
+            answer = mentions(facts, needle)
+            if answer:
+                return True
+            if answer is None:
+                unsure.append(needle)
+        if not unsure:
+            return False
+        try:
+            raw = self.snapshot.read(path)
+        except (OSError, SchemacheckError):
+            return False
+        return any(n.encode("utf-8", "surrogateescape") in raw for n in unsure)
+
+    def ids(self, path: str) -> tuple[str, ...] | None:
+        """The ``$id``s ``path`` declares (text scan), or None when it cannot be read."""
+        facts = self.readable_facts(path)
+        return facts.ids if facts is not None else None
+
+    def refs(self, path: str) -> tuple[str, ...] | None:
+        """The ``$ref`` values ``path`` holds (text scan), or None when it cannot be read."""
+        facts = self.readable_facts(path)
+        return facts.refs if facts is not None else None
+
+    def _fetch_unindexed(self) -> None:
+        """The first time a snapshot that can fetch (a partial clone run with ``--fetch-missing``)
+        must read a blob for its facts: fetch every JSON/YAML blob of it the index lacks, in one
+        batch. With a warm index that is nothing (or only the change, already there); with a
+        cold one it is what the sniffing and the dependents scan read anyway, never one fetch
+        per blob."""
+        from ...snapshot import can_fetch, prefetch
+        from .detect import is_json_or_yaml
+
+        if not can_fetch(self.snapshot) or self.snapshot in _BATCHED:  # git snapshots only (hashable)
+            return
+        _BATCHED.add(self.snapshot)
+        prefetch([(self.snapshot, [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)])])
+
+    def _line(self, path: str) -> str | None:
+        """The disk index line of ``path``'s blob, when there is one and the blob is not in memory."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return None
+        if blob is None or blob in _MEMO:
+            return None
+        disk = self._cache
+        fields = disk.indexed(blob) if disk is not None else None
+        # a line whose name runs were not kept ends in "null]"; a complete one in "]]"
+        return fields[0] if fields is not None and len(fields) == 1 and fields[0].endswith("]]") else None
+
+    def _stored(self, blob: str) -> BlobFacts | None:
+        found = _MEMO.get(blob)
+        if found is not None:
+            return found
+        disk = self._cache
+        fields = disk.indexed(blob) if disk is not None else None
+        if fields is None or len(fields) != 1:
+            return None
+        found = BlobFacts.decode(fields[0])
+        if found is not None:
+            _MEMO[blob] = found
+        return found
