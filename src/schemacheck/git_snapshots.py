@@ -13,10 +13,14 @@ import abc
 import hashlib
 import os
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .errors import GitError
-from .git_repo import _SUBMODULE, _SYMLINK, NOT_A_REPO_TIP, GitRepository, _blob_sha, _split_z, utf8_path
+from .git_repo import _SUBMODULE, _SYMLINK, _TREE, NOT_A_REPO_TIP, GitRepository, _blob_sha, _split_z, utf8_path
 from .snapshot import check_relative, is_regular_inside, read_inside
+
+if TYPE_CHECKING:
+    from .git_overlay import ChangeOverlay
 
 __all__ = ["GitRepository", "CommitSnapshot", "IndexSnapshot", "WorkTreeSnapshot", "EmptySnapshot", "NOT_A_REPO_TIP",
            "utf8_path"]
@@ -57,11 +61,55 @@ class _EntriesSnapshot(abc.ABC):
 
 
 class CommitSnapshot(_EntriesSnapshot):
-    """The tree of one commit (``git ls-tree -r``; blob ids come free with the listing)."""
+    """The tree of one commit.
+
+    One path is looked up by walking tree objects through the persistent ``cat-file`` (each
+    directory read once per run), so a check of a few files never lists the whole tree;
+    :meth:`paths` lists it (``git ls-tree -r``, blob ids free with the listing) when asked.
+    """
 
     def __init__(self, repo: GitRepository, commit: str, label: str | None = None) -> None:
         super().__init__(repo, label or commit[:12])
         self.commit = commit
+        self._root: str | None = None
+
+    def _lookup(self, path: str) -> str | None:
+        """The blob id of regular file ``path`` (as the listing would hold it), or None."""
+        if self._cache is not None:
+            return self._cache.get(path)
+        if not path or not utf8_path(path):
+            return None
+        if self._root is None:
+            found = self.repo.read_object(f"{self.commit}^{{tree}}")
+            if found is None:
+                self._load_once()  # let ls-tree report the damaged commit as it always did
+                return self._cache.get(path) if self._cache is not None else None
+            self._root = found[0]
+            self.repo.trees_seed(found[0], found[2])
+        entries = self.repo.tree(self._root)
+        *dirs, name = path.split("/")
+        for part in dirs:
+            entry = entries.get(part)
+            if entry is None or entry[0] != _TREE:
+                return None
+            entries = self.repo.tree(entry[1])
+        entry = entries.get(name)
+        return entry[1] if entry is not None and entry[0].startswith("100") else None
+
+    def _load_once(self) -> None:
+        self._cache = self._load()
+
+    def exists(self, path: str) -> bool:
+        return self._lookup(path) is not None
+
+    def blob_id(self, path: str) -> str | None:
+        return self._lookup(path)
+
+    def read(self, path: str) -> bytes:
+        sha = self._lookup(path)
+        if sha is None:
+            raise FileNotFoundError(check_relative(path))
+        return self.repo.read_blob(sha, path, self.label)
 
     def _load(self) -> dict[str, str]:
         _, out, _ = self.repo.git("ls-tree", "-r", "-z", "--full-tree", self.commit)
@@ -112,20 +160,57 @@ def _intent_to_add(repo: GitRepository, entries: dict[str, str]) -> set[str]:
 class IndexSnapshot(_EntriesSnapshot):
     """The staging area (what ``git commit`` would record), read from index entries.
 
+    With ``over`` (:class:`~.git_overlay.ChangeOverlay`: the base commit and ``diff-index
+    --cached`` against it), one path is looked up there and in the base's trees, and the index
+    is listed only by :meth:`paths`.
+
     Raises:
         GitError: On first use, when the index has unresolved merge conflicts.
     """
 
-    def __init__(self, repo: GitRepository, label: str = "index") -> None:
+    def __init__(self, repo: GitRepository, label: str = "index", over: ChangeOverlay | None = None) -> None:
         super().__init__(repo, label)
+        self.over = over
 
     def _load(self) -> dict[str, str]:
         entries, conflicted, _ = _index_entries(self.repo)
         if conflicted:
-            first = sorted(conflicted)[0]
-            raise GitError(f"{first}: unresolved merge conflict in the index",
-                           tip="Resolve the conflict and `git add` the file, then run schemacheck again.")
+            _conflict(sorted(conflicted)[0])
         return entries
+
+    def _sha(self, path: str) -> str | None:
+        over = self.over
+        assert over is not None
+        if over.conflicted:
+            _conflict(sorted(over.conflicted)[0])
+        if path in over.entries:
+            return (over.entries[path] or None) if utf8_path(path) else None
+        return None if path in over.gone else over.base_sha(path)
+
+    def paths(self) -> Iterable[str]:
+        if self.over is None:
+            return super().paths()
+        self._sha("")  # a conflict is an error here too
+        return self.over.paths(self.over.entries)
+
+    def exists(self, path: str) -> bool:
+        return super().exists(path) if self.over is None else self._sha(path) is not None
+
+    def blob_id(self, path: str) -> str | None:
+        return super().blob_id(path) if self.over is None else self._sha(path)
+
+    def read(self, path: str) -> bytes:
+        if self.over is None:
+            return super().read(path)
+        sha = self._sha(path)
+        if sha is None:
+            raise FileNotFoundError(check_relative(path))
+        return self.repo.read_blob(sha, path, self.label)
+
+
+def _conflict(first: str) -> None:
+    raise GitError(f"{first}: unresolved merge conflict in the index",
+                   tip="Resolve the conflict and `git add` the file, then run schemacheck again.")
 
 
 class WorkTreeSnapshot:
@@ -134,14 +219,21 @@ class WorkTreeSnapshot:
     Blob ids of files whose stat matches the index (``git diff-files`` does not list them)
     are the index's ids, so only modified files are hashed, and only when asked; such files are
     also read as the index's blobs, so only modified and untracked files are opened on disk.
+    With ``over`` (the base commit and ``diff-index`` of the work tree against it), a path git
+    did not report is the base's blob, looked up in its trees: nothing is listed but untracked
+    files until :meth:`paths` is asked.
     """
 
-    def __init__(self, repo: GitRepository, label: str = "work tree") -> None:
+    def __init__(self, repo: GitRepository, label: str = "work tree", over: ChangeOverlay | None = None) -> None:
         self.repo, self.label = repo, label
         _, untracked, _ = repo.git("ls-files", "--others", "--exclude-standard", "-z")
         self.untracked = tuple(p for p in _split_z(untracked) if utf8_path(p) and self._is_file(p))
         self._listing: tuple[dict[str, str], set[str], set[str]] | None = None
         self._ids: dict[str, str] = {}
+        self.over = over
+        if over is not None:
+            for path in self.untracked:
+                over.add_on_disk(path)
 
     def _list(self) -> tuple[dict[str, str], set[str], set[str]]:
         """(index entries, stat-dirty paths, all paths), listed from git on first use."""
@@ -158,14 +250,26 @@ class WorkTreeSnapshot:
         return is_regular_inside(self.repo.root, path, follow_symlinks=False)
 
     def paths(self) -> Iterable[str]:
+        if self.over is not None:
+            return self.over.paths(p for p in self.over.entries if self._is_file(p))
         return sorted(self._list()[2])
 
     def exists(self, path: str) -> bool:
-        return path in self._list()[2]
+        over = self.over
+        if over is None:
+            return path in self._list()[2]
+        if path in over.entries:
+            return utf8_path(path) and self._is_file(path)
+        return path not in over.gone and over.base_sha(path) is not None
 
     def read(self, path: str) -> bytes:
         if not self.exists(path):
             raise FileNotFoundError(check_relative(path))
+        over = self.over
+        if over is not None:
+            if path in over.entries:
+                return read_inside(self.repo.root, path, follow_symlinks=False)
+            return over.base.read(path)
         index, dirty, _ = self._list()
         if path in index and path not in dirty:
             # git says the file matches its index entry: read that blob through the persistent
@@ -175,9 +279,16 @@ class WorkTreeSnapshot:
         return read_inside(self.repo.root, path, follow_symlinks=False)
 
     def blob_id(self, path: str) -> str | None:
-        index, dirty, _ = self._list()
-        if path in index and path not in dirty:
-            return index[path]
+        over = self.over
+        if over is not None:
+            if path not in over.entries:
+                return None if path in over.gone else over.base_sha(path)
+            if over.entries[path]:
+                return over.entries[path] if self.exists(path) else None
+        else:
+            index, dirty, _ = self._list()
+            if path in index and path not in dirty:
+                return index[path]
         if path not in self._ids:
             self._ids[path] = _blob_sha(self.read(path))
         return self._ids[path]

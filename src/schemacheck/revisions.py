@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GitError, UsageError
+from .git_overlay import ChangeOverlay, RawChange, parse_raw
 from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, utf8_path
 from .snapshot import Snapshot
 
@@ -58,28 +59,25 @@ class GitComparison:
     description: str = ""
 
 
-def _name_status(repo: GitRepository, command: str, *args: str) -> tuple[set[str], dict[str, str]]:
+def _raw_changes(repo: GitRepository, command: str, *args: str) -> list[RawChange]:
     # Plumbing only (diff-tree / diff-index): porcelain `git diff` refreshes stale stat data in
-    # .git/index, which would make a read-only tool write the index.
+    # .git/index, which would make a read-only tool write the index. --raw gives the names and
+    # both sides' blob ids at once, so the new side needs no listing of its own.
     extra = ("-r",) if command == "diff-tree" else ()
-    _, out, _ = repo.git(command, *extra, "--name-status", "-z", "-M", "--no-color", "--no-ext-diff",
+    _, out, _ = repo.git(command, *extra, "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff",
                          "--no-textconv", "--ignore-submodules", *args)
-    items = _split_z(out)
+    return parse_raw(out)
+
+
+def _name_status(changes: list[RawChange]) -> tuple[set[str], dict[str, str]]:
+    """Changed paths (both sides of a rename; the new side of a copy) and renames."""
     changed: set[str] = set()
     renames: dict[str, str] = {}
-    i = 0
-    while i < len(items):
-        status = items[i]
-        if status[:1] in ("R", "C"):
-            old, new = items[i + 1], items[i + 2]
-            changed.add(new)
-            if status[0] == "R":
-                changed.add(old)
-                renames[old] = new
-            i += 3
-        else:
-            changed.add(items[i + 1])
-            i += 2
+    for change in changes:
+        changed.add(change.new_path)
+        if change.status == "R":
+            changed.add(change.old_path)
+            renames[change.old_path] = change.new_path
     return changed, renames
 
 
@@ -169,23 +167,29 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
     else:
         base_sha, base_label = head_sha, "HEAD"
     old: Snapshot = CommitSnapshot(repo, base_sha, base_label) if base_sha else EmptySnapshot("empty (no commits)")
-    extra: set[str] = set()
-    if head is not None:
-        new: Snapshot = CommitSnapshot(repo, head_sha, head)  # type: ignore[arg-type]
-        diff_args: tuple[str, ...] = ("diff-tree", base_sha, head_sha) if base_sha else ()  # type: ignore[assignment]
-    elif staged:
-        new = IndexSnapshot(repo)
-        diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha) if base_sha else ()
-    else:
-        worktree = WorkTreeSnapshot(repo)
-        new, extra = worktree, set(worktree.untracked)
-        diff_args = ("diff-index", base_sha) if base_sha else ()
+    diff_args: tuple[str, ...] = ()
+    if base_sha:
+        if head is not None:
+            diff_args = ("diff-tree", base_sha, head_sha)  # type: ignore[assignment]
+        elif staged:
+            diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha)
+        else:
+            diff_args = ("diff-index", base_sha)
     if diff_args and fetch_missing:
         from .git_partial import fetch_blobs
 
         fetch_blobs(repo, _changed_blobs(repo, *diff_args))
+    raw = _raw_changes(repo, *diff_args) if diff_args else []
+    extra: set[str] = set()
+    if head is not None:
+        new: Snapshot = CommitSnapshot(repo, head_sha, head)  # type: ignore[arg-type]
+    elif staged:
+        new = IndexSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=False) if base_sha else None)
+    else:
+        worktree = WorkTreeSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=True) if base_sha else None)
+        new, extra = worktree, set(worktree.untracked)
     if diff_args:
-        changed, renames = _name_status(repo, *diff_args)
+        changed, renames = _name_status(raw)
         if head is None and not staged:
             # diff-index lists files whose stat data is stale as modified; keep the real changes.
             changed = {p for p in changed if p in renames or p in renames.values()
