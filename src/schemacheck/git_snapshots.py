@@ -96,6 +96,12 @@ class CommitSnapshot(_EntriesSnapshot):
         entry = entries.get(name)
         return entry[1] if entry is not None and entry[0].startswith("100") else None
 
+    def paths_under(self, prefix: str) -> Iterable[str]:
+        """Paths under directory ``prefix`` ('' = all), listed with a pathspec, not the whole tree."""
+        if not prefix or self._cache is not None:
+            return [p for p in self.paths() if not prefix or p.startswith(prefix.rstrip("/") + "/") or p == prefix]
+        return list(self._load("--", prefix.rstrip("/")))
+
     def _load_once(self) -> None:
         self._cache = self._load()
 
@@ -111,8 +117,8 @@ class CommitSnapshot(_EntriesSnapshot):
             raise FileNotFoundError(check_relative(path))
         return self.repo.read_blob(sha, path, self.label)
 
-    def _load(self) -> dict[str, str]:
-        _, out, _ = self.repo.git("ls-tree", "-r", "-z", "--full-tree", self.commit)
+    def _load(self, *pathspec: str) -> dict[str, str]:
+        _, out, _ = self.repo.git("ls-tree", "-r", "-z", "--full-tree", self.commit, *pathspec)
         entries: dict[str, str] = {}
         for item in _split_z(out):
             meta, path = item.split("\t", 1)

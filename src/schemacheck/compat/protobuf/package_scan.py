@@ -48,13 +48,13 @@ class PackageScan(Mapping[str, str]):
 
     def __init__(self, snapshot: Snapshot, paths: Iterable[str], names: Iterable[str]) -> None:
         self._snapshot = snapshot
-        self._todo = list(zip(names, paths))
+        self._paths, self._names = paths, names  # zipped on first access: they may list a tree
         self._data: dict[str, str] | None = None
 
     def _load(self) -> dict[str, str]:
         if self._data is None:
             data: dict[str, str] = {}
-            for name, path in self._todo:
+            for name, path in zip(self._names, self._paths):
                 try:
                     data[name] = scan_package(self._snapshot.read(path))
                 except (OSError, KeyError, ValueError):
