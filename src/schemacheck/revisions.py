@@ -16,8 +16,9 @@ from pathlib import Path
 
 from .errors import GitError, UsageError
 from .git_overlay import ChangeOverlay, RawChange, parse_raw
+from .git_repo import _blob_sha
 from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, utf8_path
-from .snapshot import Snapshot
+from .snapshot import Snapshot, read_inside
 
 __all__ = [
     "GitRepository",
@@ -79,6 +80,14 @@ def _name_status(changes: list[RawChange]) -> tuple[set[str], dict[str, str]]:
             changed.add(change.old_path)
             renames[change.old_path] = change.new_path
     return changed, renames
+
+
+def _disk_sha(repo: GitRepository, path: str) -> str | None:
+    """The blob id of work-tree file ``path`` (None when it is not a readable regular file)."""
+    try:
+        return _blob_sha(read_inside(repo.root, path, follow_symlinks=False))
+    except OSError:
+        return None
 
 
 def _merge_base(repo: GitRepository, ref: str, sha: str, other: str, other_sha: str) -> str:
@@ -192,8 +201,9 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         changed, renames = _name_status(raw)
         if head is None and not staged:
             # diff-index lists files whose stat data is stale as modified; keep the real changes.
-            changed = {p for p in changed if p in renames or p in renames.values()
-                       or not (old.exists(p) and new.exists(p)) or old.blob_id(p) != new.blob_id(p)}
+            stale = {c.new_path for c in raw if c.status == "M" and not c.new_sha.strip("0")
+                     and _disk_sha(repo, c.new_path) == c.old_sha}
+            changed -= stale
     else:
         changed, renames = set(new.paths()), {}
     changed_utf8 = _utf8_only(changed | extra, renamed_away=set(renames))

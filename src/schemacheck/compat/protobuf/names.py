@@ -40,6 +40,10 @@ class ImportNames(Set[str]):
         self.same_layout = same_layout
         self._all: frozenset[str] | None = None
 
+    @classmethod
+    def _from_iterable(cls, items) -> frozenset[str]:  # results of the Set mixin operators
+        return frozenset(items)
+
     def _candidates(self, name: str) -> list[str]:
         found = [name if root.strip("/") in ("", ".") else f"{root.strip('/')}/{name}" for root in self.roots]
         return [*found, name] if name not in found else found
