@@ -65,6 +65,11 @@ def parse_raw(output: str) -> list[RawChange]:
     return changes
 
 
+def _under(path: str, prefix: str) -> bool:
+    prefix = prefix.rstrip("/")
+    return not prefix or path == prefix or path.startswith(prefix + "/")
+
+
 def _known(sha: str) -> str:
     return sha if sha.strip("0") else ""
 
@@ -110,6 +115,16 @@ class ChangeOverlay:
         if not utf8_path(path):
             return None
         return self.base.blob_id(path) if self.base.exists(path) else None
+
+    def paths_under(self, prefix: str, present: Iterable[str]) -> list[str]:
+        """:meth:`paths` under directory ``prefix`` only (the base listed with a pathspec)."""
+        under = getattr(self.base, "paths_under", None)
+        if under is None or not prefix.strip("/"):
+            base = [p for p in self.base.paths() if _under(p, prefix)]
+        else:
+            base = under(prefix)
+        unchanged = (p for p in base if p not in self.entries and p not in self.gone)
+        return sorted({*unchanged, *(p for p in present if utf8_path(p) and _under(p, prefix))})
 
     def paths(self, present: Iterable[str]) -> list[str]:
         """Every path of the new side: the base's unchanged ones, plus ``present`` (the changed

@@ -99,7 +99,7 @@ class CommitSnapshot(_EntriesSnapshot):
     def paths_under(self, prefix: str) -> Iterable[str]:
         """Paths under directory ``prefix`` ('' = all), listed with a pathspec, not the whole tree."""
         if not prefix or self._cache is not None:
-            return [p for p in self.paths() if not prefix or p.startswith(prefix.rstrip("/") + "/") or p == prefix]
+            return [p for p in self.paths() if _under(p, prefix)]
         return list(self._load("--", prefix.rstrip("/")))
 
     def _load_once(self) -> None:
@@ -202,6 +202,13 @@ class IndexSnapshot(_EntriesSnapshot):
     def exists(self, path: str) -> bool:
         return super().exists(path) if self.over is None else self._sha(path) is not None
 
+    def paths_under(self, prefix: str) -> Iterable[str]:
+        """Paths under directory ``prefix``, without listing the whole index when it can."""
+        if self.over is None:
+            return [p for p in self.paths() if _under(p, prefix)]
+        self._sha("")
+        return self.over.paths_under(prefix, self.over.entries)
+
     def blob_id(self, path: str) -> str | None:
         return super().blob_id(path) if self.over is None else self._sha(path)
 
@@ -212,6 +219,11 @@ class IndexSnapshot(_EntriesSnapshot):
         if sha is None:
             raise FileNotFoundError(check_relative(path))
         return self.repo.read_blob(sha, path, self.label)
+
+
+def _under(path: str, prefix: str) -> bool:
+    prefix = prefix.rstrip("/")
+    return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
 def _conflict(first: str) -> None:
@@ -259,6 +271,12 @@ class WorkTreeSnapshot:
         if self.over is not None:
             return self.over.paths(p for p in self.over.entries if self._is_file(p))
         return sorted(self._list()[2])
+
+    def paths_under(self, prefix: str) -> Iterable[str]:
+        """Paths under directory ``prefix``, without listing the whole tree when it can."""
+        if self.over is None:
+            return [p for p in self.paths() if _under(p, prefix)]
+        return self.over.paths_under(prefix, (p for p in self.over.entries if self._is_file(p)))
 
     def exists(self, path: str) -> bool:
         over = self.over

@@ -21,11 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .anchors import anchor_findings
 from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
 from .file_status import compared_files, file_statuses
-from .filters import FilterContext, apply_filters
 from .globs import is_under, literal_prefix, matches_any
 from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
 from .registry import REGISTRY, load_rules
@@ -241,6 +239,13 @@ def run_check(request: CheckRequest) -> CheckResult:
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
+    if not findings and not changed_by_path:  # nothing compared: no directive to judge, nothing to place
+        files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
+        return CheckResult((), tuple(diagnostics), sum(c.files for c in counts), request.base.label,
+                           request.head.label, tuple(rules_run), tuple(counts), (), files)
+    from .anchors import anchor_findings
+    from .filters import FilterContext, apply_filters
+
     filtered = apply_filters(findings, FilterContext(
         base=request.base, head=request.head, changed=changed_by_path, rules_run=frozenset(rules_run),
         severity=settings.severity,

@@ -60,10 +60,18 @@ class Scope:
             self._trees[head] = list(self.sides[head].paths())
         return self._trees[head]
 
+    def _under_paths(self, head: bool) -> list[str] | None:
+        """With PATH arguments, the side's paths under them, listed with pathspecs (or None)."""
+        under = getattr(self.sides[head], "paths_under", None)
+        if not self.limit_to or under is None or head in self._trees:
+            return None
+        return sorted({p for prefix in self.limit_to for p in under(prefix)})
+
     def scoped(self, head: bool) -> list[str]:
         """The side's paths inside the scope (listed on first use)."""
         if head not in self._scoped:
-            tree = self.tree(head)
+            tree = self._under_paths(head)
+            tree = self.tree(head) if tree is None else tree
             self._scoped[head] = tree if self.unscoped else [p for p in tree if self.allows(p)]
         return self._scoped[head]
 
