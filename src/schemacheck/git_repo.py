@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import GitError, UsageError
@@ -181,7 +182,24 @@ class GitRepository:
         """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
         proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.root, env=self.env,
                               capture_output=True, stdin=subprocess.DEVNULL)
-        status, out, err = proc.returncode, _decode(proc.stdout), _decode(proc.stderr)
+        return self._result(args, proc.returncode, proc.stdout, proc.stderr, ok_codes)
+
+    def start(self, *args: str) -> Callable[[], tuple[int, str, str]]:
+        """Start a read-only git command and return the call that waits for its result (as
+        :meth:`git`), so that two commands overlap (the work tree's untracked listing runs while
+        ``diff-index`` compares it)."""
+        proc = subprocess.Popen(["git", "-c", "core.quotepath=off", *args], cwd=self.root, env=self.env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+        def wait() -> tuple[int, str, str]:
+            out, err = proc.communicate()
+            return self._result(args, proc.returncode, out, err, (0,))
+
+        return wait
+
+    def _result(self, args: tuple[str, ...], status: int, stdout: bytes, stderr: bytes,
+                ok_codes: tuple[int, ...]) -> tuple[int, str, str]:
+        out, err = _decode(stdout), _decode(stderr)
         if status not in ok_codes:
             detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
             detail = detail.strip().removeprefix("fatal:").strip()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from .errors import GitError
@@ -231,6 +231,11 @@ def _conflict(first: str) -> None:
                    tip="Resolve the conflict and `git add` the file, then run schemacheck again.")
 
 
+def untracked_files(repo: GitRepository) -> Callable[[], tuple[int, str, str]]:
+    """Start listing the work tree's untracked, not ignored files; call the result to wait."""
+    return repo.start("ls-files", "--others", "--exclude-standard", "-z")
+
+
 class WorkTreeSnapshot:
     """Files on disk: tracked (not deleted) plus untracked-but-not-ignored.
 
@@ -242,10 +247,13 @@ class WorkTreeSnapshot:
     files until :meth:`paths` is asked.
     """
 
-    def __init__(self, repo: GitRepository, label: str = "work tree", over: ChangeOverlay | None = None) -> None:
+    def __init__(self, repo: GitRepository, label: str = "work tree", over: ChangeOverlay | None = None,
+                 untracked: Callable[[], tuple[int, str, str]] | None = None) -> None:
         self.repo, self.label = repo, label
-        _, untracked, _ = repo.git("ls-files", "--others", "--exclude-standard", "-z")
-        self.untracked = tuple(p for p in _split_z(untracked) if utf8_path(p) and self._is_file(p))
+        # ``untracked``: the listing started earlier (GitRepository.start), to overlap with a diff
+        _, untracked_out, _ = untracked() if untracked is not None else untracked_files(repo)()
+        untracked = None
+        self.untracked = tuple(p for p in _split_z(untracked_out) if utf8_path(p) and self._is_file(p))
         self._listing: tuple[dict[str, str], set[str], set[str]] | None = None
         self._ids: dict[str, str] = {}
         self.over = over

@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import GitError, UsageError
 from .git_overlay import ChangeOverlay, RawChange, parse_raw
 from .git_repo import _blob_sha
-from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, utf8_path
+from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, untracked_files, utf8_path
 from .snapshot import Snapshot, read_inside
 
 __all__ = [
@@ -80,6 +80,14 @@ def _name_status(changes: list[RawChange]) -> tuple[set[str], dict[str, str]]:
             changed.add(change.old_path)
             renames[change.old_path] = change.new_path
     return changed, renames
+
+
+def _wait_quietly(pending) -> None:
+    """Reap a started command whose result is no longer wanted."""
+    try:
+        pending()
+    except Exception:  # noqa: BLE001 - the error being raised already says what went wrong
+        pass
 
 
 def _disk_sha(repo: GitRepository, path: str) -> str | None:
@@ -188,14 +196,21 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         from .git_partial import fetch_blobs
 
         fetch_blobs(repo, _changed_blobs(repo, *diff_args))
-    raw = _raw_changes(repo, *diff_args) if diff_args else []
+    pending = untracked_files(repo) if head is None and not staged else None  # overlaps the diff
+    try:
+        raw = _raw_changes(repo, *diff_args) if diff_args else []
+    except BaseException:
+        if pending is not None:
+            _wait_quietly(pending)
+        raise
     extra: set[str] = set()
     if head is not None:
         new: Snapshot = CommitSnapshot(repo, head_sha, head)  # type: ignore[arg-type]
     elif staged:
         new = IndexSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=False) if base_sha else None)
     else:
-        worktree = WorkTreeSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=True) if base_sha else None)
+        worktree = WorkTreeSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=True) if base_sha else None,
+                                    untracked=pending)
         new, extra = worktree, set(worktree.untracked)
     if diff_args:
         changed, renames = _name_status(raw)
