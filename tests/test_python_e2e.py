@@ -183,6 +183,15 @@ def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(t
     assert [d["severity"] for d in report["diagnostics"]] == ["error"]
 
 
+def test_a_syntax_error_prints_no_python_warning(tmp_path: Path) -> None:
+    # CPython's parser, asked where the error is, warns about `1if` on stderr: not the user's business
+    repo = _repo(tmp_path, HEADER, HEADER + "    limit: int = 1if True else 2\nclass Broken(BaseModel:\n")
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main"], cwd=repo.root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Warning" not in proc.stderr and "not valid Python" in proc.stdout + proc.stderr
+
+
 @pytest.mark.parametrize("bad", ["    note: str = 'a' b'b'\n", "    note: bytes = b'a' f'{x}'\n"])
 def test_text_libcst_parses_but_rejects_is_an_input_error_not_an_internal_error(tmp_path: Path, capsys, monkeypatch,
                                                                                bad: str) -> None:

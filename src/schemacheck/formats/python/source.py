@@ -295,9 +295,12 @@ def _syntax_error(text: str, exc: object) -> tuple[int, int, str]:
     """
     import ast
     import re
+    import warnings
 
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # its SyntaxWarnings ("invalid decimal literal") are not ours to print
+            warnings.simplefilter("ignore")
+            ast.parse(text)
     except SyntaxError as err:
         if err.lineno:
             return err.lineno, max(err.offset or 1, 1), err.msg
