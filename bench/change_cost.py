@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import proto_monorepo  # noqa: E402 - the generator of the protobuf monorepo
+from proto_monorepo import run_once  # noqa: E402 - one timing of one run, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com", "GIT_COMMITTER_NAME": "bench",
@@ -56,19 +57,6 @@ def _missing(repo: Path) -> int:
     """Objects reachable from any ref that the (partial) clone lacks."""
     out = git(repo, "rev-list", "--objects", "--all", "--missing=print")
     return sum(1 for line in out.splitlines() if line.startswith("?"))
-
-
-def run_once(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
-    """(seconds, peak RSS MiB); exit 0/1 (schemacheck) and 100 (buf findings) are results."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1, 100):
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed with {code}:\n{err}")
-    return elapsed, usage.ru_maxrss // 1024
 
 
 def paired(configs: dict[str, tuple[list[str], Path, Callable[[], dict[str, str]]]], runs: int) -> dict[str, tuple[float, int]]:
