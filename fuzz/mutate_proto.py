@@ -46,7 +46,7 @@ def _edit(rng: random.Random, data: bytes) -> bytes:
         return _sub_one(rng, _SCALAR, data, lambda m: rng.choice(_SCALARS_B))
     if choice == 1:  # a number: field / enum value number, reserved bound
         return _sub_one(rng, _NUMBER, data, lambda m: str(rng.choice(
-            (int(m.group()) + 1, max(0, int(m.group()) - 1), 0, 1, 15, 16, 19000, 19999, 536870911, 536870912,
+            (_number(m) + 1, max(0, _number(m) - 1), 0, 1, 15, 16, 19000, 19999, 536870911, 536870912,
              2**31, rng.randrange(1, 100)))).encode())
     if choice == 2:  # a label added, removed or changed
         if rng.random() < 0.5:
@@ -104,3 +104,10 @@ def mutate_proto(rng: random.Random, seeds: list[bytes]) -> tuple[bytes, bytes]:
     for _ in range(rng.choice((1, 1, 2, 3))):
         head = _edit(rng, head)
     return base, head
+
+
+def _number(match: re.Match[bytes]) -> int:
+    """The matched literal as an int; a literal too long for ``int()`` (over 4,300 digits, which
+    Python refuses) counts as 10**40, still far out of any field-number range."""
+    digits = match.group()
+    return int(digits) if len(digits) <= 40 else 10**40

@@ -26,6 +26,7 @@ import resource
 import signal
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -86,20 +87,36 @@ def _record_compiler_bugs() -> None:
 
 
 def signature(exc: BaseException) -> str:
-    """``Type@file:function`` of the innermost schemacheck frame (just the type for RecursionError,
-    whose innermost frame is wherever the stack ran out)."""
+    """``Type@file:function`` of the innermost schemacheck frame.
+
+    A RecursionError's innermost frame is wherever the stack ran out, so it is named after the
+    schemacheck function that repeats most in its traceback instead: the recursion itself. Two
+    different unbounded recursions then get two signatures, and the second is saved too.
+    """
     name = type(exc).__name__
-    if isinstance(exc, RecursionError):
-        return name
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if "/schemacheck/" in f.filename]
     others = [f for f in frames if os.path.dirname(f.filename) != os.path.dirname(__file__)]  # not the harness
+    if isinstance(exc, RecursionError):
+        candidates = ours or others
+        if not candidates:
+            return name
+        counts = Counter((f.filename, f.name) for f in candidates)
+        filename, function = max(counts, key=lambda where: (counts[where], -_first_index(candidates, where)))
+        return f"{name}@{_short(filename)}:{function}"
     frame = (ours or others or frames or [None])[-1]
     if frame is None:
         return name
-    where = frame.filename.split("/schemacheck/", 1)[-1] if "/schemacheck/" in frame.filename \
-        else os.path.basename(frame.filename)
-    return f"{name}@{where}:{frame.name}"
+    return f"{name}@{_short(frame.filename)}:{frame.name}"
+
+
+def _short(filename: str) -> str:
+    """A frame's file as signatures name it: relative to the package, or just its name."""
+    return filename.split("/schemacheck/", 1)[-1] if "/schemacheck/" in filename else os.path.basename(filename)
+
+
+def _first_index(frames, where) -> int:
+    return next(i for i, f in enumerate(frames) if (f.filename, f.name) == where)
 
 
 _ARMED = [False]

@@ -87,6 +87,15 @@ def _hungry(base: bytes, head: bytes) -> None:
             hoard.append(bytearray(50 * 2**20))
 
 
+def _recurse(base: bytes, head: bytes, depth: int = 0) -> None:
+    if b"recurse" in head:
+        _descend(base, head, depth + 1)
+
+
+def _descend(base: bytes, head: bytes, depth: int) -> None:
+    _recurse(base, head, depth)
+
+
 def _fake(name: str, run) -> Target:
     return Target(name=name, fmt="none", filename="x.txt", seed_globs=(), dictionary=(), run=run)
 
@@ -95,13 +104,14 @@ def _fake(name: str, run) -> Target:
     (_boom, "internal", "KeyError@test_fuzz.py:_boom"),
     (_slow, "time", "timeout@test_fuzz.py:_slow"),
     (_hungry, "memory", "MemoryError@test_fuzz.py:_hungry"),
+    (_recurse, "internal", "RecursionError@test_fuzz.py:_recurse"),  # the recursion, not where the stack ran out
 ])
 def test_the_harness_classifies_findings(run, kind: str, signature: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(TARGETS, "fake", _fake("fake", run))
     worker = Worker("fake", time_limit=1.0 if kind == "time" else 5.0)
     try:
         assert worker.run(b"", b"fine").kind == "ok"
-        outcome = worker.run(b"", b"xx boom slow hungry xx")
+        outcome = worker.run(b"", b"xx boom slow hungry recurse xx")
     finally:
         worker.stop()
     assert (outcome.kind, outcome.signature) == (kind, signature)

@@ -46,6 +46,18 @@ def test_target_is_identical_and_only_direct_imports_are_loaded(tmp_path: Path) 
     assert full.files["b.proto"].descriptor.message_type[0].field[0].type_name == ".p.C"
 
 
+@pytest.mark.parametrize("deep", ['import "a.proto";', 'import "gone.proto";'])
+def test_problems_deeper_than_the_visible_imports_are_not_walked_for(tmp_path: Path, deep: str) -> None:
+    """A shallow compile reads the target and its visible imports only (a check of one file
+    costs that file, not its import closure): a cycle or a missing import three files down is
+    not the target's, and only a full compile reports it."""
+    files = {**CHAIN, "d.proto": f'syntax = "proto3";\npackage p;\n{deep}\nmessage D {{ int32 x = 1; }}\n'}
+    snap = _write(tmp_path, files)
+    shallow = compile_with_python(snap, ["a.proto"])
+    assert not shallow.errors and sorted(shallow.files) == ["a.proto", "b.proto"]
+    assert compile_with_python(snap, ["a.proto"], closure="full").errors
+
+
 def test_public_imports_of_imports_are_declared(tmp_path: Path) -> None:
     files = dict(CHAIN)
     files["b.proto"] = 'syntax = "proto3";\npackage p;\nimport public "c.proto";\nmessage B { enum Kind { K0 = 0; } }\n'
@@ -59,8 +71,9 @@ def test_public_imports_of_imports_are_declared(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("change, expected", [
-    ({"d.proto": 'syntax = "proto3";\npackage p;\nimport "a.proto";\nmessage D { int32 x = 1; }\n'}, "cycle"),
-    ({"d.proto": 'syntax = "proto3";\npackage p;\nimport "gone.proto";\nmessage D { int32 x = 1; }\n'},
+    ({"b.proto": 'syntax = "proto3";\npackage p;\nimport "a.proto";\nmessage B { enum Kind { K0 = 0; } }\n'},
+     "cycle"),
+    ({"b.proto": 'syntax = "proto3";\npackage p;\nimport "gone.proto";\nmessage B { enum Kind { K0 = 0; } }\n'},
      "gone.proto"),
     ({"b.proto": 'syntax = "proto3";\npackage p;\nimport "c.proto";\nmessage B { C c = 1 }\n'}, "expected"),
     ({"b.proto": 'syntax = "proto3";\npackage p;\nimport "c.proto";\nmessage B { C c = 1; }\nmessage D {}\n'},
@@ -69,6 +82,9 @@ def test_public_imports_of_imports_are_declared(tmp_path: Path) -> None:
      "unknown type"),  # the tip names d.proto, which only a full compile has loaded
 ])
 def test_errors_are_those_of_a_full_compile(tmp_path: Path, change: dict[str, str], expected: str) -> None:
+    """Errors in what the target sees (its imports and their declarations) read exactly as a full
+    compile's; a cycle or missing import deeper in an unchanged file's graph is not looked for
+    (the shallow key reads no import closure): see the test below."""
     snap = _write(tmp_path, {**CHAIN, **change})
     full = compile_with_python(snap, ["a.proto"], closure="full")
     clear_cache()

@@ -183,6 +183,41 @@ def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(t
     assert [d["severity"] for d in report["diagnostics"]] == ["error"]
 
 
+CYCLIC_BASES = ("from pydantic import BaseModel\n\n\nclass Loop(Loop, BaseModel):\n    id: int\n\n\n"
+                "class C0(BaseModel):\n    id: int\n"
+                + "".join(f"\n\nclass C{i}(C{i - 1}, C{i - 1}):\n    n{i}: int\n" for i in range(1, 40)))
+
+
+def test_cyclic_and_repeated_bases_end_quickly(tmp_path: Path) -> None:
+    # fuzz finding: `class A(A)` recursed until RecursionError; 39 levels of `class Cn(Cn-1, Cn-1)`
+    # would cost 2**39 configuration merges without memoisation
+    repo = _repo(tmp_path, CYCLIC_BASES, CYCLIC_BASES.replace("n38: int", "n38: str"))
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main", "--format", "json"], cwd=repo.root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert "TYPE" in proc.stdout and "internal error" not in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["'a\x00b'", "1" * 5000])
+def test_literals_cpython_refuses_are_unknown_values_not_crashes(value: str, tmp_path: Path, capsys,
+                                                                  monkeypatch) -> None:
+    # fuzz finding: libcst accepts a NUL inside a string and an integer over 4,300 digits, which
+    # ast.literal_eval (evaluated_value) refuses with SyntaxError / ValueError
+    before = HEADER + "    note: str = 'x'\n"
+    repo = _repo(tmp_path, before, before.replace("'x'", value))
+    code, _, report = _json(repo, capsys, monkeypatch)
+    assert code in (0, 1) and not [d for d in report["diagnostics"] if d["severity"] == "error"]
+
+
+def test_a_syntax_error_prints_no_python_warning(tmp_path: Path) -> None:
+    # CPython's parser, asked where the error is, warns about `1if` on stderr: not the user's business
+    repo = _repo(tmp_path, HEADER, HEADER + "    limit: int = 1if True else 2\nclass Broken(BaseModel:\n")
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main"], cwd=repo.root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Warning" not in proc.stderr and "not valid Python" in proc.stdout + proc.stderr
+
+
 @pytest.mark.parametrize("bad", ["    note: str = 'a' b'b'\n", "    note: bytes = b'a' f'{x}'\n"])
 def test_text_libcst_parses_but_rejects_is_an_input_error_not_an_internal_error(tmp_path: Path, capsys, monkeypatch,
                                                                                bad: str) -> None:

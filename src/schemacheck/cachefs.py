@@ -18,7 +18,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["open_dir", "read_regular", "write_atomic", "unlink_quiet", "regular_files", "Untrusted"]
+__all__ = ["open_dir", "open_regular", "read_regular", "create_temporary", "write_atomic", "unlink_quiet", "regular_files", "Untrusted"]
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | _CLOEXEC
@@ -63,11 +63,12 @@ def open_dir(base: Path, parts: tuple[str, ...], create: bool) -> int:
     return fd
 
 
-def read_regular(dir_fd: int, name: str, limit: int) -> bytes | None:
-    """The bytes of ``name`` in ``dir_fd`` if it is a regular file of this user of at most ``limit`` bytes.
+def open_regular(dir_fd: int, name: str, limit: int) -> int | None:
+    """A read descriptor of ``name`` in ``dir_fd`` if it is a regular file of this user of at most
+    ``limit`` bytes (``lstat`` first, ``O_NOFOLLOW | O_NONBLOCK``, the same inode after ``fstat``).
 
     Anything else (a symlink, FIFO, device, directory, another user's or an oversized file) is
-    deleted, never opened, and gives None; so does a file replaced or grown while it is read.
+    deleted, never opened, and gives None; so does a file replaced between the two calls.
     """
     try:
         before = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
@@ -84,10 +85,25 @@ def read_regular(dir_fd: int, name: str, limit: int) -> bytes | None:
         raise
     try:
         st = os.fstat(fd)
-        if (st.st_ino, st.st_dev) != (before.st_ino, before.st_dev) or not stat.S_ISREG(st.st_mode) \
-                or st.st_size > limit:
-            return None
-        chunks, left = [], st.st_size + 1  # one byte more shows a file that grew meanwhile
+    except OSError:
+        os.close(fd)
+        raise
+    if (st.st_ino, st.st_dev) != (before.st_ino, before.st_dev) or not stat.S_ISREG(st.st_mode) \
+            or st.st_size > limit:
+        os.close(fd)
+        return None
+    return fd
+
+
+def read_regular(dir_fd: int, name: str, limit: int) -> bytes | None:
+    """The bytes of ``name`` in ``dir_fd`` if :func:`open_regular` accepts it, else None; so is a
+    file that grew while it is read."""
+    fd = open_regular(dir_fd, name, limit)
+    if fd is None:
+        return None
+    try:
+        size = os.fstat(fd).st_size
+        chunks, left = [], size + 1  # one byte more shows a file that grew meanwhile
         while left > 0:
             chunk = os.read(fd, min(left, 1 << 20))
             if not chunk:
@@ -95,15 +111,20 @@ def read_regular(dir_fd: int, name: str, limit: int) -> bytes | None:
             chunks.append(chunk)
             left -= len(chunk)
         data = b"".join(chunks)
-        return data if len(data) <= st.st_size else None
+        return data if len(data) <= size else None
     finally:
         os.close(fd)
 
 
+def create_temporary(dir_fd: int, stem: str = "") -> tuple[int, str]:
+    """A new private file in ``dir_fd`` (never through a link), open for writing, and its name."""
+    tmp = f".tmp-{os.getpid()}-{stem or secrets.token_hex(6)}"
+    return os.open(tmp, _WRITE_FLAGS, 0o600, dir_fd=dir_fd), tmp
+
+
 def write_atomic(dir_fd: int, name: str, data: bytes) -> None:
     """Write ``data`` to a new temporary file in ``dir_fd`` and rename it to ``name`` (atomic)."""
-    tmp = f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
-    fd = os.open(tmp, _WRITE_FLAGS, 0o600, dir_fd=dir_fd)
+    fd, tmp = create_temporary(dir_fd)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

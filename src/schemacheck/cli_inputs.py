@@ -147,11 +147,14 @@ def _check_paths_exist(limit_to: tuple[str, ...], base: Snapshot, head: Snapshot
     if not limit_to:
         return
     missing = set(p.rstrip("/") for p in limit_to if p.strip("/") not in ("", "."))
-    for snapshot in (head, base):
-        for path in snapshot.paths():
-            missing = {m for m in missing if not is_under(path, m)}
-            if not missing:
-                return
+    for snapshot in (head, base):  # a file is a lookup; a directory lists only itself where it can
+        under = getattr(snapshot, "paths_under", None)
+        for m in sorted(missing):
+            if snapshot.exists(m) or any(True for _ in (under(m) if under is not None else
+                                                        (p for p in snapshot.paths() if is_under(p, m)))):
+                missing.discard(m)
+        if not missing:
+            return
     if missing:
         first = sorted(missing)[0]
         raise UsageError(f"{first}: no such file or directory at either revision ({base.label}, {head.label})",

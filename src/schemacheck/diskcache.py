@@ -41,11 +41,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from .cachefs import open_dir, read_regular, regular_files, unlink_quiet, write_atomic
-
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC
-_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | _CLOEXEC
+from .cachefs import create_temporary, open_dir, open_regular, read_regular, regular_files, unlink_quiet, write_atomic
 
 __all__ = ["DiskCache", "open_cache", "source_digest", "MAX_ENTRY_BYTES", "WRITE_BUDGET", "PACK_TARGETS"]
 
@@ -243,9 +239,8 @@ class DiskCache:
 
                 dir_fd = self._dir(_PACKS, create=True)
                 name = secrets.token_hex(8)
-                tmp = f".tmp-{os.getpid()}-{name}"
                 try:
-                    fd = os.open(tmp, _WRITE_FLAGS, 0o600, dir_fd=dir_fd)
+                    fd, tmp = create_temporary(dir_fd, name)
                 except OSError:
                     os.close(dir_fd)
                     raise
@@ -337,25 +332,13 @@ class DiskCache:
         return _check(data, key, blob) if len(data) == length else None
 
     def _open_pack(self, name: str) -> int | None:
-        """A descriptor of pack ``name``, opened as :func:`.cachefs.read_regular` opens an entry
-        (``lstat`` first, ``O_NOFOLLOW | O_NONBLOCK``, same inode after ``fstat``)."""
-        limit = min(MAX_ENTRY_BYTES, self.max_bytes)
+        """A descriptor of pack ``name``, opened as an entry is (:func:`.cachefs.open_regular`)."""
         try:
             dir_fd = self._dir(_PACKS)
         except OSError:
             return None
         try:
-            before = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-            if not stat.S_ISREG(before.st_mode) or before.st_uid != os.geteuid() or before.st_size > limit:
-                unlink_quiet(dir_fd, name)
-                return None
-            fd = os.open(name, _READ_FLAGS, dir_fd=dir_fd)
-            st = os.fstat(fd)
-            if (st.st_ino, st.st_dev) != (before.st_ino, before.st_dev) or not stat.S_ISREG(st.st_mode) \
-                    or st.st_size > limit:
-                os.close(fd)
-                return None
-            return fd
+            return open_regular(dir_fd, name, min(MAX_ENTRY_BYTES, self.max_bytes))
         except OSError:
             return None
         finally:

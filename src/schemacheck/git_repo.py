@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import GitError, UsageError
@@ -36,7 +36,7 @@ PARTIAL_CLONE_TIP = ("This is a partial clone (--filter) and schemacheck never f
                      "with `git cat-file -e {sha}` while online, or clone without --filter (in GitHub Actions: "
                      "no `filter:` on actions/checkout).")
 NOT_A_REPO_TIP = "Run it inside a git repository, or compare two directories with `schemacheck NEW --against OLD`."
-_SYMLINK, _SUBMODULE = "120000", "160000"
+_SYMLINK, _SUBMODULE, _TREE = "120000", "160000", "040000"
 #: Bytes of blob content :meth:`GitRepository.read_ahead` keeps at most.
 READ_AHEAD_BYTES = 32 * 1024 * 1024
 
@@ -82,17 +82,31 @@ class _CatFile:
         Raises:
             OSError: The object is larger than ``limit`` bytes.
         """
+        found = self.read_named(sha, limit)
+        if found is None or found[0] != sha:
+            return None
+        return found[1], found[2]
+
+    def read_named(self, name: str, limit: int) -> tuple[str, str, bytes] | None:
+        """``(id, type, content)`` of the object ``name`` names; ``None`` when missing or unreadable.
+
+        Raises:
+            OSError: The object is larger than ``limit`` bytes.
+        """
+        if "\n" in name or not name:
+            return None
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            proc.stdin.write(sha.encode("ascii") + b"\n")
+            proc.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
             proc.stdin.flush()
             header = proc.stdout.readline().split()
-            if header[1:] == [b"missing"]:
+            if header[-1:] in ([b"missing"], [b"ambiguous"]):
                 return None  # still in step: git answered with one line
-            if len(header) != 3 or header[0].decode("ascii", "replace") != sha:
+            if len(header) != 3:
                 self.close()
                 return None
+            sha = header[0].decode("ascii", "replace")
             kind, size = header[1].decode("ascii"), int(header[2])
             if size > limit:
                 self.close()  # never read it; the pipe is out of step now
@@ -104,7 +118,7 @@ class _CatFile:
         if len(data) != size + 1:
             self.close()
             return None
-        return kind, data[:size]
+        return sha, kind, data[:size]
 
     def read_many(self, shas: list[str], limit: int) -> dict[str, bytes]:
         """The blobs among ``shas`` that could be read, asked for in chunks instead of one at a time.
@@ -203,6 +217,7 @@ class GitRepository:
         self._cat_file = _CatFile(self.root, self.env)
         self._read_ahead: dict[str, bytes] = {}  # blob sha -> content, read ahead (read_ahead)
         self._read_ahead_bytes = 0
+        self._trees: dict[str, dict[str, tuple[str, str]]] = {}  # tree id -> entries (see tree())
         # The process ends with the handle (a library caller may run many checks in one
         # interpreter) and at exit at the latest; the finalizer holds the reader, never self.
         weakref.finalize(self, self._cat_file.close)
@@ -227,7 +242,24 @@ class GitRepository:
         """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
         proc = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=self.root, env=self.env,
                               capture_output=True, stdin=subprocess.DEVNULL)
-        status, out, err = proc.returncode, _decode(proc.stdout), _decode(proc.stderr)
+        return self._result(args, proc.returncode, proc.stdout, proc.stderr, ok_codes)
+
+    def start(self, *args: str) -> Callable[[], tuple[int, str, str]]:
+        """Start a read-only git command and return the call that waits for its result (as
+        :meth:`git`), so that two commands overlap (the work tree's untracked listing runs while
+        ``diff-index`` compares it)."""
+        proc = subprocess.Popen(["git", "-c", "core.quotepath=off", *args], cwd=self.root, env=self.env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+        def wait() -> tuple[int, str, str]:
+            out, err = proc.communicate()
+            return self._result(args, proc.returncode, out, err, (0,))
+
+        return wait
+
+    def _result(self, args: tuple[str, ...], status: int, stdout: bytes, stderr: bytes,
+                ok_codes: tuple[int, ...]) -> tuple[int, str, str]:
+        out, err = _decode(stdout), _decode(stderr)
         if status not in ok_codes:
             detail = err.strip().splitlines()[-1] if err.strip() else f"exit status {status}"
             detail = detail.strip().removeprefix("fatal:").strip()
@@ -336,6 +368,43 @@ class GitRepository:
             self._presence = lazy_fetch_ignored(self)
         return self._presence
 
+    def read_object(self, name: str) -> tuple[str, str, bytes] | None:
+        """``(id, type, content)`` of the object ``name`` names (an id, ``rev^{tree}``,
+        ``rev:path``) through the persistent ``cat-file``; ``None`` when it names nothing."""
+        return self._cat_file.read_named(name, MAX_FILE_BYTES)
+
+    def tree(self, sha: str) -> dict[str, tuple[str, str]]:
+        """The entries of tree ``sha``: name -> (mode, id), read once per run (trees never change).
+
+        Raises:
+            GitError: The tree object is missing or damaged.
+        """
+        entries = self._trees.get(sha)
+        if entries is None:
+            found = self.read_object(sha)
+            if found is None or found[1] != "tree":
+                raise self._missing_object(sha, "(a directory)", "this revision")
+            entries = self._trees[sha] = _parse_tree(found[2], len(sha) // 2)
+        return entries
+
+    def trees_seed(self, sha: str, data: bytes) -> None:
+        """Keep tree ``sha`` whose content was read another way (``rev^{tree}``)."""
+        if sha not in self._trees:
+            self._trees[sha] = _parse_tree(data, len(sha) // 2)
+
     def close(self) -> None:
         """Stop the ``cat-file --batch`` process (also done at exit)."""
         self._cat_file.close()
+
+
+def _parse_tree(data: bytes, id_bytes: int) -> dict[str, tuple[str, str]]:
+    """A raw tree object (``<mode> <name>\\0<binary id>`` repeated) as name -> (mode, hex id)."""
+    entries: dict[str, tuple[str, str]] = {}
+    pos, end = 0, len(data)
+    while pos < end:
+        space = data.index(b" ", pos)
+        nul = data.index(b"\0", space)
+        mode = data[pos:space].decode("ascii").rjust(6, "0")
+        entries[_decode(data[space + 1:nul])] = (mode, data[nul + 1:nul + 1 + id_bytes].hex())
+        pos = nul + 1 + id_bytes
+    return entries

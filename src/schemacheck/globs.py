@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-__all__ = ["glob_to_regex", "matches_any", "is_under"]
+__all__ = ["glob_to_regex", "matches_any", "is_under", "literal_prefix"]
 
 
 @functools.lru_cache(maxsize=512)
@@ -66,3 +66,20 @@ def is_under(path: str, prefix: str) -> bool:
     """``path`` is ``prefix`` or lies below the directory ``prefix`` ('' matches everything)."""
     prefix = prefix.rstrip("/")
     return prefix == "" or path == prefix or path.startswith(prefix + "/")
+
+
+def literal_prefix(pattern: str) -> str:
+    """The directory every path matching ``pattern`` lies under ('' when it may match anywhere):
+    its leading components without wildcards, for an anchored pattern."""
+    pat = pattern.strip()
+    if pat.startswith("./"):
+        pat = pat[2:]
+    if "/" not in pat.rstrip("/"):
+        return ""  # a bare name matches at any depth
+    parts = pat.lstrip("/").rstrip("/").split("/")
+    fixed: list[str] = []
+    for part in parts[:-1]:
+        if any(ch in part for ch in "*?["):
+            break
+        fixed.append(part)
+    return "/".join(fixed)

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GitError, UsageError
-from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, utf8_path
-from .snapshot import Snapshot
+from .git_overlay import ChangeOverlay, RawChange, parse_raw
+from .git_repo import _blob_sha
+from .git_snapshots import CommitSnapshot, EmptySnapshot, GitRepository, IndexSnapshot, WorkTreeSnapshot, _split_z, untracked_files, utf8_path
+from .snapshot import Snapshot, read_inside
 
 __all__ = [
     "GitRepository",
@@ -58,29 +60,42 @@ class GitComparison:
     description: str = ""
 
 
-def _name_status(repo: GitRepository, command: str, *args: str) -> tuple[set[str], dict[str, str]]:
+def _raw_changes(repo: GitRepository, command: str, *args: str) -> list[RawChange]:
     # Plumbing only (diff-tree / diff-index): porcelain `git diff` refreshes stale stat data in
-    # .git/index, which would make a read-only tool write the index.
+    # .git/index, which would make a read-only tool write the index. --raw gives the names and
+    # both sides' blob ids at once, so the new side needs no listing of its own.
     extra = ("-r",) if command == "diff-tree" else ()
-    _, out, _ = repo.git(command, *extra, "--name-status", "-z", "-M", "--no-color", "--no-ext-diff",
+    _, out, _ = repo.git(command, *extra, "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff",
                          "--no-textconv", "--ignore-submodules", *args)
-    items = _split_z(out)
+    return parse_raw(out)
+
+
+def _name_status(changes: list[RawChange]) -> tuple[set[str], dict[str, str]]:
+    """Changed paths (both sides of a rename; the new side of a copy) and renames."""
     changed: set[str] = set()
     renames: dict[str, str] = {}
-    i = 0
-    while i < len(items):
-        status = items[i]
-        if status[:1] in ("R", "C"):
-            old, new = items[i + 1], items[i + 2]
-            changed.add(new)
-            if status[0] == "R":
-                changed.add(old)
-                renames[old] = new
-            i += 3
-        else:
-            changed.add(items[i + 1])
-            i += 2
+    for change in changes:
+        changed.add(change.new_path)
+        if change.status == "R":
+            changed.add(change.old_path)
+            renames[change.old_path] = change.new_path
     return changed, renames
+
+
+def _wait_quietly(pending) -> None:
+    """Reap a started command whose result is no longer wanted."""
+    try:
+        pending()
+    except Exception:  # noqa: BLE001 - the error being raised already says what went wrong
+        pass
+
+
+def _disk_sha(repo: GitRepository, path: str) -> str | None:
+    """The blob id of work-tree file ``path`` (None when it is not a readable regular file)."""
+    try:
+        return _blob_sha(read_inside(repo.root, path, follow_symlinks=False))
+    except OSError:
+        return None
 
 
 def _merge_base(repo: GitRepository, ref: str, sha: str, other: str, other_sha: str) -> str:
@@ -169,27 +184,41 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
     else:
         base_sha, base_label = head_sha, "HEAD"
     old: Snapshot = CommitSnapshot(repo, base_sha, base_label) if base_sha else EmptySnapshot("empty (no commits)")
-    extra: set[str] = set()
-    if head is not None:
-        new: Snapshot = CommitSnapshot(repo, head_sha, head)  # type: ignore[arg-type]
-        diff_args: tuple[str, ...] = ("diff-tree", base_sha, head_sha) if base_sha else ()  # type: ignore[assignment]
-    elif staged:
-        new = IndexSnapshot(repo)
-        diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha) if base_sha else ()
-    else:
-        worktree = WorkTreeSnapshot(repo)
-        new, extra = worktree, set(worktree.untracked)
-        diff_args = ("diff-index", base_sha) if base_sha else ()
+    diff_args: tuple[str, ...] = ()
+    if base_sha:
+        if head is not None:
+            diff_args = ("diff-tree", base_sha, head_sha)  # type: ignore[assignment]
+        elif staged:
+            diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha)
+        else:
+            diff_args = ("diff-index", base_sha)
     repo.fetch_missing = fetch_missing  # formats may fetch what else they read, in one batch (snapshot.prefetch)
     if diff_args and fetch_missing:  # the trees holding them: one presence check, not one per blob
         repo.fetch(_changed_blobs(repo, *diff_args), (base_sha, head_sha) if head is not None  # type: ignore[arg-type]
                    else (base_sha, "--indexed-objects"))  # type: ignore[arg-type]
+    pending = untracked_files(repo) if head is None and not staged else None  # overlaps the diff
+    try:
+        raw = _raw_changes(repo, *diff_args) if diff_args else []
+    except BaseException:
+        if pending is not None:
+            _wait_quietly(pending)
+        raise
+    extra: set[str] = set()
+    if head is not None:
+        new: Snapshot = CommitSnapshot(repo, head_sha, head)  # type: ignore[arg-type]
+    elif staged:
+        new = IndexSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=False) if base_sha else None)
+    else:
+        worktree = WorkTreeSnapshot(repo, over=ChangeOverlay(old, raw, on_disk=True) if base_sha else None,
+                                    untracked=pending)
+        new, extra = worktree, set(worktree.untracked)
     if diff_args:
-        changed, renames = _name_status(repo, *diff_args)
+        changed, renames = _name_status(raw)
         if head is None and not staged:
             # diff-index lists files whose stat data is stale as modified; keep the real changes.
-            changed = {p for p in changed if p in renames or p in renames.values()
-                       or not (old.exists(p) and new.exists(p)) or old.blob_id(p) != new.blob_id(p)}
+            stale = {c.new_path for c in raw if c.status == "M" and not c.new_sha.strip("0")
+                     and _disk_sha(repo, c.new_path) == c.old_sha}
+            changed -= stale
     else:
         changed, renames = set(new.paths()), {}
     changed_utf8 = _utf8_only(changed | extra, renamed_away=set(renames))

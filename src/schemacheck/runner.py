@@ -18,17 +18,16 @@ never decides the exit code (that is ``cli.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .anchors import anchor_findings
 from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
 from .file_status import compared_files, file_statuses
-from .filters import FilterContext, apply_filters
-from .globs import is_under, matches_any
+from .globs import is_under, literal_prefix, matches_any
 from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
 from .registry import REGISTRY, load_rules
+from .scope import FormatPaths, Scope
 from .snapshot import Snapshot
 
 __all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
@@ -77,16 +76,6 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
-def _in_scope(path: str, settings: Settings, limit_to: tuple[str, ...]) -> bool:
-    if settings.include and not matches_any(path, settings.include):
-        return False
-    if settings.exclude and matches_any(path, settings.exclude):
-        return False
-    if limit_to and not any(is_under(path, p) for p in limit_to):
-        return False
-    return True
-
-
 def changed_paths(base: Snapshot, head: Snapshot, base_paths: Iterable[str], head_paths: Iterable[str]) -> frozenset[str]:
     """Paths added, deleted, or whose content id differs between the two snapshots."""
     base_set, head_set = set(base_paths), set(head_paths)
@@ -95,22 +84,6 @@ def changed_paths(base: Snapshot, head: Snapshot, base_paths: Iterable[str], hea
         if base.blob_id(path) != head.blob_id(path):
             changed.add(path)
     return frozenset(changed)
-
-
-class _Trees:
-    """Both revisions' paths (all, and those in the shared scope), listed once per run."""
-
-    def __init__(self, request: CheckRequest) -> None:
-        self.request = request
-        self.base_tree = list(request.base.paths())
-        self.head_tree = list(request.head.paths())
-        scope = request.settings, request.limit_to
-        if request.settings.include or request.settings.exclude or request.limit_to:
-            self.base_all = [p for p in self.base_tree if _in_scope(p, *scope)]
-            self.head_all = [p for p in self.head_tree if _in_scope(p, *scope)]
-        else:  # no scope: every path (no per-path test over the whole tree)
-            self.base_all, self.head_all = self.base_tree, self.head_tree
-        self.base_set, self.head_set = set(self.base_all), set(self.head_all)
 
 
 class _Claims:
@@ -136,66 +109,90 @@ class _Claims:
         return self.answers[key]
 
 
-def _job(request: CheckRequest, checker: FormatChecker, trees: _Trees,
+def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
          taken: dict[tuple[bool, str], str]) -> FormatJob | None:
-    """The format's job, or ``None`` when nothing of this format changed."""
+    """The format's job, or ``None`` when nothing of this format changed.
+
+    With git's change set only the changed paths are looked up and claimed; the format's whole
+    file lists (``FormatJob.base_paths``/``head_paths``) are :class:`~.scope.FormatPaths`, listed
+    only if the format iterates them.
+    """
     claims = _Claims(checker, request, taken)
     if request.changed is not None:
         # git knows what changed: claim those paths first, so a format none of whose files
         # changed costs no claims() over the trees (JSON Schema's reads every file's start).
-        mine = {p for p in request.changed
-                if (p in trees.base_set and claims(p, False)) or (p in trees.head_set and claims(p, True))}
-        mine = {p for p in mine if _worth_checking(checker, request, trees, p)}
+        mine = {p for p in request.changed if (scope.on(p, False) and claims(p, False))
+                or (scope.on(p, True) and claims(p, True))}
+        mine = {p for p in mine if _worth_checking(checker, request, scope, p)}
         related = {p for p in request.changed if p not in mine and checker.may_affect(p)}
         if not mine and not related:
             return None
-    base_paths = tuple(p for p in trees.base_all if claims(p, False))
-    head_paths = tuple(p for p in trees.head_all if claims(p, True))
-    if not base_paths and not head_paths:
-        return None
-    if request.changed is not None:
+        base_paths: Sequence[str] = FormatPaths(lambda: scope.scoped(False), lambda p: scope.on(p, False)
+                                                and claims(p, False))
+        head_paths: Sequence[str] = FormatPaths(lambda: scope.scoped(True), lambda p: scope.on(p, True)
+                                                and claims(p, True))
+        if not mine and not base_paths and not head_paths:  # only related files changed: any schema at all?
+            return None
         changed = frozenset(mine | related)
     else:
+        base_paths = tuple(p for p in scope.scoped(False) if claims(p, False))
+        head_paths = tuple(p for p in scope.scoped(True) if claims(p, True))
+        if not base_paths and not head_paths:
+            return None
         changed = changed_paths(request.base, request.head, base_paths, head_paths)
-        changed |= _related_by_content(request, checker, trees, set(base_paths) | set(head_paths))
+        changed |= _related_by_content(request, checker, scope, set(base_paths) | set(head_paths))
     if not changed:
         return None
     settings = request.settings
-    return FormatJob(request.base, request.head, base_paths, head_paths, changed, request.renames, settings,
+    return FormatJob(request.base, request.head, base_paths, head_paths, changed, request.renames, settings,  # type: ignore[arg-type]
                      select_rules(settings, checker.name), bool(settings.select), request.workdir)
 
 
-def _worth_checking(checker: FormatChecker, request: CheckRequest, trees: _Trees, path: str) -> bool:
+def _worth_checking(checker: FormatChecker, request: CheckRequest, scope: Scope, path: str) -> bool:
     """The format's cheap content test of a changed file it claims by name (either side may pass)."""
-    return any(checker.worth_checking(path, snapshot) for snapshot, paths in
-               ((request.head, trees.head_set), (request.base, trees.base_set)) if path in paths)
+    return any(checker.worth_checking(path, snapshot) for snapshot, head in
+               ((request.head, True), (request.base, False)) if scope.on(path, head))
 
 
-def _related_by_content(request: CheckRequest, checker: FormatChecker, trees: _Trees,
+def _related_by_content(request: CheckRequest, checker: FormatChecker, scope: Scope,
                         claimed: set[str]) -> frozenset[str]:
     """Without git's change set: changed files in scope that the checker does not claim but may be
     affected by (with git's change set they come from it, unlimited by PATH arguments and globs:
     a named schema whose ``$ref`` target changed elsewhere is still checked)."""
-    request_base = [p for p in trees.base_all if p not in claimed and checker.may_affect(p)]
-    request_head = [p for p in trees.head_all if p not in claimed and checker.may_affect(p)]
+    request_base = [p for p in scope.scoped(False) if p not in claimed and checker.may_affect(p)]
+    request_head = [p for p in scope.scoped(True) if p not in claimed and checker.may_affect(p)]
     if not request_base and not request_head:
         return frozenset()
     return changed_paths(request.base, request.head, request_base, request_head)
 
 
-def _glob_warnings(settings: Settings, checkers: list[FormatChecker], trees: _Trees) -> list[Diagnostic]:
+def _glob_warnings(settings: Settings, checkers: list[FormatChecker], scope: Scope) -> list[Diagnostic]:
     """A configured include-type glob that matches no file of either revision is almost always a
-    typo, and would make the check pass having compared nothing: say so."""
+    typo, and would make the check pass having compared nothing: say so.
+
+    Only a configuration with globs pays for this, and only for the directories a glob can reach
+    (:func:`~.globs.literal_prefix`): the head is tried first, the base only for globs the head
+    does not match."""
     globs = [("include", g) for g in settings.include]
     for checker in checkers:
         globs.extend(checker.configured_globs(settings))
     if not globs:
         return []
-    paths = set(trees.base_tree) | set(trees.head_tree)
+    unmatched = [(key, glob) for key, glob in globs
+                 if not any(matches_any(p, (glob,)) for side in (True, False)
+                            for p in _paths_under(scope.sides[side], literal_prefix(glob)))]
     where = f"{settings.source}: " if settings.source else ""
     return [Diagnostic(f"{where}{key} pattern {glob!r} matches no file", None, Severity.WARNING,
                        "Patterns with a '/' are anchored at the repository root; '**' spans directories.")
-            for key, glob in globs if not any(matches_any(p, (glob,)) for p in paths)]
+            for key, glob in unmatched]
+
+
+def _paths_under(snapshot: Snapshot, prefix: str):
+    """The snapshot's paths under directory ``prefix`` ('' = all), listed as narrowly as it can."""
+    under = getattr(snapshot, "paths_under", None)
+    if under is not None:
+        return under(prefix)
+    return (p for p in snapshot.paths() if is_under(p, prefix))
 
 
 def run_check(request: CheckRequest) -> CheckResult:
@@ -215,13 +212,13 @@ def run_check(request: CheckRequest) -> CheckResult:
         counts = [FormatCount(name, FORMATS[name].label, 0) for name in names]
         names = ()
     checkers = [get_checker(name) for name in names]
+    scope = Scope(request.base, request.head, settings, request.limit_to)
     if checkers:
-        trees = _Trees(request)
-        diagnostics.extend(_glob_warnings(settings, checkers, trees))
+        diagnostics.extend(_glob_warnings(settings, checkers, scope))
     taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
     compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
     for checker in checkers:
-        job = _job(request, checker, trees, taken)
+        job = _job(request, checker, scope, taken)
         outcome = checker.check(job) if job is not None else None
         if job is not None:
             compared.update(compared_files(job, checker.name))
@@ -242,6 +239,13 @@ def run_check(request: CheckRequest) -> CheckResult:
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
+    if not findings and not changed_by_path:  # nothing compared: no directive to judge, nothing to place
+        files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
+        return CheckResult((), tuple(diagnostics), sum(c.files for c in counts), request.base.label,
+                           request.head.label, tuple(rules_run), tuple(counts), (), files)
+    from .anchors import anchor_findings
+    from .filters import FilterContext, apply_filters
+
     filtered = apply_filters(findings, FilterContext(
         base=request.base, head=request.head, changed=changed_by_path, rules_run=frozenset(rules_run),
         severity=settings.severity,
@@ -252,7 +256,7 @@ def run_check(request: CheckRequest) -> CheckResult:
     ))
     anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
     kept = sorted(anchored, key=Finding.sort_key)
-    files = file_statuses(request.changed, trees, taken, compared) if checkers else ()
+    files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
                        request.base.label, request.head.label, tuple(rules_run), tuple(counts),
                        filtered.accepted, files)

@@ -13,11 +13,13 @@ come from (``imports.py``); ``extra-import-roots`` inside the repository follow 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ...checkers import FormatJob
 from ...errors import ConfigError
 from ...registry import REGISTRY, load_rules
+from ...scope import narrow
 from .bufconfig import BufConfig, load_buf_config
 from .imports import SideImports, extra_roots, import_sources
 
@@ -41,12 +43,14 @@ class ProtobufPlan:
         base_imports: Where the base revision finds imports outside the repository (its buf.lock).
         head_imports: The same for the head revision.
         suggest_roots: Neither buf.yaml nor ``roots`` chose the import roots.
+        same_layout: Both sides have the same roots and buf modules, so an unchanged file has
+            the same import name and module on both (``names.ImportNames``).
     """
 
     base_roots: tuple[str, ...]
     head_roots: tuple[str, ...]
-    base_paths: tuple[str, ...]
-    head_paths: tuple[str, ...]
+    base_paths: Sequence[str]
+    head_paths: Sequence[str]
     changed: frozenset[str]
     selected: frozenset[str]
     buf: BufConfig | None = None
@@ -55,6 +59,7 @@ class ProtobufPlan:
     base_imports: SideImports | None = None
     head_imports: SideImports | None = None
     suggest_roots: bool = False
+    same_layout: bool = True
 
 
 def _base_config(job: FormatJob, head: BufConfig) -> tuple[BufConfig, list[str]]:
@@ -90,8 +95,8 @@ def plan_job(job: FormatJob) -> ProtobufPlan:
     head_imports = import_sources(job.head, buf, own.package_protos, outside)
     base_imports = import_sources(job.base, base_buf, own.package_protos, outside, head_imports)
     warnings += list(dict.fromkeys(head_imports.warnings))
-    head_paths = tuple(p for p in job.head_paths if buf.module_for(p) is not None)
-    base_paths = tuple(p for p in job.base_paths if base_buf.module_for(p) is not None)
+    head_paths = narrow(job.head_paths, lambda p: buf.module_for(p) is not None)  # lazy: never listed unless iterated
+    base_paths = narrow(job.base_paths, lambda p: base_buf.module_for(p) is not None)
     changed = frozenset(p for p in job.changed
                         if buf.module_for(p) is not None or base_buf.module_for(p) is not None)
     selected = job.selected
@@ -99,5 +104,12 @@ def plan_job(job: FormatJob) -> ProtobufPlan:
         load_rules("protobuf")
         ignored = REGISTRY.expand(settings.ignore, "protobuf", source=settings.source or "the command line")
         selected = frozenset(buf.all_rules() - ignored)
+    same_layout = base_roots == head_roots and _layout(base_buf) == _layout(buf)
     return ProtobufPlan(base_roots, head_roots, base_paths, head_paths, changed, selected, buf,
-                        not job.explicit_select, tuple(buf.warnings) + tuple(warnings), base_imports, head_imports)
+                        not job.explicit_select, tuple(buf.warnings) + tuple(warnings), base_imports, head_imports,
+                        same_layout=same_layout)
+
+
+def _layout(buf: BufConfig) -> tuple:
+    """What decides which files belong to a module (not the rules)."""
+    return tuple((m.path, m.roots, m.includes, m.excludes) for m in buf.modules)

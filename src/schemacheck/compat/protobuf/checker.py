@@ -11,7 +11,7 @@ is applied by ``bufsetup.py`` before, and buf.yaml's ignores by ``buffilter.py``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ...checkers import BaseChecker, FormatJob, FormatOutcome
@@ -41,17 +41,20 @@ class ProtobufChecker(BaseChecker):
         diagnostics = [Diagnostic(w, None, Severity.WARNING) for w in plan.warnings]
         if not plan.changed:  # nothing changed inside a buf module
             return FormatOutcome(diagnostics=tuple(diagnostics))
-        old_targets = [p for p in plan.base_paths if p in plan.changed]
-        new_targets = [p for p in plan.head_paths if p in plan.changed]
+        # membership, not iteration: the format's file lists are listed only if something iterates them
+        old_targets = [p for p in sorted(plan.changed) if p in plan.base_paths]
+        new_targets = [p for p in sorted(plan.changed) if p in plan.head_paths]
         _read_ahead(job.base, old_targets)
         _read_ahead(job.head, new_targets)
         blank = [p for p in new_targets if _is_blank(job.head, p)]
         diagnostics.extend(_empty_file_error(p) for p in blank)
         compiled_targets = [p for p in new_targets if p not in blank]
         old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots,
-                                            _sources(plan.base_imports), allow_missing=True)
+                                            _sources(plan.base_imports), allow_missing=True,
+                                            same_layout=plan.same_layout)
         new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots,
-                                            _sources(plan.head_imports), allow_missing=True)
+                                            _sources(plan.head_imports), allow_missing=True, also_changed=blank,
+                                            same_layout=plan.same_layout)
         for err in old_errors:
             diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
                                           _error_location(err), Severity.WARNING))
@@ -117,16 +120,20 @@ def _sources(imports):
     return imports.sources if imports is not None else None
 
 
-def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[str], roots: tuple[str, ...],
-                sources=None, allow_missing: bool = False):
+def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Sequence[str], roots: tuple[str, ...],
+                sources=None, allow_missing: bool = False, *, also_changed: Iterable[str] = (), same_layout: bool = False):
     """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors).
 
     ``sources`` (``external.ImportSources``) and ``allow_missing`` are passed to
-    ``compile_protos``; imports found nowhere end up in ``Image.missing``.
+    ``compile_protos``; imports found nowhere end up in ``Image.missing``. ``all_paths`` is
+    asked by membership (listed only if a rule needs every name or package); ``also_changed``
+    (changed files not compiled) and ``same_layout`` (both sides have the same roots and buf
+    modules) let ``Image.all_names`` answer ``old - new`` from the changed files alone.
     """
     from ...formats.protobuf import compile_protos, import_name
     from .elements import ProtoFile
     from .image import Image
+    from .names import ImportNames
     from .package_scan import PackageScan
 
     targets = list(targets)
@@ -137,11 +144,41 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Iterable[
     files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor, _reader(snapshot, cf.path))
              for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
-    all_paths = list(all_paths)
-    all_names = [import_name(p, roots) for p in all_paths]
-    unloaded = [(p, n) for p, n in zip(all_paths, all_names) if n not in files]
-    packages = PackageScan(snapshot, [p for p, _ in unloaded], [n for _, n in unloaded])  # lazy, for PACKAGE_* rules
-    return Image(files, target_names, all_names, packages, result.missing), result.errors
+    names = ImportNames(all_paths, roots, snapshot, set(targets) | set(also_changed), same_layout)
+    unloaded = _Unloaded(names, files)
+    packages = PackageScan(snapshot, unloaded.paths, unloaded.names)  # lazy, for PACKAGE_* rules
+    return Image(files, target_names, names, packages, result.missing), result.errors
+
+
+class _Unloaded:
+    """Paths and import names of the files that were not compiled, listed on first use."""
+
+    def __init__(self, names, files) -> None:
+        self._names, self._files = names, files
+        self._pairs: list[tuple[str, str]] | None = None
+
+    def _list(self) -> list[tuple[str, str]]:
+        if self._pairs is None:
+            self._pairs = [(p, n) for p, n in self._names.by_path() if n not in self._files]
+        return self._pairs
+
+    @property
+    def paths(self):
+        return _Later(lambda: [p for p, _ in self._list()])
+
+    @property
+    def names(self):
+        return _Later(lambda: [n for _, n in self._list()])
+
+
+class _Later:
+    """An iterable made when first iterated."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+
+    def __iter__(self):
+        return iter(self._make())
 
 
 def _reader(snapshot: Snapshot, path: str):

@@ -10,6 +10,7 @@ name resolution and lookups.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -61,7 +62,9 @@ class Image:
         self.files = dict(files)
         self.missing = tuple(missing)  # formats.protobuf.locate.MissingImport: imports found nowhere
         self.targets = frozenset(t for t in targets if t in self.files)
-        self.all_names = frozenset(all_names) if all_names is not None else frozenset(self.files)
+        # a lazy set (names.ImportNames) stays lazy: membership is a lookup, not a listing
+        self.all_names: AbstractSet[str] = (all_names if isinstance(all_names, AbstractSet) else
+                                            frozenset(all_names) if all_names is not None else frozenset(self.files))
         self._packages: Mapping[str, str] = packages if packages is not None else {}
         self._messages: dict[str, Message] | None = None
         self._enums: dict[str, Enum] | None = None

@@ -48,8 +48,16 @@ class PackageScan(Mapping[str, str]):
 
     def __init__(self, snapshot: Snapshot, paths: Iterable[str], names: Iterable[str]) -> None:
         self._snapshot = snapshot
-        self._todo = list(zip(names, paths))
+        self._paths, self._names = paths, names  # zipped on first access: they may list a tree
+        self._pairs: list[tuple[str, str]] | None = None
         self._data: dict[str, str] | None = None
+
+    @property
+    def _todo(self) -> list[tuple[str, str]]:
+        """(import name, path) pairs to scan, made on first use (the lists may list a tree)."""
+        if not isinstance(self._pairs, list):
+            self._pairs = list(zip(self._names, self._paths))
+        return self._pairs
 
     def _load(self) -> dict[str, str]:
         if self._data is None:

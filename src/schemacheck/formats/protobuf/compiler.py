@@ -65,7 +65,7 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         self.building: list[str] = []
         self.pool = None
         self.in_pool: set[str] = set()
-        self._index: set[str] | None = None
+        self._index: dict[str, bool] | None = None  # path -> present (locate.has_file)
         self.prefetched: dict[str, ParsedFile | ParseError] = {}
 
     def prefetch(self, targets: Sequence[str]) -> None:
@@ -183,10 +183,11 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
                     from None
         # A fixed-size digest, not a tuple nesting the dependencies' keys: nested tuples grow with
         # every path through the import graph and Python re-hashes them on each lookup, which
-        # made a 2,000-file tree with import chains take minutes. A shallow compile computes the
-        # same digest from the import graph alone (closure_key).
+        # made a 2,000-file tree with import chains take minutes. A shallow compile keys by what
+        # its link reads (shallow_key: the visible imports), or, for a file using custom
+        # options, by the same digest from the import graph alone (closure_key).
         if self.shallow:
-            key = self.closure_key(name, path)
+            key = self.shallow_key(name, path, imports)
         else:
             key = hashlib.sha1(repr((name, self.roots, blob, deps)).encode()).hexdigest()
         hit = LINKED.get(key)

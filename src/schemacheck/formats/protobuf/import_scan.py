@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["scan_imports"]
+__all__ = ["scan_imports", "may_use_custom_options"]
 
 # Strings and comments are matched whole, so an ``import`` inside them is skipped with them.
 _TOKENS = re.compile(rb'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?\*/|\bimport\b', re.S)
@@ -46,3 +46,18 @@ def scan_imports(data: bytes) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
             return None
         (option_deps if match[1] == b"option" else deps).append(name)
     return tuple(deps), tuple(option_deps)
+
+
+# With strings and comments blanked, a parenthesis opens a custom option name exactly when it
+# follows ``option``, ``[`` or ``,`` (field, value and method options) or ``.`` (a path into an
+# option: ``features.(pkg.ext)``); rpc signatures follow an identifier or ``returns``.
+_BLANKED = re.compile(rb'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?\*/', re.S)
+_CUSTOM = re.compile(rb'(?:\boption|[\[,.])\s*\(')
+
+
+def may_use_custom_options(data: bytes) -> bool:
+    """Whether ``data`` may set a custom option (``(my.ext) = ...``): conservative (a ``(`` after
+    ``option``, ``[``, ``,`` or ``.`` outside strings and comments); False means it sets none."""
+    if b"(" not in data:
+        return False
+    return _CUSTOM.search(_BLANKED.sub(b" ", data)) is not None

@@ -67,21 +67,25 @@ def import_position(data: bytes, name: str) -> tuple[int, int]:
 class LocateMixin:
     """Import lookup and file reading of the compiler's ``_Compilation``."""
 
-    def index(self) -> set[str]:
+    def has_file(self, path: str) -> bool:
+        """Whether the snapshot holds ``path``: asked per lookup (git snapshots walk tree
+        objects), so an import never makes a compile list the whole repository."""
         if self._index is None:
-            self._index = {p for p in self.snapshot.paths() if p.endswith(".proto")}
-        return self._index
+            self._index = {}
+        found = self._index.get(path)
+        if found is None:
+            found = self._index[path] = path.endswith(".proto") and self.snapshot.exists(path)
+        return found
 
     def locate(self, name: str) -> str | None:
         """The path of import ``name``: the first root holding it (as protoc's -I), else the
         bundled well-known types, else an external source (``<label>/name``)."""
         if unsafe_reason(name) is not None:  # absolute, '..', over-long: never a file of ours
             return None
-        paths = self.index()
         for root in self.roots:
             root = root.strip("/")
             path = name if root in ("", ".") else f"{root}/{name}"
-            if path in paths:
+            if self.has_file(path):
                 return path
         if name in wkt_names():
             return BUILTIN_PREFIX + name

@@ -4,16 +4,19 @@ Maintainers: a compatibility check links only the files that changed (the target
 a file, protoc needs the *definitions* of what it imports directly and, transitively, of
 what those import publicly; it does not need them linked. :meth:`ShallowMixin.declare`
 parses such a file and registers its definitions (type names in its fields stay as
-written, options uninterpreted, no source info). :meth:`ShallowMixin.closure_key` still
-walks the whole import graph, reading imports with :func:`.import_scan.scan_imports`: it
-gives the same cache key a full compile computes (a digest over every file the result may
-depend on, custom option definitions included) and finds missing imports and cycles, after
-which the compiler redoes the compile in full so that errors read exactly as protoc's.
+written, options uninterpreted, no source info). A linked target is cached under
+:meth:`ShallowMixin.shallow_key`: its blob and its visible imports' blobs, not its import
+closure. Only a file that may use custom options (whose values are read through the
+extensions' whole closure) is keyed by :meth:`ShallowMixin.closure_key`, which walks the
+whole import graph, reading imports with :func:`.import_scan.scan_imports`: the key a full
+compile computes. The visible imports' own imports are located too (a cycle back to the
+target or a missing import there is redone as a full compile, whose errors are protoc's);
+problems deeper in an unchanged file's graph are not the target's, and are not looked for.
 """
 
 from __future__ import annotations
 
-from .import_scan import scan_imports
+from .import_scan import may_use_custom_options, scan_imports
 from .lexer import check_text
 from .linker import file_visibility, register
 from .memo import DECLARED, IMPORTS, LINKED_SIZE, SCANNED, Failed, digest, pack, remember, unpack
@@ -67,6 +70,62 @@ class ShallowMixin:
             raise Failed(ParseError(path, 0, 0, f"{type(exc).__name__}: {exc}")) from None
         finally:
             self.declaring.pop()
+
+    def shallow_key(self, name: str, path: str, imports: tuple[str, ...]) -> str:
+        """The cache key of a shallow link of ``name``, once its imports are declared: its blob and
+        what a shallow link reads of each direct import (:meth:`declaration_key`), not its import
+        closure, so a one-file check costs the file and its imports however deep the graph.
+
+        Sound because a shallow link resolves names against the *visible* files only (direct
+        imports and their public imports, whose declarations depend on their text alone); custom
+        options are the exception (their values are read through the extensions' whole import
+        closure, :mod:`.pools`), so a file that may use one (:func:`.import_scan.may_use_custom_options`)
+        gets the full :meth:`closure_key`. A changed, added, moved or missing visible import
+        changes the key.
+        """
+        data = self.texts.get(path)
+        if data is None:
+            try:
+                data = self.read(path)[0]
+            except (OSError, ParseError):
+                return self.closure_key(name, path)
+            self.texts[path] = data  # parsed next on a miss
+        if may_use_custom_options(data):
+            return self.closure_key(name, path)
+        deps = []
+        for dep in imports:
+            if dep in self.missing:
+                deps.append("missing:" + dep)
+            else:
+                self.check_next_level(name, dep)
+                deps.append(self.declaration_key(dep))
+        return digest("shallow", name, self.roots, self.blob(path), deps)
+
+    def check_next_level(self, name: str, dep: str) -> None:
+        """One level past the visible imports, where the common import problems show: ``dep``
+        importing ``name`` back (a cycle) or an import found nowhere. :class:`Failed` makes the
+        compiler redo the compile in full, which reports it exactly as protoc does."""
+        pf = self.fd_of_declared(dep)
+        for inner in list(pf.fd.dependency) + list(pf.fd.option_dependency):
+            if inner == name or inner in self.building:
+                raise Failed(LinkError(pf.path, 0, 0, f"import cycle through \"{inner}\""))
+            if inner not in self.missing and self.locate(inner) is None and not self.tolerate_missing(inner, pf.path):
+                raise Failed(LinkError(pf.path, 0, 0, f"import \"{inner}\" was not found"))
+
+    def declaration_key(self, name: str) -> str:
+        """What importing ``name`` shows a shallow link: its path and blob, and transitively its
+        public imports' (all declared by then)."""
+        key = self.keys.get("decl:" + name)
+        if key is None:
+            pf = self.fd_of_declared(name)
+            public = [pf.fd.dependency[i] for i in pf.fd.public_dependency]
+            parts = ["missing:" + p if p in self.missing else self.declaration_key(p) for p in public]
+            key = self.keys["decl:" + name] = digest("declared", name, pf.path, self.blob(pf.path), parts)
+        return key
+
+    def fd_of_declared(self, name: str) -> ParsedFile:
+        done = self.done.get(name)
+        return done[0] if done is not None else self.declared[name]
 
     def closure_key(self, name: str, path: str) -> str:
         """The key a full compile gives ``name``: a digest over its whole import graph, read

@@ -48,6 +48,8 @@ class Extractor:
         self.notes: dict[tuple[str, Span, str], Note] = {}
         self._kinds: dict[tuple[str, str], str | None] = {}
         self._dtos: dict[tuple[str, str], DtoClass] = {}
+        self._building: set[tuple[str, str]] = set()  # DTOs being built: a base among them is a cycle
+        self._configs: dict[tuple[str, int, str], _Config] = {}
 
     def note(self, mod: ModuleInfo, span: Span, message: str) -> None:
         self.notes.setdefault((mod.path, span, message), Note(mod.path, span, message))
@@ -131,7 +133,11 @@ class Extractor:
         qual = qual or cls.name
         key = (mod.path, qual)
         if key not in self._dtos:
-            self._dtos[key] = self._build(mod, cls, qual)
+            self._building.add(key)
+            try:
+                self._dtos[key] = self._build(mod, cls, qual)
+            finally:
+                self._building.discard(key)
         return self._dtos[key]
 
     def _build(self, mod: ModuleInfo, cls: ClassDef, qual: str) -> DtoClass:
@@ -142,6 +148,8 @@ class Extractor:
         reader = FieldReader(self, kind, config)
         fields: dict[str, DtoField] = {}
         for base in reversed(self.bases_of(mod, cls)):
+            if (base.module.path, base.name) in self._building:  # class A(A), or A(B) with B(A): adds nothing
+                continue
             if self.kind_of(base.module, base.cls, base.name) not in (None, "enum"):  # type: ignore[arg-type]
                 for f in self.dto(base.module, base.cls, base.name).fields:  # type: ignore[arg-type]
                     fields[f.attr] = f
@@ -152,7 +160,13 @@ class Extractor:
                         cls.name_span, extra_items, opaque, opaque_out)
 
     def config(self, mod: ModuleInfo, cls: ClassDef, kind: str, depth: int = 0) -> _Config:
-        """Class configuration merged along the bases (pydantic ``model_config``/``Config``, keywords)."""
+        """Class configuration merged along the bases (pydantic ``model_config``/``Config``, keywords).
+
+        Memoised per class: bases that repeat (``class A(B, B)``, chains of such) would otherwise
+        cost 2**depth; a cycle through the bases ends at ``depth`` 20."""
+        memo = (mod.path, id(cls), kind)
+        if memo in self._configs:
+            return dict(self._configs[memo])
         merged: _Config = {}
         if depth < 20:
             for base in reversed(self.bases_of(mod, cls)):
@@ -174,7 +188,8 @@ class Extractor:
             for key in ("total", "closed", "extra_items"):
                 if cls.keyword(key) is None:
                     merged.pop(key, None)
-        return merged
+        self._configs[memo] = merged
+        return dict(merged)
 
     def extra_policy(self, mod: ModuleInfo, cls: ClassDef, kind: str, config: _Config) -> tuple[str, Expr | None]:
         if kind == "msgspec":

@@ -202,16 +202,21 @@ class _Reader:
         if isinstance(node, cst.Ellipsis):
             return Expr("const", "...", value=Ellipsis, span=span)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
-            if isinstance(value, bytes):
+            value = _evaluated(node)
+            if value is _NOT_LITERAL or isinstance(value, bytes):
                 return Expr("other", _code(node), span=span)
             return Expr("str", value or "", value=value, span=span)
         if isinstance(node, (cst.Integer, cst.Float)):
-            number = node.evaluated_value
+            number = _evaluated(node)
+            if number is _NOT_LITERAL:
+                return Expr("other", node.value, span=span)
             return Expr("num", node.value, value=number, span=span)
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus) \
                 and isinstance(node.expression, (cst.Integer, cst.Float)):
-            return Expr("num", "-" + node.expression.value, value=-node.expression.evaluated_value, span=span)
+            number = _evaluated(node.expression)
+            if number is _NOT_LITERAL:
+                return Expr("other", _code(node), span=span)
+            return Expr("num", "-" + node.expression.value, value=-number, span=span)
         if isinstance(node, cst.Subscript):
             items = []
             for element in node.slice:
@@ -239,6 +244,19 @@ class _Reader:
                     items += [self.expr(element.key), self.expr(element.value)]
             return Expr("dict", "", tuple(items), span=span)
         return Expr("other", _code(node), span=span)
+
+
+_NOT_LITERAL = object()
+
+
+def _evaluated(node: Any) -> Any:
+    """libcst's ``evaluated_value`` (``ast.literal_eval`` of the token), or :data:`_NOT_LITERAL`
+    where CPython refuses the token libcst accepted: an integer over 4,300 digits (ValueError),
+    a NUL character inside a string (SyntaxError); a fuzz finding. The value is then unknown."""
+    try:
+        return node.evaluated_value
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return _NOT_LITERAL
 
 
 def _nested_simple(stmt: Any) -> list[Any]:
@@ -295,9 +313,12 @@ def _syntax_error(text: str, exc: object) -> tuple[int, int, str]:
     """
     import ast
     import re
+    import warnings
 
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():  # its SyntaxWarnings ("invalid decimal literal") are not ours to print
+            warnings.simplefilter("ignore")
+            ast.parse(text)
     except SyntaxError as err:
         if err.lineno:
             return err.lineno, max(err.offset or 1, 1), err.msg

@@ -1,0 +1,2 @@
+@pydantic.dataclasses.dataclass
+class ApiModel(ApiModel):model_config
