@@ -21,4 +21,6 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 python -m pip install 'maturin>=1.5,<2'
 # --no-build-isolation: use the maturin just installed; the crate's target/ is reused by rebuilds.
 python -m pip install --force-reinstall --no-deps --no-build-isolation ./native
-python -m schemacheck --version
+# Which path schemacheck now uses (on a fresh machine schemacheck itself may not be installed yet).
+python -m schemacheck --version 2>/dev/null \
+  || python -c 'import schemacheck_native as m; print("built schemacheck_native", m.__version__)'
