@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from .errors import GitError
-from .git_repo import _SUBMODULE, _SYMLINK, _TREE, NOT_A_REPO_TIP, GitRepository, _blob_sha, _split_z, utf8_path
+from .git_repo import (_SUBMODULE, _SYMLINK, _TREE, NOT_A_REPO_TIP, READ_AHEAD_BYTES, GitRepository, _blob_sha,
+                       _split_z, utf8_path)
 from .snapshot import check_relative, is_regular_inside, read_inside
 
 if TYPE_CHECKING:
@@ -263,11 +264,20 @@ class WorkTreeSnapshot:
     With ``over`` (the base commit and ``diff-index`` of the work tree against it), a path git
     did not report is the base's blob, looked up in its trees: nothing is listed but untracked
     files until :meth:`paths` is asked.
+
+    A path's file check (a real-path walk, several ``lstat`` calls) is made once per path, and a
+    file read from disk is kept (up to :data:`~.git_repo.READ_AHEAD_BYTES`): a check asks about
+    every changed file several times (imports, blob ids, the compile, suppression comments), and
+    when every file of a large tree changed those repeats cost more than the compile. One run
+    therefore sees one content per path, as it does for stored blobs.
     """
 
     def __init__(self, repo: GitRepository, label: str = "work tree", over: ChangeOverlay | None = None,
                  untracked: Callable[[], tuple[int, str, str]] | None = None) -> None:
         self.repo, self.label = repo, label
+        self._regular: dict[str, bool] = {}  # path -> _is_file's answer
+        self._kept: dict[str, bytes] = {}  # path -> content read from disk
+        self._kept_bytes = 0
         # ``untracked``: the listing started earlier (GitRepository.start), to overlap with a diff
         _, untracked_out, _ = untracked() if untracked is not None else untracked_files(repo)()
         untracked = None
@@ -291,7 +301,19 @@ class WorkTreeSnapshot:
 
     def _is_file(self, path: str) -> bool:
         # As git sees it: a symbolic link, or a path under a linked directory, is not this file.
-        return is_regular_inside(self.repo.root, path, follow_symlinks=False)
+        found = self._regular.get(path)
+        if found is None:
+            found = self._regular[path] = is_regular_inside(self.repo.root, path, follow_symlinks=False)
+        return found
+
+    def _read_disk(self, path: str) -> bytes:
+        data = self._kept.get(path)
+        if data is None:
+            data = read_inside(self.repo.root, path, follow_symlinks=False)
+            if self._kept_bytes + len(data) <= READ_AHEAD_BYTES:
+                self._kept[path] = data
+                self._kept_bytes += len(data)
+        return data
 
     def paths(self) -> Iterable[str]:
         if self.over is not None:
@@ -318,7 +340,7 @@ class WorkTreeSnapshot:
         over = self.over
         if over is not None:
             if path in over.entries:
-                return read_inside(self.repo.root, path, follow_symlinks=False)
+                return self._read_disk(path)
             return over.base.read(path)
         index, dirty, _ = self._list()
         if path in index and path not in dirty:
@@ -326,7 +348,7 @@ class WorkTreeSnapshot:
             # cat-file (no per-file path resolution and link checks: a dependents scan reads
             # thousands of unchanged files). Modified and untracked files are read from disk.
             return self.repo.read_blob(index[path], path, self.label)
-        return read_inside(self.repo.root, path, follow_symlinks=False)
+        return self._read_disk(path)
 
     @property
     def blob_store(self) -> GitRepository | None:
