@@ -13,6 +13,7 @@ The ``check`` command is the default: ``schemacheck --base main`` means
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -311,6 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv.insert(0, "check")
     show_traceback = "--traceback" in argv
+    # A check builds many long-lived objects (descriptors, elements) and few cycles: the cyclic
+    # collector's default young-generation threshold (700) ran it thousands of times for
+    # nothing, ~6% of an every-file-changed protobuf run. Memory is unchanged (measured).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
@@ -333,3 +339,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error("internal error", f"{type(exc).__name__}: {detail}".rstrip(": "),
                      "This is a bug in schemacheck; rerun with --traceback and report the output.")
         return EXIT_ERROR
+    finally:
+        gc.set_threshold(*thresholds)
