@@ -35,6 +35,7 @@ FAKES = {
     "declines": (f"__version__ = {__version__!r}\n"
                  "def tokenize(data, kinds, max_tokens, max_lines):\n    return None\n"
                  "def parse(data, name, max_tokens, max_lines):\n    return 2\n"
+                 "def span_index(data):\n    return None\n"
                  "def source_code_info_bytes(locs, paths, stripped):\n"
                  "    from schemacheck.formats.protobuf.sourceinfo import source_code_info_bytes_python\n"
                  "    return source_code_info_bytes_python(locs, paths, stripped)\n"),

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from google.protobuf import descriptor_pb2 as d
 
 if os.environ.get("SCHEMACHECK_NATIVE") == "1":  # required (CI built it): a missing extension fails here
     import schemacheck_native  # noqa: F401
@@ -138,8 +139,65 @@ def test_same_descriptors_and_diagnostics(path: Path, monkeypatch: pytest.Monkey
     assert sorted(fast[1]) == sorted(pure[1])
     for name in pure[1]:
         assert fast[1][name] == pure[1][name], f"descriptor of {name} differs"
+        _check_span_index(d.FileDescriptorProto.FromString(pure[1][name]).source_code_info)
     if not pure[0]:
         assert handed_back == 0, f"the native path handed {handed_back} files of an error-free compile back"
+
+
+def _python_span_index(info: d.SourceCodeInfo) -> dict:
+    index = {}
+    for loc in reversed(info.location):  # what elements.ProtoFile._index builds without the extension
+        index[tuple(loc.path)] = tuple(loc.span)
+    return index
+
+
+def _check_span_index(info: d.SourceCodeInfo) -> None:
+    import schemacheck_native
+
+    built = schemacheck_native.span_index(info.SerializeToString())
+    assert built == _python_span_index(info), "span index differs"
+
+
+def test_span_index_on_other_encodings() -> None:
+    """Unpacked paths and spans, unknown fields and duplicate paths read as upb reads them;
+    bytes that do not parse are handed back (None), never half-read."""
+    import schemacheck_native
+
+    def varint(n: int) -> bytes:
+        n &= (1 << 64) - 1
+        out = b""
+        while True:
+            out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+            n >>= 7
+            if not n:
+                return out
+
+    def field(number: int, wire: int, payload: bytes) -> bytes:
+        return varint(number << 3 | wire) + payload
+
+    def location(path: list[int], span: list[int], packed: bool) -> bytes:
+        if packed:
+            body = field(1, 2, varint(len(p := b"".join(map(varint, path)))) + p)
+            body += field(2, 2, varint(len(q := b"".join(map(varint, span)))) + q)
+        else:
+            body = b"".join(field(1, 0, varint(v)) for v in path) + b"".join(field(2, 0, varint(v)) for v in span)
+        body += field(3, 2, varint(3) + b"abc") + field(9, 5, b"\0\0\0\0") + field(10, 1, b"\0" * 8)
+        return field(1, 2, varint(len(body)) + body)
+
+    data = (location([4, 0], [1, 0, 5, 1], False) + location([4, 0, 2, 1], [2, 2, 20], True)
+            + location([4, 0], [9, 9, 9], True) + location([], [0, 0, 3, 1], False)
+            + location([4, -1], [1, 2, 3], False) + field(7, 0, varint(5)))
+    expected = d.SourceCodeInfo.FromString(data)
+    assert schemacheck_native.span_index(data) == _python_span_index(expected)
+    assert schemacheck_native.span_index(b"") == {}
+    for cut in range(1, len(data)):
+        built = schemacheck_native.span_index(data[:cut])
+        try:
+            parsed = d.SourceCodeInfo.FromString(data[:cut])
+        except Exception:  # noqa: BLE001 - upb's DecodeError
+            assert built is None, cut
+        else:
+            assert built is None or built == _python_span_index(parsed), cut
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(REPO).as_posix())

@@ -14,6 +14,7 @@ mod desc;
 mod lexer;
 mod parser;
 mod sourceinfo;
+mod spanindex;
 mod strings;
 
 /// Tokenize `data` like `lexer.tokenize`; returns the seven lists of `lexer.Tokens`
@@ -175,5 +176,6 @@ fn schemacheck_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sourceinfo::Locations>()?;
     m.add_function(wrap_pyfunction!(sourceinfo::source_code_info_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(comments::next_with_comments, m)?)?;
+    m.add_function(wrap_pyfunction!(spanindex::span_index, m)?)?;
     Ok(())
 }
