@@ -154,8 +154,9 @@ def test_verbose_counts_the_files_handed_back(repo: GitRepo, tmp_path: Path) -> 
     assert proc.returncode == 1, proc.stderr
     json.loads(proc.stdout)
     found = re.search(r"protobuf compiler: native \(schemacheck_native [^)]*\); handed back to pure Python: "
-                      r"(\d+) parse \(unsupported\), (\d+) tokenize", proc.stderr)
-    assert found and int(found.group(1)) >= 2 and found.group(1) == found.group(2), proc.stderr
+                      r"(\d+) parse \(unsupported\), (\d+) span index, (\d+) tokenize", proc.stderr)
+    assert found and int(found.group(1)) >= 2 and found.group(1) == found.group(3), proc.stderr
+    assert int(found.group(2)) >= 1, proc.stderr  # the rules' span index of a file with a finding
     pure = _run(repo, "--base", "main", "--verbose", native="0")
     assert "protobuf compiler: pure Python (SCHEMACHECK_NATIVE=0)" in pure.stderr
     assert "protobuf compiler" not in _run(repo, "--base", "main", native="0").stderr  # only with --verbose
