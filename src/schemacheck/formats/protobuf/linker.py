@@ -9,6 +9,8 @@ type token.
 
 from __future__ import annotations
 
+import functools
+
 from google.protobuf import descriptor_pb2 as d
 
 from ...errors import LinkError
@@ -27,8 +29,12 @@ _INTEGERS = frozenset((F.TYPE_INT32, F.TYPE_INT64, F.TYPE_UINT32, F.TYPE_UINT64,
                        F.TYPE_FIXED32, F.TYPE_FIXED64, F.TYPE_SFIXED32, F.TYPE_SFIXED64))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def json_name(name: str) -> str:
-    """protoc's ToJsonName: drop underscores, upper-case the letter after each."""
+    """protoc's ToJsonName: drop underscores, upper-case the letter after each.
+
+    Memoised: field names repeat across a tree (``id``, ``name``, ``create_time``), and every
+    field of every compiled file comes here (170,000 calls when 2,000 files changed)."""
     if "_" not in name:
         return name
     out = []
