@@ -22,8 +22,16 @@ SRC = str(Path(__file__).resolve().parent.parent / "src")
 PROBE = """
 import json, sys
 import schemacheck.git_repo as g, schemacheck.git_snapshots as s
-reads, listings, commands = [], [], []
+reads, listings, commands, disk_reads, file_checks = [], [], [], [], []
 original_read, original_git = g.GitRepository.read_blob, g.GitRepository.git
+original_disk, original_check = s.read_inside, s.is_regular_inside
+def read_inside(root, rel, **kwargs):
+    disk_reads.append(rel)
+    return original_disk(root, rel, **kwargs)
+def is_regular_inside(root, rel, **kwargs):
+    file_checks.append(rel)
+    return original_check(root, rel, **kwargs)
+s.read_inside, s.is_regular_inside = read_inside, is_regular_inside
 def read_blob(self, sha, path, label="this revision"):
     reads.append(path)
     return original_read(self, sha, path, label)
@@ -38,7 +46,8 @@ for cls in (s.CommitSnapshot, s.IndexSnapshot, s.WorkTreeSnapshot):
     cls.paths = paths
 from schemacheck.cli import main
 status = main(sys.argv[1:])
-print(json.dumps({"status": status, "reads": reads, "listings": listings, "commands": commands}), file=sys.stderr)
+print(json.dumps({"status": status, "reads": reads, "listings": listings, "commands": commands,
+                  "disk_reads": disk_reads, "file_checks": file_checks}), file=sys.stderr)
 """
 #: Unrelated files: 6 directories of 8 .proto files each, plus JSON Schemas.
 PACKAGES, PER_PACKAGE = 6, 8
@@ -103,6 +112,21 @@ def test_one_file_change_reads_the_file_and_its_imports_and_lists_nothing(monore
     listing = [c for c in report["commands"] if c.startswith(("ls-tree", "ls-files -s", "diff-files"))]
     assert listing == []
     assert "checked 1 .proto" in out  # still says what it compared
+
+
+def test_every_file_changed_in_the_work_tree_is_checked_and_read_once(monorepo: GitRepo) -> None:
+    """Every file changed on disk: each is opened once and its path walked once per run (the
+    compile, the cache key, the blank-file check and suppression comments used to re-read it,
+    and every lookup re-walked its real path: most of an every-file-changed run)."""
+    protos = sorted(p.relative_to(monorepo.root).as_posix() for p in (monorepo.root / "proto").rglob("*.proto"))
+    for path in protos:
+        monorepo.write(path, (monorepo.root / path).read_text().replace("total_amount", "total_cents"))
+    report, out = _probe(monorepo, "--base", "main")
+    assert report["status"] == 1 and f"checked {len(protos)} .proto" in out, out
+    assert out.count("total_amount") >= len(protos)  # every file's rename found
+    assert sorted(report["disk_reads"]) == protos, report["disk_reads"]
+    assert sorted(set(report["file_checks"])) == sorted(report["file_checks"]), report["file_checks"]
+    assert set(report["file_checks"]) <= set(protos)
 
 
 def test_change_to_an_import_changes_the_cached_result(monorepo: GitRepo, tmp_path: Path) -> None:
