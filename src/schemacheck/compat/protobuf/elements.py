@@ -243,7 +243,8 @@ class ProtoFile:
         """Every extension declared in the file, top level and nested in messages."""
         found = self._walked.get("extensions")
         if found is None:
-            top = (Extension(self, ext, (SourcePath.FILE_EXTENSION, i), None) for i, ext in enumerate(self.proto.extension))
+            top = (Extension(self, ext, (SourcePath.FILE_EXTENSION, i), None)
+                   for i, ext in enumerate(self.proto.extension))
             nested = (Extension(self, ext, msg.source_path + (SourcePath.MESSAGE_EXTENSION, i), msg)
                       for msg in self.messages() for i, ext in enumerate(msg.proto.extension))
             found = self._walked["extensions"] = (*top, *nested)
