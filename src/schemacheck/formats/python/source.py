@@ -44,13 +44,18 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
         raise ParseError(path, line, column, f"is not valid Python: {cause}") from None
     except RecursionError:
         raise ParseError(path, 0, 0, "is nested too deeply to parse") from None
-    if not positions:
-        return _Reader(path, module, {}).read_module(tree)
-    # The reader runs twice: first to learn which nodes it spans, then with their spans
-    # (positions of all nodes cost several times more than both reads; see .spans).
-    wanted = _Wanted()
-    _Reader(path, module, wanted).read_module(tree)
-    return _Reader(path, module, node_spans(tree, wanted.keys)).read_module(tree)
+    try:
+        if not positions:
+            return _Reader(path, module, {}).read_module(tree)
+        # The reader runs twice: first to learn which nodes it spans, then with their spans
+        # (positions of all nodes cost several times more than both reads; see .spans).
+        wanted = _Wanted()
+        _Reader(path, module, wanted).read_module(tree)
+        return _Reader(path, module, node_spans(tree, wanted.keys)).read_module(tree)
+    except RecursionError:  # libcst's parser is native, but its trees are walked (and printed) recursively:
+        # hundreds of adjacent string literals ('a' 'b' 'c' ...) parse, then nest too deep to read
+        raise ParseError(path, 0, 0, "is nested too deeply to read (an expression nests hundreds of levels, "
+                                     "e.g. adjacent string literals)") from None
 
 
 def parse_annotation_text(text: str, span: Span) -> Expr | None:
