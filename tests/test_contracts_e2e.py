@@ -384,6 +384,45 @@ def test_proto_scalar_is_never_guaranteed_to_a_consumer_that_requires_it(tmp_pat
         in _contract_findings(report)
 
 
+ROOTED_PROTO = """\
+syntax = "proto3";
+
+package shop.orders.v1;
+
+import "shop/common/v1/money.proto";
+
+message Order {
+  string id = 1;
+  int64 total_amount = 2;
+  shop.common.v1.Money price = 3;
+}
+"""
+MONEY = 'syntax = "proto3";\n\npackage shop.common.v1;\n\nmessage Money {\n  string currency = 1;\n}\n'
+
+
+@pytest.mark.parametrize("configured", ["pyproject", "buf.yaml"])
+def test_a_proto_producer_is_compiled_with_the_protobuf_checks_import_roots(configured: str, tmp_path, capsys,
+                                                                           monkeypatch) -> None:
+    # the producer imports a file by its name under the module root (proto/), as protoc -I proto would;
+    # a contract must compile it as the protobuf check does, with the roots the project configured
+    repo = GitRepo(tmp_path / "repo")
+    contract = PROTO_CONTRACT.replace("orders/order.proto", "proto/shop/orders/v1/order.proto")
+    if configured == "pyproject":
+        contract = contract.replace("[tool.schemacheck]\n", '[tool.schemacheck]\n[tool.schemacheck.protobuf]\nroots = ["proto"]\n')
+    else:
+        repo.write("buf.yaml", "version: v2\nmodules:\n  - path: proto\n")
+    repo.write("pyproject.toml", contract)
+    repo.write("payments/clients/order_event.py", PROTO_CONSUMER)
+    repo.write("proto/shop/orders/v1/order.proto", ROOTED_PROTO)
+    repo.write("proto/shop/common/v1/money.proto", MONEY)
+    repo.commit("both services")
+    _edit(repo, "proto/shop/orders/v1/order.proto", "total_amount", "total_cents")
+    repo.commit("rename in the proto message only")
+    code, report = _run(repo, capsys, monkeypatch, "--base", "HEAD~1", "--select", "CONTRACT")
+    assert code == 1, report
+    assert ("CONTRACT_FIELD_NEVER_SENT", "payments/clients/order_event.py", 6) in _contract_findings(report)
+
+
 def test_unknown_proto_message_is_an_error_naming_the_entry(tmp_path, capsys, monkeypatch) -> None:
     repo = _proto_repo(tmp_path)
     _edit(repo, "orders/order.proto", "message Order {", "message Purchase {")

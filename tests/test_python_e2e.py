@@ -198,6 +198,31 @@ def test_cyclic_and_repeated_bases_end_quickly(tmp_path: Path) -> None:
     assert "TYPE" in proc.stdout and "internal error" not in proc.stderr
 
 
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"])
+def test_a_file_mixing_newline_styles_is_read(line_end: str, tmp_path: Path, capsys, monkeypatch) -> None:
+    # valid Python (CPython reads \r\n, \r and \n alike) that libcst's parser rejects when the line
+    # ends differ inside one indented block; positions stay the file's lines
+    # a file with other line ends (the first one decides libcst's default) and one LF line in the block
+    mixed = (HEADER + "    note: str\n").replace("\n", line_end).replace(f"    id: int{line_end}", "    id: int\n")
+    assert mixed.count("\n") - mixed.count("\r\n") == 1
+    repo = _repo(tmp_path, HEADER + "    note: str\n", mixed.replace("note: str", "note: int"))
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 1, report["diagnostics"]
+    assert got == {("TYPE_CHANGED", HEADER.count("\n") + 1)}
+
+
+def test_an_expression_too_deep_to_read_is_an_input_error(tmp_path: Path) -> None:
+    # fuzz finding: libcst parses 3,000 adjacent string literals (its parser is native) into
+    # nested ConcatenatedString nodes, which its code generation (our positions) walks recursively
+    deep = HEADER + "    note: str = (" + " ".join(["'a'"] * 3000) + ")\n"
+    repo = _repo(tmp_path, HEADER, deep)
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main"], cwd=repo.root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=120)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "nested too deeply" in proc.stdout + proc.stderr
+    assert "internal error" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
 @pytest.mark.parametrize("value", ["'a\x00b'", "1" * 5000])
 def test_literals_cpython_refuses_are_unknown_values_not_crashes(value: str, tmp_path: Path, capsys,
                                                                   monkeypatch) -> None:

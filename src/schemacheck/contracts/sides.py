@@ -54,7 +54,7 @@ class Side:
     root: str = ""
 
 def resolve_side(selector: Selector, snapshot: Snapshot, role: str, data: str,
-                 pydantic_version: int | None = None) -> Side:
+                 pydantic_version: int | None = None, settings: object | None = None) -> Side:
     """The shape ``selector`` names in ``snapshot``.
 
     Args:
@@ -64,6 +64,8 @@ def resolve_side(selector: Selector, snapshot: Snapshot, role: str, data: str,
         data: ``response`` or ``request``: which OpenAPI view a pointer or component is read in
             (an operation selector says it itself).
         pydantic_version: The project's configured pydantic major version, if any.
+        settings: The project's configuration (a protobuf side is compiled with the protobuf
+            check's import roots and sources); ``None``: the defaults.
 
     Raises:
         SelectorError: The file or the element does not exist, or the file does not load.
@@ -73,7 +75,7 @@ def resolve_side(selector: Selector, snapshot: Snapshot, role: str, data: str,
     if selector.kind == "python":
         return _python(selector, snapshot, role, pydantic_version)
     if selector.kind == "protobuf":
-        return _protobuf(selector, snapshot, role)
+        return _protobuf(selector, snapshot, role, settings)
     return _document(selector, snapshot, data)
 
 def _python(selector: Selector, snapshot: Snapshot, role: str, pydantic_version: int | None) -> Side:
@@ -103,13 +105,16 @@ def _python(selector: Selector, snapshot: Snapshot, role: str, pydantic_version:
     dto = extractor.dto(mod, cls, selector.name)
     return Side(selector, ShapeBuilder(extractor).shape(dto, READ if role == READER else WRITE), dto.name)
 
-def _protobuf(selector: Selector, snapshot: Snapshot, role: str) -> Side:
+def _protobuf(selector: Selector, snapshot: Snapshot, role: str, settings: object | None) -> Side:
     """A message through its ProtoJSON mapping: what a parser accepts (reader) or a serializer emits (writer),
-    with the import roots of the revision's buf configuration."""
+    compiled as the protobuf check compiles that revision (``[tool.schemacheck.protobuf]`` roots, else
+    buf.yaml's, and the same external import sources)."""
+    from ..compat.protobuf.bufsetup import revision_reading
     from ..formats.protobuf.protojson_shape import protojson_shape
 
     try:
-        shape = protojson_shape(snapshot, selector.path, selector.name, roots=None,
+        roots, sources = revision_reading(snapshot, settings)
+        shape = protojson_shape(snapshot, selector.path, selector.name, roots=roots, sources=sources,
                                 view="read" if role == READER else "write")
     except ParseError as exc:
         raise SideFileError(exc.message, exc.message) from None

@@ -115,7 +115,7 @@ def _resolve(request: CheckRequest, entry: ContractSettings, consumer: Selector,
     sides = []
     for role_name, selector, role in (("consumer", consumer, consumer_role), ("producer", producer, producer_role)):
         try:
-            sides.append(resolve_side(selector, request.head, role, data, version))
+            sides.append(resolve_side(selector, request.head, role, data, version, request.settings))
         except SideFileError as exc:
             users = broken.setdefault(exc.problem, [])
             if label not in users:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ...checkers import FormatJob
 from ...errors import ConfigError
@@ -23,7 +24,11 @@ from ...scope import narrow
 from .bufconfig import BufConfig, load_buf_config
 from .imports import SideImports, extra_roots, import_sources
 
-__all__ = ["ProtobufPlan", "plan_job"]
+if TYPE_CHECKING:
+    from ...formats.protobuf.external import ImportSources
+    from ...snapshot import Snapshot
+
+__all__ = ["ProtobufPlan", "plan_job", "revision_reading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,28 @@ def plan_job(job: FormatJob) -> ProtobufPlan:
     return ProtobufPlan(base_roots, head_roots, base_paths, head_paths, changed, selected, buf,
                         not job.explicit_select, tuple(buf.warnings) + tuple(warnings), base_imports, head_imports,
                         same_layout=same_layout)
+
+
+def revision_reading(snapshot: Snapshot, settings: object | None = None) -> tuple[tuple[str, ...], ImportSources]:
+    """How the protobuf checker reads one revision on its own: its import roots and external import sources.
+
+    What :func:`plan_job` gives a job's head side, for a revision read alone (a contract's protobuf
+    side), so a message compiles there exactly as it does in the protobuf check:
+    ``[tool.schemacheck.protobuf] roots``, else the buf.yaml/buf.work.yaml module roots (unless
+    ``use-buf-yaml = false``), else the repository root, then ``extra-import-roots``; imports no root
+    holds come from the buf.lock pins in buf's cache, Python packages (``package-protos``) and extra
+    directories outside the repository.
+
+    Raises:
+        ConfigError: A bad buf.yaml or ``extra-import-roots`` entry.
+    """
+    from ...config import Settings
+
+    own = (settings or Settings()).protobuf
+    inside, outside = extra_roots(own.extra_import_roots)
+    buf = load_buf_config(snapshot, "") if own.use_buf_yaml else None
+    roots = (tuple(own.roots) or (buf.roots() if buf is not None else ()) or ("",)) + inside
+    return roots, import_sources(snapshot, buf, own.package_protos, outside).sources
 
 
 def _layout(buf: BufConfig) -> tuple:

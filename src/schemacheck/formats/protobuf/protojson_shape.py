@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from ...shape.nodes import Shape
     from ...snapshot import Snapshot
+    from .external import ImportSources
 
 __all__ = ["protojson_shape", "buf_roots", "ProtoSelectorError"]
 
@@ -43,7 +44,8 @@ def buf_roots(snapshot: Snapshot, start_dir: str = "") -> tuple[str, ...]:
 
 
 def protojson_shape(snapshot: Snapshot, path: str, message: str, *, roots: Sequence[str] | None = ("",),
-                    view: Literal["write", "read"] = "write", proto_names: bool = False) -> Shape:
+                    view: Literal["write", "read"] = "write", proto_names: bool = False,
+                    sources: ImportSources | None = None) -> Shape:
     """The ProtoJSON shape of ``message`` defined in ``path`` at ``snapshot``.
 
     Args:
@@ -56,6 +58,7 @@ def protojson_shape(snapshot: Snapshot, path: str, message: str, *, roots: Seque
         view: ``"write"``: what a serializer with default options emits; ``"read"``: what a
             parser with default options accepts.
         proto_names: Write view keyed by proto field names (``preserving_proto_field_name``).
+        sources: Where imports that no root holds are looked up (see :func:`compile_protos`).
 
     Raises:
         ProtoSelectorError: No such file, or no such message in it.
@@ -72,7 +75,7 @@ def protojson_shape(snapshot: Snapshot, path: str, message: str, *, roots: Seque
         raise ProtoSelectorError(f"{path}: no such file at {snapshot.label}")
     if roots is None:
         roots = buf_roots(snapshot)
-    result = compile_protos(snapshot, [path], tuple(roots) or ("",), closure="full")
+    result = compile_protos(snapshot, [path], tuple(roots) or ("",), closure="full", sources=sources)
     compiled = result.by_path().get(path)
     if compiled is None:
         if result.errors:

@@ -38,19 +38,44 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
     except UnicodeDecodeError as exc:
         raise ParseError(path, 0, 0, f"is not UTF-8 (byte {exc.start})") from None
     try:
-        tree = cst.parse_module(text)
+        tree = _parse_text(cst, text)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:  # validation: e.g. 'a' b'b'
         line, column, cause = _syntax_error(text, exc)
         raise ParseError(path, line, column, f"is not valid Python: {cause}") from None
     except RecursionError:
         raise ParseError(path, 0, 0, "is nested too deeply to parse") from None
-    if not positions:
-        return _Reader(path, module, {}).read_module(tree)
-    # The reader runs twice: first to learn which nodes it spans, then with their spans
-    # (positions of all nodes cost several times more than both reads; see .spans).
-    wanted = _Wanted()
-    _Reader(path, module, wanted).read_module(tree)
-    return _Reader(path, module, node_spans(tree, wanted.keys)).read_module(tree)
+    try:
+        if not positions:
+            return _Reader(path, module, {}).read_module(tree)
+        # The reader runs twice: first to learn which nodes it spans, then with their spans
+        # (positions of all nodes cost several times more than both reads; see .spans).
+        wanted = _Wanted()
+        _Reader(path, module, wanted).read_module(tree)
+        return _Reader(path, module, node_spans(tree, wanted.keys)).read_module(tree)
+    except RecursionError:  # libcst's parser is native, but its trees are walked (and printed) recursively:
+        # hundreds of adjacent string literals ('a' 'b' 'c' ...) parse, then nest too deep to read
+        raise ParseError(path, 0, 0, "is nested too deeply to read (an expression nests hundreds of levels, "
+                                     "e.g. adjacent string literals)") from None
+
+
+def _parse_text(cst: Any, text: str) -> Any:
+    """libcst's tree of ``text``; a file mixing newline styles is read with ``\\n`` throughout.
+
+    libcst rejects valid Python whose lines end differently inside one indented block (a CRLF
+    file edited on another system: "Internal error while parsing whitespace"); CPython reads
+    ``\\r\\n``, ``\\r`` and ``\\n`` alike. Every one is one line end for libcst's positions too, so
+    lines and columns stay those of the file.
+    """
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError:
+        if "\r" not in text:
+            raise
+        try:
+            return cst.parse_module(text.replace("\r\n", "\n").replace("\r", "\n"))
+        except (cst.ParserSyntaxError, cst.CSTValidationError):
+            pass
+        raise
 
 
 def parse_annotation_text(text: str, span: Span) -> Expr | None:
