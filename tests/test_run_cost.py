@@ -108,6 +108,21 @@ def test_commit_touching_no_schema_loads_no_format_stack(mixed: GitRepo) -> None
     assert report["status"] == 0 and report["reads"] == []
     heavy = ("google.protobuf", "schemacheck.formats.protobuf.compiler", "schemacheck.rules.protobuf", *FOREIGN)
     assert [m for m in report["modules"] if any(m == f or m.startswith(f + ".") for f in heavy)] == []
+    # no checker is even imported (FormatEntry.suffixes), and only the text reporter
+    checkers = [m for m in report["modules"] if m.startswith("schemacheck.compat.") and m.endswith(".checker")]
+    assert checkers == []
+    reporters = [m for m in report["modules"] if m.startswith("schemacheck.report.")]
+    assert set(reporters) == {"schemacheck.report.base", "schemacheck.report.color", "schemacheck.report.text"}
+
+
+def test_proto_only_change_imports_no_other_checker_or_reporter(mixed: GitRepo) -> None:
+    report, _ = _probe(mixed, "--format", "sarif")
+    assert report["status"] == 1
+    checkers = {m for m in report["modules"] if m.startswith("schemacheck.compat.") and m.endswith(".checker")}
+    assert checkers == {"schemacheck.compat.protobuf.checker"}
+    reporters = {m for m in report["modules"] if m.startswith("schemacheck.report.")}
+    assert "schemacheck.report.sarif" in reporters
+    assert not reporters & {"schemacheck.report.junit", "schemacheck.report.text", "schemacheck.report.gitlab"}
 
 
 def test_in_process_runs_leave_no_git_process_behind(mixed: GitRepo) -> None:

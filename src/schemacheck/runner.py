@@ -148,6 +148,20 @@ def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
                      select_rules(settings, checker.name), bool(settings.select), request.workdir)
 
 
+def _may_have_job(request: CheckRequest, name: str) -> bool:
+    """Whether format ``name`` may claim, or be affected by, a changed path: decided by the
+    registry's file-name endings (``FormatEntry.suffixes``), without importing the checker,
+    while the format's own section is the default (a configured one may have globs naming any
+    file). Without git's change set every format is asked."""
+    entry = FORMATS[name]
+    if request.changed is None or entry.suffixes is None:
+        return True
+    section = getattr(request.settings, name, None)
+    if section is not None and section != type(section)():
+        return True
+    return any(path.lower().endswith(entry.suffixes) for path in request.changed)
+
+
 def _worth_checking(checker: FormatChecker, request: CheckRequest, scope: Scope, path: str) -> bool:
     """The format's cheap content test of a changed file it claims by name (either side may pass)."""
     return any(checker.worth_checking(path, snapshot) for snapshot, head in
@@ -211,19 +225,22 @@ def run_check(request: CheckRequest) -> CheckResult:
     if request.changed is not None and not request.changed:  # git saw no change: list and load nothing
         counts = [FormatCount(name, FORMATS[name].label, 0) for name in names]
         names = ()
-    checkers = [get_checker(name) for name in names]
+    active = bool(names)
+    checkers = [get_checker(name) for name in names if _may_have_job(request, name)]
     scope = Scope(request.base, request.head, settings, request.limit_to)
-    if checkers:
+    if active:
         diagnostics.extend(_glob_warnings(settings, checkers, scope))
     taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
     compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
-    for checker in checkers:
-        job = _job(request, checker, scope, taken)
-        outcome = checker.check(job) if job is not None else None
-        if job is not None:
+    loaded = {checker.name: checker for checker in checkers}
+    for name in names:
+        checker = loaded.get(name)
+        job = _job(request, checker, scope, taken) if checker is not None else None
+        outcome = checker.check(job) if checker is not None and job is not None else None
+        if checker is not None and job is not None:
             compared.update(compared_files(job, checker.name))
-        counts.append(FormatCount(checker.name, FORMATS[checker.name].label, outcome.files_checked if outcome else 0))
-        if outcome is None:
+        counts.append(FormatCount(name, FORMATS[name].label, outcome.files_checked if outcome else 0))
+        if checker is None or outcome is None:
             continue
         findings.extend(outcome.findings)
         diagnostics.extend(outcome.diagnostics)
@@ -240,7 +257,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
     if not findings and not changed_by_path:  # nothing compared: no directive to judge, nothing to place
-        files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
+        files = file_statuses(request.changed, scope, taken, compared) if active else ()
         return CheckResult((), tuple(diagnostics), sum(c.files for c in counts), request.base.label,
                            request.head.label, tuple(rules_run), tuple(counts), (), files)
     from .anchors import anchor_findings
@@ -256,7 +273,7 @@ def run_check(request: CheckRequest) -> CheckResult:
     ))
     anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
     kept = sorted(anchored, key=Finding.sort_key)
-    files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
+    files = file_statuses(request.changed, scope, taken, compared) if active else ()
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
                        request.base.label, request.head.label, tuple(rules_run), tuple(counts),
                        filtered.accepted, files)
