@@ -162,9 +162,13 @@ def _check_paths_exist(limit_to: tuple[str, ...], base: Snapshot, head: Snapshot
 
 
 def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
-    from .revisions import GitRepository, compare, repo_paths
+    from .revisions import GitRepository, compare, repo_paths, revisions_to_resolve
 
-    repo = GitRepository(cwd)
+    if args.head is not None and args.staged:  # compare() refuses it; resolve nothing first
+        revisions, merge_bases = [], []
+    else:
+        revisions, merge_bases = revisions_to_resolve(args.base, args.head, args.staged)
+    repo = GitRepository(cwd, revisions, merge_bases)
     limit_to = repo_paths(repo, args.paths, cwd)
     comparison = compare(repo, base=args.base, head=args.head, staged=args.staged,
                          fetch_missing=getattr(args, "fetch_missing", False))

@@ -29,6 +29,7 @@ __all__ = [
     "GitComparison",
     "compare",
     "repo_paths",
+    "revisions_to_resolve",
 ]
 
 _FETCH_TIP = ("Fetch it first, e.g. `git fetch origin main`; in GitHub Actions set `fetch-depth: 0` "
@@ -99,6 +100,9 @@ def _disk_sha(repo: GitRepository, path: str) -> str | None:
 
 
 def _merge_base(repo: GitRepository, ref: str, sha: str, other: str, other_sha: str) -> str:
+    known = repo.known_merge_base(sha, other_sha)
+    if known is not None:
+        return known
     status, out, _ = repo.git("merge-base", sha, other_sha, ok_codes=(0, 1))
     if status == 0 and out.strip():
         return out.strip()
@@ -148,6 +152,17 @@ def _changed_blobs(repo: GitRepository, command: str, *args: str) -> set[str]:
         if item.startswith(":"):
             ids.update(sha for sha in item.split()[2:4] if sha.strip("0"))
     return ids
+
+
+def revisions_to_resolve(base: str | None = None, head: str | None = None,
+                         staged: bool = False) -> tuple[list[str], list[tuple[str, str]]]:
+    """What :func:`compare` will ask git with these arguments: the revisions it resolves and the
+    merge-base it needs, for :class:`GitRepository` to ask in its first ``rev-parse``."""
+    if base is not None:
+        return [], [(base, head or "HEAD")]
+    if head is not None:
+        return [head, f"{head}^1"], []
+    return ["HEAD"], []
 
 
 def compare(repo: GitRepository, *, base: str | None = None, head: str | None = None,
