@@ -136,3 +136,17 @@ def test_in_process_runs_leave_no_git_process_behind(mixed: GitRepo) -> None:
                           env={**os.environ, "PYTHONPATH": SRC})
     line = next(x for x in proc.stderr.splitlines() if x.startswith("CHILDREN"))
     assert line == "CHILDREN []", line
+
+
+@pytest.mark.parametrize(("except_", "status"), [("[]", 1), ("[FIELD_SAME_NAME, FIELD_SAME_JSON_NAME]", 0)])
+def test_plain_buf_yaml_is_honoured_without_importing_pyyaml(tmp_path: Path, except_: str, status: int) -> None:
+    """A usual buf.yaml is read by schemacheck.blockyaml: PyYAML's import costs more than the check."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("buf.yaml", f"version: v2\nmodules:\n  - path: api\nbreaking:\n  use:\n    - FILE\n  except: {except_}\n")
+    repo.write("api/order.proto", PROTO)
+    repo.commit("base")
+    repo.write("api/order.proto", PROTO.replace("total_amount", "total_cents"))
+    repo.commit("rename a proto field")
+    report, out = _probe(repo)
+    assert report["status"] == status, out
+    assert "yaml" not in report["modules"]
