@@ -89,36 +89,52 @@ def _add_check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("--traceback", action="store_true", help="show the Python traceback of an internal error")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand (``check`` is inserted when none is named)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand (``check`` is inserted when none is named).
+
+    ``command``: only that subcommand's parser is built (each costs argparse's and gettext's
+    set-up, paid on every run); ``None`` builds them all, as ``--help`` lists them.
+    """
     parser = _Parser(prog="schemacheck", description="Find breaking changes in schema files.",
                      epilog="`schemacheck check --help` shows the options of the default command. "
                             "Exit status: 0 no breaking change, 1 breaking changes, 2 usage or input error.")
     parser.add_argument("--version", action="version", version=f"schemacheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    explain = sub.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("rule_id", metavar="ID")
-    descriptor = sub.add_parser("descriptor", help="write a FileDescriptorSet (with source info) of .proto files")
-    descriptor.add_argument("files", nargs="+", metavar="PATH")
-    descriptor.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the binary set")
-    descriptor.add_argument("--root", action="append", default=[], metavar="DIR",
-                            help="import root, repeatable (default: the current directory)")
-    demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
-    demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
-    demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
-    contract = sub.add_parser("contract", help="check a consumer's schema element against a producer's (ad hoc)")
-    contract.add_argument("consumer", metavar="CONSUMER", help="selector, e.g. clients/orders.py:OrderResponse")
-    contract.add_argument("producer", metavar="PRODUCER", help="selector, e.g. 'openapi.yaml GET /orders/{id} 200'")
-    contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
-                          help="reads (default): the consumer reads what the producer writes; writes: it sends "
-                               "what the producer reads")
-    _add_output_arguments(contract)
-    contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
-                          help="lowest severity that makes the exit status 1 (default: error)")
-    sub.add_parser("version", help="print the version")
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
+    if wanted("check"):
+        _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
+    if wanted("rules"):
+        rules = sub.add_parser("rules", help="list the rules")
+        rules.add_argument("--format", choices=("text", "json"), default="text")
+    if wanted("explain"):
+        explain = sub.add_parser("explain", help="print a rule's documentation")
+        explain.add_argument("rule_id", metavar="ID")
+    if wanted("descriptor"):
+        descriptor = sub.add_parser("descriptor", help="write a FileDescriptorSet (with source info) of .proto files")
+        descriptor.add_argument("files", nargs="+", metavar="PATH")
+        descriptor.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the binary set")
+        descriptor.add_argument("--root", action="append", default=[], metavar="DIR",
+                                help="import root, repeatable (default: the current directory)")
+    if wanted("demo"):
+        demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
+        demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
+        demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
+    if wanted("contract"):
+        contract = sub.add_parser("contract", help="check a consumer's schema element against a producer's (ad hoc)")
+        contract.add_argument("consumer", metavar="CONSUMER", help="selector, e.g. clients/orders.py:OrderResponse")
+        contract.add_argument("producer", metavar="PRODUCER",
+                              help="selector, e.g. 'openapi.yaml GET /orders/{id} 200'")
+        contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
+                              help="reads (default): the consumer reads what the producer writes; writes: it sends "
+                                   "what the producer reads")
+        _add_output_arguments(contract)
+        contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                              help="lowest severity that makes the exit status 1 (default: error)")
+    if wanted("version"):
+        sub.add_parser("version", help="print the version")
     for action in sub.choices.values():
         if "--traceback" not in action._option_string_actions:
             action.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
@@ -295,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "check")
     show_traceback = "--traceback" in argv
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0] if argv[0] in SUBCOMMANDS else None).parse_args(argv)
         if args.command is None:
             args = build_parser().parse_args(["check"])
         return _handler(args.command)(args)

@@ -11,7 +11,6 @@ Snapshots built on it live in :mod:`schemacheck.git_snapshots`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -42,6 +41,8 @@ READ_AHEAD_BYTES = 32 * 1024 * 1024
 
 
 def _blob_sha(data: bytes) -> str:
+    import hashlib  # only for a work-tree file whose stat data git thinks stale: OpenSSL's load costs
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 

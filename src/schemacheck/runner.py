@@ -20,15 +20,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
 from .config import Settings
 from .file_status import compared_files, file_statuses
+from .formats.registry import FORMATS
 from .globs import is_under, literal_prefix, matches_any
 from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
-from .registry import REGISTRY, load_rules
 from .scope import FormatPaths, Scope
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:  # imported when a format has a job: a change touching no schema needs neither
+    from .checkers import FormatChecker, FormatJob
 
 __all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
 
@@ -65,6 +68,8 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     An empty result means *no rule* of ``fmt`` runs (``--select`` naming only other formats'
     rules, or ``--ignore`` of every category): never "all".
     """
+    from .registry import REGISTRY, load_rules
+
     load_rules(fmt)
     source = settings.source or "the command line"
     if settings.select:
@@ -117,6 +122,8 @@ def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
     file lists (``FormatJob.base_paths``/``head_paths``) are :class:`~.scope.FormatPaths`, listed
     only if the format iterates them.
     """
+    from .checkers import FormatJob
+
     claims = _Claims(checker, request, taken)
     if request.changed is not None:
         # git knows what changed: claim those paths first, so a format none of whose files
@@ -146,6 +153,14 @@ def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
     settings = request.settings
     return FormatJob(request.base, request.head, base_paths, head_paths, changed, request.renames, settings,  # type: ignore[arg-type]
                      select_rules(settings, checker.name), bool(settings.select), request.workdir)
+
+
+def _load_checkers(names: list[str]) -> list[FormatChecker]:
+    if not names:
+        return []
+    from .checkers import get_checker
+
+    return [get_checker(name) for name in names]
 
 
 def _may_have_job(request: CheckRequest, name: str) -> bool:
@@ -226,7 +241,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         counts = [FormatCount(name, FORMATS[name].label, 0) for name in names]
         names = ()
     active = bool(names)
-    checkers = [get_checker(name) for name in names if _may_have_job(request, name)]
+    checkers = _load_checkers([name for name in names if _may_have_job(request, name)])
     scope = Scope(request.base, request.head, settings, request.limit_to)
     if active:
         diagnostics.extend(_glob_warnings(settings, checkers, scope))
