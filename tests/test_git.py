@@ -292,3 +292,21 @@ def test_first_rev_parse_of_a_root_commit_and_of_an_option(repo: GitRepo) -> Non
         compare(GitRepository(repo.root, *revisions_to_resolve("--output=x")), base="--output=x")
     with pytest.raises(GitError, match="not inside a git repository"):
         GitRepository(repo.root.parent, ["HEAD"])
+
+
+def test_meanwhile_gets_the_quick_forecast_while_the_work_tree_diff_runs(repo: GitRepo) -> None:
+    """compare() calls ``meanwhile`` once the diff has started: in the work tree with the paths
+    committed or staged since the base (the CLI imports those formats' stacks meanwhile), else
+    with none; the comparison itself is the same."""
+    repo.branch("feature")
+    repo.write("api/order.proto", V2)
+    repo.commit("rename")
+    repo.write("api/keep.proto", 'syntax = "proto3";\n// unstaged\n')
+    seen: list[frozenset[str]] = []
+    cmp = compare(GitRepository(repo.root), base="main", meanwhile=seen.append)
+    assert seen == [frozenset({"api/order.proto"})]  # the unstaged edit is found by the diff, not forecast
+    assert cmp.changed == {"api/order.proto", "api/keep.proto"}
+    for kwargs in ({"staged": True}, {"head": "HEAD"}):
+        seen.clear()
+        compare(GitRepository(repo.root), meanwhile=seen.append, **kwargs)  # type: ignore[arg-type]
+        assert seen == [frozenset()]

@@ -33,7 +33,7 @@ from .snapshot import Snapshot
 if TYPE_CHECKING:  # imported when a format has a job: a change touching no schema needs neither
     from .checkers import FormatChecker, FormatJob
 
-__all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
+__all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths", "prepare_formats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,16 @@ def _load_checkers(names: list[str]) -> list[FormatChecker]:
     from .checkers import get_checker
 
     return [get_checker(name) for name in names]
+
+
+def prepare_formats(paths: Iterable[str]) -> None:
+    """Let each format one of whose file-name endings (``FormatEntry.suffixes``) ``paths`` have
+    import what its check will need (:meth:`~.checkers.FormatChecker.prepare`): a forecast for
+    the CLI to overlap with git's scan of the work tree; nothing is decided or read."""
+    wanted = [name for name, entry in FORMATS.items()
+              if entry.suffixes is not None and any(p.lower().endswith(entry.suffixes) for p in paths)]
+    for checker in _load_checkers(wanted):
+        checker.prepare()
 
 
 def _may_have_job(request: CheckRequest, name: str) -> bool:
