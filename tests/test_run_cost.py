@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +151,35 @@ def test_plain_buf_yaml_is_honoured_without_importing_pyyaml(tmp_path: Path, exc
     report, out = _probe(repo)
     assert report["status"] == status, out
     assert "yaml" not in report["modules"]
+
+
+def test_a_file_the_same_on_both_sides_is_claimed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A format that must list every JSON file (OpenAPI looking for a spec that may $ref the
+    changed file) asks whether each one is its own once per blob, not once per side."""
+    from schemacheck.checkers import get_checker
+    from schemacheck.config import Settings
+    from schemacheck.revisions import GitRepository, compare
+    from schemacheck.runner import CheckRequest, run_check
+
+    repo = GitRepo(tmp_path / "repo")
+    for i in range(20):
+        repo.write(f"schemas/s{i}.schema.json", SCHEMA.replace('"id"', f'"id{i}"'))
+    repo.write("schemas/item.schema.json", ITEM)
+    repo.commit("base")
+    repo.write("schemas/item.schema.json", ITEM.replace("sku", "code"))
+    repo.commit("change the referenced schema")
+    openapi = get_checker("openapi")
+    asked: list[str] = []
+    original = type(openapi).claims
+
+    def counting(self, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(path)
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(type(openapi), "claims", counting)
+    cmp = compare(GitRepository(repo.root), head="HEAD")
+    result = run_check(CheckRequest(cmp.base, cmp.head, Settings(), cmp.changed, cmp.renames))
+    assert result.findings  # the dependents were checked
+    counts = Counter(asked)
+    assert counts.pop("schemas/item.schema.json") <= 2  # changed: its two blobs
+    assert counts == {f"schemas/s{i}.schema.json": 1 for i in range(20)}  # unchanged: once each, not twice

@@ -96,22 +96,34 @@ class _Claims:
 
     A file belongs to one format: a (side, path) already claimed by a format earlier in
     ``FORMATS`` (recorded in ``taken``) is not offered to later ones, so an OpenAPI document
-    named on the command line is not also compared as a JSON Schema.
+    named on the command line is not also compared as a JSON Schema. With git's change set, a
+    path whose blob is the same on both sides gets the other side's answer: the same name and
+    content are the same file (a listing of every JSON file asks once per file, not twice).
     """
 
     def __init__(self, checker: FormatChecker, request: CheckRequest, taken: dict[tuple[bool, str], str]) -> None:
         self.checker, self.request, self.taken = checker, request, taken
         self.answers: dict[tuple[bool, str], bool] = {}
+        self.raw: dict[tuple[bool, str], bool] = {}  # the checker's own answers, before `taken`
 
     def __call__(self, path: str, head: bool) -> bool:
         key = (head, path)
         if key not in self.answers:
-            snapshot = self.request.head if head else self.request.base
-            self.answers[key] = key not in self.taken and bool(
-                self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
+            self.answers[key] = key not in self.taken and self._claims(path, head)
             if self.answers[key]:
                 self.taken[key] = self.checker.name
         return self.answers[key]
+
+    def _claims(self, path: str, head: bool) -> bool:
+        other = (not head, path)
+        if self.request.changed is not None and other in self.raw:
+            blob = self.request.head.blob_id(path)
+            if blob is not None and blob == self.request.base.blob_id(path):
+                return self.raw[other]
+        snapshot = self.request.head if head else self.request.base
+        answer = self.raw[(head, path)] = bool(self.checker.claims(path, snapshot, self.request.settings,
+                                                                   self.request.limit_to))
+        return answer
 
 
 def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
