@@ -183,3 +183,16 @@ def test_a_file_the_same_on_both_sides_is_claimed_once(tmp_path: Path, monkeypat
     counts = Counter(asked)
     assert counts.pop("schemas/item.schema.json") <= 2  # changed: its two blobs
     assert counts == {f"schemas/s{i}.schema.json": 1 for i in range(20)}  # unchanged: once each, not twice
+
+
+def test_warm_proto_check_imports_no_option_interpreter_or_source_info_builder(mixed: GitRepo, tmp_path: Path) -> None:
+    """A file found in the parse cache is not linked again: its linker stages are not even imported."""
+    env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1", "SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-m", "schemacheck", "--head", "HEAD"], cwd=mixed.root, env=env, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", PROBE, "--head", "HEAD"], cwd=mixed.root, capture_output=True,
+                          text=True, env=env)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["status"] == 1
+    stages = {"schemacheck.formats.protobuf.options", "schemacheck.formats.protobuf.sourceinfo",
+              "schemacheck.formats.protobuf.validate"}
+    assert not stages & set(report["modules"])
