@@ -196,3 +196,41 @@ def test_warm_proto_check_imports_no_option_interpreter_or_source_info_builder(m
     stages = {"schemacheck.formats.protobuf.options", "schemacheck.formats.protobuf.sourceinfo",
               "schemacheck.formats.protobuf.validate"}
     assert not stages & set(report["modules"])
+
+
+@pytest.mark.parametrize("mode", ["head", "staged", "work tree"])
+def test_a_change_no_format_can_claim_is_reported_without_configuration_or_runner(tmp_path: Path, mode: str) -> None:
+    """``runner.result_without_formats`` (the CLI's path for a commit touching no schema, with no
+    configuration file) answers exactly what run_check answers, and the CLI then imports no
+    configuration model."""
+    from schemacheck.config import Settings
+    from schemacheck.revisions import GitRepository, compare
+    from schemacheck.runner import CheckRequest, result_without_formats, run_check
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "docs\n")
+    repo.write("docs/old.txt", "old\n")
+    repo.write("api/order.proto", PROTO)
+    repo.commit("base")
+    repo.write("README.md", "docs, changed\n")
+    repo.delete("docs/old.txt")
+    repo.write("docs/new.md", "new\n")
+    (repo.root / "link.txt").symlink_to("README.md")
+    kwargs: dict = {}
+    if mode == "head":
+        repo.commit("docs only")
+        kwargs = {"head": "HEAD"}
+    elif mode == "staged":
+        repo.stage()
+        kwargs = {"staged": True}
+    cmp = compare(GitRepository(repo.root), **kwargs)
+    assert {"README.md", "docs/old.txt", "docs/new.md"} <= cmp.changed  # and the link, but in the work tree
+    quick = result_without_formats(cmp.base, cmp.head, cmp.changed)
+    assert quick == run_check(CheckRequest(cmp.base, cmp.head, Settings(), cmp.changed, cmp.renames))
+    assert result_without_formats(cmp.base, cmp.head, cmp.changed | {"api/order.proto"}) is None
+    args = {"head": ("--head", "HEAD"), "staged": ("--staged",), "work tree": ()}[mode]
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args, "-v"], cwd=repo.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"})
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["status"] == 0 and "README.md: not a schema" in proc.stdout
+    assert "schemacheck.config" not in report["modules"]

@@ -199,12 +199,28 @@ def _base_root_uri(base: Snapshot | None) -> str:
     return f"{server.rstrip('/')}/{repo}/blob/{sha}/"
 
 
-def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, root: Path) -> int | None:
-    """Git saw no change and no configuration file exists: report "clean" without loading any format.
+def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, root: Path,
+                     extra: dict) -> int | None:
+    """Git saw no change, or none to a file any format could claim (``FormatEntry.suffixes``), and
+    no configuration file exists: report it without loading the configuration or any format.
 
-    Returns ``None`` when the full path is needed (a configuration file may apply).
+    Returns ``None`` when the full path is needed (a configuration file or a PATH argument may
+    apply, or a changed file may be a schema).
     """
     from .revisions import WorkTreeSnapshot
+
+    changed = extra.get("changed")
+    result = None
+    if changed is None:
+        return None
+    if changed:
+        if extra.get("limit_to"):
+            return None
+        from .runner import result_without_formats
+
+        result = result_without_formats(base, head, changed)
+        if result is None:
+            return None
 
     def present(name: str) -> bytes | None:
         if isinstance(head, WorkTreeSnapshot):
@@ -221,10 +237,14 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
         from .registry import load_rules
 
         load_rules().expand((*select, *ignore), source="the command line")
-    from .model import CheckResult
+    if result is None:
+        from .model import CheckResult
 
-    _write_report(args, CheckResult(base_label=base.label, head_label=head.label), args.fail_on or "error", head, root)
-    return EXIT_CLEAN
+        _write_report(args, CheckResult(base_label=base.label, head_label=head.label), args.fail_on or "error", head,
+                      root)
+        return EXIT_CLEAN
+    _write_report(args, result, args.fail_on or "error", head, root, base)
+    return exit_status(result, args.fail_on or "error")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -244,10 +264,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     in_git = args.against is None
     base, head, extra, root = git_sides(args, cwd) if in_git else against_sides(args, cwd)
-    if extra.get("changed") == frozenset():  # git saw no change at all
-        status = _quick_clean_run(args, base, head, root)
-        if status is not None:
-            return status
+    status = _quick_clean_run(args, base, head, root, extra)  # no change, or none to a possible schema
+    if status is not None:
+        return status
     settings = load_check_settings(args, head, root, in_git)
     if extra.get("changed") == frozenset():
         if settings.select or settings.ignore:  # still reject a misspelt rule ID

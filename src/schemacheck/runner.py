@@ -22,18 +22,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .config import Settings
 from .file_status import compared_files, file_statuses
 from .formats.registry import FORMATS
 from .globs import is_under, literal_prefix, matches_any
-from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
+from .model import CheckResult, Diagnostic, FileStatus, Finding, FormatCount, Severity
 from .scope import FormatPaths, Scope
 from .snapshot import Snapshot
 
 if TYPE_CHECKING:  # imported when a format has a job: a change touching no schema needs neither
     from .checkers import FormatChecker, FormatJob
+    from .config import Settings
 
-__all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths", "prepare_formats"]
+__all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths", "prepare_formats", "result_without_formats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +54,35 @@ class CheckRequest:
 
     base: Snapshot
     head: Snapshot
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=lambda: _default_settings())
     changed: frozenset[str] | None = None
     renames: Mapping[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ()
     limit_to: tuple[str, ...] = ()
     workdir: str = ""
+
+
+def _default_settings() -> Settings:
+    from .config import Settings
+
+    return Settings()
+
+
+def result_without_formats(base: Snapshot, head: Snapshot, changed: frozenset[str]) -> CheckResult | None:
+    """What :func:`run_check` returns for git's change set ``changed`` with default settings and
+    no PATH arguments when no changed path ends in any format's ``FormatEntry.suffixes`` (no
+    format can claim or be affected by one): nothing compared, each path ``not a schema`` (or
+    ``excluded`` when on neither side, as the scope says). ``None`` when a format may have a
+    job. Built without the configuration models, any checker or the scope, for a commit
+    touching no schema (the pre-commit hook on every commit); ``tests/test_run_cost.py`` holds
+    it to :func:`run_check`'s answer."""
+    if any(entry.suffixes is None or any(p.lower().endswith(entry.suffixes) for p in changed)
+           for entry in FORMATS.values()):
+        return None
+    files = sorted((FileStatus(p, "not a schema" if base.exists(p) or head.exists(p) else "excluded")
+                    for p in changed), key=lambda s: (s.status != "compared", s.path))
+    counts = tuple(FormatCount(name, entry.label, 0) for name, entry in FORMATS.items())
+    return CheckResult((), (), 0, base.label, head.label, (), counts, (), tuple(files))
 
 
 def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
