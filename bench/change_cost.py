@@ -118,6 +118,8 @@ class Bench:
         repo, changed = self.proto_repo("proto-one", files, packages)
         configs = {"warm": (self.ours, repo, self.warm("one")), "cold": (self.ours, repo, self.cold()),
                    "floor": ([sys.executable, "-c", "pass"], repo, lambda: self.env)}
+        if self.before:
+            configs["before"] = (self.ours, repo, self._before(self.warm("one-before")))
         if Path(self.buf).exists():
             configs["buf --path"] = ([self.buf, "breaking", "--against", ".git#branch=main", "--path", changed],
                                      repo, lambda: self.env)
@@ -125,7 +127,8 @@ class Bench:
         ratio = f", buf --path {got['buf --path'][0]:.2f} s ({got['buf --path'][0] / got['warm'][0]:.1f}x)" \
             if "buf --path" in got else ""
         self.row(f"{files:,} .proto, {packages} packages, 1 file changed, warm",
-                 f"{got['warm'][0]:.3f} s, {got['warm'][1]} MiB", "<= 0.25 s, <= 80 MB", ratio.lstrip(", "))
+                 f"{got['warm'][0]:.3f} s, {got['warm'][1]} MiB", "<= 0.25 s, <= 80 MB",
+                 (ratio + self._was(got, "before")).lstrip(", ;"))
         self.row("interpreter start (`python -c pass`, same loop)", f"{got['floor'][0]:.3f} s", "-",
                  "the floor every figure here includes")
         self.row(f"{files:,} .proto, 1 file changed, cold cache", f"{got['cold'][0]:.3f} s, {got['cold'][1]} MiB",
@@ -139,29 +142,63 @@ class Bench:
             git(repo, "commit", "-qm", "readme")
         (repo / "README.md").write_text("docs only, staged\n")
         git(repo, "add", "README.md")  # what a pre-commit hook sees: the index against HEAD
-        got = paired({"no schema": (self.ours, repo, self.warm("one")),
-                      "staged": ([*self.ours[:-2], "--staged"], repo, self.warm("one")),
-                      "floor": ([sys.executable, "-c", "pass"], repo, lambda: self.env)}, self.runs)
+        configs = {"no schema": (self.ours, repo, self.warm("one")),
+                   "staged": ([*self.ours[:-2], "--staged"], repo, self.warm("one")),
+                   "floor": ([sys.executable, "-c", "pass"], repo, lambda: self.env)}
+        if self.before:
+            configs["before no schema"] = (self.ours, repo, self._before(self.warm("one-before")))
+            configs["before staged"] = ([*self.ours[:-2], "--staged"], repo, self._before(self.warm("one-before")))
+        got = paired(configs, self.runs)
         git(repo, "reset", "-q", "--hard")
         git(repo, "checkout", "-q", "change")
         self.row(f"{files:,} .proto, a commit touching no schema file (work tree, --base main)",
                  f"{got['no schema'][0]:.3f} s", "<= 0.12 s",
-                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop; lists untracked files")
+                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop; lists untracked files"
+                 + self._was(got, "before no schema"))
         self.row(f"{files:,} .proto, a staged change touching no schema file (--staged, pre-commit)",
-                 f"{got['staged'][0]:.3f} s", "<= 0.12 s")
+                 f"{got['staged'][0]:.3f} s", "<= 0.12 s", self._was(got, "before staged").lstrip("; "))
 
     def growth(self, small: int, large: int) -> None:
         repos = {n: self.proto_repo(f"growth-{n}", n, max(1, n // 12))[0] for n in (small, large)}
         configs = {str(n): (self.ours, repo, self.warm(f"growth-{n}")) for n, repo in repos.items()}
         configs["floor"] = ([sys.executable, "-c", "pass"], repos[small], lambda: self.env)
+        if self.before:
+            for n, repo in repos.items():
+                configs[f"before {n}"] = (self.ours, repo, self._before(self.warm(f"growth-{n}-before")))
         got = paired(configs, self.runs)
         grow = got[str(large)][0] - got[str(small)][0]
+        was = ""
+        if self.before:
+            old = got[f"before {large}"][0] - got[f"before {small}"][0]
+            was = (f"; --before tree {got[f'before {small}'][0]:.3f} s -> {got[f'before {large}'][0]:.3f} s "
+                   f"(+{old * 1000:.0f} ms)")
         self.row(f"growth {small:,} -> {large:,} .proto, 1 file changed, warm",
                  f"{got[str(small)][0]:.3f} s -> {got[str(large)][0]:.3f} s (+{grow * 1000:.0f} ms)", "<= +30 ms",
-                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop")
+                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{was}")
 
     def jsonschema(self, n: int) -> None:
         origin = self.tmp / "js-origin"
+        bare, full = self.tmp / "js-bare.git", self.tmp / "js-full"
+        if not (full / ".git").is_dir():  # --workdir: made by an earlier run with the same sizes
+            self._make_jsonschema(origin, bare, full, n)
+        warm_env = self.warm("js-full")
+        cmd = [*self.ours[:-2], "--base", "origin/main", "--head", "origin/change"]
+        run_once([*cmd[:-1], "origin/earlier"], full, warm_env())  # an earlier run fills the index
+        if self.before:
+            run_once([*cmd[:-1], "origin/earlier"], full, self._before(warm_env)())
+        configs = {"warm": (cmd, full, warm_env), "cold": (cmd, full, self.cold()),
+                   "floor": ([sys.executable, "-c", "pass"], full, lambda: self.env)}
+        if self.before:
+            configs["before"] = (cmd, full, self._before(warm_env))
+        got = paired(configs, self.runs)
+        before = f"; --before tree {got['before'][0]:.3f} s, {got['before'][1]} MiB" if "before" in got else ""
+        self.row(f"JSON Schema, {n:,} distinct files with $refs, 1 changed, warm", f"{got['warm'][0]:.3f} s, "
+                 f"{got['warm'][1]} MiB", "<= 0.3 s",
+                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{before}")
+        self.row(f"JSON Schema, {n:,} files, 1 changed, cold cache", f"{got['cold'][0]:.3f} s", "-")
+        self.blobless(bare, cmd, full, warm_env)
+
+    def _make_jsonschema(self, origin: Path, bare: Path, full: Path, n: int) -> None:
         (origin / "schemas").mkdir(parents=True)
         for i in range(n):
             props = {"id": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
@@ -179,31 +216,20 @@ class Bench:
             target = origin / "schemas" / f"s{k:05d}.schema.json"
             target.write_text(target.read_text().replace('"minimum": 0', '"minimum": 1'))
             git(origin, "commit", "-qam", "one schema")
-        bare = self.tmp / "js-bare.git"
         subprocess.run(["git", "clone", "-q", "--bare", str(origin), str(bare)], check=True, capture_output=True)
         git(bare, "config", "uploadpack.allowFilter", "true")
-        full = self.tmp / "js-full"
         subprocess.run(["git", "clone", "-q", f"file://{bare}", str(full)], check=True, capture_output=True,
                        env={**os.environ, **GIT_ENV})
         git(full, "checkout", "-q", "-B", "change", "origin/change")
         git(full, "branch", "-q", "-f", "main", "origin/main")
-        warm_env = self.warm("js-full")
-        cmd = [*self.ours[:-2], "--base", "origin/main", "--head", "origin/change"]
-        run_once([*cmd[:-1], "origin/earlier"], full, warm_env())  # an earlier run fills the index
-        configs = {"warm": (cmd, full, warm_env), "cold": (cmd, full, self.cold()),
-                   "floor": ([sys.executable, "-c", "pass"], full, lambda: self.env)}
-        if self.before:
-            configs["before"] = (cmd, full, self._before(warm_env))
-        got = paired(configs, self.runs)
-        before = f"; --before tree {got['before'][0]:.3f} s, {got['before'][1]} MiB" if "before" in got else ""
-        self.row(f"JSON Schema, {n:,} distinct files with $refs, 1 changed, warm", f"{got['warm'][0]:.3f} s, "
-                 f"{got['warm'][1]} MiB", "<= 0.3 s",
-                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{before}")
-        self.row(f"JSON Schema, {n:,} files, 1 changed, cold cache", f"{got['cold'][0]:.3f} s", "-")
-        self.blobless(bare, cmd, full, warm_env)
 
     def _before(self, env: Callable[[], dict[str, str]]) -> Callable[[], dict[str, str]]:
         return lambda: {**env(), "PYTHONPATH": str(self.before)}
+
+    @staticmethod
+    def _was(got: dict[str, tuple[float, int]], name: str) -> str:
+        """``; --before tree 0.316 s`` when the before tree ran in the same loop, else ''."""
+        return f"; --before tree {got[name][0]:.3f} s, {got[name][1]} MiB" if name in got else ""
 
     def blobless(self, bare: Path, cmd: list[str], full: Path, warm_env: Callable[[], dict[str, str]]) -> None:
         """The same check in fresh blobless clones that checked nothing out (clone time not counted)."""
@@ -259,7 +285,8 @@ def main() -> int:
     parser.add_argument("--cases", default="proto-one,growth,jsonschema")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--before", metavar="SRC", help="also run schemacheck from this source tree (another "
-                        "checkout's src/) in the same loop, for before/after figures (jsonschema case)")
+                        "checkout's src/, e.g. made by `git archive main src | tar -x -C DIR`) in the same loop, "
+                        "for before/after figures (every case)")
     parser.add_argument("--workdir", type=Path, help="make (or reuse) the repositories here, and keep them")
     args = parser.parse_args()
     if args.workdir:

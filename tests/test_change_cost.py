@@ -20,9 +20,15 @@ from gitrepo import GitRepo
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 PROBE = """
-import json, sys
+import json, subprocess, sys
 import schemacheck.git_repo as g, schemacheck.git_snapshots as s
-reads, listings, commands, disk_reads, file_checks = [], [], [], [], []
+reads, listings, commands, processes, disk_reads, file_checks = [], [], [], [], [], []
+original_popen = subprocess.Popen.__init__
+def popen(self, args, *rest, **kwargs):
+    words = [a for a in args[1:] if a != "-c" and "=" not in a] if args[0] == "git" else args
+    processes.append(" ".join(words[:2]))
+    original_popen(self, args, *rest, **kwargs)
+subprocess.Popen.__init__ = popen
 original_read, original_git = g.GitRepository.read_blob, g.GitRepository.git
 original_disk, original_check = s.read_inside, s.is_regular_inside
 def read_inside(root, rel, **kwargs):
@@ -47,7 +53,7 @@ for cls in (s.CommitSnapshot, s.IndexSnapshot, s.WorkTreeSnapshot):
 from schemacheck.cli import main
 status = main(sys.argv[1:])
 print(json.dumps({"status": status, "reads": reads, "listings": listings, "commands": commands,
-                  "disk_reads": disk_reads, "file_checks": file_checks}), file=sys.stderr)
+                  "processes": processes, "disk_reads": disk_reads, "file_checks": file_checks}), file=sys.stderr)
 """
 #: Unrelated files: 6 directories of 8 .proto files each, plus JSON Schemas.
 PACKAGES, PER_PACKAGE = 6, 8
@@ -112,6 +118,14 @@ def test_one_file_change_reads_the_file_and_its_imports_and_lists_nothing(monore
     listing = [c for c in report["commands"] if c.startswith(("ls-tree", "ls-files -s", "diff-files"))]
     assert listing == []
     assert "checked 1 .proto" in out  # still says what it compared
+    # one rev-parse resolves the top level, the revisions and the merge-base (was 3 + merge-base)
+    processes = report["processes"]
+    assert [p for p in processes if p.startswith(("rev-parse", "merge-base"))] == ["rev-parse --is-bare-repository"]
+    expected = ["rev-parse --is-bare-repository", "cat-file --batch", "config --get-regexp",
+                "diff-tree -r" if mode == "head" else "diff-index --raw"]
+    if mode in ("work tree", "base"):  # the untracked listing, and the quick forecast of what changed
+        expected += ["ls-files --others", "diff-index --cached"]
+    assert sorted(processes) == sorted(expected), processes
 
 
 def test_every_file_changed_in_the_work_tree_is_checked_and_read_once(monorepo: GitRepo) -> None:
@@ -152,7 +166,8 @@ def test_commit_touching_no_schema_reads_and_lists_nothing(monorepo: GitRepo) ->
     monorepo.commit("docs")
     report, out = _probe(monorepo, "--head", "HEAD")
     assert report["status"] == 0 and report["reads"] == [] and report["listings"] == []
-    assert len(report["commands"]) <= 5, report["commands"]
+    assert len(report["commands"]) <= 1, report["commands"]
+    assert len(report["processes"]) <= 3, report["processes"]  # rev-parse, diff-tree, cat-file (configuration)
     assert "nothing was checked" in out  # never a silent pass: it says it compared nothing
 
 

@@ -376,3 +376,15 @@ def test_severity_keys_must_be_rule_ids(table: str, message: str, repo: GitRepo,
     repo.write("schemacheck.toml", "[severity]\nFIELD_SAME_NAME = 'warning'\nFIELD_SAME_JSON_NAME = 'info'\n")
     assert run(capsys, "--base", "main")[0] == 0  # both demoted below --fail-on error
     assert run(capsys, "--base", "main", "--fail-on", "warning")[0] == 1
+
+
+def test_top_level_help_lists_every_subcommand_though_a_run_builds_only_its_own(capsys) -> None:
+    """``main`` builds only the named subcommand's parser (argparse set-up is paid on every run);
+    ``--help`` still lists them all."""
+    from schemacheck.cli import SUBCOMMANDS, build_parser
+
+    assert set(build_parser("check")._subparsers._group_actions[0].choices) == {"check"}
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in SUBCOMMANDS)

@@ -58,3 +58,30 @@ def test_filters_suppress_checkers_config_form_no_cycle() -> None:
     for short, targets in graph.items():
         for target in targets:
             assert short not in graph[target], f"{short} <-> {target}"
+
+
+#: File names a format might claim by content or a PATH argument, whatever their ending says.
+SAMPLES = ("a.proto", "b.json", "c.yaml", "d.yml", "e.py", "F.JSON", "g.schema.json", "README.md", "notes.txt",
+           "Makefile", "h.pyi", "i.proto.bak", "j.jsonc", "k.YML")
+#: Content that each format would claim if the file name let it.
+CONTENT = (b'{"$schema": "https://json-schema.org/draft/2020-12/schema", "openapi": "3.0.3", "type": "object",'
+           b' "info": {"title": "t", "version": "1"}, "paths": {}}\n')
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_suffixes_cover_every_file_the_format_claims_or_may_be_affected_by(name: str, tmp_path: Path) -> None:
+    """``FormatEntry.suffixes`` lets the runner skip a format without importing it: with its
+    section unconfigured, the checker must never claim or be affected by a file ending otherwise."""
+    from schemacheck.snapshot import DirectorySnapshot
+
+    for sample in SAMPLES:
+        (tmp_path / sample).write_bytes(CONTENT)
+    snapshot = DirectorySnapshot(tmp_path, "new")
+    checker, suffixes = get_checker(name), FORMATS[name].suffixes
+    assert checker.configured_globs(Settings()) == ()  # a default section has no glob that could name a file
+    if suffixes is None:
+        return
+    for sample in SAMPLES:
+        wanted = checker.claims(sample, snapshot, Settings(), (sample,)) or checker.may_affect(sample)
+        assert not wanted or sample.lower().endswith(suffixes), (name, sample)
+    assert any(checker.claims(s, snapshot, Settings(), (s,)) for s in SAMPLES)  # the sample content is claimed

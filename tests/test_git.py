@@ -20,6 +20,7 @@ from schemacheck.revisions import (
     WorkTreeSnapshot,
     compare,
     repo_paths,
+    revisions_to_resolve,
 )
 from schemacheck.git_snapshots import utf8_path
 
@@ -229,3 +230,83 @@ def test_non_utf8_file_names(repo: GitRepo) -> None:
     repo.run("mv", latin1, "cafe.proto")
     cmp = compare(git)  # renamed to a good name: checked under the new name
     assert cmp.changed == {"cafe.proto"} and cmp.renames == {}
+
+
+def _criss_cross(repo: GitRepo) -> None:
+    """main and feature each merged the other's first commit: two merge-bases."""
+    repo.branch("feature")
+    repo.write("f1.proto", 'syntax = "proto3";\n')
+    f1 = repo.commit("f1")
+    repo.checkout("main")
+    repo.write("m1.proto", 'syntax = "proto3";\n')
+    m1 = repo.commit("m1")
+    repo.run("merge", "-q", "--no-edit", f1)
+    repo.checkout("feature")
+    repo.run("merge", "-q", "--no-edit", m1)
+    repo.write("api/order.proto", V2)
+    repo.commit("rename on feature")
+
+
+@pytest.mark.parametrize(("base", "head", "staged"), [
+    (None, None, False), (None, None, True), ("main", None, False), ("main", "feature", False),
+    (None, "feature", False), (None, "HEAD~1", False), ("v1", None, True)])
+@pytest.mark.parametrize("criss_cross", [False, True])
+def test_first_rev_parse_resolves_what_compare_asks_one_at_a_time(repo: GitRepo, base: str | None, head: str | None,
+                                                                  staged: bool, criss_cross: bool) -> None:
+    """GitRepository resolves the revisions and the merge-base in its first rev-parse; the
+    comparison is the one of asking git one question at a time (several merge-bases: git merge-base's)."""
+    repo.run("tag", "-a", "-m", "tag", "v1")  # an annotated tag peels to its commit
+    if criss_cross:
+        _criss_cross(repo)
+        assert len(repo.run("merge-base", "--all", "main", "feature").split()) == 2
+    else:
+        repo.branch("feature")
+        repo.write("api/order.proto", V2)
+        repo.commit("rename")
+    repo.write("api/order.proto", V1 + "// work tree\n")
+    one_by_one = compare(GitRepository(repo.root), base=base, head=head, staged=staged)
+    fast = GitRepository(repo.root, *revisions_to_resolve(base, head, staged))
+    at_once = compare(fast, base=base, head=head, staged=staged)
+    assert (at_once.base.label, at_once.head.label, at_once.changed) == \
+        (one_by_one.base.label, one_by_one.head.label, one_by_one.changed)
+    assert getattr(at_once.base, "commit", None) == getattr(one_by_one.base, "commit", None)
+    if base is not None:
+        expected = repo.run("merge-base", base, head or "HEAD").strip()
+        assert at_once.base.commit == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("base", "head", "message"), [
+    ("origin/main", None, "'origin/main' not found"), (None, "nope", "'nope' not found"),
+    ("main", "nope", "'nope' not found")])
+def test_first_rev_parse_leaves_errors_to_the_one_at_a_time_path(repo: GitRepo, base: str | None, head: str | None,
+                                                                 message: str) -> None:
+    with pytest.raises(GitError) as info:
+        compare(GitRepository(repo.root, *revisions_to_resolve(base, head)), base=base, head=head)
+    assert message in info.value.message
+
+
+def test_first_rev_parse_of_a_root_commit_and_of_an_option(repo: GitRepo) -> None:
+    cmp = compare(GitRepository(repo.root, *revisions_to_resolve(None, "HEAD")), head="HEAD")
+    assert isinstance(cmp.base, EmptySnapshot)  # the first commit: every file is new
+    with pytest.raises(UsageError):
+        compare(GitRepository(repo.root, *revisions_to_resolve("--output=x")), base="--output=x")
+    with pytest.raises(GitError, match="not inside a git repository"):
+        GitRepository(repo.root.parent, ["HEAD"])
+
+
+def test_meanwhile_gets_the_quick_forecast_while_the_work_tree_diff_runs(repo: GitRepo) -> None:
+    """compare() calls ``meanwhile`` once the diff has started: in the work tree with the paths
+    committed or staged since the base (the CLI imports those formats' stacks meanwhile), else
+    with none; the comparison itself is the same."""
+    repo.branch("feature")
+    repo.write("api/order.proto", V2)
+    repo.commit("rename")
+    repo.write("api/keep.proto", 'syntax = "proto3";\n// unstaged\n')
+    seen: list[frozenset[str]] = []
+    cmp = compare(GitRepository(repo.root), base="main", meanwhile=seen.append)
+    assert seen == [frozenset({"api/order.proto"})]  # the unstaged edit is found by the diff, not forecast
+    assert cmp.changed == {"api/order.proto", "api/keep.proto"}
+    for kwargs in ({"staged": True}, {"head": "HEAD"}):
+        seen.clear()
+        compare(GitRepository(repo.root), meanwhile=seen.append, **kwargs)  # type: ignore[arg-type]
+        assert seen == [frozenset()]

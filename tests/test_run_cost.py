@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,21 @@ def test_commit_touching_no_schema_loads_no_format_stack(mixed: GitRepo) -> None
     assert report["status"] == 0 and report["reads"] == []
     heavy = ("google.protobuf", "schemacheck.formats.protobuf.compiler", "schemacheck.rules.protobuf", *FOREIGN)
     assert [m for m in report["modules"] if any(m == f or m.startswith(f + ".") for f in heavy)] == []
+    # no checker is even imported (FormatEntry.suffixes), and only the text reporter
+    checkers = [m for m in report["modules"] if m.startswith("schemacheck.compat.") and m.endswith(".checker")]
+    assert checkers == []
+    reporters = [m for m in report["modules"] if m.startswith("schemacheck.report.")]
+    assert set(reporters) == {"schemacheck.report.base", "schemacheck.report.color", "schemacheck.report.text"}
+
+
+def test_proto_only_change_imports_no_other_checker_or_reporter(mixed: GitRepo) -> None:
+    report, _ = _probe(mixed, "--format", "sarif")
+    assert report["status"] == 1
+    checkers = {m for m in report["modules"] if m.startswith("schemacheck.compat.") and m.endswith(".checker")}
+    assert checkers == {"schemacheck.compat.protobuf.checker"}
+    reporters = {m for m in report["modules"] if m.startswith("schemacheck.report.")}
+    assert "schemacheck.report.sarif" in reporters
+    assert not reporters & {"schemacheck.report.junit", "schemacheck.report.text", "schemacheck.report.gitlab"}
 
 
 def test_in_process_runs_leave_no_git_process_behind(mixed: GitRepo) -> None:
@@ -121,3 +137,100 @@ def test_in_process_runs_leave_no_git_process_behind(mixed: GitRepo) -> None:
                           env={**os.environ, "PYTHONPATH": SRC})
     line = next(x for x in proc.stderr.splitlines() if x.startswith("CHILDREN"))
     assert line == "CHILDREN []", line
+
+
+@pytest.mark.parametrize(("except_", "status"), [("[]", 1), ("[FIELD_SAME_NAME, FIELD_SAME_JSON_NAME]", 0)])
+def test_plain_buf_yaml_is_honoured_without_importing_pyyaml(tmp_path: Path, except_: str, status: int) -> None:
+    """A usual buf.yaml is read by schemacheck.blockyaml: PyYAML's import costs more than the check."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("buf.yaml", f"version: v2\nmodules:\n  - path: api\nbreaking:\n  use:\n    - FILE\n  except: {except_}\n")
+    repo.write("api/order.proto", PROTO)
+    repo.commit("base")
+    repo.write("api/order.proto", PROTO.replace("total_amount", "total_cents"))
+    repo.commit("rename a proto field")
+    report, out = _probe(repo)
+    assert report["status"] == status, out
+    assert "yaml" not in report["modules"]
+
+
+def test_a_file_the_same_on_both_sides_is_claimed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A format that must list every JSON file (OpenAPI looking for a spec that may $ref the
+    changed file) asks whether each one is its own once per blob, not once per side."""
+    from schemacheck.checkers import get_checker
+    from schemacheck.config import Settings
+    from schemacheck.revisions import GitRepository, compare
+    from schemacheck.runner import CheckRequest, run_check
+
+    repo = GitRepo(tmp_path / "repo")
+    for i in range(20):
+        repo.write(f"schemas/s{i}.schema.json", SCHEMA.replace('"id"', f'"id{i}"'))
+    repo.write("schemas/item.schema.json", ITEM)
+    repo.commit("base")
+    repo.write("schemas/item.schema.json", ITEM.replace("sku", "code"))
+    repo.commit("change the referenced schema")
+    openapi = get_checker("openapi")
+    asked: list[str] = []
+    original = type(openapi).claims
+
+    def counting(self, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(path)
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(type(openapi), "claims", counting)
+    cmp = compare(GitRepository(repo.root), head="HEAD")
+    result = run_check(CheckRequest(cmp.base, cmp.head, Settings(), cmp.changed, cmp.renames))
+    assert result.findings  # the dependents were checked
+    counts = Counter(asked)
+    assert counts.pop("schemas/item.schema.json") <= 2  # changed: its two blobs
+    assert counts == {f"schemas/s{i}.schema.json": 1 for i in range(20)}  # unchanged: once each, not twice
+
+
+def test_warm_proto_check_imports_no_option_interpreter_or_source_info_builder(mixed: GitRepo, tmp_path: Path) -> None:
+    """A file found in the parse cache is not linked again: its linker stages are not even imported."""
+    env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1", "SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-m", "schemacheck", "--head", "HEAD"], cwd=mixed.root, env=env, capture_output=True)
+    proc = subprocess.run([sys.executable, "-c", PROBE, "--head", "HEAD"], cwd=mixed.root, capture_output=True,
+                          text=True, env=env)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["status"] == 1
+    stages = {"schemacheck.formats.protobuf.options", "schemacheck.formats.protobuf.sourceinfo",
+              "schemacheck.formats.protobuf.validate"}
+    assert not stages & set(report["modules"])
+
+
+@pytest.mark.parametrize("mode", ["head", "staged", "work tree"])
+def test_a_change_no_format_can_claim_is_reported_without_configuration_or_runner(tmp_path: Path, mode: str) -> None:
+    """``runner.result_without_formats`` (the CLI's path for a commit touching no schema, with no
+    configuration file) answers exactly what run_check answers, and the CLI then imports no
+    configuration model."""
+    from schemacheck.config import Settings
+    from schemacheck.revisions import GitRepository, compare
+    from schemacheck.runner import CheckRequest, result_without_formats, run_check
+
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("README.md", "docs\n")
+    repo.write("docs/old.txt", "old\n")
+    repo.write("api/order.proto", PROTO)
+    repo.commit("base")
+    repo.write("README.md", "docs, changed\n")
+    repo.delete("docs/old.txt")
+    repo.write("docs/new.md", "new\n")
+    (repo.root / "link.txt").symlink_to("README.md")
+    kwargs: dict = {}
+    if mode == "head":
+        repo.commit("docs only")
+        kwargs = {"head": "HEAD"}
+    elif mode == "staged":
+        repo.stage()
+        kwargs = {"staged": True}
+    cmp = compare(GitRepository(repo.root), **kwargs)
+    assert {"README.md", "docs/old.txt", "docs/new.md"} <= cmp.changed  # and the link, but in the work tree
+    quick = result_without_formats(cmp.base, cmp.head, cmp.changed)
+    assert quick == run_check(CheckRequest(cmp.base, cmp.head, Settings(), cmp.changed, cmp.renames))
+    assert result_without_formats(cmp.base, cmp.head, cmp.changed | {"api/order.proto"}) is None
+    args = {"head": ("--head", "HEAD"), "staged": ("--staged",), "work tree": ()}[mode]
+    proc = subprocess.run([sys.executable, "-c", PROBE, *args, "-v"], cwd=repo.root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"})
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["status"] == 0 and "README.md: not a schema" in proc.stdout
+    assert "schemacheck.config" not in report["modules"]

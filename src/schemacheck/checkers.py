@@ -139,6 +139,13 @@ class FormatChecker(Protocol):
         """Check one job; never raises for bad schema input (records diagnostics instead)."""
         ...
 
+    def prepare(self) -> None:
+        """Import what :meth:`check` will need, ahead of it: the CLI calls this while git scans
+        the work tree, when git already named a changed file ending in the format's
+        ``FormatEntry.suffixes`` (a file committed or staged since the base), so the
+        interpreter's import work overlaps git's instead of following it. Changes nothing else."""
+        ...
+
 
 class BaseChecker:
     """Defaults for the optional hooks of :class:`FormatChecker`."""
@@ -153,6 +160,9 @@ class BaseChecker:
 
     def configured_globs(self, settings: Settings) -> tuple[tuple[str, str], ...]:
         return ()
+
+    def prepare(self) -> None:
+        return None
 
 
 #: Format name -> "module:attribute" of its checker (kept for callers of the older registry).

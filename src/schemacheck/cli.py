@@ -104,36 +104,52 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand (``check`` is inserted when none is named)."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand (``check`` is inserted when none is named).
+
+    ``command``: only that subcommand's parser is built (each costs argparse's and gettext's
+    set-up, paid on every run); ``None`` builds them all, as ``--help`` lists them.
+    """
     parser = _Parser(prog="schemacheck", description="Find breaking changes in schema files.",
                      epilog="`schemacheck check --help` shows the options of the default command. "
                             "Exit status: 0 no breaking change, 1 breaking changes, 2 usage or input error.")
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    explain = sub.add_parser("explain", help="print a rule's documentation")
-    explain.add_argument("rule_id", metavar="ID")
-    descriptor = sub.add_parser("descriptor", help="write a FileDescriptorSet (with source info) of .proto files")
-    descriptor.add_argument("files", nargs="+", metavar="PATH")
-    descriptor.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the binary set")
-    descriptor.add_argument("--root", action="append", default=[], metavar="DIR",
-                            help="import root, repeatable (default: the current directory)")
-    demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
-    demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
-    demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
-    contract = sub.add_parser("contract", help="check a consumer's schema element against a producer's (ad hoc)")
-    contract.add_argument("consumer", metavar="CONSUMER", help="selector, e.g. clients/orders.py:OrderResponse")
-    contract.add_argument("producer", metavar="PRODUCER", help="selector, e.g. 'openapi.yaml GET /orders/{id} 200'")
-    contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
-                          help="reads (default): the consumer reads what the producer writes; writes: it sends "
-                               "what the producer reads")
-    _add_output_arguments(contract)
-    contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
-                          help="lowest severity that makes the exit status 1 (default: error)")
-    sub.add_parser("version", help="print the version")
+
+    def wanted(name: str) -> bool:
+        return command is None or command == name
+
+    if wanted("check"):
+        _add_check_arguments(sub.add_parser("check", help="compare schemas (the default command)"))
+    if wanted("rules"):
+        rules = sub.add_parser("rules", help="list the rules")
+        rules.add_argument("--format", choices=("text", "json"), default="text")
+    if wanted("explain"):
+        explain = sub.add_parser("explain", help="print a rule's documentation")
+        explain.add_argument("rule_id", metavar="ID")
+    if wanted("descriptor"):
+        descriptor = sub.add_parser("descriptor", help="write a FileDescriptorSet (with source info) of .proto files")
+        descriptor.add_argument("files", nargs="+", metavar="PATH")
+        descriptor.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the binary set")
+        descriptor.add_argument("--root", action="append", default=[], metavar="DIR",
+                                help="import root, repeatable (default: the current directory)")
+    if wanted("demo"):
+        demo = sub.add_parser("demo", help="show schemacheck on a throw-away git repository")
+        demo.add_argument("--strict", action="store_true", help="exit with the check's status (1: findings)")
+        demo.add_argument("--keep", action="store_true", help="keep the temporary repository and print its path")
+    if wanted("contract"):
+        contract = sub.add_parser("contract", help="check a consumer's schema element against a producer's (ad hoc)")
+        contract.add_argument("consumer", metavar="CONSUMER", help="selector, e.g. clients/orders.py:OrderResponse")
+        contract.add_argument("producer", metavar="PRODUCER",
+                              help="selector, e.g. 'openapi.yaml GET /orders/{id} 200'")
+        contract.add_argument("--direction", choices=("reads", "writes"), default="reads",
+                              help="reads (default): the consumer reads what the producer writes; writes: it sends "
+                                   "what the producer reads")
+        _add_output_arguments(contract)
+        contract.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                              help="lowest severity that makes the exit status 1 (default: error)")
+    if wanted("version"):
+        sub.add_parser("version", help="print the version")
     for action in sub.choices.values():
         if "--traceback" not in action._option_string_actions:
             action.add_argument("--traceback", action="store_true", help=argparse.SUPPRESS)
@@ -201,12 +217,28 @@ def _base_root_uri(base: Snapshot | None) -> str:
     return f"{server.rstrip('/')}/{repo}/blob/{sha}/"
 
 
-def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, root: Path) -> int | None:
-    """Git saw no change and no configuration file exists: report "clean" without loading any format.
+def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, root: Path,
+                     extra: dict) -> int | None:
+    """Git saw no change, or none to a file any format could claim (``FormatEntry.suffixes``), and
+    no configuration file exists: report it without loading the configuration or any format.
 
-    Returns ``None`` when the full path is needed (a configuration file may apply).
+    Returns ``None`` when the full path is needed (a configuration file or a PATH argument may
+    apply, or a changed file may be a schema).
     """
     from .revisions import WorkTreeSnapshot
+
+    changed = extra.get("changed")
+    result = None
+    if changed is None:
+        return None
+    if changed:
+        if extra.get("limit_to"):
+            return None
+        from .runner import result_without_formats
+
+        result = result_without_formats(base, head, changed)
+        if result is None:
+            return None
 
     def present(name: str) -> bytes | None:
         if isinstance(head, WorkTreeSnapshot):
@@ -223,15 +255,18 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
         from .registry import load_rules
 
         load_rules().expand((*select, *ignore), source="the command line")
-    from .model import CheckResult
+    if result is None:
+        from .model import CheckResult
 
-    _write_report(args, CheckResult(base_label=base.label, head_label=head.label), args.fail_on or "error", head, root)
-    return EXIT_CLEAN
+        _write_report(args, CheckResult(base_label=base.label, head_label=head.label), args.fail_on or "error", head,
+                      root)
+        return EXIT_CLEAN
+    _write_report(args, result, args.fail_on or "error", head, root, base)
+    return exit_status(result, args.fail_on or "error")
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .cli_inputs import (against_sides, git_sides, load_check_settings, pre_commit_refs, pre_push_refs,
-                             raise_read_errors)
+    from .cli_inputs import against_sides, close_sides, git_sides, pre_commit_refs, pre_push_refs
     from .cli_outputs import output_targets
 
     output_targets(args.format, args.output, FORMATS)  # a bad -o fails before any work
@@ -246,10 +281,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     in_git = args.against is None
     base, head, extra, root = git_sides(args, cwd) if in_git else against_sides(args, cwd)
-    if extra.get("changed") == frozenset():  # git saw no change at all
-        status = _quick_clean_run(args, base, head, root)
-        if status is not None:
-            return status
+    try:
+        return _check_sides(args, base, head, extra, root, cwd, in_git)
+    finally:  # the persistent cat-file ends with the run, not when a collection finds the snapshots
+        close_sides(base, head)
+
+
+def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, cwd: Path, in_git: bool) -> int:
+    from .cli_inputs import load_check_settings, raise_read_errors
+
+    status = _quick_clean_run(args, base, head, root, extra)  # no change, or none to a possible schema
+    if status is not None:
+        return status
     settings = load_check_settings(args, head, root, in_git)
     if extra.get("changed") == frozenset():
         if settings.select or settings.ignore:  # still reject a misspelt rule ID
@@ -318,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0] if argv[0] in SUBCOMMANDS else None).parse_args(argv)
         if args.command is None:
             args = build_parser().parse_args(["check"])
         return _handler(args.command)(args)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from .config import Settings
     from .snapshot import Snapshot
 
-__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "pre_commit_refs", "load_check_settings", "raise_read_errors", "check_severity_keys"]
+__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "pre_commit_refs", "load_check_settings", "raise_read_errors", "check_severity_keys",
+           "close_sides"]
 
 def split_ids(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
@@ -161,13 +162,31 @@ def _check_paths_exist(limit_to: tuple[str, ...], base: Snapshot, head: Snapshot
                          tip="PATH arguments limit the check to existing files or directories of the repository.")
 
 
-def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
-    from .revisions import GitRepository, compare, repo_paths
+def _prepare_check(known: frozenset[str], report: str) -> None:
+    """Import what a check of any change needs (the runner, the configuration models, the
+    ``report`` reporter), and the stacks of the formats whose files git already knows changed,
+    while git compares the work tree: on two cores the interpreter's import work and git's scan
+    of every index entry and directory overlap instead of adding up. A forecast only: nothing is
+    decided here."""
+    from . import runner
+    from .report import REPORTER_BY_NAME
 
-    repo = GitRepository(cwd)
+    REPORTER_BY_NAME.get(report)
+    runner.prepare_formats(known)
+
+
+def git_sides(args: argparse.Namespace, cwd: Path) -> tuple[Snapshot, Snapshot, dict[str, Any], Path]:
+    from .revisions import GitRepository, compare, repo_paths, revisions_to_resolve
+
+    if args.head is not None and args.staged:  # compare() refuses it; resolve nothing first
+        revisions, merge_bases = [], []
+    else:
+        revisions, merge_bases = revisions_to_resolve(args.base, args.head, args.staged)
+    repo = GitRepository(cwd, revisions, merge_bases)
     limit_to = repo_paths(repo, args.paths, cwd)
     comparison = compare(repo, base=args.base, head=args.head, staged=args.staged,
-                         fetch_missing=getattr(args, "fetch_missing", False))
+                         fetch_missing=getattr(args, "fetch_missing", False),
+                         meanwhile=lambda known: _prepare_check(known, getattr(args, "format", None) or "text"))
     if getattr(args, "require_staged", False) and not comparison.changed:
         raise UsageError("--pre-commit: nothing is staged and pre-commit gave no revision range "
                          "(PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF), so there is nothing to compare", tip=_RANGE_TIP)
@@ -191,6 +210,16 @@ def raise_read_errors(*snapshots: Snapshot) -> None:
         errors = getattr(getattr(snapshot, "repo", None), "read_errors", None)
         if errors:
             raise errors[0]
+
+
+def close_sides(*snapshots: Snapshot) -> None:
+    """Stop the git processes of the snapshots' repository once a run is over: a library caller
+    running many checks in one interpreter must not keep one ``cat-file --batch`` per run alive
+    until a garbage collection happens to find them (the CLI defers collections during a run)."""
+    for snapshot in snapshots:
+        close = getattr(getattr(snapshot, "repo", None), "close", None)
+        if close is not None:
+            close()
 
 
 def _load_file_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:

@@ -10,7 +10,6 @@ report contains: that is ``report/``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -59,6 +58,8 @@ def _split(value: str, formats: Sequence[str]) -> tuple[str | None, str]:
         # `-o sarfi:out.sarif` must not quietly write the text report to a file named
         # "sarfi:out.sarif": a name before the colon is meant as a format. A real file whose
         # name has a colon can still be given as ./name:rest.
+        import difflib
+
         near = difflib.get_close_matches(name.lower(), list(formats), n=1)
         tip = f"Did you mean '{near[0]}:{rest}'? " if near else ""
         raise UsageError(f"--output {value}: unknown output format '{name}' (known: {', '.join(formats)})",

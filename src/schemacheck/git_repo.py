@@ -11,12 +11,11 @@ Snapshots built on it live in :mod:`schemacheck.git_snapshots`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .errors import GitError, UsageError
@@ -42,6 +41,8 @@ READ_AHEAD_BYTES = 32 * 1024 * 1024
 
 
 def _blob_sha(data: bytes) -> str:
+    import hashlib  # only for a work-tree file whose stat data git thinks stale: OpenSSL's load costs
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
@@ -181,6 +182,15 @@ class _CatFile:
             proc.wait()
 
 
+def _plain_ref(ref: str) -> bool:
+    """A revision the first ``rev-parse`` may resolve with others: no option, range or space."""
+    return bool(ref) and not ref.startswith("-") and ".." not in ref and not any(c.isspace() for c in ref)
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
 def _decode(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
@@ -195,20 +205,13 @@ class GitRepository:
         GitError: ``start`` is not inside a git work tree, or git cannot be run.
     """
 
-    def __init__(self, start: str | os.PathLike[str]) -> None:
+    def __init__(self, start: str | os.PathLike[str], revisions: Sequence[str] = (),
+                 merge_bases: Sequence[tuple[str, str]] = ()) -> None:
         self.env = {**os.environ, **_GIT_ENV}
-        try:
-            proc = subprocess.run(["git", "rev-parse", "--is-bare-repository", "--show-toplevel"], cwd=start,
-                                  env=self.env, capture_output=True)
-        except OSError as exc:
-            raise GitError(f"cannot run git ({exc.strerror or exc})",
-                           tip="Install git and put it on PATH; without git, compare directories with --against.") \
-                from None
-        lines = _decode(proc.stdout).splitlines()
-        if proc.returncode != 0 or not lines:
-            if lines[:1] == ["true"]:
-                raise GitError(f"{Path(start).resolve()} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
-            raise GitError(f"{Path(start).resolve()} is not inside a git repository", tip=NOT_A_REPO_TIP)
+        #: Answers of the first ``rev-parse`` (``resolve(ref)`` and merge-bases by commit pair).
+        self._resolved: dict[str, str] = {}
+        self._merge_bases: dict[tuple[str, str], str] = {}
+        lines = self._top_level(start, revisions, merge_bases)
         if lines[0] == "true" or len(lines) < 2:
             raise GitError(f"{Path(start).resolve()} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
         self.root = Path(lines[1]).resolve()
@@ -227,6 +230,69 @@ class GitRepository:
         self.read_errors: list[GitError] = []
         #: ``--fetch-missing``: a format may ask for the blobs it will read in one batch (:meth:`fetch`).
         self.fetch_missing = False
+
+    def _top_level(self, start: str | os.PathLike[str], revisions: Sequence[str],
+                   merge_bases: Sequence[tuple[str, str]]) -> list[str]:
+        """``rev-parse --is-bare-repository --show-toplevel``, asked in one process together with
+        the commits of ``revisions`` and the merge-bases of ``merge_bases`` (``A...B``) that the
+        caller is about to ask for: one git process instead of four. Anything unusual (a ref
+        that does not resolve, several merge-bases, none) leaves them to :meth:`resolve` and
+        the caller, which ask one at a time and word the error."""
+        safe = [r for r in revisions if _plain_ref(r)]
+        pairs = [(a, b) for a, b in merge_bases if _plain_ref(a) and _plain_ref(b)]
+        args = [f"{ref}^{{commit}}" for ref in safe] + [f"{a}^{{commit}}...{b}^{{commit}}" for a, b in pairs]
+        if args:
+            proc = self._run_top_level(start, args)
+            lines = _decode(proc.stdout).splitlines()
+            if proc.returncode == 0 and len(lines) >= 2 and lines[0] == "false" and self._remember(lines[2:], safe, pairs):
+                return lines
+            self._resolved.clear()
+            self._merge_bases.clear()
+        proc = self._run_top_level(start, [])
+        lines = _decode(proc.stdout).splitlines()
+        if proc.returncode != 0 or not lines:
+            if lines[:1] == ["true"]:
+                raise GitError(f"{Path(start).resolve()} is a bare repository (no work tree)", tip=NOT_A_REPO_TIP)
+            raise GitError(f"{Path(start).resolve()} is not inside a git repository", tip=NOT_A_REPO_TIP)
+        return lines
+
+    def _run_top_level(self, start: str | os.PathLike[str], args: list[str]) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(["git", "rev-parse", "--is-bare-repository", "--show-toplevel", *args], cwd=start,
+                                  env=self.env, capture_output=True)
+        except OSError as exc:
+            raise GitError(f"cannot run git ({exc.strerror or exc})",
+                           tip="Install git and put it on PATH; without git, compare directories with --against.") \
+                from None
+
+    def _remember(self, lines: list[str], refs: list[str], pairs: list[tuple[str, str]]) -> bool:
+        """Record what the first ``rev-parse`` printed for ``refs`` (a commit each) and ``pairs``
+        (``A...B`` prints B, A, then ``^`` and each merge-base); False when it is not that shape."""
+        pos = 0
+        for ref in refs:
+            if pos >= len(lines) or not _is_object_id(lines[pos]):
+                return False
+            self._resolved[ref] = lines[pos]
+            pos += 1
+        for a, b in pairs:
+            if pos + 1 >= len(lines) or not (_is_object_id(lines[pos]) and _is_object_id(lines[pos + 1])):
+                return False
+            self._resolved[b], self._resolved[a] = lines[pos], lines[pos + 1]
+            pos += 2
+            bases = []
+            while pos < len(lines) and lines[pos].startswith("^"):
+                bases.append(lines[pos][1:])
+                pos += 1
+            if len(bases) == 1 and _is_object_id(bases[0]):  # several (criss-cross) or none: merge-base decides
+                self._merge_bases[(self._resolved[a], self._resolved[b])] = bases[0]
+        for ref in refs:  # a parent is asked for by commit id: REV^1 is also <id of REV>^1
+            if ref.endswith("^1") and ref[:-2] in self._resolved:
+                self._resolved[f"{self._resolved[ref[:-2]]}^1"] = self._resolved[ref]
+        return pos == len(lines)
+
+    def known_merge_base(self, sha: str, other: str) -> str | None:
+        """The one merge-base of commits ``sha`` and ``other`` when the first ``rev-parse`` found it."""
+        return self._merge_bases.get((sha, other))
 
     def fetch(self, shas: Iterable[str], tips: Iterable[str] = ()) -> int:
         """Fetch the absent ones of ``shas`` in one ``git fetch`` (:func:`.git_partial.fetch_blobs`;
@@ -275,6 +341,8 @@ class GitRepository:
         """The commit sha of ``ref``, or ``None`` when it does not name a commit."""
         if ref.startswith("-"):
             raise UsageError(f"bad {what} {ref!r}: a revision cannot start with '-'")
+        if ref in self._resolved:
+            return self._resolved[ref]
         status, out, _ = self.git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", ok_codes=(0, 1, 128))
         return out.strip() if status == 0 and out.strip() else None
 

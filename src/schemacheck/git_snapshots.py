@@ -10,7 +10,6 @@ Listings are made on first use, so a run where git reports no change never lists
 from __future__ import annotations
 
 import abc
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -173,6 +172,8 @@ def _intent_to_add(repo: GitRepository, entries: dict[str, str]) -> set[str]:
     a diff of the index against the empty tree leave exactly them out. Only run when some
     entry has the empty blob's id, so a normal run pays nothing.
     """
+    import hashlib
+
     empty_ids = {_blob_sha(b""), hashlib.sha256(b"blob 0\0").hexdigest()}
     candidates = {path for path, sha in entries.items() if sha in empty_ids}
     if not candidates:

@@ -12,7 +12,6 @@ unknown name in ``expand``, ``get``, ``all_names``) loads every package first.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.util
 import inspect
@@ -218,6 +217,8 @@ class Registry:
                 load_rules()
                 return self.expand(names, fmt, source=source)
             if not matched:
+                import difflib
+
                 near = difflib.get_close_matches(key, self.all_names(), n=3, cutoff=0.6)
                 hint = f" (did you mean {', '.join(near)}?)" if near else ""
                 raise ConfigError(f"unknown rule or category {name!r} in {source}{hint}",

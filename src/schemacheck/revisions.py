@@ -10,7 +10,7 @@ out, writes the index or moves a ref. Errors are :class:`~schemacheck.errors.Git
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ __all__ = [
     "GitComparison",
     "compare",
     "repo_paths",
+    "revisions_to_resolve",
 ]
 
 _FETCH_TIP = ("Fetch it first, e.g. `git fetch origin main`; in GitHub Actions set `fetch-depth: 0` "
@@ -60,14 +61,17 @@ class GitComparison:
     description: str = ""
 
 
-def _raw_changes(repo: GitRepository, command: str, *args: str) -> list[RawChange]:
-    # Plumbing only (diff-tree / diff-index): porcelain `git diff` refreshes stale stat data in
-    # .git/index, which would make a read-only tool write the index. --raw gives the names and
-    # both sides' blob ids at once, so the new side needs no listing of its own.
+def _start_raw_changes(repo: GitRepository, command: str, *args: str) -> Callable[[], list[RawChange]]:
+    """Start the diff; call the result to wait for its changes.
+
+    Plumbing only (diff-tree / diff-index): porcelain `git diff` refreshes stale stat data in
+    .git/index, which would make a read-only tool write the index. --raw gives the names and
+    both sides' blob ids at once, so the new side needs no listing of its own.
+    """
     extra = ("-r",) if command == "diff-tree" else ()
-    _, out, _ = repo.git(command, *extra, "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff",
+    pending = repo.start(command, *extra, "--raw", "-z", "--no-abbrev", "-M", "--no-color", "--no-ext-diff",
                          "--no-textconv", "--ignore-submodules", *args)
-    return parse_raw(out)
+    return lambda: parse_raw(pending()[1])
 
 
 def _name_status(changes: list[RawChange]) -> tuple[set[str], dict[str, str]]:
@@ -80,6 +84,14 @@ def _name_status(changes: list[RawChange]) -> tuple[set[str], dict[str, str]]:
             changed.add(change.old_path)
             renames[change.old_path] = change.new_path
     return changed, renames
+
+
+def _known_changes(repo: GitRepository, base_sha: str) -> frozenset[str]:
+    """Paths changed between the base commit and the index: the index against a tree, no stat of
+    the work tree, so quick while the work tree's own diff is still running. Only a forecast."""
+    _, out, _ = repo.git("diff-index", "--cached", "--name-only", "-z", "--no-renames", "--ignore-submodules",
+                         base_sha, ok_codes=(0, 1, 128))
+    return frozenset(_split_z(out))
 
 
 def _wait_quietly(pending) -> None:
@@ -99,6 +111,9 @@ def _disk_sha(repo: GitRepository, path: str) -> str | None:
 
 
 def _merge_base(repo: GitRepository, ref: str, sha: str, other: str, other_sha: str) -> str:
+    known = repo.known_merge_base(sha, other_sha)
+    if known is not None:
+        return known
     status, out, _ = repo.git("merge-base", sha, other_sha, ok_codes=(0, 1))
     if status == 0 and out.strip():
         return out.strip()
@@ -150,8 +165,20 @@ def _changed_blobs(repo: GitRepository, command: str, *args: str) -> set[str]:
     return ids
 
 
+def revisions_to_resolve(base: str | None = None, head: str | None = None,
+                         staged: bool = False) -> tuple[list[str], list[tuple[str, str]]]:
+    """What :func:`compare` will ask git with these arguments: the revisions it resolves and the
+    merge-base it needs, for :class:`GitRepository` to ask in its first ``rev-parse``."""
+    if base is not None:
+        return [], [(base, head or "HEAD")]
+    if head is not None:
+        return [head, f"{head}^1"], []
+    return ["HEAD"], []
+
+
 def compare(repo: GitRepository, *, base: str | None = None, head: str | None = None,
-            staged: bool = False, fetch_missing: bool = False) -> GitComparison:
+            staged: bool = False, fetch_missing: bool = False,
+            meanwhile: Callable[[frozenset[str]], object] | None = None) -> GitComparison:
     """Choose the two snapshots and the change set for one run.
 
     Args:
@@ -162,6 +189,11 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         staged: ``--staged``: the new side is the index (pre-commit).
         fetch_missing: In a partial clone, fetch the changed files' missing blobs (both sides)
             first, in one ``git fetch`` (:mod:`schemacheck.git_partial`); otherwise never fetch.
+        meanwhile: Called once git's diff (and the untracked listing) has started, before
+            waiting for it: work of the caller's that overlaps git's scan of the work tree
+            (the CLI imports what the check will need). It receives the paths git already
+            knows changed: in the work tree, those committed or staged since the base (one
+            quick ``diff-index --cached``, no stat of the work tree); else none.
 
     Raises:
         GitError: A ref is missing, the clone is too shallow, or there is no common ancestor.
@@ -197,11 +229,16 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         repo.fetch(_changed_blobs(repo, *diff_args), (base_sha, head_sha) if head is not None  # type: ignore[arg-type]
                    else (base_sha, "--indexed-objects"))  # type: ignore[arg-type]
     pending = untracked_files(repo) if head is None and not staged else None  # overlaps the diff
+    raw_changes: Callable[[], list[RawChange]] | None = None
     try:
-        raw = _raw_changes(repo, *diff_args) if diff_args else []
+        raw_changes = _start_raw_changes(repo, *diff_args) if diff_args else list
+        if meanwhile is not None:
+            meanwhile(_known_changes(repo, base_sha) if pending is not None and base_sha else frozenset())
+        raw = raw_changes()
     except BaseException:
-        if pending is not None:
-            _wait_quietly(pending)
+        for waiting in (raw_changes, pending):
+            if waiting is not None:
+                _wait_quietly(waiting)
         raise
     extra: set[str] = set()
     if head is not None:

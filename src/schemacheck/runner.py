@@ -20,17 +20,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .checkers import FORMATS, FormatChecker, FormatJob, get_checker
-from .config import Settings
 from .file_status import compared_files, file_statuses
+from .formats.registry import FORMATS
 from .globs import is_under, literal_prefix, matches_any
-from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
-from .registry import REGISTRY, load_rules
+from .model import CheckResult, Diagnostic, FileStatus, Finding, FormatCount, Severity
 from .scope import FormatPaths, Scope
 from .snapshot import Snapshot
 
-__all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
+if TYPE_CHECKING:  # imported when a format has a job: a change touching no schema needs neither
+    from .checkers import FormatChecker, FormatJob
+    from .config import Settings
+
+__all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths", "prepare_formats", "result_without_formats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +54,35 @@ class CheckRequest:
 
     base: Snapshot
     head: Snapshot
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = field(default_factory=lambda: _default_settings())
     changed: frozenset[str] | None = None
     renames: Mapping[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ()
     limit_to: tuple[str, ...] = ()
     workdir: str = ""
+
+
+def _default_settings() -> Settings:
+    from .config import Settings
+
+    return Settings()
+
+
+def result_without_formats(base: Snapshot, head: Snapshot, changed: frozenset[str]) -> CheckResult | None:
+    """What :func:`run_check` returns for git's change set ``changed`` with default settings and
+    no PATH arguments when no changed path ends in any format's ``FormatEntry.suffixes`` (no
+    format can claim or be affected by one): nothing compared, each path ``not a schema`` (or
+    ``excluded`` when on neither side, as the scope says). ``None`` when a format may have a
+    job. Built without the configuration models, any checker or the scope, for a commit
+    touching no schema (the pre-commit hook on every commit); ``tests/test_run_cost.py`` holds
+    it to :func:`run_check`'s answer."""
+    if any(entry.suffixes is None or any(p.lower().endswith(entry.suffixes) for p in changed)
+           for entry in FORMATS.values()):
+        return None
+    files = sorted((FileStatus(p, "not a schema" if base.exists(p) or head.exists(p) else "excluded")
+                    for p in changed), key=lambda s: (s.status != "compared", s.path))
+    counts = tuple(FormatCount(name, entry.label, 0) for name, entry in FORMATS.items())
+    return CheckResult((), (), 0, base.label, head.label, (), counts, (), tuple(files))
 
 
 def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
@@ -65,6 +91,8 @@ def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     An empty result means *no rule* of ``fmt`` runs (``--select`` naming only other formats'
     rules, or ``--ignore`` of every category): never "all".
     """
+    from .registry import REGISTRY, load_rules
+
     load_rules(fmt)
     source = settings.source or "the command line"
     if settings.select:
@@ -91,22 +119,34 @@ class _Claims:
 
     A file belongs to one format: a (side, path) already claimed by a format earlier in
     ``FORMATS`` (recorded in ``taken``) is not offered to later ones, so an OpenAPI document
-    named on the command line is not also compared as a JSON Schema.
+    named on the command line is not also compared as a JSON Schema. With git's change set, a
+    path whose blob is the same on both sides gets the other side's answer: the same name and
+    content are the same file (a listing of every JSON file asks once per file, not twice).
     """
 
     def __init__(self, checker: FormatChecker, request: CheckRequest, taken: dict[tuple[bool, str], str]) -> None:
         self.checker, self.request, self.taken = checker, request, taken
         self.answers: dict[tuple[bool, str], bool] = {}
+        self.raw: dict[tuple[bool, str], bool] = {}  # the checker's own answers, before `taken`
 
     def __call__(self, path: str, head: bool) -> bool:
         key = (head, path)
         if key not in self.answers:
-            snapshot = self.request.head if head else self.request.base
-            self.answers[key] = key not in self.taken and bool(
-                self.checker.claims(path, snapshot, self.request.settings, self.request.limit_to))
+            self.answers[key] = key not in self.taken and self._claims(path, head)
             if self.answers[key]:
                 self.taken[key] = self.checker.name
         return self.answers[key]
+
+    def _claims(self, path: str, head: bool) -> bool:
+        other = (not head, path)
+        if self.request.changed is not None and other in self.raw:
+            blob = self.request.head.blob_id(path)
+            if blob is not None and blob == self.request.base.blob_id(path):
+                return self.raw[other]
+        snapshot = self.request.head if head else self.request.base
+        answer = self.raw[(head, path)] = bool(self.checker.claims(path, snapshot, self.request.settings,
+                                                                   self.request.limit_to))
+        return answer
 
 
 def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
@@ -117,6 +157,8 @@ def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
     file lists (``FormatJob.base_paths``/``head_paths``) are :class:`~.scope.FormatPaths`, listed
     only if the format iterates them.
     """
+    from .checkers import FormatJob
+
     claims = _Claims(checker, request, taken)
     if request.changed is not None:
         # git knows what changed: claim those paths first, so a format none of whose files
@@ -146,6 +188,38 @@ def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
     settings = request.settings
     return FormatJob(request.base, request.head, base_paths, head_paths, changed, request.renames, settings,  # type: ignore[arg-type]
                      select_rules(settings, checker.name), bool(settings.select), request.workdir)
+
+
+def _load_checkers(names: list[str]) -> list[FormatChecker]:
+    if not names:
+        return []
+    from .checkers import get_checker
+
+    return [get_checker(name) for name in names]
+
+
+def prepare_formats(paths: Iterable[str]) -> None:
+    """Let each format one of whose file-name endings (``FormatEntry.suffixes``) ``paths`` have
+    import what its check will need (:meth:`~.checkers.FormatChecker.prepare`): a forecast for
+    the CLI to overlap with git's scan of the work tree; nothing is decided or read."""
+    wanted = [name for name, entry in FORMATS.items()
+              if entry.suffixes is not None and any(p.lower().endswith(entry.suffixes) for p in paths)]
+    for checker in _load_checkers(wanted):
+        checker.prepare()
+
+
+def _may_have_job(request: CheckRequest, name: str) -> bool:
+    """Whether format ``name`` may claim, or be affected by, a changed path: decided by the
+    registry's file-name endings (``FormatEntry.suffixes``), without importing the checker,
+    while the format's own section is the default (a configured one may have globs naming any
+    file). Without git's change set every format is asked."""
+    entry = FORMATS[name]
+    if request.changed is None or entry.suffixes is None:
+        return True
+    section = getattr(request.settings, name, None)
+    if section is not None and section != type(section)():
+        return True
+    return any(path.lower().endswith(entry.suffixes) for path in request.changed)
 
 
 def _worth_checking(checker: FormatChecker, request: CheckRequest, scope: Scope, path: str) -> bool:
@@ -211,19 +285,22 @@ def run_check(request: CheckRequest) -> CheckResult:
     if request.changed is not None and not request.changed:  # git saw no change: list and load nothing
         counts = [FormatCount(name, FORMATS[name].label, 0) for name in names]
         names = ()
-    checkers = [get_checker(name) for name in names]
+    active = bool(names)
+    checkers = _load_checkers([name for name in names if _may_have_job(request, name)])
     scope = Scope(request.base, request.head, settings, request.limit_to)
-    if checkers:
+    if active:
         diagnostics.extend(_glob_warnings(settings, checkers, scope))
     taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
     compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
-    for checker in checkers:
-        job = _job(request, checker, scope, taken)
-        outcome = checker.check(job) if job is not None else None
-        if job is not None:
+    loaded = {checker.name: checker for checker in checkers}
+    for name in names:
+        checker = loaded.get(name)
+        job = _job(request, checker, scope, taken) if checker is not None else None
+        outcome = checker.check(job) if checker is not None and job is not None else None
+        if checker is not None and job is not None:
             compared.update(compared_files(job, checker.name))
-        counts.append(FormatCount(checker.name, FORMATS[checker.name].label, outcome.files_checked if outcome else 0))
-        if outcome is None:
+        counts.append(FormatCount(name, FORMATS[name].label, outcome.files_checked if outcome else 0))
+        if checker is None or outcome is None:
             continue
         findings.extend(outcome.findings)
         diagnostics.extend(outcome.diagnostics)
@@ -240,7 +317,7 @@ def run_check(request: CheckRequest) -> CheckResult:
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
     if not findings and not changed_by_path:  # nothing compared: no directive to judge, nothing to place
-        files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
+        files = file_statuses(request.changed, scope, taken, compared) if active else ()
         return CheckResult((), tuple(diagnostics), sum(c.files for c in counts), request.base.label,
                            request.head.label, tuple(rules_run), tuple(counts), (), files)
     from .anchors import anchor_findings
@@ -256,7 +333,7 @@ def run_check(request: CheckRequest) -> CheckResult:
     ))
     anchored = anchor_findings(filtered.findings, request.base, request.head, request.renames)
     kept = sorted(anchored, key=Finding.sort_key)
-    files = file_statuses(request.changed, scope, taken, compared) if checkers else ()
+    files = file_statuses(request.changed, scope, taken, compared) if active else ()
     return CheckResult(tuple(kept), tuple(diagnostics), sum(c.files for c in counts),
                        request.base.label, request.head.label, tuple(rules_run), tuple(counts),
                        filtered.accepted, files)

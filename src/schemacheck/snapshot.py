@@ -8,7 +8,6 @@ protocol and the plain-directory implementation. Paths are POSIX, relative to th
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -183,6 +182,8 @@ _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cac
 
 
 def _git_blob_sha(data: bytes) -> str:
+    import hashlib  # imported on use: loading OpenSSL costs a git run that needs no digest
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 

@@ -22,7 +22,6 @@ key will be a scanner of its own, registered by that format.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -241,6 +240,8 @@ def _expand(names: Iterable[str]) -> tuple[frozenset[str], tuple[tuple[str, tupl
         try:
             ids |= REGISTRY.expand([name], source="a suppression comment")
         except ConfigError:
+            import difflib
+
             unknown.append((name, tuple(difflib.get_close_matches(name, REGISTRY.all_names(), n=3, cutoff=0.6))))
     return frozenset(ids), tuple(unknown)
 

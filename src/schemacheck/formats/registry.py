@@ -26,23 +26,30 @@ class FormatEntry:
         settings: Its configuration model (a pydantic model built on
             :class:`schemacheck.config_model.ConfigModel`), which becomes
             ``[tool.schemacheck.<name>]``; light to import. ``""``: the format has no section.
+        suffixes: Lower-case endings of every file name the format can claim or says it
+            :meth:`~schemacheck.checkers.FormatChecker.may_affect`, as long as its own section is
+            not configured (a configured section may hold ``include`` globs naming any file);
+            ``None``: any file. With git's change set the runner neither imports nor asks a
+            format none of whose changed paths ends so, so a change touching no schema loads no
+            checker. A test holds each checker to it.
     """
 
     checker: str
     label: str
     settings: str = ""
+    suffixes: tuple[str, ...] | None = None
 
 
 #: The registry of formats, in the order they run. One line per format.
 FORMATS: dict[str, FormatEntry] = {
     "protobuf": FormatEntry("schemacheck.compat.protobuf.checker:CHECKER", ".proto file",
-                            "schemacheck.compat.protobuf.settings:ProtobufSettings"),
+                            "schemacheck.compat.protobuf.settings:ProtobufSettings", (".proto",)),
     "openapi": FormatEntry("schemacheck.compat.openapi.checker:CHECKER", "OpenAPI document",
-                           "schemacheck.compat.openapi.settings:OpenApiSettings"),
+                           "schemacheck.compat.openapi.settings:OpenApiSettings", (".json", ".yaml", ".yml")),
     "jsonschema": FormatEntry("schemacheck.compat.jsonschema.checker:CHECKER", "JSON Schema file",
-                              "schemacheck.compat.jsonschema.settings:JsonSchemaSettings"),
+                              "schemacheck.compat.jsonschema.settings:JsonSchemaSettings", (".json", ".yaml", ".yml")),
     "python": FormatEntry("schemacheck.compat.python.checker:CHECKER", "Python DTO file",
-                          "schemacheck.compat.python.settings:PythonSettings"),
+                          "schemacheck.compat.python.settings:PythonSettings", (".py",)),
 }
 
 

@@ -157,12 +157,23 @@ def _join(base: str, rel: str) -> str:
 
 
 def _parse_yaml(data: bytes, source: str) -> Any:
+    """The YAML document in ``data``: read by :mod:`~schemacheck.blockyaml` when it is plain block
+    YAML (a usual buf.yaml; PyYAML's import would cost more than the rest of a one-file check),
+    else by PyYAML, whose answer it is either way."""
+    from ...blockyaml import Unsupported, load
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{source}: not UTF-8 (byte {exc.start})") from None
+    try:
+        return load(text)
+    except Unsupported:
+        pass
     import yaml
 
     try:
-        return yaml.safe_load(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{source}: not UTF-8 (byte {exc.start})") from None
+        return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

@@ -33,6 +33,13 @@ class ProtobufChecker(BaseChecker):
     def claims(self, path: str, snapshot: Snapshot | None, settings: object = None, named: tuple[str, ...] = ()) -> bool:
         return path.endswith(".proto")
 
+    def prepare(self) -> None:
+        """The rules (with the protobuf runtime), buf.yaml's reader and the compiler."""
+        from ...formats.protobuf import compiler  # noqa: F401 - imported ahead, see FormatChecker.prepare
+        from . import bufsetup, google_api, image  # noqa: F401
+
+        load_rules("protobuf")
+
     def check(self, job: FormatJob) -> FormatOutcome:
         from .bufsetup import plan_job
         from .google_api import with_google_api

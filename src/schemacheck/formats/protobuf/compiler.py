@@ -29,14 +29,11 @@ from .lexer import check_text
 from .external import ImportSources, is_external
 from .linker import register, resolve
 from .locate import WKT_DIR, LocateMixin, MissingImport
-from .options import interpret_options
 from .parallel import parse_many, pool_size
 from .parser import ParsedFile, parse_data
 from .pools import PoolsMixin
 from .shallow import ShallowMixin
-from .sourceinfo import source_code_info_bytes
 from .symbols import SymbolTable
-from .validate import validate
 
 __all__ = ["compile_with_python", "descriptor_set", "WKT_DIR", "clear_cache"]
 
@@ -203,6 +200,10 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
             if name not in self.table.files:
                 register(hit[0], self.table)
             return hit[0], key
+        from .options import interpret_options  # linking: a warm cache hit returns above, without them
+        from .sourceinfo import source_code_info_bytes
+        from .validate import validate
+
         if pf is None:
             pf = self.parse_text(name, path)
         fd = pf.fd
