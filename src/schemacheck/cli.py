@@ -213,7 +213,7 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .cli_inputs import (against_sides, git_sides, load_check_settings, pre_commit_refs, pre_push_refs,
-                             raise_read_errors)
+                             raise_read_errors, with_fetch_note)
     from .cli_outputs import output_targets
 
     output_targets(args.format, args.output, FORMATS)  # a bad -o fails before any work
@@ -246,6 +246,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
         result = run_check(CheckRequest(base, head, settings, **extra))
         raise_read_errors(base, head)
+        result = with_fetch_note(result, base, head)
     _write_report(args, result, settings.fail_on, head, root, base, _side_dirs(args, cwd, root, in_git))
     return exit_status(result, settings.fail_on)
 

@@ -28,7 +28,7 @@ from .globs import is_under, literal_prefix, matches_any
 from .model import CheckResult, Diagnostic, Finding, FormatCount, Severity
 from .registry import REGISTRY, load_rules
 from .scope import FormatPaths, Scope
-from .snapshot import Snapshot
+from .snapshot import Snapshot, can_fetch, prefetch
 
 __all__ = ["CheckRequest", "run_check", "select_rules", "changed_paths"]
 
@@ -195,6 +195,16 @@ def _paths_under(snapshot: Snapshot, prefix: str):
     return (p for p in snapshot.paths() if is_under(p, prefix))
 
 
+def _fetch_ahead(request: CheckRequest, checkers: list[FormatChecker]) -> None:
+    """A partial clone run with ``--fetch-missing``: before anything is read, fetch the changed
+    files' blobs (noted by the revisions) and what each format predicts it will read, in one
+    ``git fetch`` (``snapshot.prefetch``)."""
+    wanted: list[tuple[Snapshot, Iterable[str]]] = [(request.base, ()), (request.head, ())]
+    for checker in checkers:
+        wanted.extend(checker.will_read(request))
+    prefetch(wanted)
+
+
 def run_check(request: CheckRequest) -> CheckResult:
     """Run every format's checker on the request, then the shared filters, and gather the result.
 
@@ -215,6 +225,8 @@ def run_check(request: CheckRequest) -> CheckResult:
     scope = Scope(request.base, request.head, settings, request.limit_to)
     if checkers:
         diagnostics.extend(_glob_warnings(settings, checkers, scope))
+    if checkers and request.changed and (can_fetch(request.base) or can_fetch(request.head)):
+        _fetch_ahead(request, checkers)
     taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
     compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
     for checker in checkers:

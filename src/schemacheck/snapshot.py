@@ -163,8 +163,9 @@ def prefetch(wanted: Iterable[tuple[Snapshot, Iterable[str]]]) -> int:
 
     A format that knows which files it will read (JSON Schema: from its per-blob index) asks
     here first, so a partial clone fetches them in one ``git fetch`` instead of failing on each
-    (nothing is ever fetched one object at a time). Snapshots that cannot fetch are skipped.
-    Returns how many objects were fetched.
+    (nothing is ever fetched one object at a time). The blobs a store was told it will need
+    (the changed files', ``GitRepository.want``) go with the same batch, even when ``paths``
+    are empty. Snapshots that cannot fetch are skipped. Returns how many objects were fetched.
     """
     stores: dict[int, tuple[object, set[str], set[str]]] = {}
     for snapshot, paths in wanted:
@@ -174,7 +175,7 @@ def prefetch(wanted: Iterable[tuple[Snapshot, Iterable[str]]]) -> int:
         _, ids, tips = stores.setdefault(id(store), (store, set(), set()))
         ids.update(snapshot.stored_ids(paths))  # type: ignore[attr-defined]
         tips.update(snapshot.fetch_tips)  # type: ignore[attr-defined]
-    return sum(store.fetch(ids, tips) for store, ids, tips in stores.values() if ids)  # type: ignore[attr-defined]
+    return sum(store.fetch(ids, tips) for store, ids, tips in stores.values())  # type: ignore[attr-defined]
 
 
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache"}

@@ -50,6 +50,7 @@ from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findin
 
 if TYPE_CHECKING:
     from ...config import Settings
+    from ...runner import CheckRequest
     from ...formats.jsonschema.document import JsonDocument
     from .settings import JsonSchemaSettings
     from ...formats.jsonschema.blobindex import BlobIndex
@@ -131,6 +132,13 @@ class JsonSchemaChecker(BaseChecker):
         """
 
         return is_json_or_yaml(path)
+
+    def will_read(self, request: CheckRequest) -> list[tuple[Snapshot, set[str]]]:
+        """In a partial clone run with ``--fetch-missing``: the dependents and what the change
+        reaches by ``$ref``, predicted from the per-blob index without a read (``prefetch.py``)."""
+        from .prefetch import predicted
+
+        return predicted(request)
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...formats.jsonschema.blobindex import close_index

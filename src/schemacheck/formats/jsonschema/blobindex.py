@@ -224,6 +224,28 @@ class BlobIndex:
             return False
         return any(n.encode("utf-8", "surrogateescape") in raw for n in unsure)
 
+    def stored(self, path: str) -> BlobFacts | None:
+        """The facts of ``path`` when at hand without reading it (memory or disk index), else None."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return None
+        return self._stored(blob) if blob is not None else None
+
+    def mentions_known(self, path: str, needles: Iterable[str]) -> bool | None:
+        """:meth:`mentions` without reading: None when only the text could tell (the facts are not
+        at hand, were not all kept, or a needle is not a plain file name)."""
+        needles = tuple(needles)
+        if all(_plain(n) for n in needles):
+            line = self._line(path)
+            if line is not None and not any(n in line for n in needles):
+                return False
+        facts = self.stored(path)
+        if facts is None or not facts.complete:
+            return None
+        answers = [mentions(facts, needle) for needle in needles]
+        return True if any(answers) else None if None in answers else False
+
     def ids(self, path: str) -> tuple[str, ...] | None:
         """The ``$id``s ``path`` declares (text scan), or None when it cannot be read."""
         facts = self.readable_facts(path)
@@ -241,12 +263,22 @@ class BlobIndex:
         cold one it is what the sniffing and the dependents scan read anyway, never one fetch
         per blob."""
         from ...snapshot import can_fetch, prefetch
-        from .detect import is_json_or_yaml
 
         if not can_fetch(self.snapshot) or self.snapshot in _BATCHED:  # git snapshots only (hashable)
             return
-        _BATCHED.add(self.snapshot)
-        prefetch([(self.snapshot, [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)])])
+        prefetch([(self.snapshot, self.unindexed())])
+
+    def unindexed(self) -> list[str]:
+        """The snapshot's JSON/YAML files whose facts are not at hand: what a first read of one
+        would fetch (:meth:`_fetch_unindexed`), asked ahead by the JSON Schema checker's
+        prediction (``compat/jsonschema/prefetch.py``), which fetches them with the change."""
+        from .detect import is_json_or_yaml
+
+        try:
+            _BATCHED.add(self.snapshot)
+        except TypeError:
+            pass
+        return [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)]
 
     def _line(self, path: str) -> str | None:
         """The disk index line of ``path``'s blob, when there is one and the blob is not in memory."""
