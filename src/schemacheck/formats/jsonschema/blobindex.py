@@ -70,6 +70,7 @@ def _validator_versions() -> list[str]:
 
 _MEMO: dict[str, BlobFacts] = {}
 _BATCHED: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were fetched
+_READ_AHEAD: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were read ahead
 _BY_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _VALID: set[str] = set()
 _NO_FACTS = BlobFacts(False, False, (), (), ())
@@ -156,7 +157,7 @@ class BlobIndex:
             found = self._stored(blob)
             if found is not None:
                 return found
-        self._fetch_unindexed()
+        self._before_first_read()
         found = scan(self.snapshot.read(path))
         if blob is not None:
             if len(_MEMO) > _MEMO_MAX:
@@ -256,21 +257,34 @@ class BlobIndex:
         facts = self.readable_facts(path)
         return facts.refs if facts is not None else None
 
-    def _fetch_unindexed(self) -> None:
-        """The first time a snapshot that can fetch (a partial clone run with ``--fetch-missing``)
-        must read a blob for its facts: fetch every JSON/YAML blob of it the index lacks, in one
-        batch. With a warm index that is nothing (or only the change, already there); with a
-        cold one it is what the sniffing and the dependents scan read anyway, never one fetch
-        per blob."""
+    def _before_first_read(self) -> None:
+        """The first time this snapshot's facts need a blob read: the JSON/YAML files the index
+        lacks are what the sniffing and the dependents scan read next (with a warm index only the
+        change; with a cold one every file). So, once per snapshot: where the snapshot can fetch
+        (a partial clone run with ``--fetch-missing``) and the runner's prediction did not already,
+        fetch them in one batch, never one fetch per blob; and read them ahead in a few round
+        trips (``snapshot.read_ahead``: one ``cat-file`` request per blob was a quarter of a run
+        with a cold index)."""
         from ...snapshot import can_fetch, prefetch
 
-        if not can_fetch(self.snapshot) or self.snapshot in _BATCHED:  # git snapshots only (hashable)
+        snapshot = self.snapshot
+        try:
+            if snapshot in _READ_AHEAD:
+                return
+            _READ_AHEAD.add(snapshot)
+        except TypeError:  # not weakly referable: read one at a time
             return
-        prefetch([(self.snapshot, self.unindexed())])
+        fetched = snapshot in _BATCHED
+        paths = self.unindexed()
+        if not fetched and can_fetch(snapshot):
+            prefetch([(snapshot, paths)])
+        read_ahead = getattr(snapshot, "read_ahead", None)
+        if read_ahead is not None and len(paths) > 1:
+            read_ahead(paths)
 
     def unindexed(self) -> list[str]:
         """The snapshot's JSON/YAML files whose facts are not at hand: what a first read of one
-        would fetch (:meth:`_fetch_unindexed`), asked ahead by the JSON Schema checker's
+        would fetch (:meth:`_before_first_read`), asked ahead by the JSON Schema checker's
         prediction (``compat/jsonschema/prefetch.py``), which fetches them with the change."""
         from .detect import is_json_or_yaml
 
