@@ -268,6 +268,7 @@ class WorkTreeSnapshot:
     def __init__(self, repo: GitRepository, label: str = "work tree", over: ChangeOverlay | None = None,
                  untracked: Callable[[], tuple[int, str, str]] | None = None) -> None:
         self.repo, self.label = repo, label
+        self._is_file_memo: dict[str, bool] = {}
         # ``untracked``: the listing started earlier (GitRepository.start), to overlap with a diff
         _, untracked_out, _ = untracked() if untracked is not None else untracked_files(repo)()
         untracked = None
@@ -291,7 +292,14 @@ class WorkTreeSnapshot:
 
     def _is_file(self, path: str) -> bool:
         # As git sees it: a symbolic link, or a path under a linked directory, is not this file.
-        return is_regular_inside(self.repo.root, path, follow_symlinks=False)
+        # Answered once per path and run: resolving the path (an lstat per component) on every
+        # exists() was a fifth of a check where every file changed (imports are looked up
+        # thousands of times). A read checks the file again (read_inside), so a file swapped for
+        # a link since is still refused.
+        found = self._is_file_memo.get(path)
+        if found is None:
+            found = self._is_file_memo[path] = is_regular_inside(self.repo.root, path, follow_symlinks=False)
+        return found
 
     def paths(self) -> Iterable[str]:
         if self.over is not None:
