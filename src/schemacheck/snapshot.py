@@ -8,6 +8,7 @@ protocol and the plain-directory implementation. Paths are POSIX, relative to th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -71,6 +72,13 @@ def check_relative(path: str) -> str:
     return path
 
 
+@functools.lru_cache(maxsize=64)
+def _real_root(root: Path) -> Path:
+    """``root.resolve()``, once per root and process: a check where every file changed opens
+    thousands of files under the same root, each of which resolved it again."""
+    return root.resolve()
+
+
 def _inside(root: Path, rel: str, *, follow_symlinks: bool) -> Path:
     """The real path of regular file ``root/rel``, refusing anything that leaves ``root``.
 
@@ -79,7 +87,7 @@ def _inside(root: Path, rel: str, *, follow_symlinks: bool) -> Path:
     refused (git work trees: a link is a link, never the file it points to).
     """
     check_relative(rel)
-    real_root = root.resolve()
+    real_root = _real_root(root)
     lexical = real_root / rel
     try:
         real = lexical.resolve(strict=True)
