@@ -11,8 +11,10 @@ run next as a stage of their own (``contracts/stage.py``: a contract spans two f
 which the one-format-per-file protocol cannot express). Then the shared filters
 (``filters.py``: inline suppressions, severity overrides) run, deletions get the head line a
 reviewer sees them at (``anchors.py``) and the findings are sorted.
-It warns about configured globs that match no file, counts the files compared per
-format, and says what it did with each changed file (``file_status.py``). It never prints and
+In a partial clone run with ``--fetch-missing`` it first asks every format what it will read
+(``will_read``) and fetches that with the changed files' blobs in one ``git fetch``, before
+any format reads a file. It warns about configured globs that match no file, counts the files
+compared per format, and says what it did with each changed file (``file_status.py``). It never prints and
 never decides the exit code (that is ``cli.py``).
 """
 

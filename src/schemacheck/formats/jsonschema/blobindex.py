@@ -7,8 +7,9 @@ alone, so they are computed once per blob by one text scan (:mod:`.blobfacts`, n
 and kept in memory and in the disk cache's per-blob index (:mod:`schemacheck.diskcache`,
 namespace ``json``, versioned by the scanners' source): a later run, in any clone and on any
 branch, reads only the blobs it has never seen. A partial clone then needs only the blobs the
-check compares (``compat/jsonschema/prefetch.py``); with a cold index, the first blob it must
-read fetches every JSON/YAML blob it lacks in one batch.
+check compares, predicted from the index and fetched with the change in one batch
+(``compat/jsonschema/prefetch.py``); with a cold index that batch holds every JSON/YAML blob
+the index lacks. The first blob read of a snapshot reads all those it lacks ahead.
 
 A tampered or damaged index is a miss (the disk cache checks a checksum and the blob id of
 every line); a fact that does not decode to the expected shape is a miss too. Either way the
