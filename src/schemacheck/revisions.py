@@ -198,7 +198,8 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
             diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha)
         else:
             diff_args = ("diff-index", base_sha)
-    repo.fetch_missing = fetch_missing  # formats may fetch what else they read, in one batch (snapshot.prefetch)
+    # formats may fetch what else they read, in one batch (snapshot.prefetch); nothing to do in a full clone
+    repo.fetch_missing = fetch_missing and repo.is_partial_clone()
     if diff_args and fetch_missing:
         ids, renames_read_them = _changed_blobs(repo, *diff_args)
         tips = (base_sha, head_sha) if head is not None else (base_sha, "--indexed-objects")
