@@ -197,3 +197,47 @@ def _run_env(cwd: Path, trace: Path, extra: dict[str, str], *args: str) -> subpr
     env.update({"NO_COLOR": "1", "GIT_TRACE": str(trace), **extra})
     return subprocess.run([sys.executable, "-m", "schemacheck", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
+
+
+def _blobless_of(origin: GitRepo, tmp_path: Path, name: str) -> Path:
+    bare = tmp_path / f"{name}.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
+    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
+    clone = tmp_path / name
+    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{bare}", str(clone)],
+                   check=True, env=GitRepo.env(), capture_output=True)
+    return clone
+
+
+def test_a_changed_configuration_read_first_fetches_the_noted_blobs(tmp_path: Path) -> None:
+    """The configuration is read before the runner's batch: a changed one is among the noted
+    blobs, so reading it fetches them (instead of failing), and the check runs as in a full clone."""
+    origin, _ = _js_clones(tmp_path)
+    origin.write("schemacheck.toml", "[tool.schemacheck]\nfail-on = \"warning\"\n")
+    origin.commit("v3: configuration")
+    clone = _blobless_of(origin, tmp_path, "clone-config")
+    cache = {"SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache"), "SCHEMACHECK_NO_CACHE": ""}
+    full = _run_env(origin.root, tmp_path / "t0.txt", cache, "--base", "main", "--head", "change", "--format", "json")
+    trace = tmp_path / "trace.txt"
+    proc = _run_env(clone, trace, cache, "--base", "origin/main", "--head", "origin/change", "--format", "json",
+                    "--fetch-missing")
+    assert (proc.returncode, json.loads(proc.stdout)["findings"]) == (full.returncode, json.loads(full.stdout)["findings"])
+    assert proc.returncode == 1, proc.stderr
+    assert 1 <= _fetches(trace) <= 2
+
+
+def test_a_renamed_and_edited_schema_is_compared_in_a_blobless_clone(tmp_path: Path) -> None:
+    """Rename detection reads the added and deleted files' blobs, so they are fetched before it:
+    the rename is seen as in a full clone."""
+    origin, _ = _js_clones(tmp_path)
+    origin.run("mv", "schemas/s10.schema.json", "schemas/renamed.schema.json")
+    origin.write("schemas/renamed.schema.json", _js_schema(10).replace('"integer"', '"string"'))
+    origin.commit("v3: rename")
+    clone = _blobless_of(origin, tmp_path, "clone-rename")
+    cache = {"SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache"), "SCHEMACHECK_NO_CACHE": ""}
+    full = _run_env(origin.root, tmp_path / "t0.txt", cache, "--base", "main", "--head", "change", "--format", "json")
+    assert full.returncode == 1, full.stderr
+    proc = _run_env(clone, tmp_path / "trace.txt", cache, "--base", "origin/main", "--head", "origin/change",
+                    "--format", "json", "--fetch-missing")
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["findings"] == json.loads(full.stdout)["findings"]
