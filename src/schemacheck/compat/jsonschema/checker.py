@@ -25,7 +25,8 @@ settings and diagnostics:
   changed file, which ``$id``s does it declare, which ``$ref``s does it hold) are answered from
   the per-blob index (``formats/jsonschema/blobindex.py``, kept in the disk cache), so a file is
   read once, ever; in a partial clone run with ``--fetch-missing`` the blobs the comparison
-  will load are fetched first, in one batch (``prefetch.py``);
+  will load are predicted from that index (:meth:`will_read`) and fetched with the change's
+  own, in one batch, before anything is read (``prefetch.py``);
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
   definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
   ``file_changes.py``): an error while something still needs it (``definitions.py``), else info;
