@@ -19,7 +19,8 @@ machine slows them alike; ``buf breaking`` is measured in the same loop where it
                 nothing out (``clone --filter=blob:none --no-checkout`` of a local bare
                 repository, made afresh for every run), with the index warm (a cache restored
                 from an earlier CI run) and cold, counting the blobs fetched and the ``git
-                fetch`` processes, next to the same command in a full clone.
+                fetch`` processes, next to the same command in a full clone (warm and cold
+                index); ``--workdir`` reuses the repositories.
 
 The every-file-changed case (2,000 .proto) is ``bench/proto_monorepo.py``; Python DTOs are
 ``bench/python_dtos.py``. Not a test: ``python bench/change_cost.py [--runs 7] [--cases ...]``.
@@ -177,6 +178,27 @@ class Bench:
                  f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{was}")
 
     def jsonschema(self, n: int) -> None:
+        bare, full = self.tmp / "js-bare.git", self.tmp / "js-full"
+        if not (full / ".git").is_dir():  # --workdir: made by an earlier run
+            self._jsonschema_repos(n, bare, full)
+        warm_env = self.warm("js-full")
+        cmd = [*self.ours[:-2], "--base", "origin/main", "--head", "origin/change"]
+        run_once([*cmd[:-1], "origin/earlier"], full, warm_env())  # an earlier run fills the index
+        if self.before:  # the older tree's index (another version directory in the same cache)
+            run_once([*cmd[:-1], "origin/earlier"], full, self._before(warm_env)())
+        configs = {"warm": (cmd, full, warm_env), "cold": (cmd, full, self.cold()),
+                   "floor": ([sys.executable, "-c", "pass"], full, lambda: self.env)}
+        if self.before:
+            configs["before"] = (cmd, full, self._before(warm_env))
+        got = paired(configs, self.runs)
+        before = f"; --before tree {got['before'][0]:.3f} s, {got['before'][1]} MiB" if "before" in got else ""
+        self.row(f"JSON Schema, {n:,} distinct files with $refs, 1 changed, warm", f"{got['warm'][0]:.3f} s, "
+                 f"{got['warm'][1]} MiB", "<= 0.3 s",
+                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{before}")
+        self.row(f"JSON Schema, {n:,} files, 1 changed, cold cache", f"{got['cold'][0]:.3f} s", "-")
+        self.blobless(bare, cmd, full, warm_env)
+
+    def _jsonschema_repos(self, n: int, bare: Path, full: Path) -> None:
         origin = self.tmp / "js-origin"
         bare, full = self.tmp / "js-bare.git", self.tmp / "js-full"
         if not (full / ".git").is_dir():  # --workdir: made by an earlier run with the same sizes
@@ -233,15 +255,15 @@ class Bench:
 
     def blobless(self, bare: Path, cmd: list[str], full: Path, warm_env: Callable[[], dict[str, str]]) -> None:
         """The same check in fresh blobless clones that checked nothing out (clone time not counted)."""
-        rows: dict[str, list[tuple[float, int, int, int]]] = {"full clone": [], "blobless, warm index": [],
-                                                              "blobless, cold index": []}
+        rows: dict[str, list[tuple[float, int, int, int]]] = {"full clone": [], "full clone, cold index": [],
+                                                              "blobless, warm index": [], "blobless, cold index": []}
         if self.before:
             rows["blobless, --before tree"] = []
         errors: dict[str, str] = {}
         for i in range(self.runs + 1):
             for k, name in enumerate(rows):
-                cwd, env = full, warm_env()
-                if name != "full clone":
+                cwd, env = full, (self.cold()() if "cold" in name else warm_env())
+                if not name.startswith("full clone"):
                     cwd = self.tmp / f"js-blobless-{i}-{k}"
                     subprocess.run(["git", "clone", "-q", "--filter=blob:none", "--no-checkout", f"file://{bare}",
                                     str(cwd)], check=True, capture_output=True, env={**os.environ, **GIT_ENV})
@@ -261,16 +283,20 @@ class Bench:
                     errors[name] = (proc.stderr.strip().splitlines() or [""])[0][:100]
                 if i:
                     rows[name].append((elapsed, proc.returncode, missing - _missing(cwd), fetches))
-                if name != "full clone":
+                if not name.startswith("full clone"):
                     shutil.rmtree(cwd)
         base = statistics.median(r[0] for r in rows["full clone"])
+        base_cold = statistics.median(r[0] for r in rows["full clone, cold index"])
         for name, got in rows.items():
             median = statistics.median(r[0] for r in got)
             note = f"exit {got[-1][1]}, {got[-1][2]} blobs fetched in {got[-1][3]} `git fetch`"
             if name in errors:
                 note += f"; {errors[name]}"
+            ratio = f"{median / base:.1f}x full clone"
+            if "cold" in name:
+                ratio += f", {median / base_cold:.1f}x full clone with a cold index"
             self.row(f"JSON Schema, {len(list((full / 'schemas').iterdir())):,} files, `--fetch-missing`, {name}",
-                     f"{median:.3f} s ({median / base:.1f}x full clone)",
+                     f"{median:.3f} s ({ratio})",
                      "only needed blobs, one batch, <= 2x full clone" if "blobless" in name else "-", note)
 
 

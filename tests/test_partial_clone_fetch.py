@@ -9,6 +9,8 @@ missing blobs of the changed files are fetched by one ``git fetch`` (counted wit
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -127,21 +129,67 @@ def test_blobless_clone_fetches_only_what_a_json_schema_check_reads(tmp_path: Pa
     assert fetched == needed
     fetches = [line for line in trace.read_text().splitlines() if "run_command" not in line
                and " fetch " in line and "git.c:" in line]
-    assert len(fetches) == 2, fetches  # the changed file's blobs, then what the comparison reads
+    assert _fetches(trace) == 1  # the changed file's blobs with what the comparison reads: one batch
+    assert _fetch_note(proc.stdout) == (len(needed), 1)
 
 
 def test_blobless_clone_with_a_cold_index_fetches_the_schemas_in_one_batch(tmp_path: Path) -> None:
-    """Without an index every schema's text is needed to find the dependents: fetched in one
-    batch, never one ``git fetch`` per blob."""
+    """Without an index every schema's text is needed to find the dependents: fetched with the
+    change in one batch, never one ``git fetch`` per blob."""
     _, clone = _js_clones(tmp_path)
     cache = {"SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache"), "SCHEMACHECK_NO_CACHE": ""}
     trace = tmp_path / "trace.txt"
+    missing_before = _missing(clone, "origin/change") | _missing(clone, "origin/main")
     proc = _run_env(clone, trace, cache, "--base", "origin/main", "--head", "origin/change", "--format", "json",
                     "--fetch-missing")
     assert proc.returncode == 1, proc.stderr
-    fetches = [line for line in trace.read_text().splitlines() if "run_command" not in line
-               and " fetch " in line and "git.c:" in line]
-    assert len(fetches) == 2, fetches
+    assert _fetches(trace) == 1
+    # every JSON file of head (32) and the changed file's base version
+    assert len(missing_before - (_missing(clone, "origin/change") | _missing(clone, "origin/main"))) == 33
+
+
+def test_blobless_clone_fetches_a_reference_the_change_adds_in_a_second_batch(tmp_path: Path) -> None:
+    """The head version of a changed file is new to the index, so its base version's ``$ref``s
+    stand in for it; a reference the change adds (to a file nothing else leads to) is found
+    once the head is read and fetched in a second batch, and the verdict is the full clone's."""
+    origin, _ = _js_clones(tmp_path)
+    origin.write("schemas/s05.schema.json", _js_schema(5).replace('{"type": "integer"}', '{"$ref": "s21.schema.json"}'))
+    origin.commit("v3")  # on "change": s05 now references s21, which nothing else does
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "push", "-q", str(bare), "change"], cwd=origin.root, check=True, env=GitRepo.env(),
+                   capture_output=True)
+    clone = tmp_path / "clone2"
+    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{bare}", str(clone)],
+                   check=True, env=GitRepo.env(), capture_output=True)
+    cache = {"SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache"), "SCHEMACHECK_NO_CACHE": ""}
+    earlier = _run_env(origin.root, tmp_path / "full-trace.txt", cache, "--base", "main", "--head", "change~1",
+                       "--format", "json")  # an earlier run: the index knows every blob but s05's new one
+    assert earlier.returncode == 1, earlier.stderr
+    shutil.copytree(tmp_path / "cache", tmp_path / "cache-restored")  # as CI restores it
+    full = _run_env(origin.root, tmp_path / "full-trace.txt", cache, "--base", "main", "--head", "change",
+                    "--format", "json")
+    assert full.returncode == 1, full.stderr
+    assert "s21.schema.json" in {f["location"]["path"].rsplit("/", 1)[-1] for f in json.loads(full.stdout)["findings"]}
+    trace = tmp_path / "trace.txt"
+    proc = _run_env(clone, trace, {**cache, "SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache-restored")},
+                    "--base", "origin/main", "--head", "origin/change", "--format", "json", "--fetch-missing")
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["findings"] == json.loads(full.stdout)["findings"]
+    assert _fetches(trace) == 2
+    assert _fetch_note(proc.stdout)[1] == 2
+
+
+def _fetches(trace: Path) -> int:
+    return sum(1 for line in trace.read_text().splitlines() if "run_command" not in line
+               and " fetch " in line and "git.c:" in line)
+
+
+def _fetch_note(report: str) -> tuple[int, int]:
+    """(objects, batches) from the run's ``--fetch-missing`` note (its two numbers, in that order)."""
+    notes = [d["message"] for d in json.loads(report)["diagnostics"] if "--fetch-missing" in d["message"]]
+    assert len(notes) == 1, notes
+    numbers = [int(n) for n in re.findall(r"\d+", notes[0])]
+    return numbers[0], numbers[1]
 
 
 def _run_env(cwd: Path, trace: Path, extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -149,3 +197,47 @@ def _run_env(cwd: Path, trace: Path, extra: dict[str, str], *args: str) -> subpr
     env.update({"NO_COLOR": "1", "GIT_TRACE": str(trace), **extra})
     return subprocess.run([sys.executable, "-m", "schemacheck", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=120)
+
+
+def _blobless_of(origin: GitRepo, tmp_path: Path, name: str) -> Path:
+    bare = tmp_path / f"{name}.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
+    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
+    clone = tmp_path / name
+    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{bare}", str(clone)],
+                   check=True, env=GitRepo.env(), capture_output=True)
+    return clone
+
+
+def test_a_changed_configuration_read_first_fetches_the_noted_blobs(tmp_path: Path) -> None:
+    """The configuration is read before the runner's batch: a changed one is among the noted
+    blobs, so reading it fetches them (instead of failing), and the check runs as in a full clone."""
+    origin, _ = _js_clones(tmp_path)
+    origin.write("schemacheck.toml", "[tool.schemacheck]\nfail-on = \"warning\"\n")
+    origin.commit("v3: configuration")
+    clone = _blobless_of(origin, tmp_path, "clone-config")
+    cache = {"SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache"), "SCHEMACHECK_NO_CACHE": ""}
+    full = _run_env(origin.root, tmp_path / "t0.txt", cache, "--base", "main", "--head", "change", "--format", "json")
+    trace = tmp_path / "trace.txt"
+    proc = _run_env(clone, trace, cache, "--base", "origin/main", "--head", "origin/change", "--format", "json",
+                    "--fetch-missing")
+    assert (proc.returncode, json.loads(proc.stdout)["findings"]) == (full.returncode, json.loads(full.stdout)["findings"])
+    assert proc.returncode == 1, proc.stderr
+    assert 1 <= _fetches(trace) <= 2
+
+
+def test_a_renamed_and_edited_schema_is_compared_in_a_blobless_clone(tmp_path: Path) -> None:
+    """Rename detection reads the added and deleted files' blobs, so they are fetched before it:
+    the rename is seen as in a full clone."""
+    origin, _ = _js_clones(tmp_path)
+    origin.run("mv", "schemas/s10.schema.json", "schemas/renamed.schema.json")
+    origin.write("schemas/renamed.schema.json", _js_schema(10).replace('"integer"', '"string"'))
+    origin.commit("v3: rename")
+    clone = _blobless_of(origin, tmp_path, "clone-rename")
+    cache = {"SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache"), "SCHEMACHECK_NO_CACHE": ""}
+    full = _run_env(origin.root, tmp_path / "t0.txt", cache, "--base", "main", "--head", "change", "--format", "json")
+    assert full.returncode == 1, full.stderr
+    proc = _run_env(clone, tmp_path / "trace.txt", cache, "--base", "origin/main", "--head", "origin/change",
+                    "--format", "json", "--fetch-missing")
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)["findings"] == json.loads(full.stdout)["findings"]

@@ -26,7 +26,10 @@ from .model import Diagnostic, Finding
 from .snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .config import Settings
+    from .runner import CheckRequest
 
 __all__ = [
     "unique_findings",
@@ -135,6 +138,14 @@ class FormatChecker(Protocol):
         (the runner warns about a glob that matches none)."""
         ...
 
+    def will_read(self, request: CheckRequest) -> Iterable[tuple[Snapshot, Iterable[str]]]:
+        """Only in a partial clone run with ``--fetch-missing``, before any format reads a file:
+        the files (per snapshot) this format predicts it will read for ``request``'s change,
+        without reading any (JSON Schema: from its per-blob index). The runner fetches them with
+        the changed files' blobs in one ``git fetch``; a file missed here is fetched later, in
+        another batch the format asks for, or is the usual missing-object error."""
+        ...
+
     def check(self, job: FormatJob) -> FormatOutcome:
         """Check one job; never raises for bad schema input (records diagnostics instead)."""
         ...
@@ -163,6 +174,9 @@ class BaseChecker:
 
     def prepare(self) -> None:
         return None
+
+    def will_read(self, request: CheckRequest) -> Iterable[tuple[Snapshot, Iterable[str]]]:
+        return ()
 
 
 #: Format name -> "module:attribute" of its checker (kept for callers of the older registry).

@@ -288,7 +288,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, cwd: Path, in_git: bool) -> int:
-    from .cli_inputs import load_check_settings, raise_read_errors
+    from .cli_inputs import load_check_settings, raise_read_errors, with_fetch_note
 
     status = _quick_clean_run(args, base, head, root, extra)  # no change, or none to a possible schema
     if status is not None:
@@ -307,6 +307,7 @@ def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, 
 
         result = run_check(CheckRequest(base, head, settings, **extra))
         raise_read_errors(base, head)
+        result = with_fetch_note(result, base, head)
     _write_report(args, result, settings.fail_on, head, root, base, _side_dirs(args, cwd, root, in_git))
     return exit_status(result, settings.fail_on)
 

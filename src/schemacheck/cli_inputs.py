@@ -20,10 +20,11 @@ from .globs import is_under
 
 if TYPE_CHECKING:
     from .config import Settings
+    from .model import CheckResult
     from .snapshot import Snapshot
 
-__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "pre_commit_refs", "load_check_settings", "raise_read_errors", "check_severity_keys",
-           "close_sides"]
+__all__ = ["split_ids", "git_sides", "against_sides", "pre_push_refs", "pre_commit_refs", "load_check_settings", "raise_read_errors", "with_fetch_note",
+           "check_severity_keys", "close_sides"]
 
 def split_ids(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
@@ -220,6 +221,23 @@ def close_sides(*snapshots: Snapshot) -> None:
         close = getattr(getattr(snapshot, "repo", None), "close", None)
         if close is not None:
             close()
+
+
+def with_fetch_note(result: CheckResult, *snapshots: Snapshot) -> CheckResult:
+    """``--fetch-missing``: the result with an info note saying how many objects were fetched in
+    how many ``git fetch`` batches (nothing when none was needed)."""
+    repos = {id(r): r for r in (getattr(s, "repo", None) for s in snapshots) if getattr(r, "fetch_batches", 0)}
+    if not repos:
+        return result
+    from dataclasses import replace
+
+    from .model import Diagnostic, Severity
+
+    objects = sum(r.fetched_objects for r in repos.values())
+    batches = sum(r.fetch_batches for r in repos.values())
+    note = Diagnostic(f"--fetch-missing: fetched {objects} missing object{'s' * (objects != 1)} from the promisor "
+                      f"remote in {batches} `git fetch`", None, Severity.INFO)
+    return replace(result, diagnostics=(*result.diagnostics, note))
 
 
 def _load_file_settings(args: argparse.Namespace, head: Snapshot, root: Path, in_git: bool) -> Settings:

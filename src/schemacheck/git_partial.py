@@ -9,9 +9,10 @@ never fetches (``rev-list --missing=print``) runs before each read: :func:`lazy_
 asks ``git version`` once, in partial clones only.
 
 ``--fetch-missing`` is the explicit opt-in for CI on blobless clones: :func:`fetch_blobs` lists
-the wanted blob ids that are absent (one ``rev-list --missing=print --stdin``) and fetches them
-with one ``git fetch <promisor remote> --stdin`` (the command git's own lazy fetch runs, but for
-the whole list at once). It is the only command of schemacheck that writes to the repository
+the wanted blob ids that are absent (one ``rev-list --missing=print``) and fetches them with one
+``git fetch <promisor remote> --stdin`` (the command git's own lazy fetch runs, but for the whole
+list at once). What goes into one batch is decided by ``GitRepository.want``/``fetch`` and the
+runner (the changed files' blobs with what the formats predict they read). It is the only command of schemacheck that writes to the repository
 (objects only: no ref, no FETCH_HEAD, no index).
 """
 

@@ -230,6 +230,14 @@ class GitRepository:
         self.read_errors: list[GitError] = []
         #: ``--fetch-missing``: a format may ask for the blobs it will read in one batch (:meth:`fetch`).
         self.fetch_missing = False
+        # Blob ids known to be needed and not yet asked for (the changed files' both sides, from
+        # revisions.compare), with the tips whose trees hold them: they go with the next batch.
+        self._wanted: set[str] = set()
+        self._wanted_tips: set[str] = set()
+        self._settled: set[str] = set()  # ids of earlier batches: present now (fetched or already there)
+        #: ``git fetch`` processes run and objects they fetched (the CLI reports them).
+        self.fetch_batches = 0
+        self.fetched_objects = 0
 
     def _top_level(self, start: str | os.PathLike[str], revisions: Sequence[str],
                    merge_bases: Sequence[tuple[str, str]]) -> list[str]:
@@ -294,15 +302,42 @@ class GitRepository:
         """The one merge-base of commits ``sha`` and ``other`` when the first ``rev-parse`` found it."""
         return self._merge_bases.get((sha, other))
 
-    def fetch(self, shas: Iterable[str], tips: Iterable[str] = ()) -> int:
-        """Fetch the absent ones of ``shas`` in one ``git fetch`` (:func:`.git_partial.fetch_blobs`;
-        ``tips``: commits or ``--indexed-objects`` whose trees hold them); only with
-        ``--fetch-missing``, only in a partial clone. Returns how many were fetched."""
+    def want(self, shas: Iterable[str], tips: Iterable[str] = ()) -> None:
+        """Note blobs a run will read, to be fetched with the next batch (:meth:`fetch`) rather than
+        now, so that what the formats predict joins them in one ``git fetch``; a read of an absent
+        object fetches the noted ones first (:meth:`read_blob`). Only with ``--fetch-missing``."""
+        if self.fetch_missing:
+            self._wanted.update(shas)
+            self._wanted_tips.update(tips)
+
+    def fetch(self, shas: Iterable[str] = (), tips: Iterable[str] = ()) -> int:
+        """Fetch the absent ones of ``shas`` and of the noted ones (:meth:`want`) in one ``git fetch``
+        (:func:`.git_partial.fetch_blobs`; ``tips``: commits or ``--indexed-objects`` whose trees
+        hold them); only with ``--fetch-missing``, only in a partial clone. Ids an earlier batch
+        covered are not asked about again. Returns how many were fetched."""
         if not self.fetch_missing:
+            return 0
+        wanted = (self._wanted | set(shas)) - self._settled
+        tips = self._wanted_tips | set(tips)
+        self._wanted, self._wanted_tips = set(), set()
+        if not wanted:
             return 0
         from .git_partial import fetch_blobs
 
-        return fetch_blobs(self, shas, tips)
+        count = fetch_blobs(self, wanted, tips)
+        self._settled |= wanted
+        if count:
+            self.fetch_batches += 1
+            self.fetched_objects += count
+        return count
+
+    def _fetch_wanted(self, sha: str) -> bool:
+        """On a read of absent ``sha``: fetch the noted batch if it holds ``sha`` (a read came
+        before the formats' predictions, e.g. a changed configuration file); whether it ran."""
+        if sha not in self._wanted:
+            return False
+        self.fetch()
+        return True
 
     def git(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> tuple[int, str, str]:
         """Run a read-only git command in the work tree; returns (status, stdout, stderr)."""
@@ -396,6 +431,9 @@ class GitRepository:
             # Presence check that never fetches, where git ignores GIT_NO_LAZY_FETCH:
             # `rev-list --missing=print` turns lazy fetching off.
             status, _, _ = self.git("rev-list", "--objects", "--no-walk", "--missing=print", sha, ok_codes=(0, 128))
+            if status != 0 and self._fetch_wanted(sha):
+                status, _, _ = self.git("rev-list", "--objects", "--no-walk", "--missing=print", sha,
+                                        ok_codes=(0, 128))
             if status != 0:
                 raise self._missing_object(sha, path, label)
         kept = self._read_ahead.get(sha)
@@ -403,6 +441,8 @@ class GitRepository:
             return kept
         try:
             found = self._cat_file.read(sha, MAX_FILE_BYTES)
+            if found is None and self._fetch_wanted(sha):
+                found = self._cat_file.read(sha, MAX_FILE_BYTES)
         except OSError as exc:
             raise OSError(f"{path}: {exc}") from None
         if found is None or found[0] != "blob":

@@ -153,16 +153,20 @@ def _resolve_or_fail(repo: GitRepository, ref: str, what: str) -> str:
     return sha
 
 
-def _changed_blobs(repo: GitRepository, command: str, *args: str) -> set[str]:
+def _changed_blobs(repo: GitRepository, command: str, *args: str) -> tuple[set[str], bool]:
     """Blob ids on both sides of the change (``--raw``, without rename detection, which would
-    need the blobs); all-zero ids (work-tree content) left out."""
+    need the blobs); all-zero ids (work-tree content) left out. And whether git's rename
+    detection will read some of them (a file added and another deleted)."""
     extra = ("-r",) if command == "diff-tree" else ()
     _, out, _ = repo.git(command, *extra, "--raw", "-z", "--no-abbrev", "--no-renames", "--ignore-submodules", *args)
     ids: set[str] = set()
+    statuses: set[str] = set()
     for item in _split_z(out):
         if item.startswith(":"):
-            ids.update(sha for sha in item.split()[2:4] if sha.strip("0"))
-    return ids
+            fields = item.split()
+            ids.update(sha for sha in fields[2:4] if sha.strip("0"))
+            statuses.add(fields[4][:1] if len(fields) > 4 else "")
+    return ids, {"A", "D"} <= statuses
 
 
 def revisions_to_resolve(base: str | None = None, head: str | None = None,
@@ -188,7 +192,9 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
         head: ``--head REF``: the new side is that commit (work tree and index are ignored).
         staged: ``--staged``: the new side is the index (pre-commit).
         fetch_missing: In a partial clone, fetch the changed files' missing blobs (both sides)
-            first, in one ``git fetch`` (:mod:`schemacheck.git_partial`); otherwise never fetch.
+            with what the formats will read, in one ``git fetch`` (noted here with
+            ``GitRepository.want``, fetched by the runner's ``snapshot.prefetch`` or by the first
+            read of an absent one; :mod:`schemacheck.git_partial`); otherwise never fetch.
         meanwhile: Called once git's diff (and the untracked listing) has started, before
             waiting for it: work of the caller's that overlaps git's scan of the work tree
             (the CLI imports what the check will need). It receives the paths git already
@@ -224,10 +230,14 @@ def compare(repo: GitRepository, *, base: str | None = None, head: str | None = 
             diff_args = ("diff-index", "--cached", "--ita-invisible-in-index", base_sha)
         else:
             diff_args = ("diff-index", base_sha)
-    repo.fetch_missing = fetch_missing  # formats may fetch what else they read, in one batch (snapshot.prefetch)
-    if diff_args and fetch_missing:  # the trees holding them: one presence check, not one per blob
-        repo.fetch(_changed_blobs(repo, *diff_args), (base_sha, head_sha) if head is not None  # type: ignore[arg-type]
-                   else (base_sha, "--indexed-objects"))  # type: ignore[arg-type]
+    # formats may fetch what else they read, in one batch (snapshot.prefetch); nothing to do in a full clone
+    repo.fetch_missing = fetch_missing and repo.is_partial_clone()
+    if diff_args and fetch_missing:
+        ids, renames_read_them = _changed_blobs(repo, *diff_args)
+        tips = (base_sha, head_sha) if head is not None else (base_sha, "--indexed-objects")
+        repo.want(ids, tips)  # type: ignore[arg-type]
+        if renames_read_them:  # the rename detection below compares their content: fetch now
+            repo.fetch()
     pending = untracked_files(repo) if head is None and not staged else None  # overlaps the diff
     raw_changes: Callable[[], list[RawChange]] | None = None
     try:

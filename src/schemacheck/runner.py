@@ -11,8 +11,10 @@ run next as a stage of their own (``contracts/stage.py``: a contract spans two f
 which the one-format-per-file protocol cannot express). Then the shared filters
 (``filters.py``: inline suppressions, severity overrides) run, deletions get the head line a
 reviewer sees them at (``anchors.py``) and the findings are sorted.
-It warns about configured globs that match no file, counts the files compared per
-format, and says what it did with each changed file (``file_status.py``). It never prints and
+In a partial clone run with ``--fetch-missing`` it first asks every format what it will read
+(``will_read``) and fetches that with the changed files' blobs in one ``git fetch``, before
+any format reads a file. It warns about configured globs that match no file, counts the files
+compared per format, and says what it did with each changed file (``file_status.py``). It never prints and
 never decides the exit code (that is ``cli.py``).
 """
 
@@ -27,7 +29,7 @@ from .formats.registry import FORMATS
 from .globs import is_under, literal_prefix, matches_any
 from .model import CheckResult, Diagnostic, FileStatus, Finding, FormatCount, Severity
 from .scope import FormatPaths, Scope
-from .snapshot import Snapshot
+from .snapshot import Snapshot, can_fetch, prefetch
 
 if TYPE_CHECKING:  # imported when a format has a job: a change touching no schema needs neither
     from .checkers import FormatChecker, FormatJob
@@ -269,6 +271,16 @@ def _paths_under(snapshot: Snapshot, prefix: str):
     return (p for p in snapshot.paths() if is_under(p, prefix))
 
 
+def _fetch_ahead(request: CheckRequest, checkers: list[FormatChecker]) -> None:
+    """A partial clone run with ``--fetch-missing``: before anything is read, fetch the changed
+    files' blobs (noted by the revisions) and what each format predicts it will read, in one
+    ``git fetch`` (``snapshot.prefetch``)."""
+    wanted: list[tuple[Snapshot, Iterable[str]]] = [(request.base, ()), (request.head, ())]
+    for checker in checkers:
+        wanted.extend(checker.will_read(request))
+    prefetch(wanted)
+
+
 def run_check(request: CheckRequest) -> CheckResult:
     """Run every format's checker on the request, then the shared filters, and gather the result.
 
@@ -290,6 +302,8 @@ def run_check(request: CheckRequest) -> CheckResult:
     scope = Scope(request.base, request.head, settings, request.limit_to)
     if active:
         diagnostics.extend(_glob_warnings(settings, checkers, scope))
+    if checkers and request.changed and (can_fetch(request.base) or can_fetch(request.head)):
+        _fetch_ahead(request, checkers)
     taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
     compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
     loaded = {checker.name: checker for checker in checkers}

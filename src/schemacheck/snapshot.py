@@ -8,6 +8,7 @@ protocol and the plain-directory implementation. Paths are POSIX, relative to th
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -70,6 +71,13 @@ def check_relative(path: str) -> str:
     return path
 
 
+@functools.lru_cache(maxsize=64)
+def _real_root(root: Path | str) -> str:
+    """``os.path.realpath(root)``, once per root and process: a check where every file changed
+    opens thousands of files under the same root, each of which resolved it again."""
+    return os.path.realpath(root)
+
+
 def _inside(root: Path, rel: str, *, follow_symlinks: bool) -> Path:
     """The real path of regular file ``root/rel``, refusing anything that leaves ``root``.
 
@@ -80,7 +88,7 @@ def _inside(root: Path, rel: str, *, follow_symlinks: bool) -> Path:
     check_relative(rel)
     # os.path on strings, not pathlib: the same realpath walk (Path.resolve is realpath), without
     # pathlib's parsing, which cost as much as the walk when every file of a large tree changed.
-    real_root = os.path.realpath(root)
+    real_root = _real_root(root)
     lexical = os.path.normpath(os.path.join(real_root, rel))
     try:
         real = os.path.realpath(lexical, strict=True)
@@ -164,8 +172,9 @@ def prefetch(wanted: Iterable[tuple[Snapshot, Iterable[str]]]) -> int:
 
     A format that knows which files it will read (JSON Schema: from its per-blob index) asks
     here first, so a partial clone fetches them in one ``git fetch`` instead of failing on each
-    (nothing is ever fetched one object at a time). Snapshots that cannot fetch are skipped.
-    Returns how many objects were fetched.
+    (nothing is ever fetched one object at a time). The blobs a store was told it will need
+    (the changed files', ``GitRepository.want``) go with the same batch, even when ``paths``
+    are empty. Snapshots that cannot fetch are skipped. Returns how many objects were fetched.
     """
     stores: dict[int, tuple[object, set[str], set[str]]] = {}
     for snapshot, paths in wanted:
@@ -175,7 +184,7 @@ def prefetch(wanted: Iterable[tuple[Snapshot, Iterable[str]]]) -> int:
         _, ids, tips = stores.setdefault(id(store), (store, set(), set()))
         ids.update(snapshot.stored_ids(paths))  # type: ignore[attr-defined]
         tips.update(snapshot.fetch_tips)  # type: ignore[attr-defined]
-    return sum(store.fetch(ids, tips) for store, ids, tips in stores.values() if ids)  # type: ignore[attr-defined]
+    return sum(store.fetch(ids, tips) for store, ids, tips in stores.values())  # type: ignore[attr-defined]
 
 
 _SKIP_DIRS = {".git", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache", ".pytest_cache"}

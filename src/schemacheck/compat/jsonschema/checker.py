@@ -25,7 +25,8 @@ settings and diagnostics:
   changed file, which ``$id``s does it declare, which ``$ref``s does it hold) are answered from
   the per-blob index (``formats/jsonschema/blobindex.py``, kept in the disk cache), so a file is
   read once, ever; in a partial clone run with ``--fetch-missing`` the blobs the comparison
-  will load are fetched first, in one batch (``prefetch.py``);
+  will load are predicted from that index (:meth:`will_read`) and fetched with the change's
+  own, in one batch, before anything is read (``prefetch.py``);
 - a schema file deleted (not renamed) is a ``SCHEMA_FILE_NO_DELETE`` finding, and a top-level
   definition a changed file no longer has a ``DEFINITION_REMOVED`` one (file-level rules,
   ``file_changes.py``): an error while something still needs it (``definitions.py``), else info;
@@ -50,6 +51,7 @@ from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findin
 
 if TYPE_CHECKING:
     from ...config import Settings
+    from ...runner import CheckRequest
     from ...formats.jsonschema.document import JsonDocument
     from .settings import JsonSchemaSettings
     from ...formats.jsonschema.blobindex import BlobIndex
@@ -131,6 +133,13 @@ class JsonSchemaChecker(BaseChecker):
         """
 
         return is_json_or_yaml(path)
+
+    def will_read(self, request: CheckRequest) -> list[tuple[Snapshot, set[str]]]:
+        """In a partial clone run with ``--fetch-missing``: the dependents and what the change
+        reaches by ``$ref``, predicted from the per-blob index without a read (``prefetch.py``)."""
+        from .prefetch import predicted
+
+        return predicted(request)
 
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...formats.jsonschema.blobindex import close_index

@@ -7,8 +7,9 @@ alone, so they are computed once per blob by one text scan (:mod:`.blobfacts`, n
 and kept in memory and in the disk cache's per-blob index (:mod:`schemacheck.diskcache`,
 namespace ``json``, versioned by the scanners' source): a later run, in any clone and on any
 branch, reads only the blobs it has never seen. A partial clone then needs only the blobs the
-check compares (``compat/jsonschema/prefetch.py``); with a cold index, the first blob it must
-read fetches every JSON/YAML blob it lacks in one batch.
+check compares, predicted from the index and fetched with the change in one batch
+(``compat/jsonschema/prefetch.py``); with a cold index that batch holds every JSON/YAML blob
+the index lacks. The first blob read of a snapshot reads all those it lacks ahead.
 
 A tampered or damaged index is a miss (the disk cache checks a checksum and the blob id of
 every line); a fact that does not decode to the expected shape is a miss too. Either way the
@@ -70,6 +71,7 @@ def _validator_versions() -> list[str]:
 
 _MEMO: dict[str, BlobFacts] = {}
 _BATCHED: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were fetched
+_READ_AHEAD: weakref.WeakSet = weakref.WeakSet()  # snapshots whose unindexed blobs were read ahead
 _BY_SNAPSHOT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _VALID: set[str] = set()
 _NO_FACTS = BlobFacts(False, False, (), (), ())
@@ -156,7 +158,7 @@ class BlobIndex:
             found = self._stored(blob)
             if found is not None:
                 return found
-        self._fetch_unindexed()
+        self._before_first_read()
         found = scan(self.snapshot.read(path))
         if blob is not None:
             if len(_MEMO) > _MEMO_MAX:
@@ -224,6 +226,28 @@ class BlobIndex:
             return False
         return any(n.encode("utf-8", "surrogateescape") in raw for n in unsure)
 
+    def stored(self, path: str) -> BlobFacts | None:
+        """The facts of ``path`` when at hand without reading it (memory or disk index), else None."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return None
+        return self._stored(blob) if blob is not None else None
+
+    def mentions_known(self, path: str, needles: Iterable[str]) -> bool | None:
+        """:meth:`mentions` without reading: None when only the text could tell (the facts are not
+        at hand, were not all kept, or a needle is not a plain file name)."""
+        needles = tuple(needles)
+        if all(_plain(n) for n in needles):
+            line = self._line(path)
+            if line is not None and not any(n in line for n in needles):
+                return False
+        facts = self.stored(path)
+        if facts is None or not facts.complete:
+            return None
+        answers = [mentions(facts, needle) for needle in needles]
+        return True if any(answers) else None if None in answers else False
+
     def ids(self, path: str) -> tuple[str, ...] | None:
         """The ``$id``s ``path`` declares (text scan), or None when it cannot be read."""
         facts = self.readable_facts(path)
@@ -234,19 +258,56 @@ class BlobIndex:
         facts = self.readable_facts(path)
         return facts.refs if facts is not None else None
 
-    def _fetch_unindexed(self) -> None:
-        """The first time a snapshot that can fetch (a partial clone run with ``--fetch-missing``)
-        must read a blob for its facts: fetch every JSON/YAML blob of it the index lacks, in one
-        batch. With a warm index that is nothing (or only the change, already there); with a
-        cold one it is what the sniffing and the dependents scan read anyway, never one fetch
-        per blob."""
+    def _before_first_read(self) -> None:
+        """The first time this snapshot's facts need a blob read: the JSON/YAML files the index
+        lacks are what the sniffing and the dependents scan read next (with a warm index only the
+        change; with a cold one every file). So, once per snapshot: where the snapshot can fetch
+        (a partial clone run with ``--fetch-missing``) and the runner's prediction did not already,
+        fetch them in one batch, never one fetch per blob; and read them ahead in a few round
+        trips (``snapshot.read_ahead``: one ``cat-file`` request per blob was a quarter of a run
+        with a cold index)."""
         from ...snapshot import can_fetch, prefetch
         from .detect import is_json_or_yaml
 
-        if not can_fetch(self.snapshot) or self.snapshot in _BATCHED:  # git snapshots only (hashable)
+        snapshot = self.snapshot
+        try:
+            if snapshot in _READ_AHEAD:
+                return
+            _READ_AHEAD.add(snapshot)
+        except TypeError:  # not weakly referable: read one at a time
             return
-        _BATCHED.add(self.snapshot)
-        prefetch([(self.snapshot, [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)])])
+        if can_fetch(snapshot) and snapshot not in _BATCHED:
+            prefetch([(snapshot, self.unindexed())])
+        read_ahead = getattr(snapshot, "read_ahead", None)
+        if read_ahead is not None:
+            # A hint: a line is taken as known without decoding it (5,000 decodes were most of
+            # this in a warm run); a bad line is read later, one at a time, as before.
+            paths = [p for p in snapshot.paths() if is_json_or_yaml(p) and not self._listed(p)]
+            if len(paths) > 1:
+                read_ahead(paths)
+
+    def _listed(self, path: str) -> bool:
+        """Whether the index has a line (or memory an answer) for ``path``'s blob, undecoded."""
+        try:
+            blob = self.snapshot.blob_id(path)
+        except (OSError, SchemacheckError):
+            return True  # not readable ahead either
+        if blob is None or blob in _MEMO:
+            return True
+        disk = self._cache
+        return disk is not None and disk.indexed(blob) is not None
+
+    def unindexed(self) -> list[str]:
+        """The snapshot's JSON/YAML files whose facts are not at hand: what a first read of one
+        would fetch (:meth:`_before_first_read`), asked ahead by the JSON Schema checker's
+        prediction (``compat/jsonschema/prefetch.py``), which fetches them with the change."""
+        from .detect import is_json_or_yaml
+
+        try:
+            _BATCHED.add(self.snapshot)
+        except TypeError:
+            pass
+        return [p for p in self.snapshot.paths() if is_json_or_yaml(p) and not self.known(p)]
 
     def _line(self, path: str) -> str | None:
         """The disk index line of ``path``'s blob, when there is one and the blob is not in memory."""

@@ -27,6 +27,7 @@ from .diskcache import PACK_TARGETS, open_cache
 from .memo import IMPORTS, LINKED, SCANNED, Failed, clear_cache, pack, remember, unpack
 from .lexer import check_text
 from .external import ImportSources, is_external
+from .import_scan import may_use_custom_options
 from .linker import register, resolve
 from .locate import WKT_DIR, LocateMixin, MissingImport
 from .parallel import parse_many, pool_size
@@ -55,6 +56,9 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         self.keys: dict[str, str] = {}  # closure keys (shallow only)
         self.walking: list[str] = []
         self.texts: dict[str, bytes] = {}  # read by the import walk, not parsed yet (shallow only)
+        # whether a parsed file's text may set a custom option, for shallow_key (which would
+        # otherwise read the text again: a second read of every file where all changed)
+        self.option_use: dict[str, bool] = {}
         self.disk = open_cache()
         if self.disk is not None:
             self.disk.batch = len(targets) > PACK_TARGETS  # many entries: one pack, not a file each
@@ -229,6 +233,8 @@ class _Compilation(LocateMixin, ShallowMixin, PoolsMixin):
         except FileNotFoundError:
             raise ParseError(path, 0, 0, "file not found") from None
         check_text(data, path)
+        if self.shallow:
+            self.option_use[path] = may_use_custom_options(data)
         return parse_data(data, path, name)
 
     def visible(self, fd: d.FileDescriptorProto) -> frozenset[str]:

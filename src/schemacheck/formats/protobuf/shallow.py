@@ -83,14 +83,17 @@ class ShallowMixin:
         gets the full :meth:`closure_key`. A changed, added, moved or missing visible import
         changes the key.
         """
-        data = self.texts.get(path)
-        if data is None:
-            try:
-                data = self.read(path)[0]
-            except (OSError, ParseError):
-                return self.closure_key(name, path)
-            self.texts[path] = data  # parsed next on a miss
-        if may_use_custom_options(data):
+        uses_options = self.option_use.pop(path, None)  # known when the text was parsed already
+        if uses_options is None:
+            data = self.texts.get(path)
+            if data is None:
+                try:
+                    data = self.read(path)[0]
+                except (OSError, ParseError):
+                    return self.closure_key(name, path)
+                self.texts[path] = data  # parsed next on a miss
+            uses_options = may_use_custom_options(data)
+        if uses_options:
             return self.closure_key(name, path)
         deps = []
         for dep in imports:
