@@ -199,26 +199,8 @@ class Bench:
         self.blobless(bare, cmd, full, warm_env)
 
     def _jsonschema_repos(self, n: int, bare: Path, full: Path) -> None:
-        origin = self.tmp / "js-origin"
-        bare, full = self.tmp / "js-bare.git", self.tmp / "js-full"
-        if not (full / ".git").is_dir():  # --workdir: made by an earlier run with the same sizes
-            self._make_jsonschema(origin, bare, full, n)
-        warm_env = self.warm("js-full")
-        cmd = [*self.ours[:-2], "--base", "origin/main", "--head", "origin/change"]
-        run_once([*cmd[:-1], "origin/earlier"], full, warm_env())  # an earlier run fills the index
-        if self.before:
-            run_once([*cmd[:-1], "origin/earlier"], full, self._before(warm_env)())
-        configs = {"warm": (cmd, full, warm_env), "cold": (cmd, full, self.cold()),
-                   "floor": ([sys.executable, "-c", "pass"], full, lambda: self.env)}
-        if self.before:
-            configs["before"] = (cmd, full, self._before(warm_env))
-        got = paired(configs, self.runs)
-        before = f"; --before tree {got['before'][0]:.3f} s, {got['before'][1]} MiB" if "before" in got else ""
-        self.row(f"JSON Schema, {n:,} distinct files with $refs, 1 changed, warm", f"{got['warm'][0]:.3f} s, "
-                 f"{got['warm'][1]} MiB", "<= 0.3 s",
-                 f"`python -c pass` {got['floor'][0]:.3f} s in the same loop{before}")
-        self.row(f"JSON Schema, {n:,} files, 1 changed, cold cache", f"{got['cold'][0]:.3f} s", "-")
-        self.blobless(bare, cmd, full, warm_env)
+        """Make the JSON Schema origin, its bare copy (the blobless clones' remote) and a full clone."""
+        self._make_jsonschema(self.tmp / "js-origin", bare, full, n)
 
     def _make_jsonschema(self, origin: Path, bare: Path, full: Path, n: int) -> None:
         (origin / "schemas").mkdir(parents=True)
