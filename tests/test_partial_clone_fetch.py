@@ -241,3 +241,31 @@ def test_a_renamed_and_edited_schema_is_compared_in_a_blobless_clone(tmp_path: P
                     "--format", "json", "--fetch-missing")
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["findings"] == json.loads(full.stdout)["findings"]
+
+
+def test_an_unchanged_import_no_format_predicted_is_fetched_on_read(tmp_path: Path) -> None:
+    """A clone that checked nothing out lacks the unchanged files a .proto imports: with
+    --fetch-missing the read fetches it (no format predicts protobuf imports); without, the error
+    names the flag."""
+    origin = GitRepo(tmp_path / "origin")
+    origin.write("api/money.proto", 'syntax = "proto3";\npackage shop.v1;\nmessage Money { string currency = 1; }\n')
+    order = ('syntax = "proto3";\npackage shop.v1;\nimport "api/money.proto";\n'
+             "message Order {\n  Money price = 1;\n  int64 total_amount = 2;\n}\n")
+    origin.write("api/order.proto", order)
+    origin.commit("v1")
+    origin.write("api/order.proto", order.replace("total_amount", "total_cents"))
+    origin.commit("v2")
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
+    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{bare}", str(clone)],
+                   check=True, env=GitRepo.env(), capture_output=True)
+    money = origin.run("rev-parse", "HEAD:api/money.proto").strip()
+    assert money in _missing(clone, "HEAD")
+    without = _run(clone, tmp_path / "trace0.txt")
+    assert without.returncode == 2 and "--fetch-missing" in without.stderr, without.stderr
+    proc = _run(clone, tmp_path / "trace.txt", "--fetch-missing")
+    assert proc.returncode == 1, proc.stderr
+    assert "FIELD_SAME_NAME" in {f["rule_id"] for f in json.loads(proc.stdout)["findings"]}
+    assert money not in _missing(clone, "HEAD")

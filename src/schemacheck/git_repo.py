@@ -31,8 +31,9 @@ _OBJECT_TROUBLE = ("bad object", "missing", "unable to read", "invalid object", 
                    "lazy fetching disabled", "corrupt", "inflate", "bad tree", "not a valid object")
 MISSING_OBJECT_TIP = ("`git fsck` lists the missing or damaged objects; `git fetch --refetch origin` fetches every "
                       "object again (schemacheck itself never fetches).")
-PARTIAL_CLONE_TIP = ("This is a partial clone (--filter) and schemacheck never fetches: let git fetch the object "
-                     "with `git cat-file -e {sha}` while online, or clone without --filter (in GitHub Actions: "
+PARTIAL_CLONE_TIP = ("This is a partial clone (--filter) and schemacheck fetches nothing unless asked: rerun with "
+                     "--fetch-missing (one `git fetch` of what the check reads), let git fetch the object with "
+                     "`git cat-file -e {sha}` while online, or clone without --filter (in GitHub Actions: "
                      "no `filter:` on actions/checkout).")
 NOT_A_REPO_TIP = "Run it inside a git repository, or compare two directories with `schemacheck NEW --against OLD`."
 _SYMLINK, _SUBMODULE, _TREE = "120000", "160000", "040000"
@@ -332,10 +333,13 @@ class GitRepository:
         return count
 
     def _fetch_wanted(self, sha: str) -> bool:
-        """On a read of absent ``sha``: fetch the noted batch if it holds ``sha`` (a read came
-        before the formats' predictions, e.g. a changed configuration file); whether it ran."""
-        if sha not in self._wanted:
+        """On a read of absent ``sha`` with ``--fetch-missing``: fetch the noted batch with it (a
+        read came before the formats' predictions, e.g. a changed configuration file, or read
+        something no format predicted, e.g. an unchanged protobuf import); whether it ran. An id
+        an earlier batch already covered is not asked for again (it stays missing: an error)."""
+        if not self.fetch_missing or sha in self._settled:
             return False
+        self._wanted.add(sha)
         self.fetch()
         return True
 
