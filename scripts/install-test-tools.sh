@@ -19,5 +19,6 @@ if [ ! -x .tools/bin/oasdiff ] && command -v go >/dev/null 2>&1; then
   GOBIN="$PWD/.tools/bin" GOFLAGS=-mod=mod go install github.com/oasdiff/oasdiff@v1.39.0 \
     || echo "note: could not build oasdiff; its oracle test will be skipped"
 fi
+bash scripts/native-for-tests.sh
 oasdiff_note=$([ -x .tools/bin/oasdiff ] && echo ", $(.tools/bin/oasdiff --version 2>/dev/null | head -1)" || echo ", no oasdiff (Go missing)")
 echo "test tools ready in .tools/ (buf $(.tools/node_modules/.bin/buf --version)${oasdiff_note})"

@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from google.protobuf import descriptor_pb2 as d
 
-if os.environ.get("SCHEMACHECK_NATIVE") == "1":  # required (CI built it): a missing extension fails here
+_REQUIRED = Path(__file__).resolve().parent.parent / ".tools" / "native-required"  # scripts/native-for-tests.sh
+if os.environ.get("SCHEMACHECK_NATIVE") == "1" or _REQUIRED.exists():  # built for the tests: must import
     import schemacheck_native  # noqa: F401
 else:
     pytest.importorskip("schemacheck_native", reason="the native extension is not built (scripts/build-native.sh)")
