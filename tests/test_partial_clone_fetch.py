@@ -27,6 +27,17 @@ def _missing(repo: Path, rev: str) -> set[str]:
     return {line[1:] for line in out.splitlines() if line.startswith("?")}
 
 
+def _blobless_clone(origin: GitRepo, tmp_path: Path, no_checkout: bool = False) -> Path:
+    """``git clone --filter=blob:none`` of ``origin`` through a bare copy that allows filters (``file://``)."""
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
+    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", *(["--no-checkout"] if no_checkout else []), "--filter=blob:none",
+                    f"file://{bare}", str(clone)], check=True, env=GitRepo.env(), capture_output=True)
+    return clone
+
+
 def _clone(tmp_path: Path) -> tuple[GitRepo, Path]:
     origin = GitRepo(tmp_path / "origin")
     for n in range(6):
@@ -37,13 +48,7 @@ def _clone(tmp_path: Path) -> tuple[GitRepo, Path]:
         origin.write(f"api/f{n}.proto", PROTO.format(n=n).replace("total_amount", "total_cents"))
         origin.write(f"schemas/s{n}.schema.json", SCHEMA.format(n=n).replace('"required": [', '"required": ["x", '))
     origin.commit("v2")
-    bare = tmp_path / "bare.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
-    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--filter=blob:none", f"file://{bare}", str(clone)], check=True,
-                   env=GitRepo.env(), capture_output=True)
-    return origin, clone
+    return origin, _blobless_clone(origin, tmp_path)
 
 
 def _run(clone: Path, trace: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -99,12 +104,7 @@ def _js_clones(tmp_path: Path) -> tuple[GitRepo, Path]:
     origin.branch("change")
     origin.write("schemas/money.json", '{"type": "object", "properties": {"cents": {"type": "string"}}}\n')
     origin.commit("v2")
-    bare = tmp_path / "bare.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
-    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{bare}", str(clone)],
-                   check=True, env=GitRepo.env(), capture_output=True)
+    clone = _blobless_clone(origin, tmp_path, no_checkout=True)
     return origin, clone
 
 
@@ -255,12 +255,7 @@ def test_an_unchanged_import_no_format_predicted_is_fetched_on_read(tmp_path: Pa
     origin.commit("v1")
     origin.write("api/order.proto", order.replace("total_amount", "total_cents"))
     origin.commit("v2")
-    bare = tmp_path / "bare.git"
-    subprocess.run(["git", "clone", "-q", "--bare", str(origin.root), str(bare)], check=True, env=GitRepo.env())
-    subprocess.run(["git", "config", "uploadpack.allowFilter", "true"], cwd=bare, check=True, env=GitRepo.env())
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--no-checkout", "--filter=blob:none", f"file://{bare}", str(clone)],
-                   check=True, env=GitRepo.env(), capture_output=True)
+    clone = _blobless_clone(origin, tmp_path, no_checkout=True)
     money = origin.run("rev-parse", "HEAD:api/money.proto").strip()
     assert money in _missing(clone, "HEAD")
     without = _run(clone, tmp_path / "trace0.txt")
