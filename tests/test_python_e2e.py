@@ -223,6 +223,27 @@ def test_an_expression_too_deep_to_read_is_an_input_error(tmp_path: Path) -> Non
     assert "internal error" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("default", [
+    "f(" * 600 + ")" * 600,  # the fuzz finding (fuzz/crashes/python/): libcst's parser died with SIGSEGV
+    "not " * 10_000 + "1",
+    "-" * 10_000 + "1",
+    "lambda: " * 10_000 + "1",
+    "1 if 1 else " * 10_000 + "1",
+], ids=["calls", "not", "minus", "lambda", "if-else"])
+@pytest.mark.parametrize("newer_syntax", ["", "type Alias = int\n"], ids=["plain", "newer-syntax"])
+def test_nesting_deeper_than_python_accepts_is_an_input_error_not_a_crash(default: str, newer_syntax: str,
+                                                                          tmp_path: Path) -> None:
+    # libcst's native parser recurses on the C stack and kills the process (no message) about
+    # 10,000 levels deep; CPython refuses such text first. A statement CPython 3.10/3.11 cannot
+    # parse (``type`` is 3.12) is bounded lexically instead of being handed to libcst unchecked.
+    repo = _repo(tmp_path, HEADER, newer_syntax + HEADER + f"    note: int = {default}\n")
+    proc = subprocess.run([sys.executable, "-m", "schemacheck", "--base", "main"], cwd=repo.root,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": SRC}, timeout=120)
+    assert proc.returncode == 2, (proc.returncode, proc.stdout + proc.stderr)
+    assert "nested too deeply" in proc.stdout + proc.stderr
+    assert "internal error" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+
+
 @pytest.mark.parametrize("value", ["'a\x00b'", "1" * 5000])
 def test_literals_cpython_refuses_are_unknown_values_not_crashes(value: str, tmp_path: Path, capsys,
                                                                   monkeypatch) -> None:
