@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -55,3 +56,15 @@ def test_state_explosion_falls_back_to_the_warning_in_bounded_time() -> None:
     assert pattern_relation("(a|b)*a(a|b){30}", "(a|b)*b(a|b){30}") is None  # over the repetition cap
     assert pattern_relation("(a|b)*a(a|b){20}x", "(a|b)*b(a|b){20}y") is None  # too slow: abandoned
     assert time.perf_counter() - started < 4 * TIME_LIMIT + 2
+
+
+def test_a_decision_out_of_time_stops_working() -> None:
+    # it used to run on in an abandoned thread, holding the GIL and growing for the rest of the
+    # process: in a test worker, every slow pattern piled up until the suite stalled
+    threads = threading.active_count()
+    assert pattern_relation("(a|b)*a(a|b){21}x", "(a|b)*b(a|b){21}y") is None
+    cpu = time.process_time()
+    time.sleep(1.0)
+    assert time.process_time() - cpu < 0.3, "the abandoned decision is still computing"
+    assert threading.active_count() == threads
+    assert sys.getprofile() is None

@@ -8,15 +8,20 @@ unanchored side is padded with "any characters", so both patterns become full-ma
 
 Automata can blow up (``(a|b)*a(a|b){30}``), so the work is bounded twice: patterns longer than
 :data:`MAX_PATTERN`, or whose counted repetitions add up to more than :data:`MAX_REPEAT`, are
-not tried, and the decision runs in a daemon thread that is abandoned after
-:data:`TIME_LIMIT` seconds. Whenever the answer is not known, :func:`pattern_relation` returns
-``None`` and the caller keeps its "changed, not decided" warning.
+not tried, and the decision stops itself after :data:`TIME_LIMIT` seconds: a profile hook
+(``sys.setprofile``, this thread only, the previous hook restored) looks at the clock on every
+256th call of ``interegular``'s pure-Python automaton code and raises. An abandoned thread
+would not do: Python cannot stop one, so it kept building its automaton, holding the GIL and
+growing in memory for the rest of the process (in a test run, every slow pattern of every
+test piled up in the same worker until the suite stalled). Whenever the answer is not known,
+:func:`pattern_relation` returns ``None`` and the caller keeps its "changed, not decided" warning.
 """
 
 from __future__ import annotations
 
 import re
-import threading
+import sys
+import time
 from functools import lru_cache
 
 __all__ = ["pattern_relation", "MAX_PATTERN", "MAX_REPEAT", "TIME_LIMIT"]
@@ -108,15 +113,30 @@ def pattern_relation(old: str, new: str) -> str | None:
     full_old, full_new = _full_match(old), _full_match(new)
     if full_old is None or full_new is None or _too_big(old) or _too_big(new):
         return None
-    box: list[str | None] = []
+    try:
+        return _within(TIME_LIMIT, _decide, full_old, full_new)
+    except Exception:  # noqa: BLE001 - any parser/automaton failure (or running out of time) means "undecided"
+        return None
 
-    def work() -> None:
-        try:
-            box.append(_decide(full_old, full_new))
-        except Exception:  # noqa: BLE001 - any parser/automaton failure means "undecided"
-            box.append(None)
 
-    thread = threading.Thread(target=work, name="schemacheck-regex", daemon=True)
-    thread.start()
-    thread.join(TIME_LIMIT)
-    return box[0] if box else None
+class _OutOfTime(Exception):
+    """Raised inside the decision by the profile hook once its time is up."""
+
+
+def _within(seconds: float, work, *args):  # noqa: ANN001, ANN202 - a private helper for one caller
+    """``work(*args)``, stopped with :class:`_OutOfTime` after ``seconds`` of wall time."""
+    deadline = time.monotonic() + seconds
+    calls = 0
+
+    def check(_frame, _event, _arg) -> None:  # noqa: ANN001
+        nonlocal calls
+        calls += 1
+        if not calls & 255 and time.monotonic() > deadline:
+            raise _OutOfTime
+
+    previous = sys.getprofile()
+    sys.setprofile(check)
+    try:
+        return work(*args)
+    finally:
+        sys.setprofile(previous)
