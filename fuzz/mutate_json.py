@@ -123,6 +123,8 @@ def mutate_tree(rng: random.Random, tree: Any, others: list[Any]) -> Any:
     tree = copy.deepcopy(tree)
     if not isinstance(tree, dict):
         tree = {"anyOf": [tree]} if rng.random() < 0.5 else _schema(rng)
+        if not isinstance(tree, dict):  # _schema may draw true/false: nothing to edit in those
+            tree = {"anyOf": [tree]}
     for _ in range(rng.randint(1, 4)):
         nodes: list = []
         _nodes(tree, nodes)

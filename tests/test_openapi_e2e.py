@@ -14,6 +14,7 @@ import pytest
 from gitrepo import GitRepo
 from openapi_repo import change_repo, run_cli
 from schemacheck.cli import main
+from tools import REPO_ROOT
 
 SPEC_30_JSON = """{
   "openapi": "3.0.3",
@@ -276,3 +277,18 @@ def test_read_only_properties_belong_to_responses_only(marker, expected, tmp_pat
     report = json.loads(out)
     assert {f["rule_id"] for f in report["findings"] if f["severity"] == "error"} == expected
     assert code == (1 if expected else 0)
+
+
+
+def test_a_non_string_in_required_beside_a_write_only_property_is_no_internal_error(tmp_path, capsys,
+                                                                                      monkeypatch) -> None:
+    """Fuzz finding (fuzz/crashes/openapi/e88345fbbb05): the response view drops writeOnly properties
+    and filtered ``required`` with a set lookup, which an object in ``required`` broke (TypeError)."""
+    crash = REPO_ROOT / "fuzz/crashes/openapi/e88345fbbb05"
+    repo = change_repo(tmp_path, {"openapi.yaml": (crash / "base.yaml").read_text()},
+                       {"openapi.yaml": (crash / "head.yaml").read_text()})
+    monkeypatch.chdir(repo.root)
+    code = main(["--base", "main"])
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.err, captured.err
+    assert code == 1, captured.out + captured.err

@@ -50,5 +50,6 @@ def _without(node: Any, keyword: str) -> Any:
             # keep the dropped keys' slots out of the map but leave every other node in place
             out["properties"] = {k: v for k, v in props.items() if k not in dropped}
             if isinstance(out.get("required"), list):
-                out["required"] = [r for r in out["required"] if r not in dropped]
+                # an invalid document may list non-strings (unhashable ones too): they stay
+                out["required"] = [r for r in out["required"] if not (isinstance(r, str) and r in dropped)]
     return node if out is None else out
