@@ -37,7 +37,7 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ParseError(path, 0, 0, f"is not UTF-8 (byte {exc.start})") from None
-    _refuse_deep_nesting(path, text)
+    _check_with_cpython(path, text)
     try:
         tree = _parse_text(cst, text)
     except (cst.ParserSyntaxError, cst.CSTValidationError) as exc:  # validation: e.g. 'a' b'b'
@@ -60,21 +60,19 @@ def parse_module(path: str, module: str, data: bytes, positions: bool = True) ->
 
 
 _NESTING_REFUSALS = ("too many nested parentheses", "too complex", "too many statically nested blocks")
-_MAX_BRACKET_DEPTH = 200  # CPython's own limit (its tokenizer's MAXLEVEL)
-_MAX_NESTING_TOKENS = 2_000  # per statement; CPython's own parser gives up below 3,000 levels
-_NESTING_TOKENS = None  # compiled on first use: most files never need it
 
 
-def _refuse_deep_nesting(path: str, text: str) -> None:
-    """Raise :class:`ParseError` for text nested deeper than libcst's native parser survives.
+def _check_with_cpython(path: str, text: str) -> None:
+    """Raise :class:`ParseError` for text CPython's own parser refuses, before libcst sees it.
 
-    libcst's parser recurses on the C stack: about 10,000 nested ``not``/``-``/``lambda``/
-    ``if else`` levels, or 600 nested calls, kill the process with SIGSEGV (no message, no
-    finding). CPython's own parser bounds its depth and refuses such text cleanly, so it is
-    asked first (the syntax tree only, no code object, warnings silenced): text it accepts is
-    safe for libcst (measured: libcst survives every depth CPython accepts). Text it refuses
-    for another reason may be syntax newer than the running interpreter (``type X = ...`` read
-    by Python 3.10), which libcst may still read: that text gets a lexical bound instead.
+    libcst's native parser is not safe on such text: about 10,000 nested ``not``/``-``/
+    ``lambda``/``if else`` levels, or 600 nested calls, overflow its stack and kill the process
+    (SIGSEGV, no message), and on some invalid text it backtracks for minutes (a 130 KB line of
+    decorators with a bracket never closed: 50 s). CPython's parser bounds its depth and fails
+    fast, so it is asked first (the syntax tree only, no code object, warnings silenced); text it
+    accepts is safe for libcst (measured at every depth it accepts). Its verdict is final: the
+    Python read is that of the running interpreter, which is what libcst's default grammar
+    follows too (run schemacheck on the newest Python the code base uses).
     """
     import ast
     import warnings
@@ -83,49 +81,17 @@ def _refuse_deep_nesting(path: str, text: str) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        return
     except (RecursionError, MemoryError):
-        pass
+        raise ParseError(path, 0, 0, "is nested too deeply to parse (deeper than Python's own parser accepts)") from None
     except SyntaxError as exc:
-        if not any(reason in str(exc.msg) for reason in _NESTING_REFUSALS) and not _lexically_too_deep(text):
-            return
-    except ValueError:  # NUL bytes: libcst reports them as a syntax error of its own
-        return
-    raise ParseError(path, 0, 0, "is nested too deeply to parse (deeper than Python's own parser accepts)")
-
-
-def _lexically_too_deep(text: str) -> bool:
-    """Whether ``text`` may nest deeper than libcst survives, judged from its tokens alone.
-
-    Strings and comments are skipped; a statement ends at a line end outside brackets that
-    does not follow a backslash. It over-approximates on purpose (every nesting operator of a
-    statement counts, chained or not), so it only judges text CPython could not parse.
-    """
-    global _NESTING_TOKENS
-    if _NESTING_TOKENS is None:
-        import re
-
-        _NESTING_TOKENS = re.compile(
-            r"""(?P<string>[rRbBuUfF]{0,2}(?:'''[\s\S]*?'''|\"\"\"[\s\S]*?\"\"\"|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"))"""
-            r"|(?P<comment>#[^\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<joined>\\\r?\n)|(?P<end>\n)"
-            r"|(?P<nests>\b(?:not|lambda|if|await)\b|\*\*|[-+~])")
-    depth = nests = 0
-    for match in _NESTING_TOKENS.finditer(text):
-        kind = match.lastgroup
-        if kind == "open":
-            depth += 1
-            nests += 1
-            if depth > _MAX_BRACKET_DEPTH:
-                return True
-        elif kind == "close":
-            depth = max(depth - 1, 0)
-        elif kind == "end" and depth == 0:
-            nests = 0
-        elif kind == "nests":
-            nests += 1
-        if nests > _MAX_NESTING_TOKENS:
-            return True
-    return False
+        if "integer string conversion" in str(exc.msg):  # a runtime limit (sys.set_int_max_str_digits),
+            return                                        # not grammar: the literal is read as an unknown value
+        if any(reason in str(exc.msg) for reason in _NESTING_REFUSALS):
+            raise ParseError(path, exc.lineno or 0, exc.offset or 0,
+                             f"is nested too deeply to parse ({exc.msg})") from None
+        raise ParseError(path, exc.lineno or 0, exc.offset or 0, f"is not valid Python: {exc.msg}") from None
+    except ValueError:  # NUL bytes (Python 3.11): libcst reports them as a syntax error of its own
+        pass
 
 
 def _parse_text(cst: Any, text: str) -> Any:
