@@ -12,10 +12,12 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SCHEMACHECK_NO_CACHE", "1")  # the on-disk cache would only fill up
+    _test_this_checkout()
     from .campaign import CRASH_DIR, run_campaign
     from .targets import TARGETS
 
@@ -36,8 +38,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.table:
         print(_table(args.table))
         return 0
-    from pathlib import Path
-
     names = list(TARGETS) if args.target == "all" else [args.target]
     failed = False
     for name in names:
@@ -55,6 +55,21 @@ def main(argv: list[str] | None = None) -> int:
                                       "seed": args.seed, "jobs": args.jobs, **stats.as_dict()}) + "\n")
         failed |= stats.new_findings > 0
     return 1 if failed else 0
+
+
+def _test_this_checkout() -> None:
+    """Make the campaign fuzz this checkout's ``src/``, whatever ``schemacheck`` is installed.
+
+    The commit a campaign records is this checkout's; an editable install of another checkout
+    (a campaign run from a ``git worktree``) would otherwise test that one's code under this
+    one's name. Workers are forked, so they inherit the path.
+    """
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    if "schemacheck" in sys.modules and not sys.modules["schemacheck"].__file__.startswith(src):
+        raise SystemExit(f"python -m fuzz: schemacheck was imported from {sys.modules['schemacheck'].__file__}, "
+                         f"not {src}")
+    if sys.path[:1] != [src]:
+        sys.path.insert(0, src)
 
 
 def _commit() -> str:

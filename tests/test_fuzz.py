@@ -205,3 +205,21 @@ def test_an_input_is_the_same_wherever_it_is_generated() -> None:
         target = TARGETS[name]
         seeds = target.seeds()
         assert [input_at(target, seeds, 5, i) for i in range(30)] == [input_at(target, seeds, 5, i) for i in range(30)]
+
+
+def test_a_campaign_fuzzes_the_checkout_it_names(tmp_path: Path) -> None:
+    # a campaign run from a git worktree recorded the worktree's commit but imported the editable
+    # install's code (another checkout): python -m fuzz now puts its own src/ first
+    copy = tmp_path / "checkout"
+    (copy / "src/schemacheck").mkdir(parents=True)
+    (copy / "src/schemacheck/__init__.py").write_text("MARK = 'the copy'\n")
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "fuzz", copy / "fuzz",
+                    ignore=shutil.ignore_patterns("crashes", "seeds", "results.jsonl"))
+    probe = ("import sys; from fuzz.__main__ import _test_this_checkout; _test_this_checkout(); "
+             "import schemacheck; print(schemacheck.MARK)")
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=copy, capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "the copy", proc.stdout + proc.stderr
