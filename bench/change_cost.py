@@ -66,7 +66,11 @@ def paired(configs: dict[str, tuple[list[str], Path, Callable[[], dict[str, str]
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in configs}
     for i in range(runs + 1):
         for name, (cmd, cwd, env) in configs.items():
-            measured = run_once(cmd, cwd, env())
+            run_env = env()
+            measured = run_once(cmd, cwd, run_env)
+            cache = Path(run_env.get("SCHEMACHECK_CACHE_DIR", ""))
+            if cache.name.startswith("cold-"):  # a cold run's cache is used once (--workdir keeps the rest)
+                shutil.rmtree(cache, ignore_errors=True)
             if i:  # run 0 writes bytecode and warms the caches
                 results[name].append(measured)
     return {name: (statistics.median(t for t, _ in rows), max(m for _, m in rows)) for name, rows in results.items()}
@@ -267,6 +271,8 @@ class Bench:
                     rows[name].append((elapsed, proc.returncode, missing - _missing(cwd), fetches))
                 if not name.startswith("full clone"):
                     shutil.rmtree(cwd)
+                if Path(env.get("SCHEMACHECK_CACHE_DIR", "")).name.startswith("cold-"):
+                    shutil.rmtree(env["SCHEMACHECK_CACHE_DIR"], ignore_errors=True)
         base = statistics.median(r[0] for r in rows["full clone"])
         base_cold = statistics.median(r[0] for r in rows["full clone, cold index"])
         for name, got in rows.items():

@@ -185,6 +185,40 @@ def test_a_file_the_same_on_both_sides_is_claimed_once(tmp_path: Path, monkeypat
     assert counts == {f"schemas/s{i}.schema.json": 1 for i in range(20)}  # unchanged: once each, not twice
 
 
+def test_formats_claim_only_the_files_that_name_a_changed_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding what a changed JSON file reaches asks the blob index which files name it first and
+    claims only those: neither OpenAPI (no spec at all here) nor JSON Schema asks of every file
+    (5,000 schemas: claiming each was two thirds of a warm run)."""
+    from schemacheck.checkers import get_checker
+    from schemacheck.config import Settings
+    from schemacheck.revisions import GitRepository, compare
+    from schemacheck.runner import CheckRequest, run_check
+
+    repo = GitRepo(tmp_path / "repo")
+    for i in range(30):
+        repo.write(f"schemas/other{i}.schema.json", ITEM.replace("sku", f"sku{i}"))
+    repo.write("schemas/order.schema.json", SCHEMA)  # names item.schema.json
+    repo.write("schemas/item.schema.json", ITEM)
+    repo.commit("base")
+    repo.write("schemas/item.schema.json", ITEM.replace('"string"', '"integer"'))
+    repo.commit("narrow the referenced schema")
+    asked: dict[str, list[str]] = {"openapi": [], "jsonschema": []}
+    for name in asked:
+        checker = get_checker(name)
+        original = type(checker).claims
+
+        def counting(self, path, *args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
+            asked[_name].append(path)
+            return _original(self, path, *args, **kwargs)
+
+        monkeypatch.setattr(type(checker), "claims", counting)
+    cmp = compare(GitRepository(repo.root), head="HEAD")
+    result = run_check(CheckRequest(cmp.base, cmp.head, Settings(), cmp.changed, cmp.renames))
+    assert result.findings and result.files_checked == 2  # the changed file and the one that names it
+    assert set(asked["jsonschema"]) == {"schemas/item.schema.json", "schemas/order.schema.json"}
+    assert set(asked["openapi"]) <= {"schemas/item.schema.json", "schemas/order.schema.json"}
+
+
 def test_warm_proto_check_imports_no_option_interpreter_or_source_info_builder(mixed: GitRepo, tmp_path: Path) -> None:
     """A file found in the parse cache is not linked again: its linker stages are not even imported."""
     env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1", "SCHEMACHECK_CACHE_DIR": str(tmp_path / "cache")}

@@ -26,7 +26,7 @@ from .model import Diagnostic, Finding
 from .snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from .config import Settings
     from .runner import CheckRequest
@@ -133,6 +133,13 @@ class FormatChecker(Protocol):
         themselves."""
         ...
 
+    def reached_by(self, related: Iterable[str], head_paths: Sequence[str], head: Snapshot) -> bool:
+        """Whether changed *related* files (see :meth:`may_affect`) may reach any of the format's
+        files at the head, asked when no file of the format changed (else its job runs anyway).
+        ``head_paths`` is unlisted: the default, "the format has a file at all", lists it; a format
+        that knows how its files name what they reach answers without claiming every file."""
+        ...
+
     def configured_globs(self, settings: Settings) -> tuple[tuple[str, str], ...]:
         """``(configuration key, glob)`` pairs of this format's section that should match a file
         (the runner warns about a glob that matches none)."""
@@ -168,6 +175,9 @@ class BaseChecker:
 
     def may_affect(self, path: str) -> bool:
         return False
+
+    def reached_by(self, related: Iterable[str], head_paths: Sequence[str], head: Snapshot) -> bool:
+        return bool(head_paths)
 
     def configured_globs(self, settings: Settings) -> tuple[tuple[str, str], ...]:
         return ()

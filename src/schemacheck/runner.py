@@ -175,7 +175,10 @@ def _job(request: CheckRequest, checker: FormatChecker, scope: Scope,
                                                 and claims(p, False))
         head_paths: Sequence[str] = FormatPaths(lambda: scope.scoped(True), lambda p: scope.on(p, True)
                                                 and claims(p, True))
-        if not mine and not base_paths and not head_paths:  # only related files changed: any schema at all?
+        if not mine and not checker.reached_by(related, head_paths, request.head):
+            # Only related files changed, and none of the format's files can see them. The head
+            # alone answers: with none of the format's files changed, each of the base's is in
+            # the head with the same content (a deleted or edited one would be in `mine`).
             return None
         changed = frozenset(mine | related)
     else:

@@ -11,7 +11,7 @@ that only looks at its changed files and what they import never lists a tree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from typing import TYPE_CHECKING, overload
 
 from .globs import is_under, matches_any
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .config import Settings
     from .snapshot import Snapshot
 
-__all__ = ["Scope", "FormatPaths", "narrow", "in_scope"]
+__all__ = ["Scope", "FormatPaths", "narrow", "lookup", "in_scope"]
 
 
 def in_scope(path: str, settings: Settings, limit_to: tuple[str, ...]) -> bool:
@@ -119,6 +119,17 @@ class FormatPaths(Sequence[str]):
         """The paths that also pass ``keep``, as lazily."""
         return FormatPaths(lambda: self._materialise(), lambda p: p in self and keep(p))
 
+    def passing(self, keep: Callable[[str], bool], among: Callable[[str], bool] = lambda p: True) -> list[str]:
+        """The member paths that pass ``among`` and ``keep``, asked in that order, before membership.
+
+        For a ``keep`` more selective than membership costs (a text search in an index before a
+        format's claim): a listed side filters its members; an unlisted one lists the side
+        without claiming every path (only those that pass are claimed).
+        """
+        if self._items is not None:
+            return [p for p in self._items if among(p) and keep(p)]
+        return [p for p in self._listing() if among(p) and keep(p) and p in self]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._materialise())
 
@@ -144,6 +155,11 @@ class FormatPaths(Sequence[str]):
 
     def __repr__(self) -> str:
         return f"FormatPaths({self._items!r})" if self._items is not None else "FormatPaths(<not listed>)"
+
+
+def lookup(paths: Sequence[str]) -> Container[str]:
+    """``paths`` for membership tests: a :class:`FormatPaths` as it is (a lookup, no listing), else a set."""
+    return paths if isinstance(paths, FormatPaths) else set(paths)
 
 
 def narrow(paths: Sequence[str], keep: Callable[[str], bool]) -> Sequence[str]:

@@ -46,10 +46,13 @@ from ...errors import ParseError, SchemacheckError
 from ...globs import matches_any
 from ...model import Diagnostic, Finding, Location, Severity
 from ...formats.jsonschema.detect import is_json_or_yaml, is_json_schema  # small: asked of every path
+from ...scope import lookup
 from ...snapshot import SingleFileSnapshot, Snapshot
 from .file_changes import DEFINITION_RULE, DELETE_RULE, DeletedFile, file_findings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from ...config import Settings
     from ...runner import CheckRequest
     from ...formats.jsonschema.document import JsonDocument
@@ -134,6 +137,13 @@ class JsonSchemaChecker(BaseChecker):
 
         return is_json_or_yaml(path)
 
+    def reached_by(self, related: Iterable[str], head_paths: Sequence[str], head: Snapshot) -> bool:
+        """Whether a head file of this format names a changed JSON/YAML file: a ``$ref`` to a file
+        contains its name, so only the files whose text does (an index lookup each) are claimed."""
+        from ...formats.jsonschema.blobindex import BlobIndex, file_names, files_naming
+
+        return bool(files_naming(head_paths, BlobIndex.of(head), file_names(related)))
+
     def will_read(self, request: CheckRequest) -> list[tuple[Snapshot, set[str]]]:
         """In a partial clone run with ``--fetch-missing``: the dependents and what the change
         reaches by ``$ref``, predicted from the per-blob index without a read (``prefetch.py``)."""
@@ -170,7 +180,7 @@ class JsonSchemaChecker(BaseChecker):
         findings: list[Finding] = []
         diagnostics: list[Diagnostic] = []
         old_of = {new: old for old, new in job.renames.items()}
-        base_set, head_set = set(job.base_paths), set(job.head_paths)
+        base_set, head_set = lookup(job.base_paths), lookup(job.head_paths)  # lookups: no side is listed
         checked = 0
         for path in sorted(p for p in job.changed if p in head_set):
             checked += 1
@@ -288,10 +298,6 @@ class JsonSchemaChecker(BaseChecker):
 
 
 
-def _needles(paths: set[str]) -> set[str]:
-    return {path.rsplit("/", 1)[-1] for path in paths}
-
-
 def _dependents(job: FormatJob, index: BlobIndex, max_rounds: int = 8) -> list[str]:
     """Unchanged schema files (in both revisions) that reference a changed one, transitively.
 
@@ -300,22 +306,19 @@ def _dependents(job: FormatJob, index: BlobIndex, max_rounds: int = 8) -> list[s
     the caller. A false candidate costs a comparison that finds nothing. The texts are asked
     through the per-blob index (``index``), which answers without reading a blob it has seen.
     """
-    base_set = set(job.base_paths)
-    candidates = [p for p in job.head_paths if p not in job.changed and p in base_set]
-    if not candidates:
-        return []
-    needles = _needles(set(job.changed))
+    from ...formats.jsonschema.blobindex import file_names, files_naming
+
+    base_set = lookup(job.base_paths)
+    skip = set(job.changed)
+    needles = file_names(skip)
     found: list[str] = []
     for _ in range(max_rounds):
-        new: list[str] = []
-        for path in candidates:
-            if index.mentions(path, needles):
-                new.append(path)
+        new = [p for p in files_naming(job.head_paths, index, needles, skip) if p in base_set]
         if not new:
             break
         found.extend(new)
-        candidates = [p for p in candidates if p not in new]
-        needles = _needles(set(new))
+        skip.update(new)
+        needles = file_names(new)
     return sorted(found)
 
 

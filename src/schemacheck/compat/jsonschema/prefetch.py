@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin
 
 from ...checkers import FormatJob
-from ...formats.jsonschema.blobindex import BlobIndex
+from ...formats.jsonschema.blobindex import BlobIndex, file_names
 from ...formats.jsonschema.detect import is_json_or_yaml
 from ...formats.jsonschema.ids import REPO_BASE, retrieval_uri
 from ...snapshot import Snapshot, can_fetch, prefetch, unsafe_reason
@@ -90,7 +90,7 @@ def _dependents(index: BlobIndex, candidates: list[str], changed: set[str],
     """(files whose facts say they name a changed file, transitively; files whose facts cannot tell)."""
     found: set[str] = set()
     unsure: set[str] = set()
-    names = {p.rsplit("/", 1)[-1] for p in changed}
+    names = file_names(changed)
     for _ in range(max_rounds):
         new = []
         for path in candidates:
@@ -103,7 +103,7 @@ def _dependents(index: BlobIndex, candidates: list[str], changed: set[str],
             break
         found.update(new)
         candidates = [p for p in candidates if p not in found]
-        names = {p.rsplit("/", 1)[-1] for p in new}
+        names = file_names(new)
     return found, unsure - found
 
 

@@ -25,9 +25,12 @@ from typing import TYPE_CHECKING
 from ...checkers import BaseChecker, FormatJob, FormatOutcome, unique_findings
 from ...errors import ParseError, SchemacheckError
 from ...model import Diagnostic, Finding, Location, Severity
+from ...scope import lookup
 from ...snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from ...config import Settings
     from ...formats.jsonschema.refs import RefResolver
     from ...formats.openapi.model import Api
@@ -60,12 +63,19 @@ class OpenApiChecker(BaseChecker):
         """Any JSON/YAML file may be a ``$ref`` target of a spec."""
         return path.lower().endswith((".json", ".yaml", ".yml"))
 
+    def reached_by(self, related: Iterable[str], head_paths: Sequence[str], head: Snapshot) -> bool:
+        """Whether a head file of this format names a changed JSON/YAML file: a ``$ref`` to a file
+        contains its name, so only the files whose text does (an index lookup each) are claimed."""
+        from ...formats.jsonschema.blobindex import BlobIndex, file_names, files_naming
+
+        return bool(files_naming(head_paths, BlobIndex.of(head), file_names(related)))
+
     def check(self, job: FormatJob) -> FormatOutcome:
         from ...config import Settings
 
         settings = job.settings or Settings()
         run = _Run(job, settings)
-        base_set, head_set = set(job.base_paths), set(job.head_paths)
+        base_set, head_set = lookup(job.base_paths), lookup(job.head_paths)  # lookups: no side is listed
         old_of = {new: old for old, new in job.renames.items()}
         for path in sorted(p for p in job.changed if p in head_set):
             old_path = old_of.get(path, path)
@@ -215,19 +225,11 @@ def _dependents(job: FormatJob, related: set[str]) -> list[str]:
     """Unchanged specs (in both revisions) whose text names a changed related file (a ``$ref`` target)."""
     if not related:
         return []
-    needles = {p.rsplit("/", 1)[-1].encode() for p in related}
-    base_set = set(job.base_paths)
-    out = []
-    for path in job.head_paths:
-        if path in job.changed or path not in base_set:
-            continue
-        try:
-            raw = job.head.read(path)
-        except (OSError, SchemacheckError):
-            continue
-        if any(needle in raw for needle in needles):
-            out.append(path)
-    return sorted(out)
+    from ...formats.jsonschema.blobindex import BlobIndex, file_names, files_naming
+
+    base_set = lookup(job.base_paths)
+    return sorted(p for p in files_naming(job.head_paths, BlobIndex.of(job.head), file_names(related), job.changed)
+                  if p in base_set)
 
 
 CHECKER = OpenApiChecker()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ...diskcache import DiskCache
     from ...snapshot import Snapshot
 
-__all__ = ["BlobIndex", "close_index", "validated", "remember_valid"]
+__all__ = ["BlobIndex", "close_index", "validated", "remember_valid", "files_naming", "file_names"]
 
 #: A fact line larger than this is not kept (the blob is read again next time).
 _MAX_LINE = 64 * 1024
@@ -99,6 +99,37 @@ def remember_valid(key: str) -> None:
     disk = _disk()
     if disk is not None:
         disk.add_indexed(key, ("valid",))
+
+
+def file_names(paths: Iterable[str]) -> set[str]:
+    """The file names (last path segments) of ``paths``: what a ``$ref`` to one must contain."""
+    return {path.rsplit("/", 1)[-1] for path in paths}
+
+
+def files_naming(paths: Sequence[str], index: BlobIndex, needles: Iterable[str],
+                 skip: Container[str] = ()) -> list[str]:
+    """The JSON/YAML files of ``paths`` outside ``skip`` whose text contains one of ``needles``.
+
+    Used to find the files a changed one may reach by ``$ref`` (every such reference names the
+    file). The text search (an index lookup per file) comes before membership in ``paths``: when
+    ``paths`` is a format's unlisted :class:`~schemacheck.scope.FormatPaths`, claiming every file
+    of the tree as a schema cost more than finding the few that name a changed one (5,000
+    schemas: two thirds of a warm run), so only the files that pass are claimed.
+    """
+    from ...scope import FormatPaths
+    from .detect import is_json_or_yaml
+
+    needles = tuple(needles)
+
+    def eligible(path: str) -> bool:
+        return path not in skip and is_json_or_yaml(path)
+
+    def names_one(path: str) -> bool:
+        return index.mentions(path, needles)
+
+    if isinstance(paths, FormatPaths):
+        return paths.passing(names_one, eligible)
+    return [p for p in paths if eligible(p) and names_one(p)]
 
 
 def close_index() -> None:
