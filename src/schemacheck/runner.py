@@ -81,7 +81,7 @@ def result_without_formats(base: Snapshot, head: Snapshot, changed: frozenset[st
     if any(entry.suffixes is None or any(p.lower().endswith(entry.suffixes) for p in changed)
            for entry in FORMATS.values()):
         return None
-    files = sorted((FileStatus(p, "not a schema" if base.exists(p) or head.exists(p) else "excluded")
+    files = sorted((FileStatus(p, "not a schema" if head.exists(p) or base.exists(p) else "excluded")
                     for p in changed), key=lambda s: (s.status != "compared", s.path))
     counts = tuple(FormatCount(name, entry.label, 0) for name, entry in FORMATS.items())
     return CheckResult((), (), 0, base.label, head.label, (), counts, (), tuple(files))

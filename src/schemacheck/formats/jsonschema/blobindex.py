@@ -119,7 +119,7 @@ def files_naming(paths: Sequence[str], index: BlobIndex, needles: Iterable[str],
     from ...scope import FormatPaths
     from .detect import is_json_or_yaml
 
-    needles = tuple(needles)
+    needles = tuple(sorted(needles))  # one order, so the answers remembered per needles are found again
 
     def eligible(path: str) -> bool:
         return path not in skip and is_json_or_yaml(path)
@@ -152,6 +152,7 @@ class BlobIndex:
         except TypeError:
             self._snapshot = lambda: snapshot
         self._cache = _disk()  # opened once per snapshot: the runner asks about every path
+        self._mentioned: dict[tuple[str, tuple[str, ...]], bool] = {}
 
     @property
     def snapshot(self) -> Snapshot:
@@ -231,8 +232,19 @@ class BlobIndex:
             return None
 
     def mentions(self, path: str, needles: Iterable[str]) -> bool:
-        """Whether the text of ``path`` contains one of ``needles`` (False when it cannot be read)."""
+        """Whether the text of ``path`` contains one of ``needles`` (False when it cannot be read).
+
+        Remembered per snapshot: every JSON/YAML format asks it of the same files for the same
+        change (OpenAPI's :meth:`~schemacheck.checkers.FormatChecker.reached_by`, then JSON
+        Schema's dependents scan)."""
         needles = tuple(needles)
+        key = (path, needles)
+        found = self._mentioned.get(key)
+        if found is None:
+            found = self._mentioned[key] = self._mentions(path, needles)
+        return found
+
+    def _mentions(self, path: str, needles: tuple[str, ...]) -> bool:
         if all(_plain(n) for n in needles):
             # An index line holds every name run as written (JSON, ASCII-escaped): a plain needle
             # absent from the line is absent from the runs, so most files need no decoding.
