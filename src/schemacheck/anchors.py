@@ -34,28 +34,33 @@ Opcodes = list[tuple[str, int, int, int, int]]
 _SMALL = 250_000
 
 
-def _matches(a: list[str], b: list[str]) -> list[tuple[int, int]]:
-    """Pairs (i, j) of equal lines, increasing in both: patience-style, near-linear in practice.
+def _matches(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """Runs ``(i, j, n)`` of equal lines (``a[i:i+n] == b[j:j+n]``), increasing in both:
+    patience-style, near-linear in practice.
 
-    Common prefix and suffix first; a small middle goes to difflib; a large one is split on
-    lines that occur once on each side (their longest increasing run), and each gap again.
-    difflib alone is quadratic: 20,000 lines with scattered deletions take about a minute.
+    Common prefix and suffix first (compared in growing slices, not line by line: a one-line
+    change in a 100,000-line file is two slice comparisons of C speed); a small middle goes to
+    difflib; a large one is split on lines that occur once on each side (their longest
+    increasing run), and each gap again. difflib alone is quadratic: 20,000 lines with
+    scattered deletions take about a minute.
     """
-    pairs: list[tuple[int, int]] = []
+    runs: list[tuple[int, int, int]] = []
     stack = [(0, len(a), 0, len(b))]
     while stack:
         a0, a1, b0, b1 = stack.pop()
-        while a0 < a1 and b0 < b1 and a[a0] == b[b0]:
-            pairs.append((a0, b0))
-            a0, b0 = a0 + 1, b0 + 1
-        while a0 < a1 and b0 < b1 and a[a1 - 1] == b[b1 - 1]:
-            a1, b1 = a1 - 1, b1 - 1
-            pairs.append((a1, b1))
+        n = _common(a, b, a0, b0, min(a1 - a0, b1 - b0), 1)
+        if n:
+            runs.append((a0, b0, n))
+            a0, b0 = a0 + n, b0 + n
+        n = _common(a, b, a1 - 1, b1 - 1, min(a1 - a0, b1 - b0), -1)
+        if n:
+            a1, b1 = a1 - n, b1 - n
+            runs.append((a1, b1, n))
         if a0 >= a1 or b0 >= b1:
             continue
         if (a1 - a0) * (b1 - b0) <= _SMALL:
             blocks = difflib.SequenceMatcher(None, a[a0:a1], b[b0:b1], autojunk=False).get_matching_blocks()
-            pairs.extend((a0 + i + k, b0 + j + k) for i, j, n in blocks for k in range(n))
+            runs.extend((a0 + i, b0 + j, n) for i, j, n in blocks if n)
             continue
         count: dict[str, list[int]] = {}
         for i in range(a0, a1):
@@ -69,10 +74,30 @@ def _matches(a: list[str], b: list[str]) -> list[tuple[int, int]]:
         anchors = _increasing(unique)
         if not anchors:
             continue  # nothing in common that can be placed: the region is replaced
-        pairs.extend(anchors)
+        runs.extend((i, j, 1) for i, j in anchors)
         edges = [(a0 - 1, b0 - 1), *anchors, (a1, b1)]
         stack.extend((i + 1, ni, j + 1, nj) for (i, j), (ni, nj) in zip(edges, edges[1:]))
-    return sorted(pairs)
+    return sorted(runs)
+
+
+def _common(a: list[str], b: list[str], i: int, j: int, limit: int, direction: int) -> int:
+    """How many lines are equal from ``a[i]``/``b[j]`` on, forwards (``direction`` 1) or backwards
+    (-1), at most ``limit``: slices of doubling size, halved after a mismatch."""
+    n, step = 0, 8
+    while n < limit:
+        k = min(step, limit - n)
+        if direction > 0:
+            same = a[i + n:i + n + k] == b[j + n:j + n + k]
+        else:
+            same = a[i - n - k + 1:i - n + 1] == b[j - n - k + 1:j - n + 1]
+        if same:
+            n += k
+            step *= 2
+        elif k == 1:
+            break
+        else:
+            step = k // 2
+    return n
 
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -101,16 +126,16 @@ def line_opcodes(base_lines: list[str], head_lines: list[str]) -> Opcodes:
     """Opcodes (difflib's shape: tag, i1, i2, j1, j2) turning ``base_lines`` into ``head_lines``."""
     ops: Opcodes = []
     i = j = 0
-    for mi, mj in [*_matches(base_lines, head_lines), (len(base_lines), len(head_lines))]:
+    for mi, mj, n in [*_matches(base_lines, head_lines), (len(base_lines), len(head_lines), 0)]:
         if mi > i or mj > j:
             tag = "replace" if mi > i and mj > j else ("delete" if mi > i else "insert")
             ops.append((tag, i, mi, j, mj))
-        if mi < len(base_lines) and mj < len(head_lines):
+        if n:
             if ops and ops[-1][0] == "equal" and ops[-1][2] == mi and ops[-1][4] == mj:
-                ops[-1] = ("equal", ops[-1][1], mi + 1, ops[-1][3], mj + 1)
+                ops[-1] = ("equal", ops[-1][1], mi + n, ops[-1][3], mj + n)
             else:
-                ops.append(("equal", mi, mi + 1, mj, mj + 1))
-        i, j = mi + 1, mj + 1
+                ops.append(("equal", mi, mi + n, mj, mj + n))
+        i, j = mi + n, mj + n
     return ops
 
 
