@@ -258,8 +258,7 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
     if result is None:
         from .model import CheckResult
 
-        _write_report(args, CheckResult(base_label=base.label, head_label=head.label), args.fail_on or "error", head,
-                      root)
+        _write_report(args, _nothing_changed(base, head), args.fail_on or "error", head, root)
         return EXIT_CLEAN
     _write_report(args, result, args.fail_on or "error", head, root, base)
     return exit_status(result, args.fail_on or "error")
@@ -287,6 +286,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
         close_sides(base, head)
 
 
+def _nothing_changed(base, head):
+    """The result of a run in which git saw no change: every format compared 0 files, and the
+    summary says that nothing was checked (a bare "No breaking changes." read like a pass)."""
+    from .formats.registry import FORMATS
+    from .model import CheckResult, FormatCount
+
+    counts = tuple(FormatCount(name, entry.label, 0) for name, entry in FORMATS.items())
+    return CheckResult(base_label=base.label, head_label=head.label, compared=counts)
+
+
 def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, cwd: Path, in_git: bool) -> int:
     from .cli_inputs import load_check_settings, raise_read_errors, with_fetch_note
 
@@ -299,9 +308,7 @@ def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, 
             from .registry import load_rules
 
             load_rules().expand((*settings.select, *settings.ignore), source=settings.source or "the command line")
-        from .model import CheckResult
-
-        result = CheckResult(base_label=base.label, head_label=head.label)
+        result = _nothing_changed(base, head)
     else:
         from .runner import CheckRequest, run_check
 

@@ -87,6 +87,16 @@ def result_without_formats(base: Snapshot, head: Snapshot, changed: frozenset[st
     return CheckResult((), (), 0, base.label, head.label, (), counts, (), tuple(files))
 
 
+def _no_rule_selected(formats: list[str]) -> Diagnostic:
+    """The warning of a run whose rule selection left every changed format without a rule: files
+    were read, nothing compared them, and "No breaking changes" alone would read as a pass."""
+    labels = ", ".join(FORMATS[name].label + "s" for name in formats)
+    return Diagnostic(f"no rule ran: the rule selection (select/ignore) leaves none for the changed {labels}",
+                      None, Severity.WARNING,
+                      "Rule categories are per format (protobuf: FILE, PACKAGE, WIRE, WIRE_JSON; JSON Schema, "
+                      "OpenAPI and Python DTOs: BACKWARD, FORWARD, ...): select rules of the changed files' format.")
+
+
 def select_rules(settings: Settings, fmt: str) -> frozenset[str]:
     """Rule IDs of ``fmt`` to run: ``select`` (or the defaults) minus ``ignore``.
 
@@ -310,6 +320,7 @@ def run_check(request: CheckRequest) -> CheckResult:
     taken: dict[tuple[bool, str], str] = {}  # (head side, path) -> the format that claimed it
     compared: dict[str, tuple[str, str]] = {}  # path -> (format, base path when renamed)
     loaded = {checker.name: checker for checker in checkers}
+    unruled: list[str] = []  # formats whose files changed but whose rules the selection left out
     for name in names:
         checker = loaded.get(name)
         job = _job(request, checker, scope, taken) if checker is not None else None
@@ -319,6 +330,8 @@ def run_check(request: CheckRequest) -> CheckResult:
         counts.append(FormatCount(name, FORMATS[name].label, outcome.files_checked if outcome else 0))
         if checker is None or outcome is None:
             continue
+        if not job.selected:
+            unruled.append(name)
         findings.extend(outcome.findings)
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
@@ -333,6 +346,8 @@ def run_check(request: CheckRequest) -> CheckResult:
         diagnostics.extend(outcome.diagnostics)
         rules_run.extend(sorted(outcome.rules_run))
         changed_by_path.update((p, changed_by_path.get(p, "contracts")) for p in outcome.targets)
+    if unruled and not rules_run and (settings.select or settings.ignore):
+        diagnostics.append(_no_rule_selected(unruled))  # never a silent pass
     if not findings and not changed_by_path:  # nothing compared: no directive to judge, nothing to place
         files = file_statuses(request.changed, scope, taken, compared) if active else ()
         return CheckResult((), tuple(diagnostics), sum(c.files for c in counts), request.base.label,

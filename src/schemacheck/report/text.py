@@ -76,6 +76,8 @@ def summary_line(result: CheckResult, ctx: ReportContext) -> str:
     if counts.findings == 0 and counts.diagnostic_errors:
         text = "No breaking changes in what could be checked"
         text += f" (checked {compared})." if compared else "."
+    elif counts.findings == 0 and compared == plural(0, "schema file") and not result.files and result.head_label:
+        text = f"No file changed between {result.base_label} and {result.head_label}: nothing was checked."
     elif counts.findings == 0 and compared == plural(0, "schema file"):
         text = "0 schema files compared: nothing was checked."
     elif counts.findings == 0:
