@@ -256,9 +256,9 @@ def _quick_clean_run(args: argparse.Namespace, base: Snapshot, head: Snapshot, r
 
         load_rules().expand((*select, *ignore), source="the command line")
     if result is None:
-        from .model import CheckResult
+        from .runner import result_without_change
 
-        _write_report(args, _nothing_changed(base, head), args.fail_on or "error", head, root)
+        _write_report(args, result_without_change(base, head), args.fail_on or "error", head, root)
         return EXIT_CLEAN
     _write_report(args, result, args.fail_on or "error", head, root, base)
     return exit_status(result, args.fail_on or "error")
@@ -286,16 +286,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
         close_sides(base, head)
 
 
-def _nothing_changed(base, head):
-    """The result of a run in which git saw no change: every format compared 0 files, and the
-    summary says that nothing was checked (a bare "No breaking changes." read like a pass)."""
-    from .formats.registry import FORMATS
-    from .model import CheckResult, FormatCount
-
-    counts = tuple(FormatCount(name, entry.label, 0) for name, entry in FORMATS.items())
-    return CheckResult(base_label=base.label, head_label=head.label, compared=counts)
-
-
 def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, cwd: Path, in_git: bool) -> int:
     from .cli_inputs import load_check_settings, raise_read_errors, with_fetch_note
 
@@ -308,7 +298,9 @@ def _check_sides(args: argparse.Namespace, base, head, extra: dict, root: Path, 
             from .registry import load_rules
 
             load_rules().expand((*settings.select, *settings.ignore), source=settings.source or "the command line")
-        result = _nothing_changed(base, head)
+        from .runner import result_without_change
+
+        result = result_without_change(base, head)
     else:
         from .runner import CheckRequest, run_check
 

@@ -83,8 +83,17 @@ def result_without_formats(base: Snapshot, head: Snapshot, changed: frozenset[st
         return None
     files = sorted((FileStatus(p, "not a schema" if head.exists(p) or base.exists(p) else "excluded")
                     for p in changed), key=lambda s: (s.status != "compared", s.path))
-    counts = tuple(FormatCount(name, entry.label, 0) for name, entry in FORMATS.items())
-    return CheckResult((), (), 0, base.label, head.label, (), counts, (), tuple(files))
+    return CheckResult((), (), 0, base.label, head.label, (), zero_counts(), (), tuple(files))
+
+
+def zero_counts(names: Iterable[str] = FORMATS) -> tuple[FormatCount, ...]:
+    """Every format (or those of ``names``) with 0 files compared, so a summary says so."""
+    return tuple(FormatCount(name, FORMATS[name].label, 0) for name in names)
+
+
+def result_without_change(base: Snapshot, head: Snapshot) -> CheckResult:
+    """What a run in which git saw no change returns: nothing compared, in every format."""
+    return CheckResult(base_label=base.label, head_label=head.label, compared=zero_counts())
 
 
 def _no_rule_selected(formats: list[str]) -> Diagnostic:
@@ -308,7 +317,7 @@ def run_check(request: CheckRequest) -> CheckResult:
     counts: list[FormatCount] = []
     names = request.formats or tuple(FORMATS)
     if request.changed is not None and not request.changed:  # git saw no change: list and load nothing
-        counts = [FormatCount(name, FORMATS[name].label, 0) for name in names]
+        counts = list(zero_counts(names))
         names = ()
     active = bool(names)
     checkers = _load_checkers([name for name in names if _may_have_job(request, name)])

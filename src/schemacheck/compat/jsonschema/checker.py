@@ -138,11 +138,10 @@ class JsonSchemaChecker(BaseChecker):
         return is_json_or_yaml(path)
 
     def reached_by(self, related: Iterable[str], head_paths: Sequence[str], head: Snapshot) -> bool:
-        """Whether a head file of this format names a changed JSON/YAML file: a ``$ref`` to a file
-        contains its name, so only the files whose text does (an index lookup each) are claimed."""
-        from ...formats.jsonschema.blobindex import BlobIndex, file_names, files_naming
+        """Whether a head file of this format names a changed JSON/YAML file (only those are claimed)."""
+        from ...formats.jsonschema.blobindex import any_file_naming
 
-        return bool(files_naming(head_paths, BlobIndex.of(head), file_names(related)))
+        return any_file_naming(related, head_paths, head)
 
     def will_read(self, request: CheckRequest) -> list[tuple[Snapshot, set[str]]]:
         """In a partial clone run with ``--fetch-missing``: the dependents and what the change

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ...diskcache import DiskCache
     from ...snapshot import Snapshot
 
-__all__ = ["BlobIndex", "close_index", "validated", "remember_valid", "files_naming", "file_names"]
+__all__ = ["BlobIndex", "close_index", "validated", "remember_valid", "files_naming", "file_names", "any_file_naming"]
 
 #: A fact line larger than this is not kept (the blob is read again next time).
 _MAX_LINE = 64 * 1024
@@ -130,6 +130,12 @@ def files_naming(paths: Sequence[str], index: BlobIndex, needles: Iterable[str],
     if isinstance(paths, FormatPaths):
         return paths.passing(names_one, eligible)
     return [p for p in paths if eligible(p) and names_one(p)]
+
+
+def any_file_naming(related: Iterable[str], paths: Sequence[str], snapshot: Snapshot) -> bool:
+    """Whether a file of ``paths`` names one of the ``related`` files: the JSON/YAML formats'
+    ``FormatChecker.reached_by`` (a ``$ref`` to a file contains its name)."""
+    return bool(files_naming(paths, BlobIndex.of(snapshot), file_names(related)))
 
 
 def close_index() -> None:
