@@ -206,6 +206,9 @@ def _write_report(args: argparse.Namespace, result: CheckResult, fail_on: str, h
     native = sys.modules.get("schemacheck.formats.protobuf.native")  # loaded only if protobuf was compiled
     if shared.verbose and native is not None and (line := native.summary()):
         print(line, file=sys.stderr)  # stderr: stdout may be a JSON or SARIF report
+    forked = sys.modules.get("schemacheck.forked")  # loaded only if some work was large enough
+    if shared.verbose and forked is not None and (line := forked.summary()):
+        print(line, file=sys.stderr)
 
 
 def _base_root_uri(base: Snapshot | None) -> str:

@@ -216,8 +216,15 @@ class DiskCache:
             self._index_new[blob] = "\t".join(fields)
 
     def _write_index(self) -> None:
-        if self._index is None:
-            self.indexed("")  # load what is there, to merge
+        # Merged with the file as it is now, not as this run first read it: another process
+        # (a concurrent run, or the forked child compiling the other revision) may have
+        # written its own entries since.
+        self._index = None
+        batch, self.batch = self.batch, False  # batch mode remembers a directory found missing
+        try:
+            self.indexed("")
+        finally:
+            self.batch = batch
         merged = dict(self._index or {})
         if len(merged) + len(self._index_new) > _INDEX_MAX or \
                 sum(len(b) + len(v) + 2 for b, v in merged.items()) > _INDEX_MAX_BYTES:
@@ -345,9 +352,13 @@ class DiskCache:
             os.close(dir_fd)
 
     def _write_pack_index(self) -> None:
-        """Merge this run's pack entries into ``packs.idx``, leaving out packs no longer there."""
-        if self._packs is None:
+        """Merge this run's pack entries into ``packs.idx`` as it is now (another process may
+        have added its own since this run read it), leaving out packs no longer there."""
+        batch, self.batch = self.batch, False
+        try:
             self._load_packs()
+        finally:
+            self.batch = batch
         merged = {**(self._packs or {}), **self._packs_new}
         try:
             dir_fd = self._dir(_PACKS)

@@ -64,6 +64,11 @@ class ParseError(SchemacheckError):
         self.column = column
         self.detail = detail
 
+    def __reduce__(self):
+        # Pickled with the arguments it was made from (a compile's errors come back from a
+        # forked child, ``forked.both``); Exception's default would pass the message alone.
+        return (type(self), (self.path, self.line, self.column, self.detail, self.tip))
+
 
 class LinkError(ParseError):
     """A schema parses but refers to something that does not exist (unknown type, missing import)."""

@@ -71,11 +71,15 @@ class _CatFile:
     def __init__(self, root: Path, env: dict[str, str]) -> None:
         self.root, self.env = root, env
         self.proc: subprocess.Popen[bytes] | None = None
+        self.owner = 0  # the pid that started ``proc``
 
     def _start(self) -> subprocess.Popen[bytes]:
+        if self.proc is not None and self.owner != os.getpid():
+            self.proc = None  # inherited by a forked child (``forked.both``): the parent's, left alone
         if self.proc is None or self.proc.poll() is not None:
             self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.root, env=self.env,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            self.owner = os.getpid()
         return self.proc
 
     def read(self, sha: str, limit: int) -> tuple[str, bytes] | None:
@@ -168,8 +172,8 @@ class _CatFile:
 
     def close(self) -> None:
         proc, self.proc = self.proc, None
-        if proc is None:
-            return
+        if proc is None or self.owner != os.getpid():
+            return  # never end (or wait for) a process another process started
         for stream in (proc.stdin, proc.stdout):
             try:
                 if stream is not None:

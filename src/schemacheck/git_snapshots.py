@@ -277,6 +277,7 @@ class WorkTreeSnapshot:
                  untracked: Callable[[], tuple[int, str, str]] | None = None) -> None:
         self.repo, self.label = repo, label
         self._regular: dict[str, bool] = {}  # path -> _is_file's answer
+        self._dirs: dict[str, str | None] = {}  # directories resolved on disk (snapshot._inside)
         self._kept: dict[str, bytes] = {}  # path -> content read from disk
         self._kept_bytes = 0
         # ``untracked``: the listing started earlier (GitRepository.start), to overlap with a diff
@@ -304,13 +305,14 @@ class WorkTreeSnapshot:
         # As git sees it: a symbolic link, or a path under a linked directory, is not this file.
         found = self._regular.get(path)
         if found is None:
-            found = self._regular[path] = is_regular_inside(self.repo.root, path, follow_symlinks=False)
+            found = self._regular[path] = is_regular_inside(self.repo.root, path, follow_symlinks=False,
+                                                            dirs=self._dirs)
         return found
 
     def _read_disk(self, path: str) -> bytes:
         data = self._kept.get(path)
         if data is None:
-            data = read_inside(self.repo.root, path, follow_symlinks=False)
+            data = read_inside(self.repo.root, path, follow_symlinks=False, dirs=self._dirs)
             if self._kept_bytes + len(data) <= READ_AHEAD_BYTES:
                 self._kept[path] = data
                 self._kept_bytes += len(data)

@@ -51,17 +51,24 @@ class ProtobufChecker(BaseChecker):
         # membership, not iteration: the format's file lists are listed only if something iterates them
         old_targets = [p for p in sorted(plan.changed) if p in plan.base_paths]
         new_targets = [p for p in sorted(plan.changed) if p in plan.head_paths]
-        _read_ahead(job.base, old_targets)
-        _read_ahead(job.head, new_targets)
-        blank = [p for p in new_targets if _is_blank(job.head, p)]
+        blank: list[str] = []
+
+        def head():  # reads the head's targets: beside the base's compile when that is forked
+            _read_ahead(job.head, new_targets)
+            blank.extend(p for p in new_targets if _size(job.head, p) == 0)
+            return _compile_side(job.head, [p for p in new_targets if p not in blank], plan.head_roots,
+                                 plan.head_imports)
+
+        old_result, new_result = _compile_both(
+            lambda: _compile_side(job.base, old_targets, plan.base_roots, plan.base_imports, read_ahead=True),
+            head, bool(old_targets and new_targets) and _large(job.head, new_targets))
         diagnostics.extend(_empty_file_error(p) for p in blank)
         compiled_targets = [p for p in new_targets if p not in blank]
         old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots,
-                                            _sources(plan.base_imports), allow_missing=True,
-                                            same_layout=plan.same_layout)
+                                            same_layout=plan.same_layout, compiled=old_result)
         new_image, new_errors = build_image(job.head, compiled_targets, plan.head_paths, plan.head_roots,
-                                            _sources(plan.head_imports), allow_missing=True, also_changed=blank,
-                                            same_layout=plan.same_layout)
+                                            also_changed=blank, same_layout=plan.same_layout,
+                                            compiled=new_result)
         for err in old_errors:
             diagnostics.append(Diagnostic(f"base version does not compile (skipped): {err.detail}",
                                           _error_location(err), Severity.WARNING))
@@ -99,19 +106,72 @@ def _error_location(err) -> Location:
     return Location(err.path, err.line, column, err.line, column + 1)
 
 
+#: From how many changed .proto files, or bytes of them (head), the two revisions are compiled
+#: at once, the base in a forked child (:mod:`schemacheck.forked`). Below that, forking and
+#: sending the descriptors back cost about what they save (docs/architecture.md).
+TWO_PROCESSES_FILES = 64
+TWO_PROCESSES_BYTES = 256 * 1024
+
+
+def _large(head: Snapshot, targets: list[str]) -> bool:
+    """Whether compiling ``targets`` is worth a second process: many files (decided without
+    reading them, so that their reading, too, happens beside the other revision's compile),
+    or few files with many bytes."""
+    if len(targets) >= TWO_PROCESSES_FILES:
+        return True
+    return sum(max(_size(head, p), 0) for p in targets) >= TWO_PROCESSES_BYTES
+
+
+def _compile_side(snapshot: Snapshot, targets: list[str], roots: tuple[str, ...], imports, *,
+                  read_ahead: bool = False):
+    """The ``CompileResult`` of one revision's targets; None for an image given as --against
+    (already linked: :func:`build_image` reads its descriptors)."""
+    if getattr(snapshot, "descriptors", None) is not None:
+        return None
+    from ...formats.protobuf import compile_protos
+
+    if read_ahead:
+        _read_ahead(snapshot, targets)
+    return compile_protos(snapshot, targets, roots, sources=_sources(imports), allow_missing=True)
+
+
+def _compile_both(base, head, large: bool):
+    """``(base(), head())``; for a large change the base is compiled in a forked child while
+    this process compiles the head (two cores; the same answers, see :mod:`schemacheck.forked`)."""
+    if not large:
+        return base(), head()
+    from collections import Counter
+
+    from ... import forked
+    from ...formats.protobuf import native
+
+    def in_child():
+        before = Counter(native.FALLBACKS)
+        result = base()
+        counted = native.FALLBACKS - before  # files handed back to Python, for --verbose
+        native.FALLBACKS.clear()
+        native.FALLBACKS.update(before)
+        return result, counted
+
+    (old_result, counted), new_result = forked.both(in_child, head, "protobuf compile (base | head)")
+    native.FALLBACKS.update(counted)
+    return old_result, new_result
+
+
+def _size(snapshot: Snapshot, path: str) -> int:
+    """Bytes of ``path`` once stripped (0: blank), -1 when it cannot be read (reported later)."""
+    try:
+        return len(snapshot.read(path).strip())
+    except (FileNotFoundError, OSError):
+        return -1
+
+
 def _read_ahead(snapshot: Snapshot, paths: list[str]) -> None:
     """Let a git snapshot read many changed files in a few round trips instead of one each
     (every file changed: the reads were a quarter of the run on a busy machine)."""
     hint = getattr(snapshot, "read_ahead", None)
     if hint is not None and len(paths) > 1:
         hint(paths)
-
-
-def _is_blank(snapshot: Snapshot, path: str) -> bool:
-    try:
-        return not snapshot.read(path).strip()
-    except (FileNotFoundError, OSError):
-        return False
 
 
 def _empty_file_error(path: str) -> Diagnostic:
@@ -128,11 +188,14 @@ def _sources(imports):
 
 
 def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Sequence[str], roots: tuple[str, ...],
-                sources=None, allow_missing: bool = False, *, also_changed: Iterable[str] = (), same_layout: bool = False):
+                sources=None, allow_missing: bool = False, *, also_changed: Iterable[str] = (), same_layout: bool = False,
+                compiled=None):
     """Compile ``targets`` of ``snapshot`` into an :class:`Image`; returns (image, errors).
 
     ``sources`` (``external.ImportSources``) and ``allow_missing`` are passed to
-    ``compile_protos``; imports found nowhere end up in ``Image.missing``. ``all_paths`` is
+    ``compile_protos``; imports found nowhere end up in ``Image.missing``. ``compiled``: the
+    ``CompileResult`` of these targets when already compiled (then nothing is compiled
+    here, and ``sources``/``allow_missing`` are not used). ``all_paths`` is
     asked by membership (listed only if a rule needs every name or package); ``also_changed``
     (changed files not compiled) and ``same_layout`` (both sides have the same roots and buf
     modules) let ``Image.all_names`` answer ``old - new`` from the changed files alone.
@@ -147,7 +210,8 @@ def build_image(snapshot: Snapshot, targets: Iterable[str], all_paths: Sequence[
     precompiled = getattr(snapshot, "descriptors", None)
     if precompiled is not None:  # an image file given as --against: already linked
         return _image_from_descriptors(snapshot, precompiled, targets, all_paths, roots), ()
-    result = compile_protos(snapshot, targets, roots, sources=sources, allow_missing=allow_missing)
+    result = compiled if compiled is not None else \
+        compile_protos(snapshot, targets, roots, sources=sources, allow_missing=allow_missing)
     files = {name: ProtoFile.from_descriptor(cf.path, cf.descriptor, _reader(snapshot, cf.path))
              for name, cf in result.files.items()}
     target_names = [import_name(p, roots) for p in targets]
@@ -224,19 +288,26 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     by_subject: dict[str, list] = {}
     for spec in specs:
         by_subject.setdefault(spec.subject, []).append(spec)
-    findings: list[Finding] = []
+    work = []  # (specs, which read option values, pair), in the order findings are reported
     for subject, subject_specs in by_subject.items():
         reads_options = [compares_option_values(spec.categories) for spec in subject_specs]
-        for pair in pairs_for(subject, ctx):
+        work.extend((subject_specs, reads_options, pair) for pair in pairs_for(subject, ctx))
+
+    def run(indexes: Iterable[int]) -> list[tuple[int, list[Finding], list[tuple[str, str]]]]:
+        done = []
+        for i in indexes:
+            subject_specs, reads_options, pair = work[i]
+            found: list[Finding] = []
+            passed: list[tuple[str, str]] = []
             options_unknown = option_values_unknown(pair) if any(reads_options) else None  # once per pair
             for spec, reads in zip(subject_specs, reads_options):
                 unknown = options_unknown if reads else None
                 if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
-                    if skipped is not None and unknown is not False:
-                        skipped.append((spec.id, getattr(pair.new, "full_name", "")))
+                    if unknown is not False:
+                        passed.append((spec.id, getattr(pair.new, "full_name", "")))
                     continue
                 for v in spec.handler(pair, ctx):
-                    findings.append(Finding(
+                    found.append(Finding(
                         rule_id=spec.id,
                         severity=Severity(overrides.get(spec.id, spec.severity)),
                         message=v.message,
@@ -246,7 +317,47 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
                         format="protobuf",
                         subject=v.subject,
                     ))
+            if found or passed:
+                done.append((i, found, passed))
+        return done
+
+    halves = _split_by_file(work)
+    if halves is None:
+        results = run(range(len(work)))
+    else:  # many files: half of them in a forked child, beside the other half (the same answers)
+        from ... import forked
+
+        theirs, mine = forked.both(lambda: run(halves[1]), lambda: run(halves[0]), "protobuf rules (files split)")
+        results = sorted(theirs + mine, key=lambda r: r[0])
+    findings: list[Finding] = []
+    for _, found, passed in results:
+        findings.extend(found)
+        if skipped is not None:
+            skipped.extend(passed)
     return findings
+
+
+#: From how many pairs over how many files the rules run in two processes (each process
+#: takes every other file, so per-file work such as a file's span index is done once).
+RULES_TWO_PROCESSES_PAIRS = 4000
+RULES_TWO_PROCESSES_FILES = 8
+
+
+def _split_by_file(work: list) -> tuple[list[int], list[int]] | None:
+    """The indexes of ``work`` in two halves, by the file of each pair's old element (a file's
+    pairs all in one half), or None when too small to be worth a second process."""
+    if len(work) < RULES_TWO_PROCESSES_PAIRS:
+        return None
+    part_of: dict[int, int] = {}
+    halves: tuple[list[int], list[int]] = ([], [])
+    for i, (_, _, pair) in enumerate(work):
+        element = getattr(pair.old, "enum", pair.old)  # an enum value group: its enum's file
+        file = getattr(element, "file", None)
+        key = id(file)
+        if key not in part_of:
+            part_of[key] = len(part_of) % 2 if file is not None else 1
+        halves[part_of[key]].append(i)
+    return halves if len(part_of) >= RULES_TWO_PROCESSES_FILES else None
 
 
 CHECKER = ProtobufChecker()
