@@ -59,9 +59,10 @@ class ProtobufChecker(BaseChecker):
             return _compile_side(job.head, [p for p in new_targets if p not in blank], plan.head_roots,
                                  plan.head_imports)
 
+        large = bool(old_targets and new_targets) and _large(job.head, new_targets)
         old_result, new_result = _compile_both(
             lambda: _compile_side(job.base, old_targets, plan.base_roots, plan.base_imports, read_ahead=True),
-            head, bool(old_targets and new_targets) and _large(job.head, new_targets))
+            head, large)
         diagnostics.extend(_empty_file_error(p) for p in blank)
         compiled_targets = [p for p in new_targets if p not in blank]
         old_image, old_errors = build_image(job.base, old_targets, plan.base_paths, plan.base_roots,
@@ -87,7 +88,7 @@ class ProtobufChecker(BaseChecker):
         selected = with_google_api(job, plan.selected, old_image, new_image)
         skipped: list[tuple[str, str]] = []
         findings = run_rules(CheckContext(old_image, new_image, dict(job.renames)), selected,
-                             job.settings.severity if job.settings else {}, skipped)
+                             job.settings.severity if job.settings else {}, skipped, large=large)
         if skipped:
             diagnostics.append(skipped_note(skipped))
         if plan.buf is not None:
@@ -273,11 +274,12 @@ def _image_from_descriptors(snapshot: Snapshot, descriptors: dict, targets: list
 
 
 def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: dict | None = None,
-              skipped: list[tuple[str, str]] | None = None) -> list[Finding]:
+              skipped: list[tuple[str, str]] | None = None, *, large: bool = False) -> list[Finding]:
     """Run the selected protobuf rules over every pair of their subject.
 
     A pair whose verdict needs a type definition from a missing import (``opaque.py``) is not
-    handed to that rule; (rule ID, subject) is appended to ``skipped`` instead.
+    handed to that rule; (rule ID, subject) is appended to ``skipped`` instead. Many pairs
+    over many files, or a ``large`` change (few large files), run in two processes.
     """
     from .image import pairs_for
     from .opaque import compares_option_values, needs_missing_definition, option_values_unknown
@@ -321,7 +323,7 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
                 done.append((i, found, passed))
         return done
 
-    halves = _split_by_file(work)
+    halves = _split_by_file(work, large)
     if halves is None:
         results = run(range(len(work)))
     else:  # many files: half of them in a forked child, beside the other half (the same answers)
@@ -341,23 +343,36 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
 #: takes every other file, so per-file work such as a file's span index is done once).
 RULES_TWO_PROCESSES_PAIRS = 4000
 RULES_TWO_PROCESSES_FILES = 8
+IMAGE_PAIRS_WEIGHT = 0.15
 
 
-def _split_by_file(work: list) -> tuple[list[int], list[int]] | None:
-    """The indexes of ``work`` in two halves, by the file of each pair's old element (a file's
-    pairs all in one half), or None when too small to be worth a second process."""
-    if len(work) < RULES_TWO_PROCESSES_PAIRS:
+def _split_by_file(work: list, large: bool = False) -> tuple[list[int], list[int]] | None:
+    """The indexes of ``work`` in two halves, or None when too small to be worth a second
+    process. Over many files, by the file of each pair's old element (a file's pairs all in
+    one half); a ``large`` change of few files (one 4 MB file) is split pair by pair, each
+    process then building the per-file indexes it needs (in parallel, so still a gain)."""
+    if len(work) < RULES_TWO_PROCESSES_PAIRS and not large:
         return None
-    part_of: dict[int, int] = {}
-    halves: tuple[list[int], list[int]] = ([], [])
+    by_file: dict[int, list[int]] = {}  # id of the file (of None: the image-wide pairs) -> indexes
     for i, (_, _, pair) in enumerate(work):
         element = getattr(pair.old, "enum", pair.old)  # an enum value group: its enum's file
-        file = getattr(element, "file", None)
-        key = id(file)
-        if key not in part_of:
-            part_of[key] = len(part_of) % 2 if file is not None else 1
-        halves[part_of[key]].append(i)
-    return halves if len(part_of) >= RULES_TWO_PROCESSES_FILES else None
+        by_file.setdefault(id(getattr(element, "file", None)), []).append(i)
+    if len(by_file) >= RULES_TWO_PROCESSES_FILES:
+        halves: tuple[list[int], list[int]] = ([], [])
+        # The image-wide pairs (package rules over every file) go to the child with a weight
+        # of IMAGE_PAIRS_WEIGHT of all pairs (measured: 0.2 s of 1.3 s over 2,000 files); the
+        # files then go, in order, to whichever half has less so far.
+        image = by_file.pop(id(None), [])
+        load = [0.0, IMAGE_PAIRS_WEIGHT * len(work) if image else 0.0]
+        halves[1].extend(image)
+        for indexes in by_file.values():
+            half = 0 if load[0] <= load[1] else 1
+            halves[half].extend(indexes)
+            load[half] += len(indexes)
+        return sorted(halves[0]), sorted(halves[1])
+    if large and len(work) >= 2:
+        return list(range(0, len(work), 2)), list(range(1, len(work), 2))
+    return None
 
 
 CHECKER = ProtobufChecker()
