@@ -41,6 +41,7 @@ class UnsafePath(FileNotFoundError):
 _DRIVE = re.compile(r"[A-Za-z]:[/\\]")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the string, asked several times per path
 def unsafe_reason(path: str) -> str | None:
     """Why ``path`` cannot name a file inside a root, or None when it can.
 
@@ -78,7 +79,7 @@ def _real_root(root: Path | str) -> str:
     return os.path.realpath(root)
 
 
-def _inside(root: Path, rel: str, *, follow_symlinks: bool, dirs: dict[str, str | None] | None = None) -> Path:
+def _inside(root: Path, rel: str, *, follow_symlinks: bool, dirs: dict[str, str | None] | None = None) -> str:
     """The real path of regular file ``root/rel``, refusing anything that leaves ``root``.
 
     ``follow_symlinks``: a symbolic link (file or directory) may be followed while its target
@@ -105,7 +106,7 @@ def _inside(root: Path, rel: str, *, follow_symlinks: bool, dirs: dict[str, str 
             except OSError:
                 mode = 0
             if stat.S_ISREG(mode):
-                return Path(real)
+                return real
         # anything else (a link, nothing there, a directory with a link on the way): the full
         # walk below, which says exactly what is wrong
     lexical = os.path.normpath(os.path.join(real_root, rel))
@@ -122,7 +123,7 @@ def _inside(root: Path, rel: str, *, follow_symlinks: bool, dirs: dict[str, str 
     mode = os.stat(real).st_mode
     if not stat.S_ISREG(mode):
         raise UnsafePath(rel, "is not a regular file")
-    return Path(real)
+    return real
 
 
 def _real_directory(real_root: str, rel: str, follow_symlinks: bool) -> str | None:

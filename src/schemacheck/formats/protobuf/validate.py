@@ -58,9 +58,10 @@ class _Checker:
     def message(self, msg: d.DescriptorProto, path: tuple[int, ...]) -> None:
         proto3 = self.pf.syntax == "proto3"
         used: dict[int, str] = {}
-        reserved = _Ranges((r.start, r.end) for r in msg.reserved_range)
-        names = set(msg.reserved_name)
-        ranges = _Ranges((r.start, r.end) for r in msg.extension_range)
+        # most messages reserve nothing and declare no extension range: no _Ranges to build
+        reserved = _Ranges((r.start, r.end) for r in msg.reserved_range) if len(msg.reserved_range) else _NONE
+        names = set(msg.reserved_name) if len(msg.reserved_name) else _NONE
+        ranges = _Ranges((r.start, r.end) for r in msg.extension_range) if len(msg.extension_range) else _NONE
         for i, fld in enumerate(msg.field):
             number = fld.number
             name = fld.name
@@ -149,14 +150,18 @@ class _Checker:
                                      f"\"{value.name}\" uses the same enum value as \"{seen[value.number]}\"; "
                                      "set option allow_alias = true to allow this")
                 seen[value.number] = value.name
-        reserved = _Ranges((r.start, r.end + 1) for r in en.reserved_range)  # enum ranges are inclusive
-        names = set(en.reserved_name)
+        # enum ranges are inclusive
+        reserved = _Ranges((r.start, r.end + 1) for r in en.reserved_range) if len(en.reserved_range) else _NONE
+        names = set(en.reserved_name) if len(en.reserved_name) else _NONE
         for i, value in enumerate(en.value):
             if value.number in reserved:
                 raise self.error(path + (2, i, 2), f"enum value \"{value.name}\" uses reserved number "
                                                    f"{value.number}")
             if value.name in names:
                 raise self.error(path + (2, i, 1), f"enum value name \"{value.name}\" is reserved")
+
+
+_NONE: frozenset = frozenset()
 
 
 class _Ranges:
