@@ -23,9 +23,9 @@ SRC = str(Path(__file__).resolve().parent.parent / "src")
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin", reason="forks on Linux only")
 
 
-def _python(code: str, **env: str) -> str:
+def _python(code: str, new_session: bool = False, **env: str) -> str:
     proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": SRC, **env})
+                          env={**os.environ, "PYTHONPATH": SRC, **env}, start_new_session=new_session)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -172,3 +172,78 @@ def test_a_large_change_gives_the_same_report_in_two_processes_as_in_one(tmp_pat
     rules = {f["rule_id"] for f in report["findings"]}
     assert {"FIELD_SAME_NAME", "FIELD_NO_DELETE"} & rules, rules
     assert len(report["findings"]) >= 17  # one rename in every seventh file, at least
+
+
+def test_an_interrupted_parent_kills_and_reaps_its_child(tmp_path: Path) -> None:
+    """^C while the child works: the parent kills it, waits for it, then stops as interrupted."""
+    out = _python("""
+        import os, signal, threading, time
+        from schemacheck import forked
+        parent = os.getpid()
+        def half():
+            if os.getpid() != parent:
+                with open(os.environ["CHILD_PID"], "w") as f:
+                    f.write(str(os.getpid()))
+                time.sleep(60)
+            return 1
+        def mine():
+            while not os.path.exists(os.environ["CHILD_PID"]):
+                time.sleep(0.01)
+            os.killpg(os.getpgid(0), signal.SIGINT)  # as a terminal's ^C: the whole group
+            time.sleep(60)
+        started = time.time()
+        try:
+            forked.both(half, mine)
+        except KeyboardInterrupt:
+            child = int(open(os.environ["CHILD_PID"]).read())
+            try:
+                os.waitpid(child, os.WNOHANG)
+                print("not reaped")
+            except ChildProcessError:
+                print("reaped", time.time() - started < 10)
+    """, new_session=True, CHILD_PID=str(tmp_path / "child.pid"))
+    assert out == "reaped True", out
+
+
+def test_a_child_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """SIGKILL of the parent (a cancelled CI job): the child is killed too (Linux), instead of
+    finishing its half for nobody."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    marker = tmp_path / "child.pid"
+    code = textwrap.dedent(f"""
+        import os, time
+        from schemacheck import forked
+        parent = os.getpid()
+        def half():
+            if os.getpid() != parent:
+                open({str(marker)!r}, "w").write(str(os.getpid()))
+                time.sleep(60)
+            return 1
+        forked.both(half, lambda: time.sleep(60))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": SRC})
+    try:
+        import time
+
+        deadline = time.time() + 30
+        while not marker.exists() or not marker.read_text():
+            assert time.time() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        child = int(marker.read_text())
+        proc.kill()
+        proc.wait()
+        for _ in range(200):
+            try:
+                with open(f"/proc/{child}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except FileNotFoundError:
+                break
+            if state == "Z":  # dead, waiting for init to reap it
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail(f"the child {child} still runs after its parent was killed")
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -73,6 +73,7 @@ def both(in_child: Callable[[], A], here: Callable[[], B], label: str = "work") 
         USED.append((label, f"one process ({reason})"))
         return in_child(), here()
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError as exc:
@@ -81,7 +82,7 @@ def both(in_child: Callable[[], A], here: Callable[[], B], label: str = "work") 
         USED.append((label, f"one process (fork failed: {exc.strerror})"))
         return in_child(), here()
     if pid == 0:  # the child: compute, send, and leave without running anything of the parent's
-        _run_child(in_child, read_end, write_end)
+        _run_child(in_child, read_end, write_end, parent)
     os.close(write_end)
     finished = False
     try:
@@ -109,11 +110,30 @@ def summary() -> str | None:
 _FAILED = object()
 
 
-def _run_child(work: Callable[[], object], read_end: int, write_end: int) -> None:
+def _stay_with(parent: int) -> None:
+    """In the child: ^C is the parent's to handle (it kills the child and waits for it), and
+    on Linux the child is killed when the parent dies in any way (SIGTERM or SIGKILL from a
+    cancelled CI job), instead of finishing its half for nobody."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+
+def _run_child(work: Callable[[], object], read_end: int, write_end: int, parent: int) -> None:
     global _forked_child
     status = 1
     try:
         _forked_child = True
+        _stay_with(parent)
         os.close(read_end)
         try:
             data = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
@@ -143,12 +163,29 @@ def _receive(read_end: int) -> object:
 
 def _reap(pid: int, finished: bool) -> None:
     """Wait for the child (it closed its end of the pipe: it is leaving); one whose answer was
-    not read (this process was interrupted or failed) is killed first."""
-    try:
-        if not finished:
-            import signal
+    not read (this process was interrupted or failed) is killed first. A ^C during the wait
+    kills the child and still waits for it, then goes on as an interruption: no child is ever
+    left for init to reap."""
+    interrupted: BaseException | None = None
+    if not finished:
+        _kill(pid)
+    while True:
+        try:
+            os.waitpid(pid, 0)
+            break
+        except ChildProcessError:
+            break
+        except KeyboardInterrupt as exc:
+            interrupted = exc
+            _kill(pid)
+    if interrupted is not None:
+        raise interrupted
 
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    except (ChildProcessError, ProcessLookupError):
+
+def _kill(pid: int) -> None:
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
         pass

@@ -278,11 +278,15 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     """Run the selected protobuf rules over every pair of their subject.
 
     A pair whose verdict needs a type definition from a missing import (``opaque.py``) is not
-    handed to that rule; (rule ID, subject) is appended to ``skipped`` instead. Many pairs
-    over many files, or a ``large`` change (few large files), run in two processes.
+    handed to that rule; (rule ID, subject) is appended to ``skipped`` instead. A ``large``
+    change runs in two processes (:mod:`schemacheck.forked`): over many files each process
+    makes and checks the pairs of half of them (making the pairs is a third of the work);
+    a few large files are split pair by pair. Findings come back in the one-process order.
     """
-    from .image import pairs_for
-    from .opaque import compares_option_values, needs_missing_definition, option_values_unknown
+    from dataclasses import replace
+
+    from .image import pairs_for, pass_of
+    from .opaque import compares_option_values
 
     load_rules("protobuf")
     overrides = severity_overrides or {}
@@ -290,47 +294,50 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     by_subject: dict[str, list] = {}
     for spec in specs:
         by_subject.setdefault(spec.subject, []).append(spec)
-    work = []  # (specs, which read option values, pair), in the order findings are reported
-    for subject, subject_specs in by_subject.items():
-        reads_options = [compares_option_values(spec.categories) for spec in subject_specs]
-        work.extend((subject_specs, reads_options, pair) for pair in pairs_for(subject, ctx))
+    subjects = list(by_subject.items())
+    position = {f.name: i for i, f in enumerate(ctx.old.target_files())}
 
-    def run(indexes: Iterable[int]) -> list[tuple[int, list[Finding], list[tuple[str, str]]]]:
+    def run(part: CheckContext, image: bool = True, keep=None) -> list[tuple[tuple, list[Finding], list]]:
+        """(order key, findings, skipped) of each pair with something to say, of the pairs
+        ``part`` makes (``keep``: of those, the indexes of the pairs to check)."""
         done = []
-        for i in indexes:
-            subject_specs, reads_options, pair = work[i]
-            found: list[Finding] = []
-            passed: list[tuple[str, str]] = []
-            options_unknown = option_values_unknown(pair) if any(reads_options) else None  # once per pair
-            for spec, reads in zip(subject_specs, reads_options):
-                unknown = options_unknown if reads else None
-                if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
-                    if unknown is not False:
-                        passed.append((spec.id, getattr(pair.new, "full_name", "")))
-                    continue
-                for v in spec.handler(pair, ctx):
-                    found.append(Finding(
-                        rule_id=spec.id,
-                        severity=Severity(overrides.get(spec.id, spec.severity)),
-                        message=v.message,
-                        location=v.location,
-                        base_location=v.base_location,
-                        hint=v.hint,
-                        format="protobuf",
-                        subject=v.subject,
-                    ))
-            if found or passed:
-                done.append((i, found, passed))
+        for s, (subject, subject_specs) in enumerate(subjects):
+            if subject == "image" and not image:
+                continue
+            reads_options = [compares_option_values(spec.categories) for spec in subject_specs]
+            pairs = pairs_for(subject, part)
+            if keep is not None:
+                pairs = [pairs[i] for i in keep[s]]
+            for p, pair in enumerate(pairs):
+                found, passed = _check_pair(pair, subject_specs, reads_options, ctx, overrides)
+                if found or passed:
+                    element = getattr(pair.old, "enum", pair.old)  # an enum value group: its enum's file
+                    file = getattr(element, "file", None)
+                    where = position.get(file.name, -1) if file is not None else -1
+                    done.append(((s, pass_of(subject, pair), where, p if keep is None else keep[s][p]),
+                                 found, passed))
         return done
 
-    halves = _split_by_file(work, large)
-    if halves is None:
-        results = run(range(len(work)))
-    else:  # many files: half of them in a forked child, beside the other half (the same answers)
+    halves = _split_files(ctx, large) if large else None
+    if halves is not None:
         from ... import forked
 
-        theirs, mine = forked.both(lambda: run(halves[1]), lambda: run(halves[0]), "protobuf rules (files split)")
+        mine_ctx, theirs_ctx = (replace(ctx, pairs={}, only=frozenset(h)) for h in halves)
+        theirs, mine = forked.both(lambda: run(theirs_ctx), lambda: run(mine_ctx, image=False),
+                                   "protobuf rules (files split)")
         results = sorted(theirs + mine, key=lambda r: r[0])
+    elif large and sum(len(pairs_for(subject, ctx)) for subject, _ in subjects) >= 2:
+        # few files: every other pair (each process builds the per-file indexes it needs)
+        from ... import forked
+
+        counts = [len(pairs_for(subject, ctx)) for subject, _ in subjects]
+        even = [list(range(0, n, 2)) for n in counts]
+        odd = [list(range(1, n, 2)) for n in counts]
+        theirs, mine = forked.both(lambda: run(ctx, keep=odd), lambda: run(ctx, keep=even),
+                                   "protobuf rules (pairs split)")
+        results = sorted(theirs + mine, key=lambda r: r[0])
+    else:
+        results = run(ctx)
     findings: list[Finding] = []
     for _, found, passed in results:
         findings.extend(found)
@@ -339,40 +346,58 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
     return findings
 
 
-#: From how many pairs over how many files the rules run in two processes (each process
-#: takes every other file, so per-file work such as a file's span index is done once).
-RULES_TWO_PROCESSES_PAIRS = 4000
+def _check_pair(pair, subject_specs: list, reads_options: list[bool], ctx: CheckContext,
+                overrides: dict) -> tuple[list[Finding], list]:
+    """The findings of the rules of one subject on one pair (``reads_options``: which of them
+    compare option values), and the (rule ID, element) of the rules not run on it because it
+    needs a definition from a missing import."""
+    from .opaque import needs_missing_definition, option_values_unknown
+
+    found: list[Finding] = []
+    passed: list[tuple[str, str]] = []
+    options_unknown = option_values_unknown(pair) if any(reads_options) else None  # once per pair
+    for spec, reads in zip(subject_specs, reads_options):
+        unknown = options_unknown if reads else None
+        if unknown is not None or needs_missing_definition(spec.id, pair, ctx):
+            if unknown is not False:
+                passed.append((spec.id, getattr(pair.new, "full_name", "")))
+            continue
+        for v in spec.handler(pair, ctx):
+            found.append(Finding(
+                rule_id=spec.id,
+                severity=Severity(overrides.get(spec.id, spec.severity)),
+                message=v.message,
+                location=v.location,
+                base_location=v.base_location,
+                hint=v.hint,
+                format="protobuf",
+                subject=v.subject,
+            ))
+    return found, passed
+
+
+#: From how many old target files a large change's rules split by file (fewer: pair by pair).
 RULES_TWO_PROCESSES_FILES = 8
+#: The image-wide pair's share of the rules' work (package rules over every file; measured:
+#: 0.2 s of 1.3 s with 2,000 files changed), given to the child's half.
 IMAGE_PAIRS_WEIGHT = 0.15
 
 
-def _split_by_file(work: list, large: bool = False) -> tuple[list[int], list[int]] | None:
-    """The indexes of ``work`` in two halves, or None when too small to be worth a second
-    process. Over many files, by the file of each pair's old element (a file's pairs all in
-    one half); a ``large`` change of few files (one 4 MB file) is split pair by pair, each
-    process then building the per-file indexes it needs (in parallel, so still a gain)."""
-    if len(work) < RULES_TWO_PROCESSES_PAIRS and not large:
+def _split_files(ctx: CheckContext, large: bool) -> tuple[list[str], list[str]] | None:
+    """The old target files in two halves of about equal work (the size of each descriptor
+    standing for its pairs; the image-wide pair counted in the second half), or None when
+    there are too few files to split by file."""
+    files = list(ctx.old.target_files())
+    if not large or len(files) < RULES_TWO_PROCESSES_FILES:
         return None
-    by_file: dict[int, list[int]] = {}  # id of the file (of None: the image-wide pairs) -> indexes
-    for i, (_, _, pair) in enumerate(work):
-        element = getattr(pair.old, "enum", pair.old)  # an enum value group: its enum's file
-        by_file.setdefault(id(getattr(element, "file", None)), []).append(i)
-    if len(by_file) >= RULES_TWO_PROCESSES_FILES:
-        halves: tuple[list[int], list[int]] = ([], [])
-        # The image-wide pairs (package rules over every file) go to the child with a weight
-        # of IMAGE_PAIRS_WEIGHT of all pairs (measured: 0.2 s of 1.3 s over 2,000 files); the
-        # files then go, in order, to whichever half has less so far.
-        image = by_file.pop(id(None), [])
-        load = [0.0, IMAGE_PAIRS_WEIGHT * len(work) if image else 0.0]
-        halves[1].extend(image)
-        for indexes in by_file.values():
-            half = 0 if load[0] <= load[1] else 1
-            halves[half].extend(indexes)
-            load[half] += len(indexes)
-        return sorted(halves[0]), sorted(halves[1])
-    if large and len(work) >= 2:
-        return list(range(0, len(work), 2)), list(range(1, len(work), 2))
-    return None
+    sizes = [f.proto.ByteSize() for f in files]
+    load = [0.0, IMAGE_PAIRS_WEIGHT * sum(sizes)]
+    halves: tuple[list[str], list[str]] = ([], [])
+    for file, size in zip(files, sizes):
+        half = 0 if load[0] <= load[1] else 1
+        halves[half].append(file.name)
+        load[half] += size
+    return halves
 
 
 CHECKER = ProtobufChecker()

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from .elements import Enum, EnumValue, Extension, Field, Message, Method, Oneof, ProtoFile, Service
 
-__all__ = ["Image", "Pair", "EnumValueGroup", "CheckContext", "pairs_for"]
+__all__ = ["Image", "Pair", "EnumValueGroup", "CheckContext", "pairs_for", "pass_of"]
 
 T = TypeVar("T")
 
@@ -151,10 +151,28 @@ class CheckContext:
     #: Pairs by subject, made once per check (:func:`pairs_for`): field and oneof pairs come
     #: from the message pairs, enum value pairs from the enum pairs.
     pairs: dict[str, tuple[Pair, ...]] = field(default_factory=dict, compare=False, repr=False)
+    #: Import names of the old target files whose pairs this context makes (None: every one);
+    #: the rules' two processes each take some of the files (``checker.run_rules``). The
+    #: images themselves, and the image-wide pair, are never restricted.
+    only: frozenset[str] | None = field(default=None, compare=False)
+
+
+def _files(ctx: CheckContext) -> Iterable[ProtoFile]:
+    """The old target files whose pairs ``ctx`` makes, in the images' order."""
+    files = ctx.old.target_files()
+    return files if ctx.only is None else [f for f in files if f.name in ctx.only]
+
+
+def pass_of(subject: str, pair: Pair) -> int:
+    """Which pass over the files made ``pair`` among its subject's pairs: every subject's pairs
+    come file by file in the files' order, except ``field``, which lists the message fields
+    file by file (pass 0) and then the extensions file by file (pass 1). With the file's
+    position this orders pairs made by restricted contexts as one context would."""
+    return 1 if subject == "field" and isinstance(pair.old, Extension) else 0
 
 
 def _file_pairs(ctx: CheckContext) -> Iterator[Pair[ProtoFile]]:
-    for file in ctx.old.target_files():
+    for file in _files(ctx):
         new = ctx.new.files.get(file.name)
         if new is not None and file.name in ctx.new.targets:
             yield Pair(file, new)
@@ -183,7 +201,7 @@ def _unchanged(old: Message | Enum, new: Message | Enum) -> bool:
 
 
 def _message_pairs(ctx: CheckContext) -> Iterator[Pair[Message]]:
-    for file in ctx.old.target_files():
+    for file in _files(ctx):
         for msg in file.messages():
             new = ctx.new.messages.get(msg.full_name)
             if new is not None and not _unchanged(msg, new):
@@ -201,7 +219,7 @@ def _field_pairs(ctx: CheckContext) -> Iterator[Pair[Field]]:
 
 
 def _extension_pairs(ctx: CheckContext) -> Iterator[Pair[Extension]]:
-    for file in ctx.old.target_files():
+    for file in _files(ctx):
         for ext in file.extensions():
             new = ctx.new.extensions.get((ext.extendee, ext.number))
             if new is not None:
@@ -218,7 +236,7 @@ def _oneof_pairs(ctx: CheckContext) -> Iterator[Pair[Oneof]]:
 
 
 def _enum_pairs(ctx: CheckContext) -> Iterator[Pair[Enum]]:
-    for file in ctx.old.target_files():
+    for file in _files(ctx):
         for en in file.enums():
             new = ctx.new.enums.get(en.full_name)
             if new is not None and not _unchanged(en, new):
@@ -241,7 +259,7 @@ def _enum_value_pairs(ctx: CheckContext) -> Iterator[Pair[EnumValueGroup]]:
 
 
 def _service_pairs(ctx: CheckContext) -> Iterator[Pair[Service]]:
-    for file in ctx.old.target_files():
+    for file in _files(ctx):
         for svc in file.services():
             new = ctx.new.services.get(svc.full_name)
             if new is not None:
@@ -278,9 +296,9 @@ _PAIRERS = {
 SUBJECTS = tuple(_PAIRERS)
 
 
-def pairs_for(subject: str, ctx: CheckContext) -> Iterator[Pair]:
-    """All pairs of one subject kind (``field``, ``message``, …), found once per check."""
+def pairs_for(subject: str, ctx: CheckContext) -> tuple[Pair, ...]:
+    """All pairs of one subject kind (``field``, ``message``, …), found once per context."""
     found = ctx.pairs.get(subject)
     if found is None:
         found = ctx.pairs[subject] = tuple(_PAIRERS[subject](ctx))
-    return iter(found)
+    return found
