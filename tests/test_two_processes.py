@@ -165,7 +165,7 @@ def test_a_large_change_gives_the_same_report_in_two_processes_as_in_one(tmp_pat
     two, one = runs["1"], runs["0"]
     assert "protobuf compile (base | head): two processes" in two.stderr, two.stderr
     assert "protobuf rules (files split): two processes" in two.stderr, two.stderr
-    assert "one process (SCHEMACHECK_PARALLEL=0)" in one.stderr, one.stderr
+    assert "protobuf rules: one process (SCHEMACHECK_PARALLEL=0)" in one.stderr, one.stderr
     assert two.returncode == one.returncode == 2  # the broken head file is an input error
     assert two.stdout == one.stdout
     report = json.loads(two.stdout)
@@ -247,3 +247,48 @@ def test_a_child_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _proto2_tree(repo: GitRepo, changed: bool) -> None:
+    """90 proto2 files with extensions: field pairs come in two passes (message fields, then
+    extensions), the order the merged halves must keep."""
+    for i in range(90):
+        fields = "\n".join(f"  optional {'int64' if changed and j % 5 == 0 else 'string'} "
+                           f"f{j}{'_x' if changed and j % 7 == 0 else ''} = {j + 1};"
+                           for j in range(20) if not (changed and j == 3))
+        ext = "\n".join(f"  optional {'int32' if changed else 'string'} e{i}_{k} = {100 + k};" for k in range(3))
+        values = f"  E{i}_A = 0;\n" + ("" if changed else f"  E{i}_B = 1;\n")
+        repo.write(f"proto/p{i // 10}/f{i}.proto",
+                   f'syntax = "proto2";\npackage p{i // 10};\nmessage M{i} {{\n{fields}\n  extensions 100 to 200;\n}}\n'
+                   f"extend M{i} {{\n{ext}\n}}\nenum E{i} {{\n{values}}}\n")
+
+
+def test_the_rules_halves_come_back_in_the_one_process_order(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    _proto2_tree(repo, changed=False)
+    repo.commit("base")
+    _proto2_tree(repo, changed=True)
+    repo.commit("head")
+    script = """
+        import contextlib, io, os, pickle, sys
+        import schemacheck.compat.protobuf.checker as checker
+        from schemacheck import cli, forked
+        real = checker.run_rules
+        def spy(*args, **kwargs):
+            found = real(*args, **kwargs)
+            sys.stderr.write(repr([(f.rule_id, f.message, f.location, f.base_location) for f in found]) + "\\n")
+            sys.stderr.write(repr(forked.USED) + "\\n")
+            return found
+        checker.run_rules = spy
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(["--base", "HEAD~1", "--head", "HEAD"])
+    """
+    runs = {}
+    for parallel in ("1", "0"):
+        proc = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=repo.root, capture_output=True,
+                              text=True, timeout=300, env={**os.environ, "PYTHONPATH": SRC, "SCHEMACHECK_NO_CACHE": "1",
+                                                           "SCHEMACHECK_PARALLEL": parallel})
+        runs[parallel] = proc.stderr.splitlines()
+    assert "protobuf rules (files split)', 'two processes'" in runs["1"][1], runs["1"][1]
+    assert runs["1"][0] == runs["0"][0]
+    assert runs["1"][0].count("FIELD_SAME_TYPE") > 100 and "FIELD_NO_DELETE" in runs["1"][0]

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["both", "available", "why_not", "summary", "USED"]
+__all__ = ["both", "available", "worth_splitting", "why_not", "summary", "USED"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -59,6 +59,15 @@ def why_not() -> str | None:
 def available() -> bool:
     """Whether :func:`both` would fork here and now."""
     return why_not() is None
+
+
+def worth_splitting(label: str) -> bool:
+    """Whether to divide work labelled ``label`` for :func:`both` at all: not when it would
+    not fork (then the work is done undivided, as it always was, and :data:`USED` says why)."""
+    reason = why_not()
+    if reason is not None:
+        USED.append((label, f"one process ({reason})"))
+    return reason is None
 
 
 def both(in_child: Callable[[], A], here: Callable[[], B], label: str = "work") -> tuple[A, B]:

@@ -318,18 +318,18 @@ def run_rules(ctx: CheckContext, selected: Iterable[str], severity_overrides: di
                                  found, passed))
         return done
 
-    halves = _split_files(ctx, large) if large else None
-    if halves is not None:
+    if large:
         from ... import forked
 
+        large = forked.worth_splitting("protobuf rules")  # else undivided: the one-process order itself
+    halves = _split_files(ctx, large) if large else None
+    if halves is not None:
         mine_ctx, theirs_ctx = (replace(ctx, pairs={}, only=frozenset(h)) for h in halves)
         theirs, mine = forked.both(lambda: run(theirs_ctx), lambda: run(mine_ctx, image=False),
                                    "protobuf rules (files split)")
         results = sorted(theirs + mine, key=lambda r: r[0])
     elif large and sum(len(pairs_for(subject, ctx)) for subject, _ in subjects) >= 2:
         # few files: every other pair (each process builds the per-file indexes it needs)
-        from ... import forked
-
         counts = [len(pairs_for(subject, ctx)) for subject, _ in subjects]
         even = [list(range(0, n, 2)) for n in counts]
         odd = [list(range(1, n, 2)) for n in counts]
