@@ -184,6 +184,23 @@ def test_a_head_file_that_does_not_parse_is_an_input_error_not_removed_classes(t
     assert [d["severity"] for d in report["diagnostics"]] == ["error"]
 
 
+def test_a_head_file_that_no_longer_names_its_framework_and_does_not_parse_is_an_input_error(
+        tmp_path: Path, capsys, monkeypatch) -> None:
+    """Half-edited: the import is gone and the class is broken. Its classes are unchecked (exit 2),
+    not reported as removed (found by a new-user trial: it used to be DTO_CLASS_REMOVED, exit 1)."""
+    repo = _repo(tmp_path, HEADER, "class Order(\n    id: int\n")
+    code, got, report = _json(repo, capsys, monkeypatch)
+    assert code == 2 and got == set() and report["findings"] == []
+    assert [(d["severity"], d["location"]["path"]) for d in report["diagnostics"]] == [("error", "app/models.py")]
+    assert "not valid Python" in report["diagnostics"][0]["message"]
+
+
+def test_a_head_file_that_parses_without_its_classes_removes_them(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path, HEADER, "def order() -> dict:\n    return {}\n")
+    code, _, report = _json(repo, capsys, monkeypatch)
+    assert code == 1 and [f["rule_id"] for f in report["findings"]] == ["DTO_CLASS_REMOVED"]
+
+
 CYCLIC_BASES = ("from pydantic import BaseModel\n\n\nclass Loop(Loop, BaseModel):\n    id: int\n\n\n"
                 "class C0(BaseModel):\n    id: int\n"
                 + "".join(f"\n\nclass C{i}(C{i - 1}, C{i - 1}):\n    n{i}: int\n" for i in range(1, 40)))

@@ -112,6 +112,12 @@ class PythonChecker(BaseChecker):
         old_paths = sorted({old_of.get(p, p) for p in job.changed if p in base_set or p in old_of}
                            & base_set)
         old_paths = [p for p in old_paths if is_dto_module(job.base, p)]
+        # A base DTO module whose head no longer names a framework is still read in head: if it
+        # does not parse, that is an input error (its classes are unchecked, not "removed");
+        # only a head that parses without them removes its classes.
+        new_of = dict(job.renames)
+        kept = {new_of.get(p, p) for p in old_paths} & head_set
+        new_paths = sorted(set(new_paths) | {p for p in kept if p in job.changed})
         if not new_paths and not old_paths:
             return FormatOutcome()  # the cheap path: no DTO module changed, libcst never imported
         return self._check(job, settings, own, old_paths, new_paths)
