@@ -365,7 +365,7 @@ def _check_pair(pair, subject_specs: list, reads_options: list[bool], ctx: Check
     return found, passed
 
 
-#: From how many old target files a large change's rules split by file (fewer: pair by pair).
+#: From how many old target files a large change's rules run in two processes (fewer: in one).
 RULES_TWO_PROCESSES_FILES = 8
 #: The image-wide pair's share of the rules' work (package rules over every file; measured:
 #: 0.2 s of 1.3 s with 2,000 files changed), given to the child's half.
