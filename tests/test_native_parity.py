@@ -156,7 +156,20 @@ def _check_span_index(info: d.SourceCodeInfo) -> None:
     import schemacheck_native
 
     built = schemacheck_native.span_index(info.SerializeToString())
-    assert built == _python_span_index(info), "span index differs"
+    want = _python_span_index(info)
+    assert built == want, "span index differs"
+    _check_span_table(info.SerializeToString(), want)
+
+
+def _check_span_table(data: bytes, want: dict) -> None:
+    """``SpanTable`` (what the rules use: spans converted one by one) holds the same index."""
+    import schemacheck_native
+
+    table = schemacheck_native.SpanTable(data)
+    assert len(table) == len(want), "span table size differs"
+    for path, span in want.items():
+        assert path in table and table.get(path) == span, f"span table differs at {path}"
+    assert table.get((999_999, 1)) is None and (999_999, 1) not in table
 
 
 def test_span_index_on_other_encodings() -> None:
@@ -190,15 +203,24 @@ def test_span_index_on_other_encodings() -> None:
             + location([4, -1], [1, 2, 3], False) + field(7, 0, varint(5)))
     expected = d.SourceCodeInfo.FromString(data)
     assert schemacheck_native.span_index(data) == _python_span_index(expected)
+    _check_span_table(data, _python_span_index(expected))
     assert schemacheck_native.span_index(b"") == {}
+    assert len(schemacheck_native.SpanTable(b"")) == 0
     for cut in range(1, len(data)):
         built = schemacheck_native.span_index(data[:cut])
+        try:
+            table = schemacheck_native.SpanTable(data[:cut])
+        except ValueError:
+            table = None
+        assert (table is None) == (built is None), cut  # both decoders refuse the same bytes
         try:
             parsed = d.SourceCodeInfo.FromString(data[:cut])
         except Exception:  # noqa: BLE001 - upb's DecodeError
             assert built is None, cut
         else:
             assert built is None or built == _python_span_index(parsed), cut
+            if table is not None:
+                _check_span_table(data[:cut], _python_span_index(parsed))
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(REPO).as_posix())

@@ -177,5 +177,6 @@ fn schemacheck_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sourceinfo::source_code_info_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(comments::next_with_comments, m)?)?;
     m.add_function(wrap_pyfunction!(spanindex::span_index, m)?)?;
+    m.add_class::<spanindex::SpanTable>()?;
     Ok(())
 }
