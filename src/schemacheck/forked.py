@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["both", "available", "worth_splitting", "why_not", "summary", "USED"]
+__all__ = ["both", "worth_splitting", "why_not", "summary", "USED"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -56,11 +56,6 @@ def why_not() -> str | None:
     return None
 
 
-def available() -> bool:
-    """Whether :func:`both` would fork here and now."""
-    return why_not() is None
-
-
 def worth_splitting(label: str) -> bool:
     """Whether to divide work labelled ``label`` for :func:`both` at all: not when it would
     not fork (then the work is done undivided, as it always was, and :data:`USED` says why)."""
@@ -71,7 +66,7 @@ def worth_splitting(label: str) -> bool:
 
 
 def both(in_child: Callable[[], A], here: Callable[[], B], label: str = "work") -> tuple[A, B]:
-    """``(in_child(), here())``, the first computed in a forked child when :func:`available`.
+    """``(in_child(), here())``, the first computed in a forked child unless :func:`why_not` says why not.
 
     ``in_child`` must have no effect this process needs other than its return value (and
     what the fork-aware caches above share on disk); its value must pickle. ``label`` names

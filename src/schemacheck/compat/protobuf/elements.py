@@ -160,41 +160,50 @@ class ProtoFile:
         spans = self._spans
         if not spans and len(self.proto.source_code_info.location):
             mod = native.module()
-            table = getattr(mod, "SpanTable", None) if mod is not None else None  # (an older build lacks it)
-            built = None
-            if table is not None:  # kept in Rust; a lookup converts one span (a 4 MB file: ~5 ms, not ~40)
-                try:
-                    spans[_TABLE] = table(self.proto.source_code_info.SerializeToString())
-                    built = True
-                except ValueError:
-                    built = None
-            elif mod is not None:  # the same dict, decoded in Rust (~0.25 s less on a 4 MB file)
-                built = mod.span_index(self.proto.source_code_info.SerializeToString())
-                if built is not None:
-                    spans.update(built)
-            if built is None:
+            if not self._native_spans(mod):
                 if mod is not None:
                     native.FALLBACKS["span index"] += 1  # bytes the Rust decoder refused: counted
                 for loc in reversed(self.proto.source_code_info.location):
                     spans[tuple(loc.path)] = loc.span  # reversed: the first location of a path wins
-            table = spans.get(_TABLE)
-            if () not in spans and (table is None or () not in table):
+            if self._raw_span(()) is None:
                 spans[()] = Location(self.path, 1, 1, 1, 1)
         return spans
 
-    def _located(self, key: tuple[int, ...]) -> Location | None:
-        spans = self._index()
-        found = spans.get(key)
+    def _native_spans(self, mod) -> bool:
+        """Index the spans in Rust: a ``SpanTable`` kept there (a lookup converts one span; a
+        4 MB file: ~5 ms, not ~40), or, from an older build without it, the whole dict decoded
+        there; False when there is no extension or it refuses the bytes."""
+        if mod is None:
+            return False
+        data = self.proto.source_code_info.SerializeToString()
+        table = getattr(mod, "SpanTable", None)
+        if table is not None:
+            try:
+                self._spans[_TABLE] = table(data)
+            except ValueError:
+                return False
+            return True
+        built = mod.span_index(data)
+        if built is not None:
+            self._spans.update(built)
+        return built is not None
+
+    def _raw_span(self, key: tuple[int, ...]):
+        """The span of ``key`` as indexed (a tuple, or its Location once converted), or None."""
+        found = self._spans.get(key)
         if found is None:
-            table = spans.get(_TABLE)
+            table = self._spans.get(_TABLE)
             found = table.get(key) if table is not None else None
-            if found is None:
-                return None
-        if isinstance(found, Location):
+        return found
+
+    def _located(self, key: tuple[int, ...]) -> Location | None:
+        self._index()
+        found = self._raw_span(key)
+        if found is None or isinstance(found, Location):
             return found
         lines = self._lines_cache()
         location = _span_to_location(self.path, tuple(found), lines)
-        spans[key] = location
+        self._spans[key] = location
         return location
 
     def _lines_cache(self) -> list[str] | None:
@@ -224,12 +233,8 @@ class ProtoFile:
         return self._located(()) or Location(self.path, 1, 1, 1, 1)
 
     def has_span(self, source_path: tuple[int, ...]) -> bool:
-        spans = self._index()
-        key = tuple(source_path)
-        if key in spans:
-            return True
-        table = spans.get(_TABLE)
-        return table is not None and key in table
+        self._index()
+        return self._raw_span(tuple(source_path)) is not None
 
     def location(self) -> Location:
         """Where buf reports file-level findings: the syntax (or edition) statement, else line 1."""
